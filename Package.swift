@@ -1,0 +1,24 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "rcli",
+    products: [
+        .executable(name: "rcli", targets: ["rcli"]),
+    ],
+    targets: [
+        // RESP2/RESP3 values, the bounded incremental parser and the encoder. No I/O.
+        .target(name: "RESP"),
+        // Endpoints, sockets with timeouts, the connection and its handshake.
+        .target(name: "RedisNet", dependencies: ["RESP"]),
+        // Options, output formatters, command-line tokenizer and the run modes.
+        .target(name: "RcliCore", dependencies: ["RESP", "RedisNet"]),
+        .executableTarget(name: "rcli", dependencies: ["RcliCore"]),
+
+        .testTarget(name: "RESPTests", dependencies: ["RESP"]),
+        .testTarget(name: "RcliCoreTests", dependencies: ["RcliCore", "RESP"]),
+        // Runs the built binary against real redis-server fixtures (see scripts/with-servers).
+        .testTarget(name: "EndToEndTests", dependencies: ["RESP"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,48 @@
+/// What rcli needs to know about a command before sending it.
+package struct CommandTraits: Sendable, Equatable {
+    /// redis-cli prints these replies raw even on a terminal (INFO, CLIENT LIST, ...).
+    package var rawOutput = false
+    /// After this command the connection only streams messages (SUBSCRIBE, MONITOR, ...).
+    package var streaming = false
+    /// Pub/sub: redis-cli announces "Reading messages..." before streaming.
+    package var subscribe = false
+    /// SELECT n: the database to track when it succeeds.
+    package var selectsDatabase: Int?
+
+    /// The traits of `args` (the command name is matched case-insensitively).
+    package init(_ args: [[UInt8]]) {
+        guard let first = args.first else { return }
+        let name = Self.lower(first)
+        let sub = args.count > 1 ? Self.lower(args[1]) : ""
+        let argc = args.count
+        switch name {
+        case "info", "lolwut":
+            rawOutput = true
+        case "debug":
+            rawOutput = argc >= 2 && (sub == "htstats" || sub == "htstats-key")
+        case "memory":
+            rawOutput = argc >= 2 && (sub == "malloc-stats" || sub == "doctor")
+        case "cluster":
+            rawOutput = (argc == 2 && (sub == "nodes" || sub == "info"))
+                || (argc == 3 && (sub == "slaves" || sub == "replicas"))
+        case "client":
+            rawOutput = argc >= 2 && (sub == "list" || sub == "info")
+        case "latency":
+            rawOutput = (argc == 3 && sub == "graph") || (argc == 2 && sub == "doctor")
+        case "subscribe", "psubscribe", "ssubscribe":
+            streaming = true
+            subscribe = true
+        case "monitor", "sync", "psync":
+            streaming = true
+        case "select":
+            if argc == 2, let n = Int(String(decoding: args[1], as: UTF8.self)) { selectsDatabase = n }
+        default:
+            break
+        }
+    }
+
+    /// ASCII-lowercased text of a command word.
+    package static func lower(_ word: [UInt8]) -> String {
+        String(decoding: word.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+    }
+}

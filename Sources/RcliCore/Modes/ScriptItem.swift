@@ -1,0 +1,45 @@
+/// One step of a script, in input order.
+package enum ScriptItem: Sendable, Equatable {
+    /// A command for the server.
+    case command([[UInt8]])
+    /// Text for stdout, printed in order with the replies (e.g. `Invalid argument(s)`).
+    case message([UInt8])
+    /// `connect host port`: switch servers once everything before it has been answered.
+    case connect(host: String, port: Int)
+    /// `quit` / `exit`: read no further.
+    case quit
+}
+
+/// Where a runner's commands come from.
+package protocol CommandSource: AnyObject {
+    /// The next item available now, or nil when none is (yet).
+    func next() -> ScriptItem?
+    /// The descriptor to poll for more input; nil when this source never waits.
+    var inputDescriptor: Int32? { get }
+    /// Reads what the descriptor has; called when poll says it is readable.
+    func readAvailable() throws(SessionError)
+    /// True when no item will ever come again.
+    var isExhausted: Bool { get }
+}
+
+/// The same command, `count` times (negative: forever).
+package final class RepeatSource: CommandSource {
+    private let args: [[UInt8]]
+    private var remaining: Int64
+
+    /// A source of `count` copies of `args`.
+    package init(args: [[UInt8]], count: Int64) {
+        self.args = args
+        self.remaining = count
+    }
+
+    package func next() -> ScriptItem? {
+        if remaining == 0 { return nil }
+        if remaining > 0 { remaining -= 1 }
+        return .command(args)
+    }
+
+    package var inputDescriptor: Int32? { nil }
+    package func readAvailable() throws(SessionError) {}
+    package var isExhausted: Bool { remaining == 0 }
+}

@@ -1,0 +1,317 @@
+import RESP
+import RedisNet
+
+/// Runs commands from a source on a session with a window of them in flight, and prints each
+/// reply in input order as it is parsed (element by element). Before it ever waits for input
+/// or for the server, everything ready has been written and flushed, so a program driving rcli
+/// line by line sees each reply as soon as it exists.
+package final class ScriptRunner {
+    /// How a run behaves.
+    package struct Options: Sendable {
+        /// Output format for replies.
+        package var format: OutputFormat
+        /// Show RESP3 push messages that arrive between replies.
+        package var showPushes: Bool
+        /// Most commands in flight at once.
+        package var window: Int
+        /// `-e`: an error reply is written to stderr and ends the run with status 1.
+        package var exitOnError: Bool
+        /// `-i`: pause after each reply.
+        package var interval: Double
+        /// Print `(1.23s)` after slow replies in the tty format (redis-cli's shell does).
+        package var showElapsed: Bool
+        /// Prompt to show before waiting for a line (interactive use without line editing).
+        package var prompt: (@Sendable (Session) -> String)?
+        /// `-d` and `-D` for raw output.
+        package var elementDelimiter: [UInt8]
+        package var replyDelimiter: [UInt8]
+
+        /// Options for `format` with redis-cli's defaults.
+        package init(format: OutputFormat, showPushes: Bool, window: Int = 1000, exitOnError: Bool = false,
+                     interval: Double = 0, showElapsed: Bool = false, elementDelimiter: [UInt8] = [10],
+                     replyDelimiter: [UInt8] = [10]) {
+            self.format = format
+            self.showPushes = showPushes
+            self.window = window
+            self.exitOnError = exitOnError
+            self.interval = interval
+            self.showElapsed = showElapsed
+            self.elementDelimiter = elementDelimiter
+            self.replyDelimiter = replyDelimiter
+        }
+    }
+
+    private enum Pending {
+        case command(CommandTraits, sentAt: Double)
+        case message([UInt8])
+        case connect(host: String, port: Int)
+    }
+
+    private enum Current { case none, reply, push, discard, stderrError }
+
+    private var session: Session
+    private let options: Options
+    private let out: OutputSink
+    private let err: OutputSink
+    private let formatter: ReplyFormatter
+    private let rawFormatter: ReplyFormatter
+    private let pushFormatter: ReplyFormatter
+
+    private var pending: [Pending] = []
+    private var head = 0
+    private var inFlight = 0
+    private var streaming = false
+    private var stopInput = false
+    private var barrier = false
+    private var failed = false
+    private var depth = 0
+    private var current = Current.none
+    private var currentIsError = false
+    private var bannerShown = false
+    private var promptShown = false
+    private var headStart = 0.0
+
+    /// A runner printing to `out`/`err`.
+    package init(session: Session, options: Options, out: OutputSink, err: OutputSink) {
+        self.session = session
+        self.options = options
+        self.out = out
+        self.err = err
+        self.formatter = Formatters.make(options.format, elementDelimiter: options.elementDelimiter,
+                                         replyDelimiter: options.replyDelimiter)
+        self.rawFormatter = options.format == .tty
+            ? RawFormatter(replyDelimiter: [], terminalSafe: true) : formatter
+        self.pushFormatter = Formatters.make(options.format == .raw ? .tty : options.format)
+    }
+
+    /// Runs until the source is exhausted (and every reply printed), `quit`, an `-e` failure or
+    /// a connection failure. Returns the exit status.
+    package func run(_ source: CommandSource) -> Int32 {
+        headStart = monotonicSeconds()
+        do {
+            while true {
+                try pullInput(source)
+                if let conn = session.connection, conn.hasPendingOutput { try conn.flush(wait: false) }
+                try drainReplies()
+                if failed { break }
+                if head == pending.count && !streaming && (stopInput || source.isExhausted) { break }
+                try waitForProgress(source)
+            }
+        } catch let e as SessionError {
+            return fail(e.message)
+        } catch let e as NetError {
+            return fail("Error: " + e.description)
+        } catch {
+            return fail("Error: \(error)")
+        }
+        out.flush()
+        err.flush()
+        return failed ? 1 : 0
+    }
+
+    private func fail(_ message: String) -> Int32 {
+        if depth > 0 || current != .none { out.write([10]) }
+        out.flush()
+        err.write(message + "\n")
+        err.flush()
+        return 1
+    }
+
+    private func pullInput(_ source: CommandSource) throws {
+        while !stopInput && !barrier && inFlight < options.window {
+            guard let item = source.next() else { return }
+            promptShown = false
+            switch item {
+            case .message(let text):
+                pending.append(.message(text))
+            case .quit:
+                stopInput = true
+            case .connect(let host, let port):
+                pending.append(.connect(host: host, port: port))
+                barrier = true
+            case .command(let args):
+                let conn = try session.connect()
+                let traits = CommandTraits(args)
+                conn.enqueue(args)
+                pending.append(.command(traits, sentAt: monotonicSeconds()))
+                inFlight += 1
+                if traits.streaming { stopInput = true }
+            }
+        }
+    }
+
+    private func drainReplies() throws {
+        while true {
+            if current == .none, head < pending.count {
+                switch pending[head] {
+                case .message(let text):
+                    out.write(text)
+                    advance()
+                    continue
+                case .connect(let host, let port):
+                    try reconnect(host: host, port: port)
+                    advance()
+                    barrier = false
+                    continue
+                case .command:
+                    break
+                }
+            }
+            guard head < pending.count || streaming || current != .none, let conn = session.connection else { return }
+            let event: RESPEvent?
+            do {
+                event = try conn.parser.next()
+            } catch let e as RESPProtocolError {
+                throw NetError.protocolViolation(e)
+            }
+            guard let event else { return }
+            try handle(event)
+            if failed { return }
+        }
+    }
+
+    private var headTraits: CommandTraits? {
+        guard head < pending.count, case .command(let traits, _) = pending[head] else { return nil }
+        return traits
+    }
+
+    private func handle(_ event: RESPEvent) throws {
+        if current == .none {
+            let traits = headTraits
+            if case .begin(.push, _) = event, !streaming, !(traits?.streaming ?? false) {
+                current = options.showPushes ? .push : .discard
+            } else if traits != nil || streaming {
+                if let traits, traits.subscribe, !bannerShown, options.format != .raw {
+                    out.write("Reading messages... (press Ctrl-C to quit)\n")
+                    bannerShown = true
+                }
+                currentIsError = false
+                if case .scalar(.error(let msg)) = event {
+                    currentIsError = true
+                    if options.exitOnError && traits != nil {
+                        err.write(msg)
+                        err.write([10])
+                        current = .stderrError
+                    } else {
+                        current = .reply
+                    }
+                } else {
+                    current = .reply
+                }
+            } else {
+                throw SessionError(message: "Error: Protocol error, the server sent a reply nobody asked for")
+            }
+        }
+        switch event {
+        case .begin: depth += 1
+        case .end: depth -= 1
+        case .scalar: break
+        }
+        let done: Bool
+        switch current {
+        case .reply:
+            let f = (headTraits?.rawOutput ?? false) ? rawFormatter : formatter
+            done = f.feed(event, into: &out.buffer)
+            if f.canFlush { out.flushIfLarge() }
+        case .push:
+            done = pushFormatter.feed(event, into: &out.buffer)
+        case .discard, .stderrError, .none:
+            done = depth == 0
+        }
+        guard done else { return }
+        let finished = current
+        current = .none
+        if finished == .push || finished == .discard { return }
+        if finished == .stderrError {
+            failed = true
+            stopInput = true
+        }
+        if head < pending.count, case .command(let traits, let sentAt) = pending[head] {
+            completeCommand(traits, sentAt: sentAt)
+        }
+    }
+
+    private func completeCommand(_ traits: CommandTraits, sentAt: Double) {
+        advance()
+        inFlight -= 1
+        let now = monotonicSeconds()
+        if let db = traits.selectsDatabase, !currentIsError { session.database = db }
+        if options.showElapsed && options.format == .tty {
+            let elapsed = now - max(sentAt, headStart)
+            if elapsed >= 0.5 { out.write("(\(Self.twoDecimals(elapsed))s)\n") }
+        }
+        headStart = now
+        if traits.streaming { streaming = true }
+        if options.interval > 0 {
+            out.flush()
+            System.sleep(seconds: options.interval)
+            headStart = monotonicSeconds()
+        }
+    }
+
+    private func advance() {
+        head += 1
+        if head >= 4096 && head * 2 >= pending.count {
+            pending.removeFirst(head)
+            head = 0
+        }
+    }
+
+    private func reconnect(host: String, port: Int) throws {
+        var config = session.config
+        config.host = host
+        config.port = port
+        config.socketPath = nil
+        session.disconnect()
+        session = Session(config: config, password: session.password)
+        do {
+            try session.connect()
+        } catch {
+            err.write(error.message + "\n")
+        }
+    }
+
+    private func waitForProgress(_ source: CommandSource) throws {
+        let wantInput = !stopInput && !barrier && inFlight < options.window
+        // A source without a descriptor (a repeated command) has its next item ready now.
+        if wantInput && source.inputDescriptor == nil && !source.isExhausted { return }
+        if wantInput, head == pending.count, !promptShown, let prompt = options.prompt {
+            out.write(prompt(session))
+            promptShown = true
+        }
+        out.flush()
+        err.flush()
+        var fds: [(fd: Int32, events: Int16)] = []
+        let inputFD = wantInput ? source.inputDescriptor : nil
+        if let fd = inputFD { fds.append((fd, pollReadable)) }
+        let conn = session.connection
+        if let conn {
+            fds.append((conn.descriptor, pollReadable | (conn.hasPendingOutput ? pollWritable : 0)))
+        }
+        guard !fds.isEmpty else {
+            if inputFD == nil && head == pending.count && !streaming { stopInput = true }
+            return
+        }
+        let revents = try pollDescriptors(fds, timeoutMs: -1)
+        if inputFD != nil, revents[0] != 0 { try source.readAvailable() }
+        guard let conn, let r = revents.last, r != 0 else { return }
+        if r & pollWritable != 0 { try conn.flush(wait: false) }
+        if r & (pollReadable | pollHangupOrError) != 0 {
+            do {
+                try conn.receive()
+            } catch {
+                // An idle connection the server closed (timeout, restart): reconnect lazily
+                // at the next command, since nothing was lost.
+                guard case .closed = error, inFlight == 0, !streaming, current == .none else { throw error }
+                session.disconnect()
+            }
+        }
+    }
+
+    /// `elapsed` with two decimals, as printf's `%.2f`.
+    static func twoDecimals(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)"
+    }
+}

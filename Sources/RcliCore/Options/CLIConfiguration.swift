@@ -1,0 +1,56 @@
+/// Everything the command line (and environment) configured; immutable once parsed.
+package struct CLIConfiguration: Sendable {
+    /// `-h`.
+    package var host = "127.0.0.1"
+    /// `-p`.
+    package var port = 6379
+    /// `-s`: a Unix socket path, which overrides host and port.
+    package var socketPath: String?
+    /// `--user`.
+    package var user: String?
+    /// `-a` / `--pass` / URI / `REDISCLI_AUTH`.
+    package var password: String?
+    /// True when the password came from argv (which earns redis-cli's warning).
+    package var passwordOnCommandLine = false
+    /// `--askpass`.
+    package var askPassword = false
+    /// `-n` or the URI's database.
+    package var database = 0
+    /// `-2` / `-3`; nil keeps the server default (RESP2), except `--json` which asks for 3.
+    package var protocolVersion: Int?
+    /// `-r`: how many times to run the command; negative runs forever.
+    package var repeatCount: Int64 = 1
+    /// `-i`: seconds to wait after each repeated command.
+    package var interval: Double = 0
+    /// `-x`: read the last argument from stdin.
+    package var lastArgumentFromStdin = false
+    /// `-X`: the argument equal to this tag is replaced by stdin.
+    package var stdinTag: String?
+    /// `-d`: separates elements in raw output.
+    package var elementDelimiter: [UInt8] = [10]
+    /// `-D`: follows each reply in raw output.
+    package var replyDelimiter: [UInt8] = [10]
+    /// `-e`: a server error is a failure (exit status 1; stdin scripts stop there).
+    package var exitOnError = false
+    /// `-t`: connect timeout in seconds.
+    package var connectTimeout: Double?
+    /// `--raw`, `--no-raw`, `--csv`, `--json`, `--quoted-json`; nil picks by stdout.
+    package var outputFormat: OutputFormat?
+    /// `--quoted-input`.
+    package var quotedInput = false
+    /// `--show-pushes`; nil shows them when stdout is a terminal.
+    package var showPushes: Bool?
+    /// `--no-auth-warning`.
+    package var noAuthWarning = false
+    /// `--verbose`.
+    package var verbose = false
+
+    /// An all-defaults configuration.
+    package init() {}
+
+    /// The protocol to negotiate: explicit `-2`/`-3`, else 3 for `--json`/`--quoted-json`.
+    package var effectiveProtocol: Int {
+        if let p = protocolVersion { return p }
+        return outputFormat == .json || outputFormat == .quotedJSON ? 3 : 2
+    }
+}

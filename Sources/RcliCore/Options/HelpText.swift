@@ -1,0 +1,38 @@
+/// `--help`, generated from the option table in redis-cli's layout.
+package enum HelpText {
+    /// rcli's version.
+    package static let version = "0.1.0"
+
+    /// The usage text.
+    package static func usage() -> String {
+        var s = "rcli \(version)\n\nUsage: rcli [OPTIONS] [cmd [arg [arg ...]]]\n"
+        for spec in OptionTable.all where spec.plannedFor == nil && !spec.hidden {
+            var head = "  " + spec.names[0]
+            if let v = spec.valueName { head += " <\(v)>" }
+            let lines = spec.help.split(separator: "\n", omittingEmptySubsequences: false)
+            if head.count < 21 {
+                head += String(repeating: " ", count: 21 - head.count)
+            } else {
+                head += " "
+            }
+            s += head + (lines.first.map(String.init) ?? "") + "\n"
+            for line in lines.dropFirst() { s += String(repeating: " ", count: 21) + line + "\n" }
+        }
+        s += """
+
+        Examples:
+          cat /etc/passwd | rcli -x set mypasswd
+          rcli -D "" --raw dump key > key.dump && rcli -X dump_tag restore key2 0 dump_tag replace < key.dump
+          rcli -r 100 lpush mylist x
+          rcli -r 100 -i 1 info | grep used_memory_human:
+          rcli --quoted-input set '"null-\\x00-separated"' value
+          rcli -u redis://user:secret@127.0.0.1:6379/2 ping
+          rcli < commands.txt    (pipelined: replies printed in input order)
+
+        When no command is given and stdin is a terminal, rcli starts in interactive mode.
+        With stdin not a terminal, each line of stdin is a command.
+
+        """
+        return s
+    }
+}

@@ -1,0 +1,51 @@
+/// Parses argv the way redis-cli does: options first, the first word not starting with `-`
+/// begins the command.
+package enum OptionParser {
+    private static let byName: [String: OptionSpec] = {
+        var map: [String: OptionSpec] = [:]
+        for spec in OptionTable.all {
+            for name in spec.names { map[name] = spec }
+        }
+        return map
+    }()
+
+    /// Parses `arguments` (without the program name) with `environment` for REDISCLI_AUTH.
+    package static func parse(_ arguments: [String], environment: [String: String]) throws(UsageError) -> ParsedCommandLine {
+        var parsed = ParsedCommandLine()
+        var i = 0
+        while i < arguments.count {
+            let arg = arguments[i]
+            guard arg.hasPrefix("-") else { break }
+            guard let spec = byName[arg], !(spec.takesValue && i + 1 >= arguments.count) else {
+                throw UsageError("Unrecognized option or bad number of args for: '\(arg)'")
+            }
+            if let what = spec.plannedFor {
+                throw UsageError("Option '\(arg)' is not supported yet (it comes with \(what)).")
+            }
+            let value = spec.takesValue ? arguments[i + 1] : ""
+            try spec.apply(&parsed, value)
+            i += spec.takesValue ? 2 : 1
+            if parsed.action != .run { return parsed }
+        }
+        parsed.command = Array(arguments[i...])
+        try validate(&parsed, environment: environment)
+        return parsed
+    }
+
+    private static func validate(_ parsed: inout ParsedCommandLine, environment: [String: String]) throws(UsageError) {
+        var config = parsed.config
+        if config.lastArgumentFromStdin && config.stdinTag != nil {
+            throw UsageError("Options -x and -X are mutually exclusive.")
+        }
+        if config.askPassword {
+            config.password = nil
+            config.passwordOnCommandLine = false
+        } else if config.password == nil, let env = environment["REDISCLI_AUTH"] {
+            config.password = env
+        }
+        if config.interval > 0 && config.repeatCount == 1 && !parsed.command.isEmpty {
+            // redis-cli accepts -i without -r; it simply waits once after the command.
+        }
+        parsed.config = config
+    }
+}

@@ -1,0 +1,79 @@
+/// A usage error: printed on stderr as is, exit status 1.
+package struct UsageError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The one-line message.
+    package let message: String
+    /// An error with this message.
+    package init(_ message: String) {
+        self.message = message
+    }
+    package var description: String { message }
+}
+
+/// How the shell completions should complete an option's value.
+package enum ValueCompletion: Sendable, Equatable {
+    case none
+    case file
+    case directory
+    case host
+    case choices([String])
+}
+
+/// One command-line option: its spellings, value, help text and effect. The table of these
+/// (`OptionTable.all`) drives parsing, `--help`, the man page and the shell completions.
+package struct OptionSpec: Sendable {
+    /// Spellings, e.g. `["-a", "--pass"]`; the first one is shown in help.
+    package let names: [String]
+    /// The value's name in help (`<hostname>`), nil for a flag.
+    package let valueName: String?
+    /// Help text; `\n` starts a continuation line.
+    package let help: String
+    /// Completion hint for the value.
+    package let completion: ValueCompletion
+    /// nil when available now; otherwise what it waits for (rejected with a clear message).
+    package let plannedFor: String?
+    /// Hidden from help, man page and completions (internal tools).
+    package let hidden: Bool
+    /// Applies the option (and its value) to the configuration.
+    package let apply: @Sendable (inout ParsedCommandLine, String) throws(UsageError) -> Void
+
+    /// A spec; `apply` receives "" for flags.
+    package init(_ names: [String], value: String? = nil, help: String, completion: ValueCompletion = .none,
+                 plannedFor: String? = nil, hidden: Bool = false,
+                 apply: @escaping @Sendable (inout ParsedCommandLine, String) throws(UsageError) -> Void) {
+        self.names = names
+        self.valueName = value
+        self.help = help
+        self.completion = completion
+        self.plannedFor = plannedFor
+        self.hidden = hidden
+        self.apply = apply
+    }
+
+    /// True for options that take a value.
+    package var takesValue: Bool { valueName != nil }
+}
+
+/// What the command line asks for.
+package enum RequestedAction: Sendable, Equatable {
+    /// Connect and run (a command, stdin, or the interactive shell).
+    case run
+    /// `--help`.
+    case help
+    /// `--version`.
+    case version
+    /// `--generate man|bash|zsh|fish` (internal: regenerates committed files).
+    case generate(String)
+}
+
+/// The result of parsing argv.
+package struct ParsedCommandLine: Sendable {
+    /// Connection and output settings.
+    package var config = CLIConfiguration()
+    /// What to do.
+    package var action = RequestedAction.run
+    /// The command and its arguments, if one was given.
+    package var command: [String] = []
+
+    /// Empty.
+    package init() {}
+}

@@ -1,0 +1,194 @@
+/// The one table of command-line options, in `--help` order.
+package enum OptionTable {
+    /// Every option rcli knows, including those still planned (rejected clearly when used).
+    package static let all: [OptionSpec] = connection + protocolAndRepeat + output + planned + misc
+
+    static let connection: [OptionSpec] = [
+        OptionSpec(["-h"], value: "hostname", help: "Server hostname (default: 127.0.0.1).", completion: .host) { p, v throws(UsageError) in
+            p.config.host = v
+        },
+        OptionSpec(["-p"], value: "port", help: "Server port (default: 6379).") { p, v throws(UsageError) in
+            p.config.port = try Values.port(v, option: "-p")
+        },
+        OptionSpec(["-s"], value: "socket", help: "Server socket (overrides hostname and port).", completion: .file) { p, v throws(UsageError) in
+            p.config.socketPath = v
+        },
+        OptionSpec(["-a"], value: "password", help: """
+            Password to use when connecting to the server.
+            You can also use the REDISCLI_AUTH environment
+            variable to pass this password more safely
+            (if both are used, this argument takes precedence).
+            """) { p, v throws(UsageError) in
+            p.config.password = v
+            p.config.passwordOnCommandLine = true
+        },
+        OptionSpec(["--user"], value: "username", help: "Used to send ACL style 'AUTH username pass'. Needs -a.") { p, v throws(UsageError) in
+            p.config.user = v
+        },
+        OptionSpec(["--pass"], value: "password", help: "Alias of -a for consistency with the new --user option.") { p, v throws(UsageError) in
+            p.config.password = v
+            p.config.passwordOnCommandLine = true
+        },
+        OptionSpec(["--askpass"], help: """
+            Force user to input password with mask from the terminal.
+            If this argument is used, '-a' and REDISCLI_AUTH
+            environment variable will be ignored.
+            """) { p, _ throws(UsageError) in
+            p.config.askPassword = true
+        },
+        OptionSpec(["-u"], value: "uri", help: """
+            Server URI: redis://[user[:password]@]host[:port][/db],
+            unix://[user[:password]@]/path/to/socket[?db=N].
+            """) { p, v throws(UsageError) in
+            try RedisURI.apply(v, to: &p.config)
+        },
+        OptionSpec(["-t"], value: "timeout", help: """
+            Server connection timeout in seconds (decimals allowed).
+            Default timeout is 0, meaning no limit, depending on the OS.
+            """) { p, v throws(UsageError) in
+            let t = try Values.seconds(v, option: "-t")
+            p.config.connectTimeout = t > 0 ? t : nil
+        },
+    ]
+
+    static let protocolAndRepeat: [OptionSpec] = [
+        OptionSpec(["-r"], value: "repeat", help: "Execute specified command N times (negative: forever).") { p, v throws(UsageError) in
+            p.config.repeatCount = try Values.integer(v, option: "-r")
+        },
+        OptionSpec(["-i"], value: "interval", help: """
+            When -r is used, waits <interval> seconds per command.
+            It is possible to specify sub-second times like -i 0.1.
+            """) { p, v throws(UsageError) in
+            p.config.interval = try Values.seconds(v, option: "-i")
+        },
+        OptionSpec(["-n"], value: "db", help: "Database number.") { p, v throws(UsageError) in
+            let n = try Values.integer(v, option: "-n")
+            guard n >= 0, n <= Int64(Int32.max) else { throw UsageError("Invalid database number for -n: '\(v)'") }
+            p.config.database = Int(n)
+        },
+        OptionSpec(["-2"], help: "Start session in RESP2 protocol mode.") { p, _ throws(UsageError) in
+            p.config.protocolVersion = 2
+        },
+        OptionSpec(["-3"], help: "Start session in RESP3 protocol mode.") { p, _ throws(UsageError) in
+            p.config.protocolVersion = 3
+        },
+        OptionSpec(["-x"], help: "Read last argument from STDIN (see example below).") { p, _ throws(UsageError) in
+            p.config.lastArgumentFromStdin = true
+        },
+        OptionSpec(["-X"], value: "tag", help: "Read <tag> argument from STDIN (see example below).") { p, v throws(UsageError) in
+            p.config.stdinTag = v
+        },
+        OptionSpec(["-d"], value: "delimiter", help: "Delimiter between response bulks for raw formatting (default: \\n).") { p, v throws(UsageError) in
+            p.config.elementDelimiter = Array(v.utf8)
+        },
+        OptionSpec(["-D"], value: "delimiter", help: "Delimiter between responses for raw formatting (default: \\n).") { p, v throws(UsageError) in
+            p.config.replyDelimiter = Array(v.utf8)
+        },
+        OptionSpec(["-e"], help: """
+            Return exit error code when command execution fails.
+            In a stdin script, no command after a failing one runs.
+            """) { p, _ throws(UsageError) in
+            p.config.exitOnError = true
+        },
+    ]
+
+    static let output: [OptionSpec] = [
+        OptionSpec(["--raw"], help: "Use raw formatting for replies (default when STDOUT is\nnot a tty).") { p, _ throws(UsageError) in
+            p.config.outputFormat = .raw
+        },
+        OptionSpec(["--no-raw"], help: "Force formatted output even when STDOUT is not a tty.") { p, _ throws(UsageError) in
+            p.config.outputFormat = .tty
+        },
+        OptionSpec(["--quoted-input"], help: "Force input to be handled as quoted strings.") { p, _ throws(UsageError) in
+            p.config.quotedInput = true
+        },
+        OptionSpec(["--csv"], help: "Output in CSV format.") { p, _ throws(UsageError) in
+            p.config.outputFormat = .csv
+        },
+        OptionSpec(["--json"], help: "Output in JSON format (default RESP3, use -2 if you want to use with RESP2).") { p, _ throws(UsageError) in
+            p.config.outputFormat = .json
+        },
+        OptionSpec(["--quoted-json"], help: "Same as --json, but produce ASCII-safe quoted strings, not Unicode.") { p, _ throws(UsageError) in
+            p.config.outputFormat = .quotedJSON
+        },
+        OptionSpec(["--show-pushes"], value: "yn", help: """
+            Whether to print RESP3 PUSH messages.  Enabled by default when
+            STDOUT is a tty but can be overridden with --show-pushes no.
+            """, completion: .choices(["yes", "no"])) { p, v throws(UsageError) in
+            p.config.showPushes = try Values.yesNo(v, option: "--show-pushes")
+        },
+    ]
+
+    /// Options of redis-cli that later work brings; until then they are refused by name.
+    static let planned: [OptionSpec] = {
+        let tls = ["--tls", "--insecure"].map { plannedFlag($0, "TLS support") }
+            + ["--sni", "--cacert", "--cacertdir", "--cert", "--key", "--tls-ciphers", "--tls-ciphersuites"]
+            .map { plannedValue($0, "TLS support") }
+        let cluster = [plannedFlag("-c", "cluster mode"), plannedValue("--cluster", "the cluster manager")]
+        let modes = ["--stat", "--latency", "--latency-history", "--latency-dist", "--replica", "--slave",
+                     "--pipe", "--bigkeys", "--memkeys", "--hotkeys", "--scan", "--ldb", "--ldb-sync-mode"]
+            .map { plannedFlag($0, "special modes") }
+            + ["--lru-test", "--rdb", "--functions-rdb", "--pipe-timeout", "--memkeys-samples", "--pattern",
+               "--quoted-pattern", "--count", "--intrinsic-latency", "--eval"]
+            .map { plannedValue($0, "special modes") }
+        return tls + cluster + modes
+    }()
+
+    private static func plannedFlag(_ name: String, _ what: String) -> OptionSpec {
+        OptionSpec([name], help: "", plannedFor: what) { _, _ throws(UsageError) in }
+    }
+
+    private static func plannedValue(_ name: String, _ what: String) -> OptionSpec {
+        OptionSpec([name], value: "value", help: "", plannedFor: what) { _, _ throws(UsageError) in }
+    }
+
+    static let misc: [OptionSpec] = [
+        OptionSpec(["--verbose"], help: "Verbose mode.") { p, _ throws(UsageError) in
+            p.config.verbose = true
+        },
+        OptionSpec(["--no-auth-warning"], help: "Don't show warning message when using password on command\nline interface.") { p, _ throws(UsageError) in
+            p.config.noAuthWarning = true
+        },
+        OptionSpec(["--help"], help: "Output this help and exit.") { p, _ throws(UsageError) in
+            p.action = .help
+        },
+        OptionSpec(["--version", "-v"], help: "Output version and exit.") { p, _ throws(UsageError) in
+            p.action = .version
+        },
+        OptionSpec(["--generate"], value: "what", help: "Print the man page or a shell completion (man, bash, zsh, fish).",
+                   completion: .choices(["man", "bash", "zsh", "fish"]), hidden: true) { p, v throws(UsageError) in
+            guard ["man", "bash", "zsh", "fish"].contains(v) else { throw UsageError("--generate takes man, bash, zsh or fish") }
+            p.action = .generate(v)
+        },
+    ]
+}
+
+/// Validating converters for option values.
+enum Values {
+    static func integer(_ v: String, option: String) throws(UsageError) -> Int64 {
+        guard let n = Int64(v) else { throw UsageError("Invalid value for \(option): '\(v)' (expected an integer)") }
+        return n
+    }
+
+    static func port(_ v: String, option: String) throws(UsageError) -> Int {
+        guard let n = Int(v), (0...65535).contains(n) else {
+            throw UsageError("Invalid port for \(option): '\(v)' (expected 0-65535)")
+        }
+        return n
+    }
+
+    static func seconds(_ v: String, option: String) throws(UsageError) -> Double {
+        guard let d = Double(v), d.isFinite, d >= 0 else {
+            throw UsageError("Invalid value for \(option): '\(v)' (expected a non-negative number of seconds)")
+        }
+        return d
+    }
+
+    static func yesNo(_ v: String, option: String) throws(UsageError) -> Bool {
+        switch v.lowercased() {
+        case "yes", "y": return true
+        case "no", "n": return false
+        default: throw UsageError("Invalid value for \(option): '\(v)' (expected yes or no)")
+        }
+    }
+}

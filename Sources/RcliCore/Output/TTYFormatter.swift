@@ -1,0 +1,142 @@
+import RESP
+
+/// redis-cli's human format (`cliFormatReplyTTY`), streamed: numbered elements with the index
+/// column right-aligned to the widest index, nested levels indented by the parent's prefix
+/// width, `1# k => v` for maps, `1~` for sets, `(empty array)` and friends.
+///
+/// The newline that ends a line is held back until the next output, because a map key's last
+/// newline is replaced by ` => `; that keeps every byte already written final.
+package final class TTYFormatter: ReplyFormatter {
+    private struct Frame {
+        var kind: RESPAggregateKind
+        var elements: Int
+        var width: Int
+        var index = 0
+        var prefix: [UInt8]
+        var childPrefix: [UInt8]
+        /// A non-empty aggregate that is a map's value starts on a new line, so its first
+        /// element is indented like the others (redis-cli 7.0).
+        var prefixFirst = false
+    }
+
+    private var frames: [Frame] = []
+    private var pendingNewline = false
+
+    /// A formatter with no reply in progress.
+    package init() {}
+
+    package var canFlush: Bool { true }
+
+    package func feed(_ event: RESPEvent, into out: inout [UInt8]) -> Bool {
+        switch event {
+        case .begin(let kind, let count):
+            let isMapValue = startElement(&out)
+            if isMapValue && count > 0 { out.append(10) }
+            var width = 0
+            var i = count
+            repeat { width += 1; i /= 10 } while i > 0
+            let prefix = frames.last?.childPrefix ?? []
+            frames.append(Frame(kind: kind, elements: kind == .map ? count * 2 : count, width: width,
+                                prefix: prefix,
+                                childPrefix: prefix + Array(repeating: UInt8(ascii: " "), count: width + 2),
+                                prefixFirst: isMapValue && count > 0))
+            return false
+        case .scalar(let value):
+            startElement(&out)
+            Self.appendScalar(value, to: &out)
+            pendingNewline = true
+            return finishElement(&out)
+        case .end:
+            guard let frame = frames.popLast() else { return false }
+            if frame.elements == 0 {
+                switch frame.kind {
+                case .array: out.append(contentsOf: Self.emptyArray)
+                case .set: out.append(contentsOf: Self.emptySet)
+                case .map: out.append(contentsOf: Self.emptyHash)
+                case .push: out.append(contentsOf: Self.emptyPush)
+                }
+                pendingNewline = true
+            }
+            return finishElement(&out)
+        }
+    }
+
+    private static let emptyArray = Array("(empty array)".utf8)
+    private static let emptySet = Array("(empty set)".utf8)
+    private static let emptyHash = Array("(empty hash)".utf8)
+    private static let emptyPush = Array("(empty push)".utf8)
+    private static let arrow = Array(" => ".utf8)
+
+    /// Writes what precedes the next element; returns true when it is a map's value.
+    @discardableResult
+    private func startElement(_ out: inout [UInt8]) -> Bool {
+        guard !frames.isEmpty else {
+            flushNewline(&out)
+            return false
+        }
+        let top = frames[frames.count - 1]
+        if top.kind == .map && top.index % 2 == 1 {
+            pendingNewline = false
+            out.append(contentsOf: Self.arrow)
+            frames[frames.count - 1].index += 1
+            return true
+        } else {
+            flushNewline(&out)
+            if top.index > 0 || top.prefixFirst { out.append(contentsOf: top.prefix) }
+            let human = (top.kind == .map ? top.index / 2 : top.index) + 1
+            Escaping.appendPadded(human, width: top.width, to: &out)
+            switch top.kind {
+            case .set: out.append(UInt8(ascii: "~"))
+            case .map: out.append(UInt8(ascii: "#"))
+            case .array, .push: out.append(UInt8(ascii: ")"))
+            }
+            out.append(UInt8(ascii: " "))
+        }
+        frames[frames.count - 1].index += 1
+        return false
+    }
+
+    private func flushNewline(_ out: inout [UInt8]) {
+        if pendingNewline {
+            out.append(10)
+            pendingNewline = false
+        }
+    }
+
+    private func finishElement(_ out: inout [UInt8]) -> Bool {
+        guard frames.isEmpty else { return false }
+        flushNewline(&out)
+        return true
+    }
+
+    /// One scalar in the human format (no newline).
+    package static func appendScalar(_ value: RESPValue, to out: inout [UInt8]) {
+        switch value {
+        case .error(let msg):
+            out.append(contentsOf: Array("(error) ".utf8))
+            Escaping.appendTerminalSafe(msg, multiline: false, to: &out)
+        case .simpleString(let s):
+            Escaping.appendTerminalSafe(s, multiline: false, to: &out)
+        case .integer(let n):
+            out.append(contentsOf: Array("(integer) ".utf8))
+            Escaping.appendInteger(n, to: &out)
+        case .double(let text):
+            out.append(contentsOf: Array("(double) ".utf8))
+            out.append(contentsOf: text)
+        case .bulkString(let s):
+            Escaping.appendRepr(s, to: &out)
+        case .verbatim(_, let text):
+            Escaping.appendTerminalSafe(text, multiline: true, to: &out)
+        case .null:
+            out.append(contentsOf: Array("(nil)".utf8))
+        case .boolean(let b):
+            out.append(contentsOf: Array((b ? "(true)" : "(false)").utf8))
+        case .bigNumber(let text):
+            out.append(contentsOf: Array("(big number) ".utf8))
+            out.append(contentsOf: text)
+        case .array, .set, .push, .map:
+            TTYFormatter().format(value, into: &out)
+            if out.last == 10 { out.removeLast() }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+/// The program: parse the command line, pick the mode, return the exit status.
+package enum Rcli {
+    /// Runs rcli with `arguments` (without the program name).
+    package static func main(_ arguments: [String]) -> Int32 {
+        let environment = System.environment()
+        let output = OutputContext(out: .standardOutput(), err: .standardError(),
+                                   stdoutIsTerminal: System.isTerminal(1) || environment["FAKETTY"] != nil)
+        let parsed: ParsedCommandLine
+        do {
+            parsed = try OptionParser.parse(arguments, environment: environment)
+        } catch {
+            return output.usageFailure(error.message)
+        }
+        switch parsed.action {
+        case .help:
+            output.out.write(HelpText.usage())
+            output.out.flush()
+            return 0
+        case .version:
+            output.out.write("rcli \(HelpText.version)\n")
+            output.out.flush()
+            return 0
+        case .generate(let what):
+            output.out.write(Generators.generate(what))
+            output.out.flush()
+            return 0
+        case .run:
+            break
+        }
+        let config = parsed.config
+        if config.passwordOnCommandLine && !config.noAuthWarning {
+            output.err.write("Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.\n")
+            output.err.flush()
+        }
+        var password = config.password
+        if config.askPassword {
+            guard let typed = System.readMaskedLine(prompt: "Please input password: ") else {
+                return output.usageFailure("--askpass needs a terminal to read the password from")
+            }
+            password = typed
+        }
+        let session = Session(config: config, password: password)
+        if !parsed.command.isEmpty {
+            return OneShotMode.run(parsed, session: session, output: output)
+        }
+        if System.isTerminal(0) {
+            // Interactive without line editing until the libedit shell lands.
+            return StdinMode.run(parsed, session: session, output: output) { session in
+                let base = session.config.socketPath ?? "\(session.config.host):\(session.config.port)"
+                let db = session.database == 0 ? "" : "[\(session.database)]"
+                return session.connection == nil ? "not connected> " : "\(base)\(db)> "
+            }
+        }
+        return StdinMode.run(parsed, session: session, output: output)
+    }
+}

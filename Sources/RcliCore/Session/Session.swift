@@ -1,0 +1,87 @@
+import RESP
+import RedisNet
+
+/// Why a session could not be (re)established; the message is printed as is.
+package struct SessionError: Error, Sendable, CustomStringConvertible {
+    /// One line for stderr.
+    package let message: String
+    package var description: String { message }
+}
+
+/// A connection plus the state a reconnect must restore: credentials, database, protocol.
+package final class Session {
+    /// The configuration it was made from.
+    package let config: CLIConfiguration
+    /// The live connection, nil when not connected.
+    package private(set) var connection: Connection?
+    /// The database in use (changes with a successful SELECT).
+    package var database: Int
+    /// The password resolved at start (argv, environment or askpass).
+    package let password: String?
+
+    /// A session (not yet connected). `password` is the resolved one (argv, env or askpass).
+    package init(config: CLIConfiguration, password: String?) {
+        self.config = config
+        self.password = password
+        self.database = config.database
+    }
+
+    /// Where to connect.
+    package var endpoint: Endpoint {
+        if let path = config.socketPath { return .unix(path: path) }
+        return .tcp(host: config.host, port: config.port)
+    }
+
+    /// Drops the connection.
+    package func disconnect() {
+        connection = nil
+    }
+
+    /// Connects and runs the handshake (AUTH, SELECT, HELLO 3 in one round trip), unless
+    /// already connected.
+    @discardableResult
+    package func connect() throws(SessionError) -> Connection {
+        if let c = connection { return c }
+        let conn: Connection
+        do {
+            conn = try Connection(endpoint: endpoint, connectTimeout: config.connectTimeout)
+        } catch {
+            throw SessionError(message: error.description)
+        }
+        var steps: [(label: String, args: [[UInt8]])] = []
+        if let password {
+            var args: [[UInt8]] = [Array("AUTH".utf8)]
+            if let user = config.user { args.append(Array(user.utf8)) }
+            args.append(Array(password.utf8))
+            steps.append(("AUTH", args))
+        } else if config.user != nil {
+            throw SessionError(message: "--user needs a password (-a, --pass, --askpass or REDISCLI_AUTH)")
+        }
+        if database != 0 {
+            steps.append(("SELECT \(database)", [Array("SELECT".utf8), Array(String(database).utf8)]))
+        }
+        if config.effectiveProtocol == 3 {
+            steps.append(("HELLO 3", [Array("HELLO".utf8), Array("3".utf8)]))
+        }
+        do {
+            for step in steps { conn.enqueue(step.args) }
+            try conn.flush(wait: true)
+            var failure: String?
+            for step in steps {
+                let reply = try conn.nextValue()
+                if failure == nil, case .error(let msg) = reply {
+                    failure = "\(step.label) failed: " + String(decoding: msg, as: UTF8.self)
+                }
+            }
+            if let failure { throw SessionError(message: failure) }
+        } catch let e as SessionError {
+            throw e
+        } catch let e as NetError {
+            throw SessionError(message: "Error: " + e.description)
+        } catch {
+            throw SessionError(message: "Error: \(error)")
+        }
+        connection = conn
+        return conn
+    }
+}

@@ -1,0 +1,129 @@
+// The one file in RcliCore that talks to the C library directly.
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Musl)
+@preconcurrency import Musl
+#elseif canImport(Darwin)
+@preconcurrency import Darwin
+#endif
+import RedisNet
+
+/// Process-level helpers: descriptors, terminals, environment, sleeping, exiting.
+package enum System {
+    /// EPIPE.
+    package static let brokenPipe = EPIPE
+
+    /// True when `fd` is a terminal.
+    package static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+
+    /// The process environment.
+    package static func environment() -> [String: String] {
+        var env: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") { env[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+            p += 1
+        }
+        return env
+    }
+
+    /// Writes `bytes[from...]` once (waiting while the descriptor is full); the count written
+    /// or the errno.
+    package static func write(_ fd: Int32, _ bytes: [UInt8], from offset: Int) -> Result<Int, SystemError> {
+        while true {
+            let n = bytes.withUnsafeBytes { raw in
+                Glibc.write(fd, raw.baseAddress.map { $0 + offset }, raw.count - offset)
+            }
+            if n >= 0 { return .success(n) }
+            let e = errno
+            if e == EINTR { continue }
+            if e == EAGAIN {
+                var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&p, 1, -1)
+                continue
+            }
+            return .failure(SystemError(call: "write", code: e))
+        }
+    }
+
+    /// Reads once from `fd` into `buffer` (appending): bytes read, 0 at end of input.
+    package static func read(_ fd: Int32, appendingTo buffer: inout [UInt8], max: Int = 64 * 1024) -> Result<Int, SystemError> {
+        let old = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: max))
+        while true {
+            let n = buffer.withUnsafeMutableBytes { raw in Glibc.read(fd, raw.baseAddress.map { $0 + old }, max) }
+            if n >= 0 {
+                buffer.removeLast(max - n)
+                return .success(n)
+            }
+            let e = errno
+            if e == EINTR { continue }
+            buffer.removeLast(max)
+            return .failure(SystemError(call: "read", code: e))
+        }
+    }
+
+    /// Reads `fd` to its end.
+    package static func readAll(_ fd: Int32) -> Result<[UInt8], SystemError> {
+        var data: [UInt8] = []
+        while true {
+            switch read(fd, appendingTo: &data) {
+            case .success(0): return .success(data)
+            case .success: continue
+            case .failure(let e): return .failure(e)
+            }
+        }
+    }
+
+    /// Sleeps for `seconds`.
+    package static func sleep(seconds: Double) {
+        guard seconds > 0 else { return }
+        var ts = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
+        var rem = timespec()
+        while nanosleep(&ts, &rem) != 0 && errno == EINTR { ts = rem }
+    }
+
+    /// Ends the process.
+    package static func exit(_ status: Int32) -> Never {
+        Glibc.exit(status)
+    }
+
+    /// errno's text.
+    package static func describe(_ code: Int32) -> String {
+        guard let p = strerror(code) else { return "error \(code)" }
+        return String(cString: p)
+    }
+
+    /// Reads a line from the terminal with echo off, echoing `*` per character (for
+    /// `--askpass`). Nil when there is no terminal.
+    package static func readMaskedLine(prompt: String) -> String? {
+        let fd = open("/dev/tty", O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var saved = termios()
+        guard tcgetattr(fd, &saved) == 0 else { return nil }
+        var raw = saved
+        raw.c_lflag &= ~tcflag_t(ECHO | ICANON)
+        tcsetattr(fd, TCSAFLUSH, &raw)
+        defer { tcsetattr(fd, TCSAFLUSH, &saved) }
+        _ = write(fd, Array(prompt.utf8), from: 0)
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while Glibc.read(fd, &byte, 1) == 1 {
+            if byte == 10 || byte == 13 { break }
+            if byte == 127 || byte == 8 {
+                if !line.isEmpty {
+                    line.removeLast()
+                    _ = write(fd, Array("\u{8} \u{8}".utf8), from: 0)
+                }
+                continue
+            }
+            if byte == 3 || byte == 4 { return nil }
+            line.append(byte)
+            _ = write(fd, [UInt8(ascii: "*")], from: 0)
+        }
+        _ = write(fd, [10], from: 0)
+        return String(decoding: line, as: UTF8.self)
+    }
+}

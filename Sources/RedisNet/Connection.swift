@@ -1,0 +1,127 @@
+import RESP
+
+/// One connection to one server: a send queue, a socket and the reply parser.
+///
+/// The connection is non-blocking underneath; `flush`/`receive` wait with poll where asked to,
+/// so a caller can keep many commands in flight and read replies as they come.
+package final class Connection {
+    /// Where this connection goes.
+    package let endpoint: Endpoint
+    /// Parser over everything received so far.
+    package var parser: RESPParser
+    private let socket: Socket
+    private var outbox: [UInt8] = []
+    private var outboxStart = 0
+
+    /// Connects (no handshake; see `Session`).
+    package init(endpoint: Endpoint, connectTimeout: Double?, limits: RESPLimits = RESPLimits()) throws(NetError) {
+        self.endpoint = endpoint
+        self.socket = try Socket.connect(to: endpoint, timeout: connectTimeout)
+        self.parser = RESPParser(limits: limits)
+    }
+
+    /// The socket descriptor, for poll loops that watch several sources.
+    package var descriptor: Int32 { socket.fd }
+
+    /// True when queued bytes have not all been written yet.
+    package var hasPendingOutput: Bool { outboxStart < outbox.count }
+
+    /// Queues a command (not written until `flush`).
+    package func enqueue(_ args: [[UInt8]]) {
+        if outboxStart == outbox.count {
+            outbox.removeAll(keepingCapacity: true)
+            outboxStart = 0
+        }
+        RESPEncoder.encode(args, count: args.count, into: &outbox)
+    }
+
+    /// Queues raw bytes as they are.
+    package func enqueueRaw(_ bytes: [UInt8]) {
+        outbox.append(contentsOf: bytes)
+    }
+
+    /// Writes queued bytes. Non-blocking unless `wait`; returns true when all were written.
+    @discardableResult
+    package func flush(wait: Bool) throws(NetError) -> Bool {
+        while outboxStart < outbox.count {
+            let start = outboxStart
+            let r: Result<SystemCallResult, SystemError> = outbox.withUnsafeBytes { raw in
+                do throws(SystemError) { return .success(try socket.write(UnsafeRawBufferPointer(rebasing: raw[start...]))) }
+                catch { return .failure(error) }
+            }
+            switch r {
+            case .success(.done(let n)): outboxStart += n
+            case .success(.wouldBlock):
+                guard wait else { return false }
+                do { _ = try pollDescriptors([(socket.fd, pollWritable)], timeoutMs: -1) } catch { throw .io(error) }
+            case .failure(let e):
+                throw isPeerGone(e.code) ? NetError.closed : NetError.io(e)
+            }
+        }
+        return true
+    }
+
+    /// Reads what has arrived into the parser. Returns false when nothing was available;
+    /// throws `.closed` at end of stream.
+    @discardableResult
+    package func receive() throws(NetError) -> Bool {
+        var result: Result<SystemCallResult, SystemError> = .success(.wouldBlock)
+        _ = parser.fill { buffer in
+            do throws(SystemError) {
+                let r = try socket.read(into: buffer)
+                result = .success(r)
+                if case .done(let n) = r { return n }
+                return -1
+            } catch {
+                result = .failure(error)
+                return -1
+            }
+        }
+        switch result {
+        case .success(.done(0)): throw NetError.closed
+        case .success(.done): return true
+        case .success(.wouldBlock): return false
+        case .failure(let e): throw isPeerGone(e.code) ? NetError.closed : NetError.io(e)
+        }
+    }
+
+    /// Waits until the socket is readable (or `timeoutMs` passes; -1 waits forever).
+    /// Returns false on timeout.
+    package func waitReadable(timeoutMs: Int32) throws(NetError) -> Bool {
+        do {
+            let revents = try pollDescriptors([(socket.fd, pollReadable)], timeoutMs: timeoutMs)
+            return revents[0] != 0
+        } catch {
+            throw .io(error)
+        }
+    }
+
+    /// The next parser event, reading (and waiting) as needed.
+    package func nextEvent() throws(NetError) -> RESPEvent {
+        while true {
+            do {
+                if let e = try parser.next() { return e }
+            } catch let e as RESPProtocolError {
+                throw .protocolViolation(e)
+            } catch {
+                throw .protocolViolation(.missingCRLF)
+            }
+            if try !receive() { _ = try waitReadable(timeoutMs: -1) }
+        }
+    }
+
+    /// The next whole reply, reading (and waiting) as needed.
+    package func nextValue() throws(NetError) -> RESPValue {
+        var builder = RESPValueBuilder()
+        while true {
+            if let v = builder.feed(try nextEvent()) { return v }
+        }
+    }
+
+    /// Sends one command and waits for its reply.
+    package func roundTrip(_ args: [[UInt8]]) throws(NetError) -> RESPValue {
+        enqueue(args)
+        try flush(wait: true)
+        return try nextValue()
+    }
+}

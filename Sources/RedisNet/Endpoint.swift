@@ -1,0 +1,15 @@
+/// Where a server listens.
+package enum Endpoint: Sendable, Hashable, CustomStringConvertible {
+    /// A host name or address and a TCP port.
+    case tcp(host: String, port: Int)
+    /// A Unix domain socket path.
+    case unix(path: String)
+
+    /// `host:port` or the socket path, as redis-cli prints it in messages and prompts.
+    package var description: String {
+        switch self {
+        case .tcp(let host, let port): return "\(host):\(port)"
+        case .unix(let path): return path
+        }
+    }
+}

@@ -1,0 +1,112 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Musl)
+@preconcurrency import Musl
+#elseif canImport(Darwin)
+@preconcurrency import Darwin
+#endif
+
+/// A connected, non-blocking stream socket (TCP or Unix). Owns its descriptor.
+package final class Socket {
+    /// The descriptor, valid until deinit.
+    package let fd: Int32
+
+    private init(fd: Int32) {
+        self.fd = fd
+    }
+
+    deinit {
+        close(fd)
+    }
+
+    /// Connects to `endpoint`, trying each resolved address in turn; `timeout` in seconds
+    /// bounds each attempt (nil: the operating system's own limit).
+    package static func connect(to endpoint: Endpoint, timeout: Double?) throws(NetError) -> Socket {
+        switch endpoint {
+        case .unix(let path):
+            return try connectUnix(path: path, endpoint: endpoint, timeout: timeout)
+        case .tcp(let host, let port):
+            return try connectTCP(host: host, port: port, endpoint: endpoint, timeout: timeout)
+        }
+    }
+
+    private static func connectTCP(host: String, port: Int, endpoint: Endpoint, timeout: Double?) throws(NetError) -> Socket {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = platformSockStream
+        var list: UnsafeMutablePointer<addrinfo>?
+        let rc = getaddrinfo(host, String(port), &hints, &list)
+        guard rc == 0, let first = list else {
+            let reason = rc == EAI_SYSTEM ? errnoDescription(errno) : String(cString: gai_strerror(rc))
+            throw NetError.connect(endpoint, reason: reason)
+        }
+        defer { freeaddrinfo(first) }
+        var lastReason = "no address"
+        var cursor: UnsafeMutablePointer<addrinfo>? = first
+        while let ai = cursor {
+            cursor = ai.pointee.ai_next
+            do {
+                let socket = try attempt(family: ai.pointee.ai_family, address: ai.pointee.ai_addr,
+                                         length: ai.pointee.ai_addrlen, timeout: timeout)
+                var one: Int32 = 1
+                setsockopt(socket.fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+                setsockopt(socket.fd, SOL_SOCKET, SO_KEEPALIVE, &one, socklen_t(MemoryLayout<Int32>.size))
+                return socket
+            } catch {
+                lastReason = error.description
+            }
+        }
+        throw NetError.connect(endpoint, reason: lastReason)
+    }
+
+    private static func connectUnix(path: String, endpoint: Endpoint, timeout: Double?) throws(NetError) -> Socket {
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        let capacity = MemoryLayout.size(ofValue: addr.sun_path)
+        guard bytes.count < capacity else { throw NetError.connect(endpoint, reason: "socket path too long") }
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            for (i, b) in bytes.enumerated() { raw[i] = b }
+        }
+        do {
+            return try withUnsafePointer(to: &addr) { p throws(SystemError) -> Socket in
+                try p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa throws(SystemError) -> Socket in
+                    try attempt(family: AF_UNIX, address: sa, length: socklen_t(MemoryLayout<sockaddr_un>.size), timeout: timeout)
+                }
+            }
+        } catch {
+            throw NetError.connect(endpoint, reason: error.description)
+        }
+    }
+
+    private static func attempt(family: Int32, address: UnsafePointer<sockaddr>?, length: socklen_t,
+                                timeout: Double?) throws(SystemError) -> Socket {
+        let fd = socket(family, platformSockStream, 0)
+        guard fd >= 0 else { throw SystemError(call: "socket", code: errno) }
+        let s = Socket(fd: fd)
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        let r = Glibc.connect(fd, address, length)
+        if r == 0 { return s }
+        let e = errno
+        guard e == EINPROGRESS || e == EINTR else { throw SystemError(call: "connect", code: e) }
+        let ms = timeout.map { Int32(min(max($0 * 1000, 1), Double(Int32.max))) } ?? -1
+        let revents = try pollDescriptors([(fd, Int16(POLLOUT))], timeoutMs: ms)
+        if revents[0] == 0 { throw SystemError(call: "connect", code: ETIMEDOUT) }
+        var err: Int32 = 0
+        var len = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len)
+        if err != 0 { throw SystemError(call: "connect", code: err) }
+        return s
+    }
+
+    /// Reads what is available: `.done(0)` at end of stream, `.wouldBlock` when nothing is.
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> SystemCallResult {
+        try systemCall("read") { recv(fd, buffer.baseAddress, buffer.count, 0) }
+    }
+
+    /// Writes what the socket takes now; `.wouldBlock` when it takes nothing.
+    package func write(_ buffer: UnsafeRawBufferPointer) throws(SystemError) -> SystemCallResult {
+        try systemCall("write") { send(fd, buffer.baseAddress, buffer.count, platformSendFlags) }
+    }
+}

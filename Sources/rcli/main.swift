@@ -1,0 +1,3 @@
+import RcliCore
+
+System.exit(Rcli.main(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,46 @@
+import Foundation
+import Glibc
+
+/// A one-connection TCP server on 127.0.0.1 that answers whatever it is sent with canned
+/// bytes. Only for replies a real server never sends (hostile or malformed input).
+final class FakeServer: @unchecked Sendable {
+    let port: Int
+    private let listener: Int32
+
+    /// Listens; on the first connection reads once, writes `reply`, then keeps the connection
+    /// open for `holdOpen` seconds (so rcli sees what it was sent, not an early close).
+    init(reply: [UInt8], holdOpen: Double = 0) throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
+        var one: Int32 = 1
+        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(4))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, len) } }
+        guard bound == 0, listen(listener, 8) == 0 else { throw POSIXError(.EADDRINUSE) }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &len) } }
+        port = Int(UInt16(bigEndian: addr.sin_port))
+        let fd = listener
+        Thread.detachNewThread {
+            let conn = accept(fd, nil, nil)
+            guard conn >= 0 else { return }
+            var buf = [UInt8](repeating: 0, count: 65536)
+            _ = read(conn, &buf, buf.count)
+            var sent = 0
+            while sent < reply.count {
+                let n = reply[sent...].withUnsafeBytes { write(conn, $0.baseAddress, $0.count) }
+                if n <= 0 { break }
+                sent += n
+            }
+            if holdOpen > 0 { usleep(UInt32(holdOpen * 1_000_000)) }
+            close(conn)
+        }
+    }
+
+    deinit {
+        close(listener)
+    }
+}

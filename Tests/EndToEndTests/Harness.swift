@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+
+/// What a finished process left behind.
+struct RunResult: Sendable {
+    var stdout: [UInt8]
+    var stderr: [UInt8]
+    var status: Int32
+    var out: String { String(decoding: stdout, as: UTF8.self) }
+    var err: String { String(decoding: stderr, as: UTF8.self) }
+}
+
+enum TestEnvironment {
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var rcli: String {
+        ProcessInfo.processInfo.environment["RCLI_BIN"] ?? packageRoot.appendingPathComponent(".build/debug/rcli").path
+    }
+
+    static let redisCli = "/usr/bin/redis-cli"
+
+    /// The fixture server's port (scripts/with-servers); a missing server fails the test.
+    static func port(_ name: String = "RCLI_TEST_PORT") throws -> String {
+        guard let p = ProcessInfo.processInfo.environment[name], !p.isEmpty else {
+            Issue.record("\(name) is not set: run the suite with `make test` (scripts/with-servers starts the servers)")
+            throw FixtureMissing()
+        }
+        return p
+    }
+
+    struct FixtureMissing: Error {}
+}
+
+/// Runs `executable` with `arguments`, `stdin` (empty input when nil) and extra environment;
+/// a run longer than `timeout` seconds is killed and recorded as a hang.
+func run(_ executable: String, _ arguments: [String], stdin: [UInt8]? = nil, environment: [String: String] = [:],
+         timeout: Double = 30) throws -> RunResult {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-e2e-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let inURL = dir.appendingPathComponent("in"), outURL = dir.appendingPathComponent("out"), errURL = dir.appendingPathComponent("err")
+    try Data(stdin ?? []).write(to: inURL)
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    env.removeValue(forKey: "FAKETTY")
+    env.removeValue(forKey: "REDISCLI_AUTH")
+    env["HOME"] = dir.path
+    for (k, v) in environment { env[k] = v }
+    process.environment = env
+    process.standardInput = try FileHandle(forReadingFrom: inURL)
+    process.standardOutput = try FileHandle(forWritingTo: outURL)
+    process.standardError = try FileHandle(forWritingTo: errURL)
+    try process.run()
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline { usleep(5_000) }
+    if process.isRunning {
+        process.terminate()
+        process.waitUntilExit()
+        Issue.record("\(executable) \(arguments) did not finish within \(timeout)s")
+    }
+    process.waitUntilExit()
+    return RunResult(stdout: Array(try Data(contentsOf: outURL)), stderr: Array(try Data(contentsOf: errURL)),
+                     status: process.terminationStatus)
+}
+
+/// Runs rcli.
+func rcli(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], timeout: Double = 30) throws -> RunResult {
+    try run(TestEnvironment.rcli, arguments, stdin: stdin.map { Array($0.utf8) }, environment: environment, timeout: timeout)
+}
+
+/// Runs redis-cli.
+func redisCli(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> RunResult {
+    try run(TestEnvironment.redisCli, arguments, stdin: stdin.map { Array($0.utf8) }, environment: environment)
+}
+
+/// Runs rcli and redis-cli with the same arguments against the fixture server and expects
+/// identical stdout, stderr and exit status.
+/// `reset` runs before each of the two runs, for commands that change data.
+func expectSameAsRedisCli(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+                          compareStderr: Bool = true, reset: (() throws -> Void)? = nil,
+                          sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let port = try TestEnvironment.port()
+    try reset?()
+    let ours = try rcli(["-p", port] + arguments, stdin: stdin, environment: environment)
+    try reset?()
+    let theirs = try redisCli(["-p", port] + arguments, stdin: stdin, environment: environment)
+    #expect(ours.out == theirs.out, "stdout differs for \(arguments)", sourceLocation: sourceLocation)
+    if ours.out == theirs.out {
+        #expect(ours.stdout == theirs.stdout, "stdout bytes differ for \(arguments)", sourceLocation: sourceLocation)
+    }
+    if compareStderr {
+        #expect(ours.err == theirs.err, "stderr differs for \(arguments)", sourceLocation: sourceLocation)
+    }
+    #expect(ours.status == theirs.status, "exit status differs for \(arguments)", sourceLocation: sourceLocation)
+}
+
+/// Sets up data with redis-cli (never with rcli, so a bug cannot hide itself).
+func seed(_ commands: [[String]]) throws {
+    let port = try TestEnvironment.port()
+    for c in commands {
+        let r = try redisCli(["-p", port] + c)
+        #expect(r.status == 0, "seeding \(c) failed: \(r.err)")
+    }
+}
+
+/// A key prefix unique to one test.
+func uniquePrefix(_ name: String = #function) -> String {
+    "rcli-test:\(name.prefix(while: { $0 != "(" })):\(UUID().uuidString.prefix(8)):"
+}
