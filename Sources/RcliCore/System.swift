@@ -1,11 +1,5 @@
-// The one file in RcliCore that talks to the C library directly.
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#elseif canImport(Darwin)
-@preconcurrency import Darwin
-#endif
+// The one file in RcliCore that talks to the C library directly (imported through RedisNet's
+// Platform.swift, which holds the platform conditionals).
 import RedisNet
 
 /// Process-level helpers: descriptors, terminals, environment, sleeping, exiting.

@@ -1,13 +1,13 @@
-// The one file with platform conditionals for the networking layer.
+// The one file with platform conditionals: the C library is imported (and re-exported to RcliCore) here.
 #if canImport(Glibc)
-@preconcurrency import Glibc
+@_exported @preconcurrency import Glibc
 /// The platform's socket type constant for streams.
 let platformSockStream = Int32(SOCK_STREAM.rawValue)
 #elseif canImport(Musl)
-@preconcurrency import Musl
+@_exported @preconcurrency import Musl
 let platformSockStream = SOCK_STREAM
 #elseif canImport(Darwin)
-@preconcurrency import Darwin
+@_exported @preconcurrency import Darwin
 let platformSockStream = SOCK_STREAM
 #endif
 
