@@ -12,7 +12,9 @@ let package = Package(
         // Endpoints, sockets with timeouts, the connection and its handshake.
         .target(name: "RedisNet", dependencies: ["RESP"]),
         // Options, output formatters, command-line tokenizer and the run modes.
-        .target(name: "RcliCore", dependencies: ["RESP", "RedisNet"]),
+        // libedit, owned by RcliCore/REPL/LineEditor.swift alone.
+        .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .target(name: "RcliCore", dependencies: ["RESP", "RedisNet", "CLibEdit"]),
         .executableTarget(name: "rcli", dependencies: ["RcliCore"]),
 
         .testTarget(name: "RESPTests", dependencies: ["RESP"]),

@@ -44,12 +44,7 @@ package enum Rcli {
             return OneShotMode.run(parsed, session: session, output: output)
         }
         if System.isTerminal(0) {
-            // Interactive without line editing until the libedit shell lands.
-            return StdinMode.run(parsed, session: session, output: output) { session in
-                let base = session.config.socketPath ?? "\(session.config.host):\(session.config.port)"
-                let db = session.database == 0 ? "" : "[\(session.database)]"
-                return session.connection == nil ? "not connected> " : "\(base)\(db)> "
-            }
+            return ReplMode.run(parsed, session: session, output: output, environment: environment)
         }
         return StdinMode.run(parsed, session: session, output: output)
     }

@@ -121,3 +121,71 @@ package enum System {
         return String(decoding: line, as: UTF8.self)
     }
 }
+
+nonisolated(unsafe) private var interruptWriteDescriptor: Int32 = -1
+
+/// SIGINT turned into a readable descriptor, so a poll loop can notice Ctrl-C.
+package enum InterruptSignal {
+    /// Installs the handler once; returns the descriptor that becomes readable on Ctrl-C.
+    package static func install() -> Int32? {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { return nil }
+        for fd in fds {
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
+        interruptWriteDescriptor = fds[1]
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
+            var byte: UInt8 = 1
+            _ = Glibc.write(interruptWriteDescriptor, &byte, 1)
+        }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGINT, &action, nil)
+        // A parent may hand down SIGINT blocked (the mask survives exec): unblock it.
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        sigaddset(&mask, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &mask, nil)
+        return fds[0]
+    }
+
+    /// Empties the descriptor after an interrupt was handled.
+    package static func drain(_ fd: Int32) {
+        var buf = [UInt8](repeating: 0, count: 64)
+        while Glibc.read(fd, &buf, buf.count) > 0 {}
+    }
+}
+
+extension System {
+    /// The user's home directory.
+    package static func homeDirectory(_ environment: [String: String]) -> String? {
+        if let home = environment["HOME"], !home.isEmpty { return home }
+        guard let pw = getpwuid(getuid()), let dir = pw.pointee.pw_dir else { return nil }
+        return String(cString: dir)
+    }
+
+    /// Creates `path` if missing and makes it readable by its owner only. False on failure
+    /// (a directory, no permission).
+    package static func ensurePrivateFile(_ path: String) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return fchmod(fd, 0o600) == 0
+    }
+
+    /// True when `path` exists.
+    package static func fileExists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+
+    /// The lines of a small text file, nil when unreadable.
+    package static func readTextFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        guard case .success(let data) = readAll(fd) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -49,8 +49,7 @@ package enum OneShotMode {
 package enum StdinMode {
     /// Runs stdin's lines. With `-e` (and with `-i`) commands go one at a time, so nothing after
     /// a failing command is ever sent.
-    package static func run(_ parsed: ParsedCommandLine, session: Session, output: OutputContext,
-                            prompt: (@Sendable (Session) -> String)? = nil) -> Int32 {
+    package static func run(_ parsed: ParsedCommandLine, session: Session, output: OutputContext) -> Int32 {
         let config = parsed.config
         do {
             try session.connect()
@@ -59,8 +58,7 @@ package enum StdinMode {
         }
         var options = output.runnerOptions(config)
         options.showElapsed = true
-        options.window = config.exitOnError || config.interval > 0 || prompt != nil ? 1 : 1000
-        options.prompt = prompt
+        options.window = config.exitOnError || config.interval > 0 ? 1 : 1000
         let runner = ScriptRunner(session: session, options: options, out: output.out, err: output.err)
         return runner.run(LineSource(fd: 0))
     }

@@ -43,3 +43,24 @@ package final class RepeatSource: CommandSource {
     package func readAvailable() throws(SessionError) {}
     package var isExhausted: Bool { remaining == 0 }
 }
+
+/// A fixed list of items (one interactive line).
+package final class ItemSource: CommandSource {
+    private var items: [ScriptItem]
+    private var index = 0
+
+    /// A source of `items` in order.
+    package init(_ items: [ScriptItem]) {
+        self.items = items
+    }
+
+    package func next() -> ScriptItem? {
+        guard index < items.count else { return nil }
+        index += 1
+        return items[index - 1]
+    }
+
+    package var inputDescriptor: Int32? { nil }
+    package func readAvailable() throws(SessionError) {}
+    package var isExhausted: Bool { index >= items.count }
+}

@@ -20,8 +20,9 @@ package final class ScriptRunner {
         package var interval: Double
         /// Print `(1.23s)` after slow replies in the tty format (redis-cli's shell does).
         package var showElapsed: Bool
-        /// Prompt to show before waiting for a line (interactive use without line editing).
-        package var prompt: (@Sendable (Session) -> String)?
+        /// Becomes readable on Ctrl-C: the command in flight is abandoned (its connection
+        /// dropped) and `run` returns `ScriptRunner.interruptedStatus`.
+        package var interruptDescriptor: Int32?
         /// `-d` and `-D` for raw output.
         package var elementDelimiter: [UInt8]
         package var replyDelimiter: [UInt8]
@@ -48,8 +49,12 @@ package final class ScriptRunner {
     }
 
     private enum Current { case none, reply, push, discard, stderrError }
+    private struct Interrupted: Error {}
 
-    private var session: Session
+    /// The status `run` returns after Ctrl-C.
+    package static let interruptedStatus: Int32 = 130
+
+    private let session: Session
     private let options: Options
     private let out: OutputSink
     private let err: OutputSink
@@ -68,7 +73,6 @@ package final class ScriptRunner {
     private var current = Current.none
     private var currentIsError = false
     private var bannerShown = false
-    private var promptShown = false
     private var headStart = 0.0
 
     /// A runner printing to `out`/`err`.
@@ -97,6 +101,11 @@ package final class ScriptRunner {
                 if head == pending.count && !streaming && (stopInput || source.isExhausted) { break }
                 try waitForProgress(source)
             }
+        } catch is Interrupted {
+            if depth > 0 || current != .none { out.write([10]) }
+            out.flush()
+            session.disconnect()
+            return Self.interruptedStatus
         } catch let e as SessionError {
             return fail(e.message)
         } catch let e as NetError {
@@ -120,7 +129,6 @@ package final class ScriptRunner {
     private func pullInput(_ source: CommandSource) throws {
         while !stopInput && !barrier && inFlight < options.window {
             guard let item = source.next() else { return }
-            promptShown = false
             switch item {
             case .message(let text):
                 pending.append(.message(text))
@@ -262,8 +270,7 @@ package final class ScriptRunner {
         config.host = host
         config.port = port
         config.socketPath = nil
-        session.disconnect()
-        session = Session(config: config, password: session.password)
+        session.retarget(config)
         do {
             try session.connect()
         } catch {
@@ -275,15 +282,12 @@ package final class ScriptRunner {
         let wantInput = !stopInput && !barrier && inFlight < options.window
         // A source without a descriptor (a repeated command) has its next item ready now.
         if wantInput && source.inputDescriptor == nil && !source.isExhausted { return }
-        if wantInput, head == pending.count, !promptShown, let prompt = options.prompt {
-            out.write(prompt(session))
-            promptShown = true
-        }
         out.flush()
         err.flush()
         var fds: [(fd: Int32, events: Int16)] = []
         let inputFD = wantInput ? source.inputDescriptor : nil
         if let fd = inputFD { fds.append((fd, pollReadable)) }
+        if let fd = options.interruptDescriptor { fds.insert((fd, pollReadable), at: 0) }
         let conn = session.connection
         if let conn {
             fds.append((conn.descriptor, pollReadable | (conn.hasPendingOutput ? pollWritable : 0)))
@@ -292,7 +296,13 @@ package final class ScriptRunner {
             if inputFD == nil && head == pending.count && !streaming { stopInput = true }
             return
         }
-        let revents = try pollDescriptors(fds, timeoutMs: -1)
+        var revents = try pollDescriptors(fds, timeoutMs: -1)
+        if let fd = options.interruptDescriptor {
+            if revents.removeFirst() != 0 {
+                InterruptSignal.drain(fd)
+                throw Interrupted()
+            }
+        }
         if inputFD != nil, revents[0] != 0 { try source.readAvailable() }
         guard let conn, let r = revents.last, r != 0 else { return }
         if r & pollWritable != 0 { try conn.flush(wait: false) }

@@ -10,8 +10,8 @@ package struct SessionError: Error, Sendable, CustomStringConvertible {
 
 /// A connection plus the state a reconnect must restore: credentials, database, protocol.
 package final class Session {
-    /// The configuration it was made from.
-    package let config: CLIConfiguration
+    /// The configuration it was made from (host and port change with `connect host port`).
+    package private(set) var config: CLIConfiguration
     /// The live connection, nil when not connected.
     package private(set) var connection: Connection?
     /// The database in use (changes with a successful SELECT).
@@ -30,6 +30,13 @@ package final class Session {
     package var endpoint: Endpoint {
         if let path = config.socketPath { return .unix(path: path) }
         return .tcp(host: config.host, port: config.port)
+    }
+
+    /// Points the session at another server (the shell's `connect host port`); the database
+    /// and credentials stay.
+    package func retarget(_ newConfig: CLIConfiguration) {
+        connection = nil
+        config = newConfig
     }
 
     /// Drops the connection.

@@ -1,0 +1,38 @@
+// Typed wrappers for libedit's variadic calls (Swift cannot call C variadics), and accessors
+// for the C stdio globals that Swift 6 will not touch directly.
+#ifndef RCLI_CLIBEDIT_SHIM_H
+#define RCLI_CLIBEDIT_SHIM_H
+#include <stdio.h>
+#include <histedit.h>
+
+static inline FILE *rcli_stdin(void) { return stdin; }
+static inline FILE *rcli_stdout(void) { return stdout; }
+static inline FILE *rcli_stderr(void) { return stderr; }
+
+typedef char *(*rcli_prompt_fn)(EditLine *);
+typedef unsigned char (*rcli_key_fn)(EditLine *, int);
+
+static inline int rcli_el_set_prompt(EditLine *el, rcli_prompt_fn f) { return el_set(el, EL_PROMPT_ESC, f, '\1'); }
+static inline int rcli_el_set_editor(EditLine *el, const char *mode) { return el_set(el, EL_EDITOR, mode); }
+static inline int rcli_el_set_history(EditLine *el, History *h) { return el_set(el, EL_HIST, history, h); }
+static inline int rcli_el_set_clientdata(EditLine *el, void *data) { return el_set(el, EL_CLIENTDATA, data); }
+static inline void *rcli_el_get_clientdata(EditLine *el) {
+    void *data = NULL;
+    el_get(el, EL_CLIENTDATA, &data);
+    return data;
+}
+static inline int rcli_el_add_function(EditLine *el, const char *name, const char *help, rcli_key_fn f) {
+    return el_set(el, EL_ADDFN, name, help, f);
+}
+static inline int rcli_el_bind(EditLine *el, const char *key, const char *function) {
+    return el_set(el, EL_BIND, key, function, NULL);
+}
+static inline int rcli_el_set_signal(EditLine *el, int on) { return el_set(el, EL_SIGNAL, on); }
+
+static inline int rcli_history_set_size(History *h, int size) { HistEvent ev; return history(h, &ev, H_SETSIZE, size); }
+static inline int rcli_history_set_unique(History *h, int on) { HistEvent ev; return history(h, &ev, H_SETUNIQUE, on); }
+static inline int rcli_history_enter(History *h, const char *line) { HistEvent ev; return history(h, &ev, H_ENTER, line); }
+static inline int rcli_history_load(History *h, const char *path) { HistEvent ev; return history(h, &ev, H_LOAD, path); }
+static inline int rcli_history_save(History *h, const char *path) { HistEvent ev; return history(h, &ev, H_SAVE, path); }
+
+#endif

@@ -1,0 +1,156 @@
+import RESP
+
+/// `help`, `help <command>` and `help @<group>`, from the server's `COMMAND DOCS` (fetched once,
+/// on first use, over the session's connection).
+final class HelpCommand {
+    /// Command groups as COMMAND DOCS names them.
+    static let groups = ["bitmap", "cluster", "connection", "generic", "geo", "hash", "hyperloglog", "list", "pubsub",
+                         "scripting", "sentinel", "server", "set", "sorted-set", "stream", "string", "transactions"]
+
+    struct Doc {
+        var name: String
+        var summary = ""
+        var since = ""
+        var group = ""
+        var syntax = ""
+    }
+
+    private let session: Session
+    private var docs: [String: Doc]?
+
+    init(session: Session) {
+        self.session = session
+    }
+
+    /// Command names, with subcommands as `container|sub`, lowercased.
+    func commandNames() -> [String] {
+        load().keys.sorted()
+    }
+
+    /// The text to print for `help args...`.
+    func text(for args: [String]) -> String {
+        guard let topic = args.first else { return Self.banner }
+        let all = load()
+        if all.isEmpty { return "No help available: the server did not answer COMMAND DOCS.\n" }
+        if topic.hasPrefix("@") {
+            let group = String(topic.dropFirst()).lowercased()
+            let matching = all.values.filter { $0.group == group && !$0.name.contains("|") }.sorted { $0.name < $1.name }
+            return matching.isEmpty ? "No commands in group '\(group)'.\n" : matching.map(Self.render).joined()
+        }
+        let name = args.joined(separator: "|").lowercased()
+        if let doc = all[name] ?? all[topic.lowercased()] { return Self.render(doc) }
+        let suggestions = all.keys.filter { !$0.contains("|") && Self.distance($0, topic.lowercased()) <= 2 }.sorted()
+        return "No help for '\(topic)'." + (suggestions.isEmpty ? "" : " Did you mean: \(suggestions.joined(separator: ", "))?") + "\n"
+    }
+
+    static let banner = """
+    rcli \(HelpText.version)
+    To get help about Redis commands type:
+          "help @<group>" to get a list of commands in <group>
+          "help <command>" for help on <command>
+          "help <tab>" to get a list of possible help topics
+          "quit" to exit
+
+    To set rcli preferences:
+          ":set hints" enable online hints
+          ":set nohints" disable online hints
+    Set your preferences in ~/.rclirc
+
+    """
+
+    static func render(_ doc: Doc) -> String {
+        let display = doc.name.split(separator: "|").joined(separator: " ").uppercased()
+        return "\n  \(display)\(doc.syntax.isEmpty ? "" : " " + doc.syntax)\n  summary: \(doc.summary)\n  since: \(doc.since)\n  group: \(doc.group)\n\n"
+    }
+
+    private func load() -> [String: Doc] {
+        if let docs { return docs }
+        var result: [String: Doc] = [:]
+        if let conn = try? session.connect(), case .some(let reply) = try? conn.roundTrip([Array("COMMAND".utf8), Array("DOCS".utf8)]) {
+            Self.collect(reply, prefix: "", into: &result)
+        }
+        docs = result
+        return result
+    }
+
+    /// COMMAND DOCS is a map (RESP3) or flat array (RESP2) of name -> fields.
+    static func collect(_ reply: RESPValue, prefix: String, into result: inout [String: Doc]) {
+        let items: [RESPValue]
+        switch reply {
+        case .map(let m), .array(let m): items = m
+        default: return
+        }
+        var i = 0
+        while i + 1 < items.count {
+            defer { i += 2 }
+            guard let nameBytes = items[i].stringBytes else { continue }
+            let name = prefix.isEmpty ? String(decoding: nameBytes, as: UTF8.self).lowercased()
+                : String(decoding: nameBytes, as: UTF8.self).lowercased()
+            var doc = Doc(name: name)
+            let fields = pairs(items[i + 1])
+            doc.summary = fields["summary"].flatMap { $0.stringBytes }.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            doc.since = fields["since"].flatMap { $0.stringBytes }.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            doc.group = fields["group"].flatMap { $0.stringBytes }.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            if case .some(.array(let args)) = fields["arguments"] {
+                doc.syntax = args.map(syntax).joined(separator: " ")
+            }
+            result[name] = doc
+            if let subs = fields["subcommands"] { collect(subs, prefix: name, into: &result) }
+        }
+    }
+
+    static func pairs(_ value: RESPValue) -> [String: RESPValue] {
+        var out: [String: RESPValue] = [:]
+        let items: [RESPValue]
+        switch value {
+        case .map(let m), .array(let m): items = m
+        default: return out
+        }
+        var i = 0
+        while i + 1 < items.count {
+            if let k = items[i].stringBytes { out[String(decoding: k, as: UTF8.self)] = items[i + 1] }
+            i += 2
+        }
+        return out
+    }
+
+    /// One argument's syntax: tokens, `a|b` for oneof, `[...]` optional, `x [x ...]` multiple.
+    static func syntax(_ arg: RESPValue) -> String {
+        let f = pairs(arg)
+        func text(_ key: String) -> String? { f[key].flatMap { $0.stringBytes }.map { String(decoding: $0, as: UTF8.self) } }
+        let type = text("type") ?? ""
+        let name = text("name") ?? ""
+        var flags: [String] = []
+        if case .some(.array(let fl)) = f["flags"] ?? nil { flags = fl.compactMap { $0.stringBytes.map { String(decoding: $0, as: UTF8.self) } } }
+        if case .some(.set(let fl)) = f["flags"] ?? nil { flags = fl.compactMap { $0.stringBytes.map { String(decoding: $0, as: UTF8.self) } } }
+        var body: String
+        var children: [RESPValue] = []
+        if case .some(.array(let c)) = f["arguments"] ?? nil { children = c }
+        switch type {
+        case "oneof": body = children.map(syntax).joined(separator: "|")
+        case "block": body = children.map(syntax).joined(separator: " ")
+        case "pure-token": body = text("token") ?? name
+        default: body = name
+        }
+        if let token = text("token"), type != "pure-token" { body = token + " " + body }
+        if flags.contains("multiple") { body = "\(body) [\(body) ...]" }
+        if flags.contains("optional") { body = "[\(body)]" }
+        return body
+    }
+
+    /// Edit distance, for "did you mean".
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in stride(from: 1, through: b.count, by: 1) {
+                let saved = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = saved
+            }
+        }
+        return row[b.count]
+    }
+}

@@ -1,0 +1,124 @@
+import CLibEdit
+import RedisNet
+
+/// libedit's line editor and history; the only user of CLibEdit.
+///
+/// Ctrl-C at the prompt arrives as a key (signals are off while editing) and abandons the line;
+/// Ctrl-D on an empty line is end of input. `~/.editrc` is read, so `bind -v` and friends work.
+package final class LineEditor {
+    /// What one `readLine` produced.
+    package enum Input: Equatable {
+        case line(String)
+        case interrupted
+        case endOfInput
+    }
+
+    private let editor: OpaquePointer
+    private let history: OpaquePointer
+    private var prompt: UnsafeMutablePointer<CChar>?
+    fileprivate var interrupted = false
+    /// Candidates for the word being completed: (text before the cursor) -> full words.
+    package var completer: ((String) -> [String])?
+
+    /// An editor named `program` (the name `~/.editrc` sections use).
+    package init?(program: String) {
+        guard let el = el_init(program, rcli_stdin(), rcli_stdout(), rcli_stderr()) else { return nil }
+        guard let h = history_init() else {
+            el_end(el)
+            return nil
+        }
+        editor = el
+        history = h
+        rcli_history_set_size(h, 10_000)
+        rcli_history_set_unique(h, 1)
+        rcli_el_set_editor(el, "emacs")
+        rcli_el_set_history(el, h)
+        rcli_el_set_signal(el, 1)
+        rcli_el_set_clientdata(el, Unmanaged.passUnretained(self).toOpaque())
+        rcli_el_set_prompt(el) { el in
+            guard let el, let data = rcli_el_get_clientdata(el) else { return nil }
+            return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().prompt
+        }
+        rcli_el_add_function(el, "rcli-interrupt", "Abandon the line") { el, _ in
+            if let el, let data = rcli_el_get_clientdata(el) {
+                Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().interrupted = true
+            }
+            return UInt8(CC_NEWLINE)
+        }
+        rcli_el_add_function(el, "rcli-complete", "Complete a command or help topic") { el, _ in
+            guard let el, let data = rcli_el_get_clientdata(el) else { return UInt8(CC_ERROR) }
+            return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().complete()
+        }
+        rcli_el_bind(el, "^C", "rcli-interrupt")
+        rcli_el_bind(el, "^I", "rcli-complete")
+        rcli_el_bind(el, "^R", "em-inc-search-prev")
+        command(["setty", "-d", "-isig"])
+        el_source(el, nil)
+    }
+
+    deinit {
+        el_end(editor)
+        history_end(history)
+        free(prompt)
+    }
+
+    private func command(_ words: [String]) {
+        var argv = words.map { strdup($0) }
+        defer { argv.forEach { free($0) } }
+        argv.withUnsafeMutableBufferPointer { buf in
+            buf.withMemoryRebound(to: UnsafePointer<CChar>?.self) { _ = el_parse(editor, Int32(words.count), $0.baseAddress) }
+        }
+    }
+
+    /// Reads one line, showing `prompt`.
+    package func readLine(prompt text: String) -> Input {
+        free(prompt)
+        prompt = strdup(text)
+        interrupted = false
+        var count: Int32 = 0
+        guard let raw = el_gets(editor, &count), count >= 0 else { return .endOfInput }
+        if interrupted {
+            return .interrupted
+        }
+        var line = String(cString: raw)
+        if line.hasSuffix("\n") { line.removeLast() }
+        return .line(line)
+    }
+
+    /// Adds a line to the in-memory history.
+    package func remember(_ line: String) {
+        rcli_history_enter(history, line)
+    }
+
+    /// Loads a history file; false when it exists but cannot be read as history.
+    package func loadHistory(_ path: String) -> Bool {
+        rcli_history_load(history, path) >= 0
+    }
+
+    /// Saves the history to `path`; false on failure.
+    package func saveHistory(_ path: String) -> Bool {
+        rcli_history_save(history, path) >= 0
+    }
+
+    /// Completes the word before the cursor with the completer's candidates.
+    private func complete() -> UInt8 {
+        guard let info = el_line(editor)?.pointee, let completer else { return UInt8(CC_ERROR) }
+        let length = info.cursor - info.buffer
+        let before = String(decoding: UnsafeBufferPointer(start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self), count: length), as: UTF8.self)
+        let word = String(before.reversed().prefix(while: { $0 != " " }).reversed())
+        let candidates = completer(before)
+        guard !candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
+        var common = candidates[0]
+        for c in candidates.dropFirst() {
+            common = String(zip(common, c).prefix(while: { $0 == $1 }).map(\.0))
+        }
+        if candidates.count == 1 { common += " " }
+        if common.count > word.count {
+            el_insertstr(editor, String(common.dropFirst(word.count)))
+            return UInt8(CC_REFRESH)
+        }
+        // Nothing more to insert: list the choices under the line.
+        fputs("\n" + candidates.joined(separator: "  ") + "\n", rcli_stdout())
+        return UInt8(CC_REDISPLAY)
+    }
+}

@@ -1,0 +1,225 @@
+import RESP
+
+/// The interactive shell: libedit line editing, history, completion, help, Ctrl-C handling.
+/// Each line runs through the same `ScriptRunner` as scripts do.
+package final class ReplMode {
+    private let session: Session
+    private let output: OutputContext
+    private let editor: LineEditor
+    private let environment: [String: String]
+    private var historyPath: String?
+    private var inTransaction = false
+    private var commandNames: [String]?
+    private let interruptFD: Int32?
+    private let help: HelpCommand
+
+    private init(session: Session, output: OutputContext, editor: LineEditor, environment: [String: String]) {
+        self.session = session
+        self.output = output
+        self.editor = editor
+        self.environment = environment
+        self.interruptFD = InterruptSignal.install()
+        self.help = HelpCommand(session: session)
+    }
+
+    /// Runs the shell until `quit`, `exit` or Ctrl-D.
+    package static func run(_ parsed: ParsedCommandLine, session: Session, output: OutputContext,
+                            environment: [String: String]) -> Int32 {
+        guard let editor = LineEditor(program: "rcli") else {
+            return StdinMode.run(parsed, session: session, output: output)
+        }
+        let repl = ReplMode(session: session, output: output, editor: editor, environment: environment)
+        return repl.loop()
+    }
+
+    private func loop() -> Int32 {
+        do {
+            try session.connect()
+        } catch {
+            output.err.write(error.message + "\n")
+            output.err.flush()
+        }
+        openHistory()
+        loadPreferences()
+        editor.completer = { [weak self] before in self?.completions(before) ?? [] }
+        while true {
+            switch editor.readLine(prompt: prompt()) {
+            case .endOfInput:
+                return 0
+            case .interrupted:
+                output.out.write("\n")
+                output.out.flush()
+            case .line(let text):
+                if text.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+                if HistoryPolicy.mayRemember(line: text) {
+                    editor.remember(text)
+                    if let path = historyPath, System.ensurePrivateFile(path) { _ = editor.saveHistory(path) }
+                }
+                if let status = execute(text) { return status }
+            }
+        }
+    }
+
+    /// Runs one line; returns an exit status when the shell should end.
+    private func execute(_ text: String) -> Int32? {
+        let bytes = Array(text.utf8)
+        if let args = CommandLineSplitter.split(bytes), let first = args.first {
+            let name = CommandTraits.lower(first)
+            if name == "help" || name == "?" {
+                output.out.write(help.text(for: args.dropFirst().map { String(decoding: $0, as: UTF8.self) }))
+                output.out.flush()
+                return nil
+            }
+            if name == "clear" && args.count == 1 {
+                output.out.write("\u{1b}[H\u{1b}[2J")
+                output.out.flush()
+                return nil
+            }
+        }
+        var batch: [ScriptItem] = []
+        for item in LineSource.items(for: bytes[...]) {
+            switch item {
+            case .quit:
+                runBatch(&batch)
+                return 0
+            case .connect(let host, let port):
+                runBatch(&batch)
+                reconnect(host: host, port: port)
+            case .command(let args):
+                let name = CommandTraits.lower(args[0])
+                if name == "multi" { inTransaction = true }
+                if name == "exec" || name == "discard" { inTransaction = false }
+                batch.append(item)
+            case .message:
+                batch.append(item)
+            }
+        }
+        runBatch(&batch)
+        return nil
+    }
+
+    private func runBatch(_ batch: inout [ScriptItem]) {
+        guard !batch.isEmpty else { return }
+        defer { batch.removeAll() }
+        if session.connection == nil {
+            do {
+                try session.connect()
+            } catch {
+                output.err.write(error.message + "\n")
+                output.err.flush()
+                return
+            }
+            inTransaction = false
+        }
+        var options = output.runnerOptions(session.config)
+        options.window = 1
+        options.showElapsed = true
+        options.interruptDescriptor = interruptFD
+        let runner = ScriptRunner(session: session, options: options, out: output.out, err: output.err)
+        let status = runner.run(ItemSource(batch))
+        if status == ScriptRunner.interruptedStatus {
+            output.out.write("\n")
+            output.out.flush()
+            // The command was abandoned with its connection; come back with a fresh one that
+            // has the same database, credentials and protocol.
+            inTransaction = false
+            try? session.connect()
+        } else if session.connection == nil {
+            inTransaction = false
+        }
+    }
+
+    private func reconnect(host: String, port: Int) {
+        var config = session.config
+        config.host = host
+        config.port = port
+        config.socketPath = nil
+        session.retarget(config)
+        inTransaction = false
+        do {
+            try session.connect()
+        } catch {
+            output.err.write(error.message + "\n")
+            output.err.flush()
+        }
+    }
+
+    private func prompt() -> String {
+        guard session.connection != nil else { return "not connected> " }
+        let config = session.config
+        var p = config.socketPath.map { "redis \($0)" } ?? "\(config.host):\(config.port)"
+        if session.database != 0 { p += "[\(session.database)]" }
+        if inTransaction { p += "(TX)" }
+        return p + "> "
+    }
+
+    private func openHistory() {
+        let path: String
+        if let custom = environment["REDISCLI_HISTFILE"] {
+            path = custom
+        } else if let home = System.homeDirectory(environment) {
+            path = home + "/.rcli_history"
+        } else {
+            return
+        }
+        if path == "/dev/null" || path.isEmpty { return }
+        if System.fileExists(path) && !(System.readTextFile(path)?.isEmpty ?? false) {
+            guard editor.loadHistory(path) else {
+                // Unreadable, a directory, or not a history file: keep it as it is.
+                output.err.write("Warning: cannot read history file \(path); history will not be saved this session\n")
+                output.err.flush()
+                return
+            }
+        }
+        historyPath = path
+        if System.fileExists(path) { _ = System.ensurePrivateFile(path) }
+    }
+
+    private func loadPreferences() {
+        let path = environment["REDISCLI_RCFILE"] ?? System.homeDirectory(environment).map { $0 + "/.rclirc" }
+        guard let path, let text = System.readTextFile(path) else { return }
+        for line in text.split(separator: "\n") {
+            guard let args = CommandLineSplitter.split(Array(line.utf8)), !args.isEmpty else { continue }
+            let message = Preferences.apply(args, interactive: false)
+            if !message.isEmpty { output.out.write(message) }
+        }
+        output.out.flush()
+    }
+
+    /// Completion candidates for the word before the cursor; case follows what was typed.
+    private func completions(_ before: String) -> [String] {
+        let words = before.split(separator: " ", omittingEmptySubsequences: true)
+        let endsWithSpace = before.last == " "
+        let current = endsWithSpace ? "" : String(words.last ?? "")
+        let position = endsWithSpace ? words.count : max(0, words.count - 1)
+        var pool: [String]
+        if position == 0 {
+            pool = names() + ["help", "quit", "exit", "connect", "clear"]
+        } else if position == 1, words.first?.lowercased() == "help" {
+            pool = names() + HelpCommand.groups.map { "@" + $0 }
+        } else if position == 1, let first = words.first?.lowercased() {
+            pool = subcommands(first)
+        } else {
+            return []
+        }
+        let lower = current.lowercased()
+        let upper = current.first?.isUppercase ?? false
+        return pool.filter { $0.lowercased().hasPrefix(lower) }
+            .map { upper ? $0.uppercased() : $0.lowercased() }
+            .sorted()
+    }
+
+    private func names() -> [String] {
+        if let commandNames { return commandNames }
+        let list = help.commandNames()
+        commandNames = list
+        return list
+    }
+
+    private func subcommands(_ container: String) -> [String] {
+        names().compactMap { name in
+            let parts = name.split(separator: "|")
+            return parts.count == 2 && parts[0] == container ? String(parts[1]) : nil
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+/// The interactive shell, driven through tmux.
+@Suite struct ReplTests {
+    private func home() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-home-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test func promptDatabaseTransactionAndSecretFreeHistory() throws {
+        let port = try TestEnvironment.port()
+        let home = try home()
+        let p = uniquePrefix()
+        let shell = try TmuxSession([TestEnvironment.rcli, "-p", port], environment: ["HOME": home.path])
+        try shell.wait(for: "127.0.0.1:\(port)> ")
+        try shell.type("set \(p)k hello")
+        try shell.wait(for: "OK")
+        try shell.type("get \(p)k")
+        try shell.wait(for: "\"hello\"")
+        try shell.type("select 3")
+        try shell.wait(for: "127.0.0.1:\(port)[3]> ")
+        try shell.type("multi")
+        try shell.wait(for: "127.0.0.1:\(port)[3](TX)> ")
+        try shell.type("discard")
+        try shell.type("AUTH default topsecret")
+        try shell.wait(for: "[3]> AUTH default topsecret")
+        try shell.type("config set masterauth hunter2")
+        try shell.type("hello 3 auth default hunter3")
+        try shell.type("quit")
+        try shell.wait(for: "shell exit") { _ in (try? shell.isAlive()) == false }
+        let historyURL = home.appendingPathComponent(".rcli_history")
+        let history = try String(contentsOf: historyURL, encoding: .utf8)
+        #expect(history.contains("get\\040\(p)k"))
+        #expect(history.contains("select\\0403"))
+        for secret in ["topsecret", "hunter2", "hunter3"] { #expect(!history.contains(secret)) }
+        let mode = try FileManager.default.attributesOfItem(atPath: historyURL.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test func ctrlCCancelsABlockingCommandAndKeepsTheSession() throws {
+        let port = try TestEnvironment.port()
+        let p = uniquePrefix()
+        let shell = try TmuxSession([TestEnvironment.rcli, "-p", port, "-n", "2"], environment: ["HOME": try home().path])
+        try shell.wait(for: "127.0.0.1:\(port)[2]> ")
+        try shell.type("blpop \(p)nothing 0")
+        usleep(300_000)
+        try shell.key("C-c")
+        try shell.wait(for: "a fresh prompt after Ctrl-C") { $0.components(separatedBy: "127.0.0.1:\(port)[2]>").count >= 3 }
+        #expect(try shell.isAlive(), "Ctrl-C must not end the shell")
+        try shell.type("set \(p)after 1")
+        try shell.wait(for: "OK")
+        // The reconnect kept database 2.
+        let check = try redisCli(["-p", port, "-n", "2", "get", p + "after"])
+        #expect(check.out == "1\n")
+        // Ctrl-C at the prompt abandons the line; Ctrl-D ends the shell.
+        try shell.type("get something", enter: false)
+        try shell.key("C-c")
+        try shell.key("C-d")
+        try shell.wait(for: "shell exit") { _ in (try? shell.isAlive()) == false }
+    }
+
+    @Test func tabCompletesCommandsInTheCaseTyped() throws {
+        let port = try TestEnvironment.port()
+        let shell = try TmuxSession([TestEnvironment.rcli, "-p", port], environment: ["HOME": try home().path])
+        try shell.wait(for: "127.0.0.1:\(port)> ")
+        try shell.type("HGETA", enter: false)
+        try shell.key("Tab")
+        try shell.wait(for: "> HGETALL")
+        try shell.key("C-c")
+        try shell.type("config res", enter: false)
+        try shell.key("Tab")
+        try shell.wait(for: "config resetstat")
+    }
+
+    @Test func helpComesFromTheServer() throws {
+        let port = try TestEnvironment.port()
+        let shell = try TmuxSession([TestEnvironment.rcli, "-p", port], environment: ["HOME": try home().path])
+        try shell.wait(for: "127.0.0.1:\(port)> ")
+        try shell.type("help set")
+        try shell.wait(for: "summary: Set the string value of a key")
+        let screen = try shell.wait(for: "group: string")
+        #expect(screen.contains("SET key value [NX|XX] [GET]"))
+        try shell.type("help gett")
+        try shell.wait(for: "Did you mean: get")
+    }
+
+    @Test func aCorruptHistoryFileIsNeverOverwritten() throws {
+        let port = try TestEnvironment.port()
+        let home = try home()
+        let historyURL = home.appendingPathComponent(".rcli_history")
+        let original = Data([0x00, 0xff, 0x01] + Array("not a history file\n".utf8))
+        try original.write(to: historyURL)
+        let shell = try TmuxSession([TestEnvironment.rcli, "-p", port], environment: ["HOME": home.path])
+        try shell.wait(for: "history will not be saved")
+        try shell.type("ping")
+        try shell.wait(for: "PONG")
+        try shell.type("quit")
+        try shell.wait(for: "shell exit") { _ in (try? shell.isAlive()) == false }
+        #expect(try Data(contentsOf: historyURL) == original)
+
+        // A directory where the history file should be: no crash, a warning, commands work.
+        let dirHome = try self.home()
+        try FileManager.default.createDirectory(at: dirHome.appendingPathComponent(".rcli_history"), withIntermediateDirectories: true)
+        let shell2 = try TmuxSession([TestEnvironment.rcli, "-p", port], environment: ["HOME": dirHome.path])
+        try shell2.wait(for: "127.0.0.1:\(port)> ")
+        try shell2.type("ping")
+        try shell2.wait(for: "PONG")
+    }
+
+    @Test func notConnectedPromptAndConnect() throws {
+        let port = try TestEnvironment.port()
+        let shell = try TmuxSession([TestEnvironment.rcli, "-p", "1"], environment: ["HOME": try home().path])
+        try shell.wait(for: "Could not connect to Redis at 127.0.0.1:1: Connection refused")
+        try shell.wait(for: "not connected> ")
+        try shell.type("connect 127.0.0.1 \(port)")
+        try shell.wait(for: "127.0.0.1:\(port)> ")
+        try shell.type("ping")
+        try shell.wait(for: "PONG")
+    }
+}

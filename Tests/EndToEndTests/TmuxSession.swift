@@ -1,0 +1,88 @@
+import Foundation
+import Glibc
+import Testing
+
+/// Runs a program with posix_spawn and waitpid (not Foundation's Process, which waits for every
+/// inheritor of a descriptor to exit, and the tmux server it starts lives on). Stdout is returned.
+func spawnAndWait(_ path: String, _ arguments: [String]) -> (status: Int32, stdout: String) {
+    let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("spawn-\(UUID().uuidString)").path
+    defer { unlink(outPath) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    var argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    guard posix_spawn(&pid, path, &actions, nil, &argv, environ) == 0 else { return (-1, "") }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+    return ((status >> 8) & 0xff, out)
+}
+
+/// A private tmux server running one program in a 160x50 pane, driven with send-keys and read
+/// with capture-pane, as a person at a terminal would.
+final class TmuxSession {
+    private let socket = "rcli-test-\(UUID().uuidString.prefix(8))"
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        let env = environment.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
+        let command = "env TERM=xterm \(env) " + arguments.map(Self.quote).joined(separator: " ")
+        let r = spawnAndWait("/usr/bin/tmux", ["-L", socket, "new-session", "-d", "-s", "t", "-x", "160", "-y", "50", command])
+        #expect(r.status == 0, "tmux did not start")
+    }
+
+    deinit {
+        _ = spawnAndWait("/usr/bin/tmux", ["-L", socket, "kill-server"])
+    }
+
+    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    /// Types `text` literally, then Enter unless `enter` is false.
+    func type(_ text: String, enter: Bool = true) throws {
+        _ = spawnAndWait("/usr/bin/tmux", ["-L", socket, "send-keys", "-t", "t", "-l", text])
+        if enter { try key("Enter") }
+    }
+
+    /// Sends a key by tmux name (`C-c`, `Tab`, `Enter`, `C-d`).
+    func key(_ name: String) throws {
+        _ = spawnAndWait("/usr/bin/tmux", ["-L", socket, "send-keys", "-t", "t", name])
+    }
+
+    /// The visible screen.
+    func screen() throws -> String {
+        spawnAndWait("/usr/bin/tmux", ["-L", socket, "capture-pane", "-t", "t", "-p"]).stdout
+    }
+
+    /// Waits until the screen satisfies `condition`; records an issue with the screen if not.
+    @discardableResult
+    func wait(for what: String, timeout: Double = 5, sourceLocation: SourceLocation = #_sourceLocation,
+              _ condition: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var text = ""
+        repeat {
+            text = try screen()
+            if condition(text) { return text }
+            usleep(50_000)
+        } while Date() < deadline
+        Issue.record("timed out waiting for \(what); screen:\n\(text)", sourceLocation: sourceLocation)
+        return text
+    }
+
+    /// Waits until the screen contains `text` (capture-pane drops trailing blanks, so `text`'s
+    /// are ignored too).
+    @discardableResult
+    func wait(for text: String, timeout: Double = 5, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        var needle = text
+        while needle.last == " " { needle.removeLast() }
+        return try wait(for: "'\(text)'", timeout: timeout, sourceLocation: sourceLocation) { $0.contains(needle) }
+    }
+
+    /// True while the program still runs in the pane.
+    func isAlive() throws -> Bool {
+        spawnAndWait("/usr/bin/tmux", ["-L", socket, "has-session", "-t", "t"]).status == 0
+    }
+}
