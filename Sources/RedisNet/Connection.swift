@@ -85,6 +85,16 @@ package final class Connection {
         }
     }
 
+    /// False when the server has closed an idle connection (checked without waiting or
+    /// consuming anything), so a caller can reconnect before sending rather than lose a command.
+    package var isOpen: Bool {
+        guard parser.isAtReplyBoundary, let revents = try? pollDescriptors([(socket.fd, pollReadable)], timeoutMs: 0),
+              revents[0] != 0 else { return true }
+        var byte: UInt8 = 0
+        let n = recv(socket.fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    }
+
     /// Waits until the socket is readable (or `timeoutMs` passes; -1 waits forever).
     /// Returns false on timeout.
     package func waitReadable(timeoutMs: Int32) throws(NetError) -> Bool {

@@ -119,4 +119,45 @@ import Testing
         try shell.type("ping")
         try shell.wait(for: "PONG")
     }
+
+    @Test func reconnectRestoresDatabaseNameAndCredentials() throws {
+        let port = try TestEnvironment.port("RCLI_TEST_AUTH_PORT")
+        let p = uniquePrefix()
+        let name = "rcli-\(UUID().uuidString.prefix(8))"
+        let shell = try TmuxSession([TestEnvironment.rcli, "-p", port, "--user", "alice", "--pass", "wonderland", "--no-auth-warning"],
+                                    environment: ["HOME": try home().path])
+        try shell.wait(for: "127.0.0.1:\(port)> ")
+        try shell.type("client setname \(name)")
+        try shell.type("select 4")
+        try shell.wait(for: "127.0.0.1:\(port)[4]> ")
+        // Kill the shell's connection from outside while it is idle.
+        let list = try redisCli(["-p", port, "-a", "s3cret", "--no-auth-warning", "client", "list"])
+        let line = try #require(list.out.split(separator: "\n").first { $0.contains("name=\(name) ") })
+        let id = try #require(line.split(separator: " ").first { $0.hasPrefix("id=") }).dropFirst(3)
+        let killed = try redisCli(["-p", port, "-a", "s3cret", "--no-auth-warning", "client", "kill", "id", String(id)])
+        #expect(killed.out == "1\n")
+        try shell.type("set \(p)k v")
+        try shell.wait(for: "OK")
+        try shell.type("client getname")
+        try shell.wait(for: "\"\(name)\"")
+        let check = try redisCli(["-p", port, "-a", "s3cret", "--no-auth-warning", "-n", "4", "get", p + "k"])
+        #expect(check.out == "v\n", "the reconnect must keep database 4 and alice's credentials")
+        #expect(!(try shell.screen()).contains("Server closed the connection"), "an idle close loses nothing and needs no message")
+    }
+
+    @Test func subscribeStreamsUntilCtrlC() throws {
+        let port = try TestEnvironment.port()
+        let channel = "rcli-chan-\(UUID().uuidString.prefix(8))"
+        let shell = try TmuxSession([TestEnvironment.rcli, "-p", port], environment: ["HOME": try home().path])
+        try shell.wait(for: "127.0.0.1:\(port)> ")
+        try shell.type("subscribe \(channel)")
+        try shell.wait(for: "Reading messages... (press Ctrl-C to quit)")
+        try shell.wait(for: "3) (integer) 1")
+        _ = try redisCli(["-p", port, "publish", channel, "hello there"])
+        try shell.wait(for: "\"hello there\"")
+        try shell.key("C-c")
+        try shell.wait(for: "prompt after subscribe") { $0.components(separatedBy: "127.0.0.1:\(port)>").count >= 3 }
+        try shell.type("ping")
+        try shell.wait(for: "PONG")
+    }
 }

@@ -13,6 +13,9 @@ func spawnAndWait(_ path: String, _ arguments: [String]) -> (status: Int32, stdo
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    // Nothing else may leak into tmux's long-lived server: Foundation's Process watches a pipe
+    // per child and would wait forever for a descriptor the tmux server kept.
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3)
     var argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0

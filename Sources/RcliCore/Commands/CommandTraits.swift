@@ -8,6 +8,8 @@ package struct CommandTraits: Sendable, Equatable {
     package var subscribe = false
     /// SELECT n: the database to track when it succeeds.
     package var selectsDatabase: Int?
+    /// Session state this command sets when it succeeds, for a reconnect to restore.
+    package var sessionChange: SessionChange?
 
     /// The traits of `args` (the command name is matched case-insensitively).
     package init(_ args: [[UInt8]]) {
@@ -27,6 +29,7 @@ package struct CommandTraits: Sendable, Equatable {
                 || (argc == 3 && (sub == "slaves" || sub == "replicas"))
         case "client":
             rawOutput = argc >= 2 && (sub == "list" || sub == "info")
+            if argc == 3 && sub == "setname" { sessionChange = .clientName(args[2]) }
         case "latency":
             rawOutput = (argc == 3 && sub == "graph") || (argc == 2 && sub == "doctor")
         case "subscribe", "psubscribe", "ssubscribe":
@@ -36,6 +39,15 @@ package struct CommandTraits: Sendable, Equatable {
             streaming = true
         case "select":
             if argc == 2, let n = Int(String(decoding: args[1], as: UTF8.self)) { selectsDatabase = n }
+        case "auth":
+            if argc == 2 { sessionChange = .auth(user: nil, password: args[1]) }
+            if argc == 3 { sessionChange = .auth(user: args[1], password: args[2]) }
+        case "hello":
+            if argc >= 2, let v = Int(String(decoding: args[1], as: UTF8.self)) { sessionChange = .protocolVersion(v) }
+        case "readonly":
+            sessionChange = .readOnly(true)
+        case "readwrite":
+            sessionChange = .readOnly(false)
         default:
             break
         }
@@ -45,4 +57,12 @@ package struct CommandTraits: Sendable, Equatable {
     package static func lower(_ word: [UInt8]) -> String {
         String(decoding: word.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
     }
+}
+
+/// Connection state a command changes, which a reconnect must restore.
+package enum SessionChange: Sendable, Equatable {
+    case auth(user: [UInt8]?, password: [UInt8])
+    case protocolVersion(Int)
+    case clientName([UInt8])
+    case readOnly(Bool)
 }

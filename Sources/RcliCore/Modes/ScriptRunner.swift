@@ -107,8 +107,11 @@ package final class ScriptRunner {
             session.disconnect()
             return Self.interruptedStatus
         } catch let e as SessionError {
+            session.disconnect()
             return fail(e.message)
         } catch let e as NetError {
+            // The command in flight is reported, never replayed; the next one reconnects.
+            session.disconnect()
             return fail("Error: " + e.description)
         } catch {
             return fail("Error: \(error)")
@@ -243,7 +246,10 @@ package final class ScriptRunner {
         advance()
         inFlight -= 1
         let now = monotonicSeconds()
-        if let db = traits.selectsDatabase, !currentIsError { session.database = db }
+        if !currentIsError {
+            if let db = traits.selectsDatabase { session.database = db }
+            if let change = traits.sessionChange { session.apply(change) }
+        }
         if options.showElapsed && options.format == .tty {
             let elapsed = now - max(sentAt, headStart)
             if elapsed >= 0.5 { out.write("(\(Self.twoDecimals(elapsed))s)\n") }

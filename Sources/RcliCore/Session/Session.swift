@@ -16,14 +16,32 @@ package final class Session {
     package private(set) var connection: Connection?
     /// The database in use (changes with a successful SELECT).
     package var database: Int
-    /// The password resolved at start (argv, environment or askpass).
-    package let password: String?
+    /// The password resolved at start (argv, environment or askpass), or set by AUTH.
+    package private(set) var password: String?
+    private var user: String?
+    private var protocolVersion: Int
+    private var clientName: [UInt8]?
+    private var readOnly = false
 
     /// A session (not yet connected). `password` is the resolved one (argv, env or askpass).
     package init(config: CLIConfiguration, password: String?) {
         self.config = config
         self.password = password
+        self.user = config.user
         self.database = config.database
+        self.protocolVersion = config.effectiveProtocol
+    }
+
+    /// Records what a successful command changed, so a reconnect restores it.
+    package func apply(_ change: SessionChange) {
+        switch change {
+        case .auth(let user, let password):
+            self.user = user.map { String(decoding: $0, as: UTF8.self) }
+            self.password = String(decoding: password, as: UTF8.self)
+        case .protocolVersion(let v): protocolVersion = v
+        case .clientName(let name): clientName = name
+        case .readOnly(let on): readOnly = on
+        }
     }
 
     /// Where to connect.
@@ -48,7 +66,10 @@ package final class Session {
     /// already connected.
     @discardableResult
     package func connect() throws(SessionError) -> Connection {
-        if let c = connection { return c }
+        if let c = connection {
+            if c.isOpen { return c }
+            connection = nil
+        }
         let conn: Connection
         do {
             conn = try Connection(endpoint: endpoint, connectTimeout: config.connectTimeout)
@@ -58,17 +79,23 @@ package final class Session {
         var steps: [(label: String, args: [[UInt8]])] = []
         if let password {
             var args: [[UInt8]] = [Array("AUTH".utf8)]
-            if let user = config.user { args.append(Array(user.utf8)) }
+            if let user { args.append(Array(user.utf8)) }
             args.append(Array(password.utf8))
             steps.append(("AUTH", args))
-        } else if config.user != nil {
+        } else if user != nil {
             throw SessionError(message: "--user needs a password (-a, --pass, --askpass or REDISCLI_AUTH)")
         }
         if database != 0 {
             steps.append(("SELECT \(database)", [Array("SELECT".utf8), Array(String(database).utf8)]))
         }
-        if config.effectiveProtocol == 3 {
+        if protocolVersion == 3 {
             steps.append(("HELLO 3", [Array("HELLO".utf8), Array("3".utf8)]))
+        }
+        if let clientName {
+            steps.append(("CLIENT SETNAME", [Array("CLIENT".utf8), Array("SETNAME".utf8), clientName]))
+        }
+        if readOnly {
+            steps.append(("READONLY", [Array("READONLY".utf8)]))
         }
         do {
             for step in steps { conn.enqueue(step.args) }
