@@ -2,6 +2,10 @@ import Foundation
 import Glibc
 import Testing
 
+/// glibc 2.34+ (Debian 12 has 2.36); not in Swift's Glibc overlay.
+@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+private func spawnCloseFrom(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ from: Int32) -> Int32
+
 /// Runs a program with posix_spawn and waitpid (not Foundation's Process, which waits for every
 /// inheritor of a descriptor to exit, and the tmux server it starts lives on). Stdout is returned.
 func spawnAndWait(_ path: String, _ arguments: [String]) -> (status: Int32, stdout: String) {
@@ -15,11 +19,25 @@ func spawnAndWait(_ path: String, _ arguments: [String]) -> (status: Int32, stdo
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     // Nothing else may leak into tmux's long-lived server: Foundation's Process watches a pipe
     // per child and would wait forever for a descriptor the tmux server kept.
-    posix_spawn_file_actions_addclosefrom_np(&actions, 3)
+    _ = spawnCloseFrom(&actions, 3)
     var argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
+    // The test runner's threads block most signals and a mask survives exec: give the child
+    // (and the tmux server and shells it starts) an empty mask and default handlers, as a
+    // terminal would, so SIGHUP and SIGTERM end them.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for signal in [SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signal) }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var pid: pid_t = 0
-    guard posix_spawn(&pid, path, &actions, nil, &argv, environ) == 0 else { return (-1, "") }
+    guard posix_spawn(&pid, path, &actions, &attributes, &argv, environ) == 0 else { return (-1, "") }
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
