@@ -160,4 +160,20 @@ import Testing
         try shell.type("ping")
         try shell.wait(for: "PONG")
     }
+
+    @Test func hintsShowTheRemainingArguments() throws {
+        let port = try TestEnvironment.port()
+        let shell = try TmuxSession([TestEnvironment.rcli, "-p", port], environment: ["HOME": try home().path])
+        try shell.wait(for: "127.0.0.1:\(port)> ")
+        try shell.type("hset h f ", enter: false)
+        try shell.wait(for: "hset h f value [field value ...]")
+        try shell.key("C-c")
+        try shell.type("config get", enter: false)
+        try shell.wait(for: "config get parameter [parameter ...]")
+        try shell.key("C-c")
+        try shell.type(":set nohints")
+        try shell.type("hset h f ", enter: false)
+        usleep(300_000)
+        #expect(!(try shell.screen()).contains("value [field value ...]"))
+    }
 }

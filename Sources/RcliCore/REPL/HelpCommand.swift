@@ -27,6 +27,53 @@ final class HelpCommand {
         load().keys.sorted()
     }
 
+    /// The hint for a partly typed line: the arguments still to come, or (right after the
+    /// command name) the whole syntax after a space. Nil when there is nothing useful to show.
+    func hint(for line: String) -> String? {
+        let words = line.split(separator: " ").map { $0.lowercased() }
+        guard let first = words.first else { return nil }
+        let endsWithSpace = line.last == " "
+        let all = load()
+        if !endsWithSpace {
+            // Right after a (sub)command name: its whole syntax, after a space.
+            guard words.count <= 2, let doc = all[words.joined(separator: "|")], !doc.syntax.isEmpty else { return nil }
+            return " " + doc.syntax
+        }
+        var name = first
+        var consumed = 1
+        if words.count >= 2, all["\(first)|\(words[1])"] != nil {
+            name = "\(first)|\(words[1])"
+            consumed = 2
+        }
+        guard let doc = all[name], !doc.syntax.isEmpty else { return nil }
+        let tokens = Self.topLevelTokens(doc.syntax)
+        let typed = words.count - consumed
+        guard typed < tokens.count else {
+            // Past the fixed arguments: keep showing a trailing repeatable group.
+            return tokens.last.flatMap { $0.hasSuffix("...]") ? $0 : nil }
+        }
+        return tokens.dropFirst(typed).joined(separator: " ")
+    }
+
+    /// Splits a syntax line into its top-level words; a bracketed group is one word.
+    static func topLevelTokens(_ syntax: String) -> [String] {
+        var tokens: [String] = []
+        var current = ""
+        var depth = 0
+        for c in syntax {
+            if c == "[" { depth += 1 }
+            if c == "]" { depth -= 1 }
+            if c == " " && depth == 0 {
+                if !current.isEmpty { tokens.append(current) }
+                current = ""
+            } else {
+                current.append(c)
+            }
+        }
+        if !current.isEmpty { tokens.append(current) }
+        return tokens
+    }
+
     /// The text to print for `help args...`.
     func text(for args: [String]) -> String {
         guard let topic = args.first else { return Self.banner }

@@ -19,6 +19,9 @@ package final class LineEditor {
     fileprivate var interrupted = false
     /// Candidates for the word being completed: (text before the cursor) -> full words.
     package var completer: ((String) -> [String])?
+    /// The dimmed hint to show after the line (when the cursor is at its end), or nil.
+    package var hinter: ((String) -> String?)?
+    private var promptWidth = 0
 
     /// An editor named `program` (the name `~/.editrc` sections use).
     package init?(program: String) {
@@ -49,6 +52,10 @@ package final class LineEditor {
             guard let el, let data = rcli_el_get_clientdata(el) else { return UInt8(CC_ERROR) }
             return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().complete()
         }
+        rcli_el_set_getc(el) { el, out in
+            guard let el, let out, let data = rcli_el_get_clientdata(el) else { return -1 }
+            return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().readCharacter(into: out)
+        }
         rcli_el_bind(el, "^C", "rcli-interrupt")
         rcli_el_bind(el, "^I", "rcli-complete")
         rcli_el_bind(el, "^R", "em-inc-search-prev")
@@ -74,6 +81,7 @@ package final class LineEditor {
     package func readLine(prompt text: String) -> Input {
         free(prompt)
         prompt = strdup(text)
+        promptWidth = text.count
         interrupted = false
         var count: Int32 = 0
         guard let raw = el_gets(editor, &count), count >= 0 else { return .endOfInput }
@@ -83,6 +91,45 @@ package final class LineEditor {
         var line = String(cString: raw)
         if line.hasSuffix("\n") { line.removeLast() }
         return .line(line)
+    }
+
+    /// libedit's character source: shows the hint, waits for a key, erases the hint, and
+    /// decodes UTF-8 into one wide character. 1 on success, 0 at end of input, -1 on error.
+    private func readCharacter(into out: UnsafeMutablePointer<wchar_t>) -> Int32 {
+        let shown = drawHint()
+        var bytes: [UInt8] = []
+        var expected = 1
+        while bytes.count < expected {
+            var byte: UInt8 = 0
+            let n = read(0, &byte, 1)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return n == 0 ? 0 : -1 }
+            if bytes.isEmpty {
+                expected = byte < 0x80 ? 1 : byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1
+            }
+            bytes.append(byte)
+        }
+        if shown { fputs("\u{1b}[K", rcli_stdout()); fflush(rcli_stdout()) }
+        let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first?.value ?? 0xfffd
+        out.pointee = wchar_t(bitPattern: scalar)
+        return 1
+    }
+
+    /// Draws the hint after the cursor when it is at the end of the line; true when drawn.
+    private func drawHint() -> Bool {
+        guard let hinter, let info = el_line(editor)?.pointee, info.cursor == info.lastchar else { return false }
+        let length = info.lastchar - info.buffer
+        guard length > 0 else { return false }
+        let line = String(decoding: UnsafeBufferPointer(start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self), count: length), as: UTF8.self)
+        guard var hint = hinter(line), !hint.isEmpty else { return false }
+        var size = winsize()
+        let columns = ioctl(1, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
+        let room = columns - (promptWidth + line.count) % columns - 1
+        guard room > 3 else { return false }
+        if hint.count > room { hint = String(hint.prefix(room - 3)) + "..." }
+        fputs("\u{1b}[2m" + hint + "\u{1b}[0m\u{1b}[\(hint.count)D", rcli_stdout())
+        fflush(rcli_stdout())
+        return true
     }
 
     /// Adds a line to the in-memory history.

@@ -12,6 +12,7 @@ package final class ReplMode {
     private var commandNames: [String]?
     private let interruptFD: Int32?
     private let help: HelpCommand
+    private var hintsEnabled = true
 
     private init(session: Session, output: OutputContext, editor: LineEditor, environment: [String: String]) {
         self.session = session
@@ -42,6 +43,12 @@ package final class ReplMode {
         openHistory()
         loadPreferences()
         editor.completer = { [weak self] before in self?.completions(before) ?? [] }
+        if environment["TERM"] != "dumb" {
+            editor.hinter = { [weak self] line in
+                guard let self, self.hintsEnabled, self.session.connection != nil else { return nil }
+                return self.help.hint(for: line)
+            }
+        }
         while true {
             switch editor.readLine(prompt: prompt()) {
             case .endOfInput:
@@ -69,6 +76,13 @@ package final class ReplMode {
                 output.out.write(help.text(for: args.dropFirst().map { String(decoding: $0, as: UTF8.self) }))
                 output.out.flush()
                 return nil
+            }
+            if name == ":set", args.count == 2 {
+                switch CommandTraits.lower(args[1]) {
+                case "hints": hintsEnabled = true; return nil
+                case "nohints": hintsEnabled = false; return nil
+                default: break
+                }
             }
             if name == "clear" && args.count == 1 {
                 output.out.write("\u{1b}[H\u{1b}[2J")
@@ -180,6 +194,10 @@ package final class ReplMode {
         guard let path, let text = System.readTextFile(path) else { return }
         for line in text.split(separator: "\n") {
             guard let args = CommandLineSplitter.split(Array(line.utf8)), !args.isEmpty else { continue }
+            if args.count == 2, CommandTraits.lower(args[0]) == ":set" {
+                let pref = CommandTraits.lower(args[1])
+                if pref == "hints" || pref == "nohints" { hintsEnabled = pref == "hints" }
+            }
             let message = Preferences.apply(args, interactive: false)
             if !message.isEmpty { output.out.write(message) }
         }
