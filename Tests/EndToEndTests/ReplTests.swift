@@ -84,6 +84,9 @@ import Testing
         #expect(screen.contains("SET key value [NX|XX] [GET]"))
         try shell.type("help gett")
         try shell.wait(for: "Did you mean: get")
+        try shell.type("hgetal h")
+        try shell.wait(for: "(error) ERR unknown command 'hgetal'")
+        try shell.wait(for: "(did you mean 'hget' or 'hgetall'?)")
     }
 
     @Test func aCorruptHistoryFileIsNeverOverwritten() throws {

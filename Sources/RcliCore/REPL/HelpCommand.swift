@@ -74,6 +74,16 @@ final class HelpCommand {
         return tokens
     }
 
+    /// "Did you mean" for a command name the table does not know; nil when it is known, the
+    /// table is empty, or nothing is close.
+    func suggestion(for name: String) -> String? {
+        let all = load()
+        let lower = name.lowercased()
+        guard !all.isEmpty, all[lower] == nil else { return nil }
+        let close = all.keys.filter { !$0.contains("|") && Self.distance($0, lower) <= 2 }.sorted()
+        return close.isEmpty ? nil : "(did you mean \(close.prefix(3).map { "'\($0)'" }.joined(separator: " or "))?)\n"
+    }
+
     /// The text to print for `help args...`.
     func text(for args: [String]) -> String {
         guard let topic = args.first else { return Self.banner }

@@ -108,7 +108,15 @@ package final class ReplMode {
                 batch.append(item)
             }
         }
+        let unknown = batch.compactMap { item -> String? in
+            guard case .command(let args) = item else { return nil }
+            return help.suggestion(for: String(decoding: args[0], as: UTF8.self))
+        }.first
         runBatch(&batch)
+        if let unknown {
+            output.out.write(unknown)
+            output.out.flush()
+        }
         return nil
     }
 
