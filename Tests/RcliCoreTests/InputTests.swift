@@ -70,3 +70,12 @@ private func b(_ s: String) -> [UInt8] { Array(s.utf8) }
     }
     #expect(!help.contains("--generate"))
 }
+
+@Test func hugeRepeatCountsStayLazy() {
+    let items = LineSource.repeatedItems(for: Array("1000000000 ping".utf8)[...])
+    #expect(items.count == 1)
+    #expect(items.first?.count == 1_000_000_000)
+    let source = ItemSource(items)
+    for _ in 0..<5 { #expect(source.next() == .command([Array("ping".utf8)])) }
+    #expect(!source.isExhausted)
+}

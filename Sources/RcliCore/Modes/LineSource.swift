@@ -6,7 +6,8 @@ package final class LineSource: CommandSource {
     private var start = 0
     private var scanned = 0
     private var atEnd = false
-    private var expanded: [ScriptItem] = []
+    /// A line's items not handed out yet; a repeated command stands once with its count.
+    private var expanded: [(item: ScriptItem, count: Int64)] = []
     private var expandedHead = 0
 
     /// Lines from `fd`.
@@ -34,15 +35,14 @@ package final class LineSource: CommandSource {
     package func next() -> ScriptItem? {
         while true {
             if expandedHead < expanded.count {
-                let item = expanded[expandedHead]
-                expandedHead += 1
+                let item = expanded[expandedHead].item
+                expanded[expandedHead].count -= 1
+                if expanded[expandedHead].count == 0 { expandedHead += 1 }
                 if expandedHead == expanded.count { expanded.removeAll(); expandedHead = 0 }
                 return item
             }
             guard let line = takeLine() else { return nil }
-            let items = Self.items(for: line)
-            if items.count == 1 { return items[0] }
-            expanded = items
+            expanded = Self.repeatedItems(for: line).filter { $0.count > 0 }
         }
     }
 
@@ -63,37 +63,43 @@ package final class LineSource: CommandSource {
         return nil
     }
 
-    /// The script items one input line stands for (none for a blank line).
+    /// The script items one input line stands for (none for a blank line), written out.
     package static func items(for line: ArraySlice<UInt8>) -> [ScriptItem] {
+        repeatedItems(for: line).flatMap { Array(repeating: $0.item, count: Int($0.count)) }
+    }
+
+    /// The same, with a repeated command (`N command`) standing once with its count.
+    package static func repeatedItems(for line: ArraySlice<UInt8>) -> [(item: ScriptItem, count: Int64)] {
+        func one(_ item: ScriptItem) -> [(item: ScriptItem, count: Int64)] { [(item, 1)] }
         if line.isEmpty { return [] }
         guard var args = CommandLineSplitter.split(line) else {
-            return [.message(Array("Invalid argument(s)\n".utf8))]
+            return one(.message(Array("Invalid argument(s)\n".utf8)))
         }
         guard !args.isEmpty else { return [] }
         var repeatCount: Int64 = 1
         if args.count > 1, let n = Int64(String(decoding: args[0], as: UTF8.self)) {
-            guard n > 0 else { return [.message(Array("Invalid redis-cli repeat command option value.\n".utf8))] }
+            guard n > 0 else { return one(.message(Array("Invalid redis-cli repeat command option value.\n".utf8))) }
             repeatCount = n
             args.removeFirst()
         }
         let name = CommandTraits.lower(args[0])
         switch name {
         case "quit", "exit":
-            return [.quit]
+            return one(.quit)
         case "clear" where args.count == 1:
             return []
         case "connect" where args.count == 3:
             guard let port = Int(String(decoding: args[2], as: UTF8.self)), (0...65535).contains(port) else {
-                return [.message(Array("Invalid port for connect: '\(String(decoding: args[2], as: UTF8.self))'\n".utf8))]
+                return one(.message(Array("Invalid port for connect: '\(String(decoding: args[2], as: UTF8.self))'\n".utf8)))
             }
-            return [.connect(host: String(decoding: args[1], as: UTF8.self), port: port)]
+            return one(.connect(host: String(decoding: args[1], as: UTF8.self), port: port))
         default:
             break
         }
         if name.hasPrefix(":") {
-            return [.message(Array(Preferences.apply(args, interactive: true).utf8))]
+            return one(.message(Array(Preferences.apply(args, interactive: true).utf8)))
         }
-        return Array(repeating: .command(args), count: Int(min(repeatCount, 1_000_000)))
+        return [(.command(args), repeatCount)]
     }
 }
 

@@ -43,9 +43,6 @@ package enum OptionParser {
         } else if config.password == nil, let env = environment["REDISCLI_AUTH"] {
             config.password = env
         }
-        if config.interval > 0 && config.repeatCount == 1 && !parsed.command.isEmpty {
-            // redis-cli accepts -i without -r; it simply waits once after the command.
-        }
         parsed.config = config
     }
 }

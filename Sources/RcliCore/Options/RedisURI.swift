@@ -11,7 +11,7 @@ enum RedisURI {
         var rest = Substring(uri.dropFirst(isUnix ? 7 : 8))
 
         // userinfo: up to the last '@' before the path
-        let pathStart = isUnix ? rest.firstIndex(of: "/") ?? rest.endIndex : rest.firstIndex(of: "/") ?? rest.endIndex
+        let pathStart = rest.firstIndex(of: "/") ?? rest.endIndex
         if let at = rest[..<pathStart].lastIndex(of: "@") {
             let userinfo = rest[..<at]
             rest = rest[rest.index(after: at)...]

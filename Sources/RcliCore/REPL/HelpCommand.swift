@@ -124,14 +124,14 @@ final class HelpCommand {
         if let docs { return docs }
         var result: [String: Doc] = [:]
         if let conn = try? session.connect(), case .some(let reply) = try? conn.roundTrip([Array("COMMAND".utf8), Array("DOCS".utf8)]) {
-            Self.collect(reply, prefix: "", into: &result)
+            Self.collect(reply, into: &result)
         }
         docs = result
         return result
     }
 
     /// COMMAND DOCS is a map (RESP3) or flat array (RESP2) of name -> fields.
-    static func collect(_ reply: RESPValue, prefix: String, into result: inout [String: Doc]) {
+    static func collect(_ reply: RESPValue, into result: inout [String: Doc]) {
         let items: [RESPValue]
         switch reply {
         case .map(let m), .array(let m): items = m
@@ -141,8 +141,8 @@ final class HelpCommand {
         while i + 1 < items.count {
             defer { i += 2 }
             guard let nameBytes = items[i].stringBytes else { continue }
-            let name = prefix.isEmpty ? String(decoding: nameBytes, as: UTF8.self).lowercased()
-                : String(decoding: nameBytes, as: UTF8.self).lowercased()
+            // Subcommands come named "container|sub" already.
+            let name = String(decoding: nameBytes, as: UTF8.self).lowercased()
             var doc = Doc(name: name)
             let fields = pairs(items[i + 1])
             doc.summary = fields["summary"].flatMap { $0.stringBytes }.map { String(decoding: $0, as: UTF8.self) } ?? ""
@@ -152,7 +152,7 @@ final class HelpCommand {
                 doc.syntax = args.map(syntax).joined(separator: " ")
             }
             result[name] = doc
-            if let subs = fields["subcommands"] { collect(subs, prefix: name, into: &result) }
+            if let subs = fields["subcommands"] { collect(subs, into: &result) }
         }
     }
 

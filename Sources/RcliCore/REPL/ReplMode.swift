@@ -90,8 +90,8 @@ package final class ReplMode {
                 return nil
             }
         }
-        var batch: [ScriptItem] = []
-        for item in LineSource.items(for: bytes[...]) {
+        var batch: [(item: ScriptItem, count: Int64)] = []
+        for (item, count) in LineSource.repeatedItems(for: bytes[...]) {
             switch item {
             case .quit:
                 runBatch(&batch)
@@ -103,13 +103,13 @@ package final class ReplMode {
                 let name = CommandTraits.lower(args[0])
                 if name == "multi" { inTransaction = true }
                 if name == "exec" || name == "discard" { inTransaction = false }
-                batch.append(item)
+                batch.append((item, count))
             case .message:
-                batch.append(item)
+                batch.append((item, count))
             }
         }
-        let unknown = batch.compactMap { item -> String? in
-            guard case .command(let args) = item else { return nil }
+        let unknown = batch.compactMap { entry -> String? in
+            guard case .command(let args) = entry.item else { return nil }
             return help.suggestion(for: String(decoding: args[0], as: UTF8.self))
         }.first
         runBatch(&batch)
@@ -120,7 +120,7 @@ package final class ReplMode {
         return nil
     }
 
-    private func runBatch(_ batch: inout [ScriptItem]) {
+    private func runBatch(_ batch: inout [(item: ScriptItem, count: Int64)]) {
         guard !batch.isEmpty else { return }
         defer { batch.removeAll() }
         if session.connection == nil {
