@@ -20,6 +20,8 @@ package enum Rcli {
             output.out.write("rcli \(HelpText.version)\n")
             output.out.flush()
             return 0
+        case .generate("commands"):
+            return CommandTable.generate(parsed.config, output: output)
         case .generate(let what):
             output.out.write(Generators.generate(what))
             output.out.flush()

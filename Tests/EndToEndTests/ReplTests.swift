@@ -179,4 +179,18 @@ import Testing
         usleep(300_000)
         #expect(!(try shell.screen()).contains("value [field value ...]"))
     }
+
+    @Test func helpAndHintsFallBackToTheCommittedTable() throws {
+        // An ACL user who may not run COMMAND still gets help and hints.
+        let port = try TestEnvironment.port("RCLI_TEST_AUTH_PORT")
+        let shell = try TmuxSession([TestEnvironment.rcli, "-p", port, "--user", "nocmd", "--pass", "pw", "--no-auth-warning"],
+                                    environment: ["HOME": try home().path])
+        try shell.wait(for: "127.0.0.1:\(port)> ")
+        try shell.type("command docs get")
+        try shell.wait(for: "NOPERM")
+        try shell.type("help lpush")
+        try shell.wait(for: "summary: Prepend one or multiple elements to a list")
+        try shell.type("lpush k ", enter: false)
+        try shell.wait(for: "lpush k element [element ...]")
+    }
 }

@@ -32,3 +32,12 @@ private func b(_ s: String) -> RESPValue { .bulkString(Array(s.utf8)) }
     #expect(HelpCommand.topLevelTokens("key field value [field value ...]") == ["key", "field", "value", "[field value ...]"])
     #expect(HelpCommand.distance("gett", "get") == 1)
 }
+
+@Test func committedCommandTableIsComplete() {
+    let table = Dictionary(CommandTable.entries.map { ($0.0, $0) }, uniquingKeysWith: { a, _ in a })
+    #expect(table.count == CommandTable.entries.count, "no duplicate names")
+    #expect(table.count > 300)
+    #expect(table["get"]?.4 == "key")
+    #expect(table["config|get"]?.1 == "server")
+    #expect(table["hset"]?.4 == "key field value [field value ...]")
+}

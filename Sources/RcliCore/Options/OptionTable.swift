@@ -155,9 +155,11 @@ package enum OptionTable {
         OptionSpec(["--version", "-v"], help: "Output version and exit.") { p, _ throws(UsageError) in
             p.action = .version
         },
-        OptionSpec(["--generate"], value: "what", help: "Print the man page or a shell completion (man, bash, zsh, fish).",
-                   completion: .choices(["man", "bash", "zsh", "fish"]), hidden: true) { p, v throws(UsageError) in
-            guard ["man", "bash", "zsh", "fish"].contains(v) else { throw UsageError("--generate takes man, bash, zsh or fish") }
+        OptionSpec(["--generate"], value: "what", help: "Print the man page, a shell completion or the command table.",
+                   completion: .choices(["man", "bash", "zsh", "fish", "commands"]), hidden: true) { p, v throws(UsageError) in
+            guard ["man", "bash", "zsh", "fish", "commands"].contains(v) else {
+                throw UsageError("--generate takes man, bash, zsh, fish or commands")
+            }
             p.action = .generate(v)
         },
     ]

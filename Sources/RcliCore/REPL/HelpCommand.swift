@@ -120,14 +120,37 @@ final class HelpCommand {
         return "\n  \(display)\(doc.syntax.isEmpty ? "" : " " + doc.syntax)\n  summary: \(doc.summary)\n  since: \(doc.since)\n  group: \(doc.group)\n\n"
     }
 
+    /// The server's COMMAND DOCS, or the committed table (generated from redis-server 7.0 by
+    /// scripts/gen-command-table) when the server does not answer it.
     private func load() -> [String: Doc] {
         if let docs { return docs }
-        var result: [String: Doc] = [:]
-        if let conn = try? session.connect(), case .some(let reply) = try? conn.roundTrip([Array("COMMAND".utf8), Array("DOCS".utf8)]) {
-            Self.collect(reply, into: &result)
+        var result = Self.fetch(session) ?? [:]
+        if result.isEmpty {
+            for entry in CommandTable.entries {
+                result[entry.0] = Doc(name: entry.0, summary: entry.3, since: entry.2, group: entry.1, syntax: entry.4)
+            }
         }
         docs = result
         return result
+    }
+
+    /// COMMAND DOCS from the server, nil when it does not answer with docs.
+    static func fetch(_ session: Session) -> [String: Doc]? {
+        guard let conn = try? session.connect(),
+              let reply = try? conn.roundTrip([Array("COMMAND".utf8), Array("DOCS".utf8)]), !reply.isError else { return nil }
+        var result: [String: Doc] = [:]
+        collect(reply, into: &result)
+        return result
+    }
+
+    /// Swift source for the committed fallback table, from a live server's COMMAND DOCS.
+    static func generatedTable(_ docs: [String: Doc]) -> [String] {
+        func quote(_ s: String) -> String {
+            "\"" + s.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+        }
+        return docs.values.sorted { $0.name < $1.name }.map { d in
+            "        (\(quote(d.name)), \(quote(d.group)), \(quote(d.since)), \(quote(d.summary)), \(quote(d.syntax))),"
+        }
     }
 
     /// COMMAND DOCS is a map (RESP3) or flat array (RESP2) of name -> fields.
