@@ -28,6 +28,7 @@ static inline int rcli_el_bind(EditLine *el, const char *key, const char *functi
     return el_set(el, EL_BIND, key, function, NULL);
 }
 static inline int rcli_el_set_getc(EditLine *el, el_rfunc_t f) { return el_set(el, EL_GETCFN, f); }
+static inline int rcli_el_refresh(EditLine *el) { return el_set(el, EL_REFRESH); }
 static inline int rcli_el_set_signal(EditLine *el, int on) { return el_set(el, EL_SIGNAL, on); }
 
 static inline int rcli_history_set_size(History *h, int size) { HistEvent ev; return history(h, &ev, H_SETSIZE, size); }

@@ -193,4 +193,22 @@ import Testing
         try shell.type("lpush k ", enter: false)
         try shell.wait(for: "lpush k element [element ...]")
     }
+
+    @Test func resp3SubscribeKeepsThePromptAndShowsMessagesAsTheyCome() throws {
+        let port = try TestEnvironment.port()
+        let channel = "rcli-chan-\(UUID().uuidString.prefix(8))"
+        let shell = try TmuxSession([TestEnvironment.rcli, "-p", port, "-3"], environment: ["HOME": try home().path])
+        try shell.wait(for: "127.0.0.1:\(port)> ")
+        try shell.type("subscribe \(channel)")
+        try shell.wait(for: "3) (integer) 1")
+        try shell.type("ech", enter: false)
+        _ = try redisCli(["-p", port, "publish", channel, "while typing"])
+        try shell.wait(for: "3) \"while typing\"")
+        try shell.type("o \"still here\"")
+        try shell.wait(for: "\"still here\"")
+        try shell.type("unsubscribe \(channel)")
+        try shell.wait(for: "1) \"unsubscribe\"")
+        try shell.type("ping")
+        try shell.wait(for: "PONG")
+    }
 }

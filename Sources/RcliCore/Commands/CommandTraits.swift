@@ -6,6 +6,8 @@ package struct CommandTraits: Sendable, Equatable {
     package var streaming = false
     /// Pub/sub: redis-cli announces "Reading messages..." before streaming.
     package var subscribe = false
+    /// Under RESP3 the reply is a push message ((UN)SUBSCRIBE and friends).
+    package var replyIsPush = false
     /// SELECT n: the database to track when it succeeds.
     package var selectsDatabase: Int?
     /// Session state this command sets when it succeeds, for a reconnect to restore.
@@ -35,6 +37,9 @@ package struct CommandTraits: Sendable, Equatable {
         case "subscribe", "psubscribe", "ssubscribe":
             streaming = true
             subscribe = true
+            replyIsPush = true
+        case "unsubscribe", "punsubscribe", "sunsubscribe":
+            replyIsPush = true
         case "monitor", "sync", "psync":
             streaming = true
         case "select":

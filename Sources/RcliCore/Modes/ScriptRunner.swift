@@ -23,6 +23,9 @@ package final class ScriptRunner {
         /// Becomes readable on Ctrl-C: the command in flight is abandoned (its connection
         /// dropped) and `run` returns `ScriptRunner.interruptedStatus`.
         package var interruptDescriptor: Int32?
+        /// Under RESP3, SUBSCRIBE returns to the caller (the shell keeps its prompt and shows
+        /// messages as they come) instead of streaming until Ctrl-C.
+        package var subscribeKeepsPrompt = false
         /// `-d` and `-D` for raw output.
         package var elementDelimiter: [UInt8]
         package var replyDelimiter: [UInt8]
@@ -142,8 +145,9 @@ package final class ScriptRunner {
                 barrier = true
             case .command(let args):
                 let conn = try session.connect()
-                let traits = CommandTraits(args)
+                var traits = CommandTraits(args)
                 conn.enqueue(args)
+                if traits.subscribe && options.subscribeKeepsPrompt && session.usesRESP3 { traits.streaming = false }
                 pending.append(.command(traits, sentAt: monotonicSeconds()))
                 inFlight += 1
                 if traits.streaming { stopInput = true }
@@ -189,10 +193,11 @@ package final class ScriptRunner {
     private func handle(_ event: RESPEvent) throws {
         if current == .none {
             let traits = headTraits
-            if case .begin(.push, _) = event, !streaming, !(traits?.streaming ?? false) {
+            let pushIsReply = (traits?.streaming ?? false) || (traits?.replyIsPush ?? false)
+            if case .begin(.push, _) = event, !streaming, !pushIsReply {
                 current = options.showPushes ? .push : .discard
             } else if traits != nil || streaming {
-                if let traits, traits.subscribe, !bannerShown, options.format != .raw {
+                if let traits, traits.subscribe, traits.streaming, !bannerShown, options.format != .raw {
                     out.write("Reading messages... (press Ctrl-C to quit)\n")
                     bannerShown = true
                 }

@@ -22,6 +22,9 @@ package final class LineEditor {
     /// The dimmed hint to show after the line (when the cursor is at its end), or nil.
     package var hinter: ((String) -> String?)?
     private var promptWidth = 0
+    /// A descriptor watched while waiting for a key (the connection, for RESP3 push messages),
+    /// and what to do when it is readable: print above the line, which is then redrawn.
+    package var background: (descriptor: Int32, onReadable: () -> Void)?
 
     /// An editor named `program` (the name `~/.editrc` sections use).
     package init?(program: String) {
@@ -96,7 +99,18 @@ package final class LineEditor {
     /// libedit's character source: shows the hint, waits for a key, erases the hint, and
     /// decodes UTF-8 into one wide character. 1 on success, 0 at end of input, -1 on error.
     private func readCharacter(into out: UnsafeMutablePointer<wchar_t>) -> Int32 {
-        let shown = drawHint()
+        var shown = drawHint()
+        while let background {
+            let revents = (try? pollDescriptors([(0, pollReadable), (background.descriptor, pollReadable)], timeoutMs: -1)) ?? [pollReadable, 0]
+            if revents[0] != 0 { break }
+            if revents[1] != 0 {
+                fputs("\r\u{1b}[K", rcli_stdout())
+                fflush(rcli_stdout())
+                background.onReadable()
+                rcli_el_refresh(editor)
+                shown = drawHint()
+            }
+        }
         var bytes: [UInt8] = []
         var expected = 1
         while bytes.count < expected {

@@ -50,6 +50,7 @@ package final class ReplMode {
             }
         }
         while true {
+            watchPushes()
             switch editor.readLine(prompt: prompt()) {
             case .endOfInput:
                 return 0
@@ -137,6 +138,7 @@ package final class ReplMode {
         options.window = 1
         options.showElapsed = true
         options.interruptDescriptor = interruptFD
+        options.subscribeKeepsPrompt = true
         let runner = ScriptRunner(session: session, options: options, out: output.out, err: output.err)
         let status = runner.run(ItemSource(batch))
         if status == ScriptRunner.interruptedStatus {
@@ -149,6 +151,32 @@ package final class ReplMode {
         } else if session.connection == nil {
             inTransaction = false
         }
+    }
+
+    /// Under RESP3, messages pushed while the prompt waits (pub/sub, invalidations) are
+    /// printed above the line as they arrive.
+    private func watchPushes() {
+        guard session.usesRESP3, let conn = session.connection else {
+            editor.background = nil
+            return
+        }
+        editor.background = (conn.descriptor, { [weak self] in self?.printPushes() })
+    }
+
+    private func printPushes() {
+        guard let conn = session.connection else { return }
+        var out: [UInt8] = []
+        do {
+            try conn.receive()
+            let formatter = TTYFormatter()
+            while let value = try conn.parser.nextValue() { formatter.format(value, into: &out) }
+        } catch {
+            session.disconnect()
+            editor.background = nil
+            out += Array("Error: \(error)\n".utf8)
+        }
+        output.out.write(out)
+        output.out.flush()
     }
 
     private func reconnect(host: String, port: Int) {

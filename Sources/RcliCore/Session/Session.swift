@@ -32,6 +32,9 @@ package final class Session {
         self.protocolVersion = config.effectiveProtocol
     }
 
+    /// True when the connection speaks RESP3 (pushes come apart from replies).
+    package var usesRESP3: Bool { protocolVersion == 3 }
+
     /// Records what a successful command changed, so a reconnect restores it.
     package func apply(_ change: SessionChange) {
         switch change {
