@@ -96,44 +96,84 @@ package final class LineEditor {
         return .line(line)
     }
 
-    /// libedit's character source: shows the hint, waits for a key, erases the hint, and
-    /// decodes UTF-8 into one wide character. 1 on success, 0 at end of input, -1 on error.
+    /// Bytes read from the terminal and not yet handed to libedit.
+    private var pending: [UInt8] = []
+    private var pendingIndex = 0
+
+    /// libedit's character source: shows the hint, waits for a key (printing pushed messages
+    /// meanwhile), erases the hint, and decodes UTF-8 into one wide character. A long run of
+    /// printable bytes already waiting (a paste) goes into the line in one insertion: one key
+    /// at a time, libedit redraws a wrapped line per byte. 1 on success, 0 at end of input.
     private func readCharacter(into out: UnsafeMutablePointer<wchar_t>) -> Int32 {
-        var shown = drawHint()
-        while let background {
-            let revents = (try? pollDescriptors([(0, pollReadable), (background.descriptor, pollReadable)], timeoutMs: -1)) ?? [pollReadable, 0]
-            if revents[0] != 0 { break }
-            if revents[1] != 0 {
-                fputs("\r\u{1b}[K", rcli_stdout())
-                fflush(rcli_stdout())
-                background.onReadable()
-                rcli_el_refresh(editor)
-                shown = drawHint()
+        if pendingIndex >= pending.count {
+            var shown = drawHint()
+            while let background {
+                let revents = (try? pollDescriptors([(0, pollReadable), (background.descriptor, pollReadable)], timeoutMs: -1)) ?? [pollReadable, 0]
+                if revents[0] != 0 { break }
+                if revents[1] != 0 {
+                    fputs("\r\u{1b}[K", rcli_stdout())
+                    fflush(rcli_stdout())
+                    background.onReadable()
+                    rcli_el_refresh(editor)
+                    shown = drawHint()
+                }
             }
+            guard fillPending() else { return 0 }
+            if shown { fputs("\u{1b}[K", rcli_stdout()); fflush(rcli_stdout()) }
         }
-        var bytes: [UInt8] = []
-        var expected = 1
-        while bytes.count < expected {
-            var byte: UInt8 = 0
-            let n = read(0, &byte, 1)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return n == 0 ? 0 : -1 }
-            if bytes.isEmpty {
-                expected = byte < 0x80 ? 1 : byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1
-            }
-            bytes.append(byte)
+        insertPastedRun()
+        // One UTF-8 character (reading the rest of a split sequence if needed).
+        let lead = pending[pendingIndex]
+        let length = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1
+        while pending.count - pendingIndex < length {
+            guard fillPending() else { return 0 }
         }
-        if shown { fputs("\u{1b}[K", rcli_stdout()); fflush(rcli_stdout()) }
+        let bytes = pending[pendingIndex..<(pendingIndex + length)]
+        pendingIndex += length
         let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first?.value ?? 0xfffd
         out.pointee = wchar_t(bitPattern: scalar)
         return 1
+    }
+
+    /// Reads what the terminal has (waiting for at least one byte); false at end of input.
+    private func fillPending() -> Bool {
+        if pendingIndex >= pending.count {
+            pending.removeAll(keepingCapacity: true)
+            pendingIndex = 0
+        }
+        while true {
+            switch System.read(0, appendingTo: &pending) {
+            case .success(let n): return n > 0
+            case .failure(let e) where e.code == EINTR || e.code == EAGAIN: continue
+            case .failure: return false
+            }
+        }
+    }
+
+    private func insertPastedRun() {
+        var end = pendingIndex
+        while end < pending.count, pending[end] >= 0x20, pending[end] != 0x7f { end += 1 }
+        guard end - pendingIndex >= 64 else { return }
+        // Keep the run's last character for libedit, so the line is redrawn once.
+        var last = end - 1
+        while last > pendingIndex, pending[last] & 0xc0 == 0x80 { last -= 1 }
+        guard last > pendingIndex else { return }
+        var chunk = Array(pending[pendingIndex..<last])
+        chunk.append(0)
+        chunk.withUnsafeBufferPointer { buf in
+            buf.withMemoryRebound(to: CChar.self) { _ = el_insertstr(editor, $0.baseAddress) }
+        }
+        pendingIndex = last
     }
 
     /// Draws the hint after the cursor when it is at the end of the line; true when drawn.
     private func drawHint() -> Bool {
         guard let hinter, let info = el_line(editor)?.pointee, info.cursor == info.lastchar else { return false }
         let length = info.lastchar - info.buffer
-        guard length > 0 else { return false }
+        // Not for long lines, nor while more input is already waiting (a paste in progress):
+        // a hint per pasted byte would make pasting quadratic.
+        guard length > 0, length <= 4096,
+              let waiting = try? pollDescriptors([(0, pollReadable)], timeoutMs: 0), waiting[0] == 0 else { return false }
         let line = String(decoding: UnsafeBufferPointer(start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self), count: length), as: UTF8.self)
         guard var hint = hinter(line), !hint.isEmpty else { return false }
         var size = winsize()
