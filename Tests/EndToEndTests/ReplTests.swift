@@ -211,4 +211,39 @@ import Testing
         try shell.type("ping")
         try shell.wait(for: "PONG")
     }
+
+    @Test func historyIsRecalledInTheNextSessionAndEditrcIsRead() throws {
+        let port = try TestEnvironment.port()
+        let home = try home()
+        let first = try TmuxSession([TestEnvironment.rcli, "-p", port], environment: ["HOME": home.path])
+        try first.wait(for: "127.0.0.1:\(port)> ")
+        try first.type("echo from-the-first-session")
+        try first.wait(for: "\"from-the-first-session\"")
+        try first.type("quit")
+        try first.wait(for: "shell exit") { _ in (try? first.isAlive()) == false }
+
+        // vi keys from ~/.editrc; Up (k in vi command mode) recalls the previous session's line.
+        try "bind -v\n".write(to: home.appendingPathComponent(".editrc"), atomically: true, encoding: .utf8)
+        let second = try TmuxSession([TestEnvironment.rcli, "-p", port], environment: ["HOME": home.path])
+        try second.wait(for: "127.0.0.1:\(port)> ")
+        try second.key("Escape")
+        try second.type("k", enter: false)
+        try second.wait(for: "> quit")
+        try second.type("k", enter: false)
+        try second.wait(for: "> echo from-the-first-session")
+        second.resize(columns: 50)
+        try second.key("Enter")
+        try second.wait(for: "shell answer") { $0.components(separatedBy: "\"from-the-first-session\"").count >= 2 }
+    }
+
+    @Test func aLargePastedLineArrivesIntact() throws {
+        let port = try TestEnvironment.port()
+        let p = uniquePrefix()
+        let shell = try TmuxSession([TestEnvironment.rcli, "-p", port], environment: ["HOME": try home().path])
+        try shell.wait(for: "127.0.0.1:\(port)> ")
+        shell.paste("set \(p)big " + String(repeating: "0123456789", count: 20_000) + "\n")
+        try shell.type("echo paste-done")
+        try shell.wait(for: "\"paste-done\"", timeout: 60)
+        #expect(try redisCli(["-p", port, "strlen", p + "big"]).out == "200000\n")
+    }
 }

@@ -68,6 +68,20 @@ final class TmuxSession {
         if enter { try key("Enter") }
     }
 
+    /// Pastes `text` the way a terminal paste arrives (tmux's paste buffer).
+    func paste(_ text: String) {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("paste-\(UUID().uuidString)")
+        try? Data(text.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        _ = spawnAndWait("/usr/bin/tmux", ["-L", socket, "load-buffer", file.path])
+        _ = spawnAndWait("/usr/bin/tmux", ["-L", socket, "paste-buffer", "-t", "t"])
+    }
+
+    /// Resizes the window (the program gets SIGWINCH).
+    func resize(columns: Int) {
+        _ = spawnAndWait("/usr/bin/tmux", ["-L", socket, "resize-window", "-t", "t", "-x", "\(columns)"])
+    }
+
     /// Sends a key by tmux name (`C-c`, `Tab`, `Enter`, `C-d`).
     func key(_ name: String) throws {
         _ = spawnAndWait("/usr/bin/tmux", ["-L", socket, "send-keys", "-t", "t", name])
