@@ -27,6 +27,19 @@ import Testing
         #expect(b.out == "0\n", "the command after the failing one must not run")
     }
 
+    @Test func slowRepliesShowTheirTimeInTheHumanFormat() throws {
+        let port = try TestEnvironment.port()
+        let r = try rcli(["-p", port, "--no-raw"], stdin: "debug sleep 0.6\nping\n")
+        let lines = r.out.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines.first == "OK")
+        #expect(lines.dropFirst().first?.hasPrefix("(0.6") == true && lines.dropFirst().first?.hasSuffix("s)") == true)
+        #expect(lines.last == "PONG")
+        // Raw output never shows it (as redis-cli).
+        let raw = try rcli(["-p", port], stdin: "debug sleep 0.6\nping\n")
+        #expect(raw.out == "OK\nPONG\n")
+    }
+
     @Test func emptyUserInURIMeansTheDefaultUser() throws {
         let port = try TestEnvironment.port("RCLI_TEST_AUTH_PORT")
         let r = try rcli(["-u", "redis://:s3cret@127.0.0.1:\(port)", "--no-auth-warning", "ping"])
