@@ -12,6 +12,8 @@ let package = Package(
         // Endpoints, sockets with timeouts, the connection and its handshake.
         .target(name: "RedisNet", dependencies: ["RESP"]),
         // Options, output formatters, command-line tokenizer and the run modes.
+        // Redis Cluster: slots, topology and routing (no sockets; a state machine).
+        .target(name: "Cluster"),
         // libedit, owned by RcliCore/REPL/LineEditor.swift alone.
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .target(name: "RcliCore", dependencies: ["RESP", "RedisNet", "CLibEdit"]),
@@ -19,8 +21,9 @@ let package = Package(
 
         .testTarget(name: "RESPTests", dependencies: ["RESP"]),
         .testTarget(name: "RcliCoreTests", dependencies: ["RcliCore", "RESP"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
         // Runs the built binary against real redis-server fixtures (see scripts/with-servers).
-        .testTarget(name: "EndToEndTests", dependencies: ["RESP"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RESP", "Cluster"]),
     ],
     swiftLanguageModes: [.v6]
 )
