@@ -13,7 +13,7 @@ let package = Package(
         .target(name: "RedisNet", dependencies: ["RESP"]),
         // Options, output formatters, command-line tokenizer and the run modes.
         // Redis Cluster: slots, topology and routing (no sockets; a state machine).
-        .target(name: "Cluster"),
+        .target(name: "Cluster", dependencies: ["RESP"]),
         // libedit, owned by RcliCore/REPL/LineEditor.swift alone.
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .target(name: "RcliCore", dependencies: ["RESP", "RedisNet", "CLibEdit"]),
@@ -21,9 +21,9 @@ let package = Package(
 
         .testTarget(name: "RESPTests", dependencies: ["RESP"]),
         .testTarget(name: "RcliCoreTests", dependencies: ["RcliCore", "RESP"]),
-        .testTarget(name: "ClusterTests", dependencies: ["Cluster"]),
+        .testTarget(name: "ClusterTests", dependencies: ["Cluster", "RESP"]),
         // Runs the built binary against real redis-server fixtures (see scripts/with-servers).
-        .testTarget(name: "EndToEndTests", dependencies: ["RESP", "Cluster"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RESP", "Cluster", "RedisNet"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -76,3 +76,22 @@ public enum RESPEvent: Sendable, Hashable {
     case begin(RESPAggregateKind, count: Int)
     case end(RESPAggregateKind)
 }
+
+extension RESPValue {
+    /// A map (RESP3) or flat key/value array (RESP2, as COMMAND DOCS and CLUSTER SHARDS send
+    /// it) as a dictionary from string keys; empty for anything else.
+    public var fields: [String: RESPValue] {
+        let items: [RESPValue]
+        switch self {
+        case .map(let m), .array(let m): items = m
+        default: return [:]
+        }
+        var out: [String: RESPValue] = [:]
+        var i = 0
+        while i + 1 < items.count {
+            if let k = items[i].stringBytes { out[String(decoding: k, as: UTF8.self)] = items[i + 1] }
+            i += 2
+        }
+        return out
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Cluster
+import RedisNet
 
 /// The fixture cluster exists and agrees with rcli's slot computation.
 @Suite(.serialized) struct ClusterFixtureTests {
@@ -29,6 +30,26 @@ import Cluster
         #expect(slots.count == keys.count)
         for (key, slot) in zip(keys, slots) {
             #expect(slot == HashSlot.slot(Array(key.utf8)), "slot of '\(key)'")
+        }
+    }
+
+    @Test func topologyFromTheRealClusterRoutesEveryKeyWithoutRedirects() throws {
+        let ports = try Self.ports()
+        let conn = try Connection(endpoint: .tcp(host: "127.0.0.1", port: Int(ports[3]) ?? 0), connectTimeout: 5)
+        let shards = try Topology.fromShards(try conn.roundTrip([Array("CLUSTER".utf8), Array("SHARDS".utf8)]), seedHost: "127.0.0.1")
+        let slots = try Topology.fromSlots(try conn.roundTrip([Array("CLUSTER".utf8), Array("SLOTS".utf8)]), seedHost: "127.0.0.1")
+        #expect(shards.coveredSlots == 16384)
+        #expect(shards.shards.count == 3)
+        #expect(shards.shards.allSatisfy { $0.replicas.count == 1 })
+        for slot in stride(from: 0, to: 16384, by: 97) {
+            #expect(shards.master(for: slot) == slots.master(for: slot), "slot \(slot)")
+        }
+        // Each key goes straight to its owner: no MOVED.
+        for i in 0..<30 {
+            let key = "rcli-route:\(i)"
+            let owner = try #require(shards.master(for: HashSlot.slot(Array(key.utf8))))
+            let r = try redisCli(["-p", String(owner.port), "get", key])
+            #expect(!r.out.hasPrefix("MOVED"), "\(key) -> \(owner): \(r.out)")
         }
     }
 }

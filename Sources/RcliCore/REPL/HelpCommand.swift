@@ -167,7 +167,7 @@ final class HelpCommand {
             // Subcommands come named "container|sub" already.
             let name = String(decoding: nameBytes, as: UTF8.self).lowercased()
             var doc = Doc(name: name)
-            let fields = pairs(items[i + 1])
+            let fields = items[i + 1].fields
             doc.summary = fields["summary"].flatMap { $0.stringBytes }.map { String(decoding: $0, as: UTF8.self) } ?? ""
             doc.since = fields["since"].flatMap { $0.stringBytes }.map { String(decoding: $0, as: UTF8.self) } ?? ""
             doc.group = fields["group"].flatMap { $0.stringBytes }.map { String(decoding: $0, as: UTF8.self) } ?? ""
@@ -179,24 +179,9 @@ final class HelpCommand {
         }
     }
 
-    static func pairs(_ value: RESPValue) -> [String: RESPValue] {
-        var out: [String: RESPValue] = [:]
-        let items: [RESPValue]
-        switch value {
-        case .map(let m), .array(let m): items = m
-        default: return out
-        }
-        var i = 0
-        while i + 1 < items.count {
-            if let k = items[i].stringBytes { out[String(decoding: k, as: UTF8.self)] = items[i + 1] }
-            i += 2
-        }
-        return out
-    }
-
     /// One argument's syntax: tokens, `a|b` for oneof, `[...]` optional, `x [x ...]` multiple.
     static func syntax(_ arg: RESPValue) -> String {
-        let f = pairs(arg)
+        let f = arg.fields
         func text(_ key: String) -> String? { f[key].flatMap { $0.stringBytes }.map { String(decoding: $0, as: UTF8.self) } }
         let type = text("type") ?? ""
         let name = text("name") ?? ""

@@ -1,0 +1,73 @@
+import RESP
+
+/// A node's address as the cluster announces it.
+package struct NodeAddress: Sendable, Hashable, CustomStringConvertible {
+    /// Host name or IP (the announced hostname when there is one).
+    package var host: String
+    /// Port.
+    package var port: Int
+
+    /// An address.
+    package init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    package var description: String { "\(host):\(port)" }
+}
+
+/// One shard: a master and its replicas (healthy ones first).
+package struct Shard: Sendable, Equatable {
+    /// The master serving the shard's slots.
+    package var master: NodeAddress
+    /// Its replicas.
+    package var replicas: [NodeAddress]
+}
+
+/// Which shard owns each of the 16384 slots.
+package struct SlotMap: Sendable {
+    /// The shards, in the order the server listed them.
+    package private(set) var shards: [Shard]
+    private var owner: [Int16]
+
+    /// A map from shards and their slot ranges (inclusive).
+    package init(shards: [(Shard, [ClosedRange<Int>])]) {
+        self.shards = shards.map(\.0)
+        owner = Array(repeating: -1, count: HashSlot.count)
+        for (index, (_, ranges)) in shards.enumerated() {
+            for range in ranges where range.lowerBound >= 0 && range.upperBound < HashSlot.count {
+                for slot in range { owner[slot] = Int16(index) }
+            }
+        }
+    }
+
+    /// The master for `slot`, nil when no shard covers it.
+    package func master(for slot: Int) -> NodeAddress? {
+        guard (0..<HashSlot.count).contains(slot), owner[slot] >= 0 else { return nil }
+        return shards[Int(owner[slot])].master
+    }
+
+    /// The replicas for `slot`.
+    package func replicas(for slot: Int) -> [NodeAddress] {
+        guard (0..<HashSlot.count).contains(slot), owner[slot] >= 0 else { return [] }
+        return shards[Int(owner[slot])].replicas
+    }
+
+    /// How many slots some shard covers.
+    package var coveredSlots: Int { owner.lazy.filter { $0 >= 0 }.count }
+
+    /// Every master.
+    package var masters: [NodeAddress] { shards.map(\.master) }
+
+    /// Applies `MOVED slot host:port`: the slot now belongs to that node's shard (a new shard
+    /// when the node is unknown; the caller should then reload the topology).
+    package mutating func moved(slot: Int, to node: NodeAddress) {
+        guard (0..<HashSlot.count).contains(slot) else { return }
+        if let index = shards.firstIndex(where: { $0.master == node }) {
+            owner[slot] = Int16(index)
+        } else {
+            shards.append(Shard(master: node, replicas: []))
+            owner[slot] = Int16(shards.count - 1)
+        }
+    }
+}
