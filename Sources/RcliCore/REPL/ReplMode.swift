@@ -124,6 +124,7 @@ package final class ReplMode {
     private func runBatch(_ batch: inout [(item: ScriptItem, count: Int64)]) {
         guard !batch.isEmpty else { return }
         defer { batch.removeAll() }
+        session.dropIfClosed()
         if session.connection == nil {
             do {
                 try session.connect()

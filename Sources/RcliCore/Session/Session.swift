@@ -60,6 +60,14 @@ package final class Session {
         config = newConfig
     }
 
+    /// Forgets a connection the server closed while it sat idle, so the next `connect()`
+    /// opens a fresh one instead of losing a command on it. For callers that were idle (the
+    /// shell between lines); `connect()` itself stays free of this check, it is on every
+    /// command's path.
+    package func dropIfClosed() {
+        if let c = connection, !c.isOpen { connection = nil }
+    }
+
     /// Drops the connection.
     package func disconnect() {
         connection = nil
@@ -69,10 +77,7 @@ package final class Session {
     /// already connected.
     @discardableResult
     package func connect() throws(SessionError) -> Connection {
-        if let c = connection {
-            if c.isOpen { return c }
-            connection = nil
-        }
+        if let c = connection { return c }
         let conn: Connection
         do {
             conn = try Connection(endpoint: endpoint, connectTimeout: config.connectTimeout)
