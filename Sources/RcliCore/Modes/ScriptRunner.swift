@@ -164,7 +164,7 @@ package final class ScriptRunner {
                     advance()
                     continue
                 case .connect(let host, let port):
-                    try reconnect(host: host, port: port)
+                    reconnect(host: host, port: port)
                     advance()
                     barrier = false
                     continue
@@ -276,12 +276,8 @@ package final class ScriptRunner {
         }
     }
 
-    private func reconnect(host: String, port: Int) throws {
-        var config = session.config
-        config.host = host
-        config.port = port
-        config.socketPath = nil
-        session.retarget(config)
+    private func reconnect(host: String, port: Int) {
+        session.retarget(host: host, port: port)
         do {
             try session.connect()
         } catch {

@@ -181,11 +181,7 @@ package final class ReplMode {
     }
 
     private func reconnect(host: String, port: Int) {
-        var config = session.config
-        config.host = host
-        config.port = port
-        config.socketPath = nil
-        session.retarget(config)
+        session.retarget(host: host, port: port)
         inTransaction = false
         do {
             try session.connect()

@@ -53,11 +53,13 @@ package final class Session {
         return .tcp(host: config.host, port: config.port)
     }
 
-    /// Points the session at another server (the shell's `connect host port`); the database
-    /// and credentials stay.
-    package func retarget(_ newConfig: CLIConfiguration) {
+    /// Points the session at another TCP server (`connect host port`); the database and
+    /// credentials stay. Connects on the next `connect()`.
+    package func retarget(host: String, port: Int) {
         connection = nil
-        config = newConfig
+        config.host = host
+        config.port = port
+        config.socketPath = nil
     }
 
     /// Forgets a connection the server closed while it sat idle, so the next `connect()`
