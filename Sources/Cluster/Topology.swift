@@ -31,13 +31,13 @@ package enum Topology {
             for node in nodes {
                 let f = node.fields
                 guard case .some(.integer(let port)) = f["port"] ?? f["tls-port"] else { continue }
-                let host = [f["hostname"], f["endpoint"], f["ip"]].compactMap { text($0 ?? nil) }
+                let host = [f["hostname"], f["endpoint"], f["ip"]].compactMap { $0?.text }
                     .first { !$0.isEmpty && $0 != "?" } ?? seedHost
                 let address = NodeAddress(host: host, port: Int(port))
-                let role = text(f["role"] ?? nil)
+                let role = f["role"]?.text
                 if role == "master" {
-                    if text(f["health"] ?? nil) != "fail" || master == nil { master = address }
-                } else if text(f["health"] ?? nil) == "online" {
+                    if f["health"]?.text != "fail" || master == nil { master = address }
+                } else if f["health"]?.text == "online" {
                     healthy.append(address)
                 } else {
                     others.append(address)
@@ -63,7 +63,7 @@ package enum Topology {
             }
             let nodes = e.dropFirst(2).compactMap { node -> NodeAddress? in
                 guard case .array(let n) = node, n.count >= 2, case .integer(let port) = n[1] else { return nil }
-                let ip = text(n[0]) ?? ""
+                let ip = n[0].text ?? ""
                 return NodeAddress(host: ip.isEmpty || ip == "?" ? seedHost : ip, port: Int(port))
             }
             guard let master = nodes.first else { throw Malformed(reason: "a slot range without a master") }
@@ -76,7 +76,4 @@ package enum Topology {
         return SlotMap(shards: order.compactMap { byMaster[$0] })
     }
 
-    private static func text(_ v: RESPValue?) -> String? {
-        v?.stringBytes.map { String(decoding: $0, as: UTF8.self) }
-    }
 }

@@ -78,6 +78,11 @@ public enum RESPEvent: Sendable, Hashable {
 }
 
 extension RESPValue {
+    /// A string-like value's bytes as text (invalid UTF-8 repaired), nil for other kinds.
+    public var text: String? {
+        stringBytes.map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// A map (RESP3) or flat key/value array (RESP2, as COMMAND DOCS and CLUSTER SHARDS send
     /// it) as a dictionary from string keys; empty for anything else.
     public var fields: [String: RESPValue] {

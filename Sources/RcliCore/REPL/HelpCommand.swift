@@ -163,14 +163,13 @@ final class HelpCommand {
         var i = 0
         while i + 1 < items.count {
             defer { i += 2 }
-            guard let nameBytes = items[i].stringBytes else { continue }
             // Subcommands come named "container|sub" already.
-            let name = String(decoding: nameBytes, as: UTF8.self).lowercased()
+            guard let name = items[i].text?.lowercased() else { continue }
             var doc = Doc(name: name)
             let fields = items[i + 1].fields
-            doc.summary = fields["summary"].flatMap { $0.stringBytes }.map { String(decoding: $0, as: UTF8.self) } ?? ""
-            doc.since = fields["since"].flatMap { $0.stringBytes }.map { String(decoding: $0, as: UTF8.self) } ?? ""
-            doc.group = fields["group"].flatMap { $0.stringBytes }.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            doc.summary = fields["summary"]?.text ?? ""
+            doc.since = fields["since"]?.text ?? ""
+            doc.group = fields["group"]?.text ?? ""
             if case .some(.array(let args)) = fields["arguments"] {
                 doc.syntax = args.map(syntax).joined(separator: " ")
             }
@@ -182,12 +181,12 @@ final class HelpCommand {
     /// One argument's syntax: tokens, `a|b` for oneof, `[...]` optional, `x [x ...]` multiple.
     static func syntax(_ arg: RESPValue) -> String {
         let f = arg.fields
-        func text(_ key: String) -> String? { f[key].flatMap { $0.stringBytes }.map { String(decoding: $0, as: UTF8.self) } }
+        func text(_ key: String) -> String? { f[key]?.text }
         let type = text("type") ?? ""
         let name = text("name") ?? ""
         var flags: [String] = []
-        if case .some(.array(let fl)) = f["flags"] ?? nil { flags = fl.compactMap { $0.stringBytes.map { String(decoding: $0, as: UTF8.self) } } }
-        if case .some(.set(let fl)) = f["flags"] ?? nil { flags = fl.compactMap { $0.stringBytes.map { String(decoding: $0, as: UTF8.self) } } }
+        if case .some(.array(let fl)) = f["flags"] ?? nil { flags = fl.compactMap(\.text) }
+        if case .some(.set(let fl)) = f["flags"] ?? nil { flags = fl.compactMap(\.text) }
         var body: String
         var children: [RESPValue] = []
         if case .some(.array(let c)) = f["arguments"] ?? nil { children = c }
