@@ -3,6 +3,13 @@ import Testing
 
 private func b(_ s: String) -> [UInt8] { Array(s.utf8) }
 
+extension LineSource {
+    /// A line's items written out, repeats expanded.
+    static func items(for line: ArraySlice<UInt8>) -> [ScriptItem] {
+        repeatedItems(for: line).flatMap { Array(repeating: $0.item, count: Int($0.count)) }
+    }
+}
+
 @Test func splitterFollowsRedisCliQuoting() {
     #expect(CommandLineSplitter.split(b("set  k   v")) == [b("set"), b("k"), b("v")])
     #expect(CommandLineSplitter.split(b(#"set "a b" 'c d'"#)) == [b("set"), b("a b"), b("c d")])

@@ -63,12 +63,8 @@ package final class LineSource: CommandSource {
         return nil
     }
 
-    /// The script items one input line stands for (none for a blank line), written out.
-    package static func items(for line: ArraySlice<UInt8>) -> [ScriptItem] {
-        repeatedItems(for: line).flatMap { Array(repeating: $0.item, count: Int($0.count)) }
-    }
-
-    /// The same, with a repeated command (`N command`) standing once with its count.
+    /// The script items one input line stands for (none for a blank line); a repeated command
+    /// (`N command`) stands once with its count.
     package static func repeatedItems(for line: ArraySlice<UInt8>) -> [(item: ScriptItem, count: Int64)] {
         func one(_ item: ScriptItem) -> [(item: ScriptItem, count: Int64)] { [(item, 1)] }
         if line.isEmpty { return [] }

@@ -105,8 +105,7 @@ package final class ScriptRunner {
                 try waitForProgress(source)
             }
         } catch is Interrupted {
-            if depth > 0 || current != .none { out.write([10]) }
-            out.flush()
+            endPartialReply()
             session.disconnect()
             return Self.interruptedStatus
         } catch let e as SessionError {
@@ -124,9 +123,14 @@ package final class ScriptRunner {
         return failed ? 1 : 0
     }
 
-    private func fail(_ message: String) -> Int32 {
+    /// Ends the line of a reply cut off mid-way and flushes what was printed.
+    private func endPartialReply() {
         if depth > 0 || current != .none { out.write([10]) }
         out.flush()
+    }
+
+    private func fail(_ message: String) -> Int32 {
+        endPartialReply()
         err.write(message + "\n")
         err.flush()
         return 1

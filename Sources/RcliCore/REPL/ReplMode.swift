@@ -9,7 +9,6 @@ package final class ReplMode {
     private let environment: [String: String]
     private var historyPath: String?
     private var inTransaction = false
-    private var commandNames: [String]?
     private let interruptFD: Int32?
     private let help: HelpCommand
     private var hintsEnabled = true
@@ -261,10 +260,7 @@ package final class ReplMode {
     }
 
     private func names() -> [String] {
-        if let commandNames { return commandNames }
-        let list = help.commandNames()
-        commandNames = list
-        return list
+        help.commandNames()
     }
 
     private func subcommands(_ container: String) -> [String] {
