@@ -11,12 +11,12 @@ let package = Package(
         .target(name: "RESP"),
         // Endpoints, sockets with timeouts, the connection and its handshake.
         .target(name: "RedisNet", dependencies: ["RESP"]),
-        // Options, output formatters, command-line tokenizer and the run modes.
         // Redis Cluster: slots, topology and routing (no sockets; a state machine).
         .target(name: "Cluster", dependencies: ["RESP"]),
         // libedit, owned by RcliCore/REPL/LineEditor.swift alone.
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
-        .target(name: "RcliCore", dependencies: ["RESP", "RedisNet", "CLibEdit"]),
+        // Options, output formatters, command-line tokenizer, the run modes and the shell.
+        .target(name: "RcliCore", dependencies: ["RESP", "RedisNet", "Cluster", "CLibEdit"]),
         .executableTarget(name: "rcli", dependencies: ["RcliCore"]),
 
         .testTarget(name: "RESPTests", dependencies: ["RESP"]),

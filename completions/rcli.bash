@@ -18,10 +18,11 @@ _rcli() {
         -X) return ;;
         -d) return ;;
         -D) return ;;
+        --nat-map) return ;;
         --show-pushes) COMPREPLY=($(compgen -W "yes no" -- "$cur")); return ;;
     esac
     if [[ "$cur" == -* ]]; then
-        COMPREPLY=($(compgen -W "--askpass --csv --help --json --no-auth-warning --no-raw --pass --quoted-input --quoted-json --raw --show-pushes --user --verbose --version -2 -3 -D -X -a -d -e -h -i -n -p -r -s -t -u -v -x" -- "$cur"))
+        COMPREPLY=($(compgen -W "--askpass --csv --help --json --nat-map --no-auth-warning --no-raw --pass --quoted-input --quoted-json --raw --replica-reads --show-pushes --user --verbose --version -2 -3 -D -X -a -c -d -e -h -i -n -p -r -s -t -u -v -x" -- "$cur"))
     fi
 }
 complete -F _rcli rcli

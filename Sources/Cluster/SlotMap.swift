@@ -59,6 +59,29 @@ package struct SlotMap: Sendable {
     /// Every master.
     package var masters: [NodeAddress] { shards.map(\.master) }
 
+    /// One slot owned by each shard that owns any (in shard order): sending a command there
+    /// reaches every master once.
+    package var representativeSlots: [Int] {
+        var first = [Int](repeating: -1, count: shards.count)
+        for (slot, index) in owner.enumerated() where index >= 0 && first[Int(index)] < 0 { first[Int(index)] = slot }
+        return first.filter { $0 >= 0 }
+    }
+
+    /// Every node, masters first.
+    package var nodes: [NodeAddress] { masters + shards.flatMap(\.replicas) }
+
+    /// The shard whose master is `node`, or that has it as a replica.
+    package func shard(containing node: NodeAddress) -> Shard? {
+        shards.first { $0.master == node || $0.replicas.contains(node) }
+    }
+
+    /// The same map with every address passed through `transform`.
+    package func mapNodes(_ transform: (NodeAddress) -> NodeAddress) -> SlotMap {
+        var copy = self
+        copy.shards = shards.map { Shard(master: transform($0.master), replicas: $0.replicas.map(transform)) }
+        return copy
+    }
+
     /// Applies `MOVED slot host:port`: the slot now belongs to that node's shard (a new shard
     /// when the node is unknown; the caller should then reload the topology).
     package mutating func moved(slot: Int, to node: NodeAddress) {

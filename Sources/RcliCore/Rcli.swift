@@ -42,12 +42,20 @@ package enum Rcli {
             password = typed
         }
         let session = Session(config: config, password: password)
+        let interactive = parsed.command.isEmpty && System.isTerminal(0)
+        var pool: ClusterPool?
+        if config.cluster {
+            switch ClusterMode.open(session: session, output: output) {
+            case .success(let p): pool = p
+            case .failure(let failure): return failure.status
+            }
+        }
         if !parsed.command.isEmpty {
-            return OneShotMode.run(parsed, session: session, output: output)
+            return OneShotMode.run(parsed, session: session, cluster: pool, output: output)
         }
-        if System.isTerminal(0) {
-            return ReplMode.run(parsed, session: session, output: output, environment: environment)
+        if interactive {
+            return ReplMode.run(parsed, session: session, cluster: pool, output: output, environment: environment)
         }
-        return StdinMode.run(parsed, session: session, output: output)
+        return StdinMode.run(parsed, session: session, cluster: pool, output: output)
     }
 }

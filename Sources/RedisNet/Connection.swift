@@ -12,6 +12,11 @@ package final class Connection {
     private let socket: Socket
     private var outbox: [UInt8] = []
     private var outboxStart = 0
+    /// Bytes ever queued on this connection; read before `enqueue` to know where a command starts.
+    package private(set) var bytesQueued = 0
+    /// Bytes ever written to the socket: a command that starts at or after this offset was
+    /// never sent, so resending it elsewhere cannot run it twice.
+    package private(set) var bytesWritten = 0
 
     /// Connects (no handshake; see `Session`).
     package init(endpoint: Endpoint, connectTimeout: Double?, limits: RESPLimits = RESPLimits()) throws(NetError) {
@@ -32,12 +37,15 @@ package final class Connection {
             outbox.removeAll(keepingCapacity: true)
             outboxStart = 0
         }
+        let before = outbox.count
         RESPEncoder.encode(args, count: args.count, into: &outbox)
+        bytesQueued += outbox.count - before
     }
 
     /// Queues raw bytes as they are.
     package func enqueueRaw(_ bytes: [UInt8]) {
         outbox.append(contentsOf: bytes)
+        bytesQueued += bytes.count
     }
 
     /// Writes queued bytes. Non-blocking unless `wait`; returns true when all were written.
@@ -50,7 +58,9 @@ package final class Connection {
                 catch { return .failure(error) }
             }
             switch r {
-            case .success(.done(let n)): outboxStart += n
+            case .success(.done(let n)):
+                outboxStart += n
+                bytesWritten += n
             case .success(.wouldBlock):
                 guard wait else { return false }
                 do { _ = try pollDescriptors([(socket.fd, pollWritable)], timeoutMs: -1) } catch { throw .io(error) }
@@ -106,8 +116,9 @@ package final class Connection {
         }
     }
 
-    /// The next parser event, reading (and waiting) as needed.
-    package func nextEvent() throws(NetError) -> RESPEvent {
+    /// The next parser event, reading (and waiting) as needed; with a deadline (monotonic
+    /// seconds), throws `.timeout` when nothing completes an event by then.
+    package func nextEvent(deadline: Double? = nil) throws(NetError) -> RESPEvent {
         while true {
             do {
                 if let e = try parser.next() { return e }
@@ -116,22 +127,30 @@ package final class Connection {
             } catch {
                 throw .protocolViolation(.missingCRLF)
             }
-            if try !receive() { _ = try waitReadable(timeoutMs: -1) }
+            if try !receive() {
+                guard let deadline else {
+                    _ = try waitReadable(timeoutMs: -1)
+                    continue
+                }
+                let left = deadline - monotonicSeconds()
+                if left <= 0 { throw .timeout("no reply from \(endpoint) in time") }
+                _ = try waitReadable(timeoutMs: Int32(min(left * 1000 + 1, 3_600_000)))
+            }
         }
     }
 
-    /// The next whole reply, reading (and waiting) as needed.
-    package func nextValue() throws(NetError) -> RESPValue {
+    /// The next whole reply, reading (and waiting) as needed, until `deadline` if given.
+    package func nextValue(deadline: Double? = nil) throws(NetError) -> RESPValue {
         var builder = RESPValueBuilder()
         while true {
-            if let v = builder.feed(try nextEvent()) { return v }
+            if let v = builder.feed(try nextEvent(deadline: deadline)) { return v }
         }
     }
 
-    /// Sends one command and waits for its reply.
-    package func roundTrip(_ args: [[UInt8]]) throws(NetError) -> RESPValue {
+    /// Sends one command and waits for its reply (until `deadline` if given).
+    package func roundTrip(_ args: [[UInt8]], deadline: Double? = nil) throws(NetError) -> RESPValue {
         enqueue(args)
         try flush(wait: true)
-        return try nextValue()
+        return try nextValue(deadline: deadline)
     }
 }

@@ -77,7 +77,8 @@ import Testing
             (["-i", "-1", "ping"], "Invalid value for -i: '-1' (expected a non-negative number of seconds)\n"),
             (["-u", "redis://127.0.0.1:99999", "ping"], "Invalid port in URI: 'redis://127.0.0.1:99999'\n"),
             (["--tls", "ping"], "Option '--tls' is not supported yet (it comes with TLS support).\n"),
-            (["-c", "ping"], "Option '-c' is not supported yet (it comes with cluster mode).\n"),
+            (["--cluster", "info", "ping"], "Option '--cluster' is not supported yet (it comes with the cluster manager).\n"),
+            (["-c", "--nat-map", "a:1=b", "ping"], "Invalid --nat-map entry 'a:1=b': expected from=to with host or host:port on both sides\n"),
         ]
         for (args, message) in cases {
             let r = try rcli(args)

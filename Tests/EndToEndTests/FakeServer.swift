@@ -9,7 +9,12 @@ final class FakeServer: @unchecked Sendable {
 
     /// Listens; on the first connection reads once, writes `reply`, then keeps the connection
     /// open for `holdOpen` seconds (so rcli sees what it was sent, not an early close).
-    init(reply: [UInt8], holdOpen: Double = 0) throws {
+    convenience init(reply: [UInt8], holdOpen: Double = 0) throws {
+        try self.init(replyFor: { _ in reply }, holdOpen: holdOpen)
+    }
+
+    /// The same, with a reply that may mention the server's own port.
+    init(replyFor makeReply: (Int) -> [UInt8], holdOpen: Double = 0) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
         var one: Int32 = 1
@@ -23,6 +28,7 @@ final class FakeServer: @unchecked Sendable {
         guard bound == 0, listen(listener, 8) == 0 else { throw POSIXError(.EADDRINUSE) }
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &len) } }
         port = Int(UInt16(bigEndian: addr.sin_port))
+        let reply = makeReply(port)
         let fd = listener
         Thread.detachNewThread {
             let conn = accept(fd, nil, nil)

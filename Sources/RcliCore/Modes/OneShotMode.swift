@@ -1,7 +1,7 @@
 /// `rcli [options] command args...`: run one command (`-r` times), print, exit.
 package enum OneShotMode {
     /// Builds the argument vector (`--quoted-input`, `-x`, `-X`) and runs it.
-    package static func run(_ parsed: ParsedCommandLine, session: Session, output: OutputContext) -> Int32 {
+    package static func run(_ parsed: ParsedCommandLine, session: Session, cluster: ClusterPool?, output: OutputContext) -> Int32 {
         let config = parsed.config
         var args: [[UInt8]] = []
         for word in parsed.command {
@@ -33,13 +33,18 @@ package enum OneShotMode {
             }
         }
         if config.repeatCount == 0 { return 0 }
+        var options = output.runnerOptions(config)
+        options.window = config.interval > 0 || config.exitOnError ? 1 : 1000
+        if let cluster {
+            let runner = ClusterRunner(pool: cluster, options: options, display: ClusterMode.display(config, output: output, interactive: false),
+                                       out: output.out, err: output.err)
+            return runner.run(RepeatSource(args: args, count: config.repeatCount))
+        }
         do {
             try session.connect()
         } catch {
             return output.usageFailure(error.message)
         }
-        var options = output.runnerOptions(config)
-        options.window = config.interval > 0 || config.exitOnError ? 1 : 1000
         let runner = ScriptRunner(session: session, options: options, out: output.out, err: output.err)
         return runner.run(RepeatSource(args: args, count: config.repeatCount))
     }
@@ -49,16 +54,21 @@ package enum OneShotMode {
 package enum StdinMode {
     /// Runs stdin's lines. With `-e` (and with `-i`) commands go one at a time, so nothing after
     /// a failing command is ever sent.
-    package static func run(_ parsed: ParsedCommandLine, session: Session, output: OutputContext) -> Int32 {
+    package static func run(_ parsed: ParsedCommandLine, session: Session, cluster: ClusterPool?, output: OutputContext) -> Int32 {
         let config = parsed.config
+        var options = output.runnerOptions(config)
+        options.showElapsed = true
+        options.window = config.exitOnError || config.interval > 0 ? 1 : 1000
+        if let cluster {
+            let runner = ClusterRunner(pool: cluster, options: options, display: ClusterMode.display(config, output: output, interactive: false),
+                                       out: output.out, err: output.err)
+            return runner.run(LineSource(fd: 0))
+        }
         do {
             try session.connect()
         } catch {
             return output.usageFailure(error.message)
         }
-        var options = output.runnerOptions(config)
-        options.showElapsed = true
-        options.window = config.exitOnError || config.interval > 0 ? 1 : 1000
         let runner = ScriptRunner(session: session, options: options, out: output.out, err: output.err)
         return runner.run(LineSource(fd: 0))
     }

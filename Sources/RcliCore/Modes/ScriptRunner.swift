@@ -54,6 +54,9 @@ package final class ScriptRunner {
     private enum Current { case none, reply, push, discard, stderrError }
     private struct Interrupted: Error {}
 
+    /// True once an error reply was MOVED or ASK (the server is a cluster node; the shell says so).
+    package private(set) var sawRedirect = false
+
     /// The status `run` returns after Ctrl-C.
     package static let interruptedStatus: Int32 = 130
 
@@ -208,6 +211,7 @@ package final class ScriptRunner {
                 currentIsError = false
                 if case .scalar(.error(let msg)) = event {
                     currentIsError = true
+                    if msg.starts(with: Array("MOVED ".utf8)) || msg.starts(with: Array("ASK ".utf8)) { sawRedirect = true }
                     if options.exitOnError && traits != nil {
                         err.write(msg)
                         err.write([10])

@@ -1,3 +1,5 @@
+import Cluster
+
 /// Everything the command line (and environment) configured; immutable once parsed.
 package struct CLIConfiguration: Sendable {
     /// `-h`.
@@ -42,6 +44,12 @@ package struct CLIConfiguration: Sendable {
     package var showPushes: Bool?
     /// `--no-auth-warning`.
     package var noAuthWarning = false
+    /// `-c`: cluster mode.
+    package var cluster = false
+    /// `--replica-reads`: with `-c`, read-only commands go to replicas.
+    package var replicaReads = false
+    /// `--nat-map`: address rewriting for cluster nodes.
+    package var natMap = NatMap()
     /// `--verbose`.
     package var verbose = false
 

@@ -1,7 +1,9 @@
+import Cluster
+
 /// The one table of command-line options, in `--help` order.
 package enum OptionTable {
     /// Every option rcli knows, including those still planned (rejected clearly when used).
-    package static let all: [OptionSpec] = connection + protocolAndRepeat + output + planned + misc
+    package static let all: [OptionSpec] = connection + protocolAndRepeat + cluster + output + planned + misc
 
     static let connection: [OptionSpec] = [
         OptionSpec(["-h"], value: "hostname", help: "Server hostname (default: 127.0.0.1).", completion: .host) { p, v throws(UsageError) in
@@ -92,6 +94,27 @@ package enum OptionTable {
         },
     ]
 
+    static let cluster: [OptionSpec] = [
+        OptionSpec(["-c"], help: "Enable cluster mode (follow -ASK and -MOVED redirections).") { p, _ throws(UsageError) in
+            p.config.cluster = true
+        },
+        OptionSpec(["--replica-reads"], help: """
+            With -c, send read-only commands to a replica of the key's
+            shard (READONLY is sent for you); writes go to the master.
+            """) { p, _ throws(UsageError) in
+            p.config.replicaReads = true
+        },
+        OptionSpec(["--nat-map"], value: "from=to,...", help: """
+            With -c, rewrite node addresses the cluster announces, e.g.
+            10.0.1.5:6379=127.0.0.1:7001 or 10.0.1.5=bastion (host only).
+            """) { p, v throws(UsageError) in
+            switch Result(catching: { () throws(NatMapError) in try NatMap(parsing: v) }) {
+            case .success(let map): p.config.natMap = map
+            case .failure(let e): throw UsageError(e.description)
+            }
+        },
+    ]
+
     static let output: [OptionSpec] = [
         OptionSpec(["--raw"], help: "Use raw formatting for replies (default when STDOUT is\nnot a tty).") { p, _ throws(UsageError) in
             p.config.outputFormat = .raw
@@ -124,7 +147,7 @@ package enum OptionTable {
         let tls = ["--tls", "--insecure"].map { plannedFlag($0, "TLS support") }
             + ["--sni", "--cacert", "--cacertdir", "--cert", "--key", "--tls-ciphers", "--tls-ciphersuites"]
             .map { plannedValue($0, "TLS support") }
-        let cluster = [plannedFlag("-c", "cluster mode"), plannedValue("--cluster", "the cluster manager")]
+        let cluster = [plannedValue("--cluster", "the cluster manager")]
         let modes = ["--stat", "--latency", "--latency-history", "--latency-dist", "--replica", "--slave",
                      "--pipe", "--bigkeys", "--memkeys", "--hotkeys", "--scan", "--ldb", "--ldb-sync-mode"]
             .map { plannedFlag($0, "special modes") }

@@ -1,9 +1,11 @@
 import RESP
+import RedisNet
 
 /// The interactive shell: libedit line editing, history, completion, help, Ctrl-C handling.
 /// Each line runs through the same `ScriptRunner` as scripts do.
 package final class ReplMode {
     private let session: Session
+    private var cluster: ClusterPool?
     private let output: OutputContext
     private let editor: LineEditor
     private let environment: [String: String]
@@ -12,9 +14,13 @@ package final class ReplMode {
     private let interruptFD: Int32?
     private let help: HelpCommand
     private var hintsEnabled = true
+    private var annotationsEnabled = true
+    private var autoCluster = false
+    private var clusterNoteShown = false
 
-    private init(session: Session, output: OutputContext, editor: LineEditor, environment: [String: String]) {
+    private init(session: Session, cluster: ClusterPool?, output: OutputContext, editor: LineEditor, environment: [String: String]) {
         self.session = session
+        self.cluster = cluster
         self.output = output
         self.editor = editor
         self.environment = environment
@@ -23,28 +29,31 @@ package final class ReplMode {
     }
 
     /// Runs the shell until `quit`, `exit` or Ctrl-D.
-    package static func run(_ parsed: ParsedCommandLine, session: Session, output: OutputContext,
+    package static func run(_ parsed: ParsedCommandLine, session: Session, cluster: ClusterPool?, output: OutputContext,
                             environment: [String: String]) -> Int32 {
         guard let editor = LineEditor(program: "rcli") else {
-            return StdinMode.run(parsed, session: session, output: output)
+            return StdinMode.run(parsed, session: session, cluster: cluster, output: output)
         }
-        let repl = ReplMode(session: session, output: output, editor: editor, environment: environment)
+        let repl = ReplMode(session: session, cluster: cluster, output: output, editor: editor, environment: environment)
         return repl.loop()
     }
 
     private func loop() -> Int32 {
-        do {
-            try session.connect()
-        } catch {
-            output.err.write(error.message + "\n")
-            output.err.flush()
+        if cluster == nil {
+            do {
+                try session.connect()
+            } catch {
+                output.err.write(error.message + "\n")
+                output.err.flush()
+            }
         }
         openHistory()
         loadPreferences()
+        if autoCluster && cluster == nil { detectCluster() }
         editor.completer = { [weak self] before in self?.completions(before) ?? [] }
         if environment["TERM"] != "dumb" {
             editor.hinter = { [weak self] line in
-                guard let self, self.hintsEnabled, self.session.connection != nil else { return nil }
+                guard let self, self.hintsEnabled, self.cluster != nil || self.session.connection != nil else { return nil }
                 return self.help.hint(for: line)
             }
         }
@@ -77,13 +86,7 @@ package final class ReplMode {
                 output.out.flush()
                 return nil
             }
-            if name == ":set", args.count == 2 {
-                switch CommandTraits.lower(args[1]) {
-                case "hints": hintsEnabled = true; return nil
-                case "nohints": hintsEnabled = false; return nil
-                default: break
-                }
-            }
+            if name == ":set", args.count >= 2, setPreference(args) { return nil }
             if name == "clear" && args.count == 1 {
                 output.out.write("\u{1b}[H\u{1b}[2J")
                 output.out.flush()
@@ -123,6 +126,20 @@ package final class ReplMode {
     private func runBatch(_ batch: inout [(item: ScriptItem, count: Int64)]) {
         guard !batch.isEmpty else { return }
         defer { batch.removeAll() }
+        if let cluster {
+            var options = output.runnerOptions(session.config)
+            options.window = 1
+            options.showElapsed = true
+            options.interruptDescriptor = interruptFD
+            let display = ClusterMode.display(session.config, output: output, interactive: true, annotations: annotationsEnabled)
+            let runner = ClusterRunner(pool: cluster, options: options, display: display, out: output.out, err: output.err)
+            if runner.run(ItemSource(batch)) == ScriptRunner.interruptedStatus {
+                output.out.write("\n")
+                output.out.flush()
+                inTransaction = false
+            }
+            return
+        }
         session.dropIfClosed()
         if session.connection == nil {
             do {
@@ -141,13 +158,18 @@ package final class ReplMode {
         options.subscribeKeepsPrompt = true
         let runner = ScriptRunner(session: session, options: options, out: output.out, err: output.err)
         let status = runner.run(ItemSource(batch))
+        if runner.sawRedirect && !clusterNoteShown {
+            clusterNoteShown = true
+            output.out.write("(this is a Redis Cluster node: rcli -c follows MOVED/ASK redirects; ':set autocluster on' in ~/.rclirc does it for you)\n")
+            output.out.flush()
+        }
         if status == ScriptRunner.interruptedStatus {
             output.out.write("\n")
             output.out.flush()
             // The command was abandoned with its connection; come back with a fresh one that
             // has the same database, credentials and protocol.
             inTransaction = false
-            try? session.connect()
+            _ = try? session.connect()
         } else if session.connection == nil {
             inTransaction = false
         }
@@ -156,7 +178,7 @@ package final class ReplMode {
     /// Under RESP3, messages pushed while the prompt waits (pub/sub, invalidations) are
     /// printed above the line as they arrive.
     private func watchPushes() {
-        guard session.usesRESP3, let conn = session.connection else {
+        guard cluster == nil, session.usesRESP3, let conn = session.connection else {
             editor.background = nil
             return
         }
@@ -180,8 +202,17 @@ package final class ReplMode {
     }
 
     private func reconnect(host: String, port: Int) {
-        session.retarget(host: host, port: port)
         inTransaction = false
+        if let cluster {
+            do throws(SessionError) {
+                try cluster.reseed(host: host, port: port)
+            } catch {
+                output.err.write(error.message + "\n")
+                output.err.flush()
+            }
+            return
+        }
+        session.retarget(host: host, port: port)
         do {
             try session.connect()
         } catch {
@@ -191,6 +222,7 @@ package final class ReplMode {
     }
 
     private func prompt() -> String {
+        if let cluster { return "\(cluster.router.current)" + (inTransaction ? "(TX)" : "") + "> " }
         guard session.connection != nil else { return "not connected> " }
         let config = session.config
         var p = config.socketPath.map { "redis \($0)" } ?? "\(config.host):\(config.port)"
@@ -226,14 +258,39 @@ package final class ReplMode {
         guard let path, let text = System.readTextFile(path) else { return }
         for line in text.split(separator: "\n") {
             guard let args = CommandLineSplitter.split(Array(line.utf8)), !args.isEmpty else { continue }
-            if args.count == 2, CommandTraits.lower(args[0]) == ":set" {
-                let pref = CommandTraits.lower(args[1])
-                if pref == "hints" || pref == "nohints" { hintsEnabled = pref == "hints" }
-            }
+            if args.count >= 2, CommandTraits.lower(args[0]) == ":set" { _ = setPreference(args) }
             let message = Preferences.apply(args, interactive: false)
             if !message.isEmpty { output.out.write(message) }
         }
         output.out.flush()
+    }
+
+    /// Applies a `:set` the shell acts on; false when it is not one (or malformed).
+    private func setPreference(_ args: [[UInt8]]) -> Bool {
+        let pref = CommandTraits.lower(args[1])
+        let on = args.count == 3 ? CommandTraits.lower(args[2]) : ""
+        switch (pref, args.count, on) {
+        case ("hints", 2, _), ("nohints", 2, _): hintsEnabled = pref == "hints"
+        case ("annotations", 3, "on"), ("annotations", 3, "off"): annotationsEnabled = on == "on"
+        case ("autocluster", 3, "on"), ("autocluster", 3, "off"): autoCluster = on == "on"
+        default: return false
+        }
+        return true
+    }
+
+    /// `:set autocluster on`: when the server says `cluster_enabled:1`, the shell runs as with -c.
+    private func detectCluster() {
+        guard let conn = session.connection,
+              let info = try? conn.roundTrip([Array("INFO".utf8), Array("cluster".utf8)], deadline: monotonicSeconds() + 5),
+              let text = info.text, text.contains("cluster_enabled:1") else { return }
+        switch ClusterMode.open(session: session, output: output) {
+        case .success(let pool?):
+            cluster = pool
+            output.err.write("rcli: \(session.endpoint) is a cluster node; cluster mode is on (autocluster)\n")
+            output.err.flush()
+        default:
+            break
+        }
     }
 
     /// Completion candidates for the word before the cursor; case follows what was typed.

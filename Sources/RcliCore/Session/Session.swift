@@ -47,6 +47,25 @@ package final class Session {
         }
     }
 
+    /// True when connections send READONLY (replica reads).
+    package var readsFromReplicas: Bool { readOnly }
+
+    /// A session for another node of the same cluster: the same credentials, database,
+    /// protocol, client name and READONLY state (forced on for a replica's connection).
+    package func forNode(host: String, port: Int, readOnly: Bool) -> Session {
+        var c = config
+        c.host = host
+        c.port = port
+        c.socketPath = nil
+        let s = Session(config: c, password: password)
+        s.user = user
+        s.database = database
+        s.protocolVersion = protocolVersion
+        s.clientName = clientName
+        s.readOnly = self.readOnly || readOnly
+        return s
+    }
+
     /// Where to connect.
     package var endpoint: Endpoint {
         if let path = config.socketPath { return .unix(path: path) }

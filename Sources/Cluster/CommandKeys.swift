@@ -1,0 +1,35 @@
+/// Key positions and read-only flags of every command the committed table knows (generated
+/// from a real server's `COMMAND INFO`, see scripts/gen-command-table), looked up by name.
+package enum CommandKeys {
+    private static let table: [String: CommandKeyInfo] = {
+        var out: [String: CommandKeyInfo] = [:]
+        for (name, flags, specs) in compactTable {
+            out[name] = CommandKeyInfo(compact: flags, specs)
+        }
+        return out
+    }()
+
+    /// The entry for `args` (`container|sub` first for commands with subcommands), nil for
+    /// keyless or unknown commands.
+    package static func info(for args: [[UInt8]]) -> CommandKeyInfo? {
+        guard let first = args.first else { return nil }
+        let name = lowercased(first)
+        if args.count > 1, let sub = table[name + "|" + lowercased(args[1])] { return sub }
+        return table[name]
+    }
+
+    /// The keys of `args`, in argument order.
+    package static func keys(_ args: [[UInt8]]) -> [[UInt8]] {
+        guard let info = info(for: args) else { return [] }
+        let indices = info.keyIndices(args)
+        // MIGRATE ... "" ... KEYS k1 k2: the empty key argument is a placeholder, not a key.
+        if indices.count > 1, indices[0] == 3, args[3].isEmpty, lowercased(args[0]) == "migrate" {
+            return indices.dropFirst().map { args[$0] }
+        }
+        return indices.map { args[$0] }
+    }
+
+    private static func lowercased(_ word: [UInt8]) -> String {
+        String(decoding: word.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,61 @@
+import Cluster
+import RESP
+
+/// One item of a cluster-mode run (a command, or text to print), kept in input order until
+/// its reply has been printed.
+final class ClusterEntry {
+    enum Content {
+        case command
+        case message([UInt8])
+        case connect(host: String, port: Int)
+    }
+
+    let content: Content
+    /// The command's arguments.
+    let args: [[UInt8]]
+    /// Output and session traits.
+    let traits: CommandTraits
+    /// Routing state (slot, redirects, retries).
+    var route: RouteState
+    /// Where it was last sent.
+    var target: RouteTarget?
+    /// A node chosen by the transaction pin, overriding the router.
+    var pinnedTo: NodeAddress?
+    /// Inside MULTI, or pinned: redirects are not chased (the server must see it where it is).
+    var inTransaction = false
+    /// The final reply.
+    var reply: RESPValue?
+    /// Why it failed (printed on stderr), instead of a reply.
+    var failure: String?
+    /// The last MOVED/ASK it followed, for redis-cli's "-> Redirected" line.
+    var redirected: (slot: Int, node: NodeAddress)?
+    /// The node that answered.
+    var servedBy: RouteTarget?
+    /// When it was first sent (for the shell's elapsed time).
+    var sentAt = 0.0
+    /// Not to be sent again before this time.
+    var notBefore = 0.0
+    /// For a split command: the plan, the parts' entries.
+    var fanOut: FanOut?
+    var parts: [ClusterEntry] = []
+    var partsLeft = 0
+    /// For a part: the command it is part of.
+    weak var whole: ClusterEntry?
+
+    init(content: Content, args: [[UInt8]] = [], route: RouteState = RouteState(slot: nil, readOnly: false)) {
+        self.content = content
+        self.args = args
+        self.traits = args.isEmpty ? CommandTraits([]) : CommandTraits(args)
+        self.route = route
+    }
+
+    /// A command, its slot and read-only flag taken from its keys.
+    static func command(_ args: [[UInt8]]) -> ClusterEntry {
+        let keys = CommandKeys.keys(args)
+        let readOnly = CommandKeys.info(for: args)?.readOnly ?? false
+        return ClusterEntry(content: .command, args: args, route: RouteState(slot: keys.first.map(HashSlot.slot), readOnly: readOnly))
+    }
+
+    /// True once it has a reply or a failure.
+    var isComplete: Bool { reply != nil || failure != nil }
+}

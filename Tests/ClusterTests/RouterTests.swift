@@ -1,0 +1,155 @@
+import Testing
+@testable import Cluster
+
+private let a = NodeAddress(host: "10.0.0.1", port: 7000)
+private let b = NodeAddress(host: "10.0.0.2", port: 7001)
+private let c = NodeAddress(host: "10.0.0.3", port: 7002)
+private let ra = NodeAddress(host: "10.0.0.4", port: 7003)
+private let stranger = NodeAddress(host: "10.0.0.9", port: 7009)
+
+private func threeShards() -> SlotMap {
+    SlotMap(shards: [(Shard(master: a, replicas: [ra]), [0...5460]), (Shard(master: b, replicas: []), [5461...10922]),
+                     (Shard(master: c, replicas: []), [10923...16383])])
+}
+
+private func router(_ policy: ClusterRouter.Policy = .init()) -> ClusterRouter {
+    ClusterRouter(map: threeShards(), current: b, seeds: [NodeAddress(host: "seed", port: 7000)], policy: policy)
+}
+
+private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+@Test func routesBySlotAndKeylessToTheCurrentNode() {
+    let r = router()
+    #expect(r.route(RouteState(slot: 0, readOnly: false), now: 0).node == a)
+    #expect(r.route(RouteState(slot: 12000, readOnly: true), now: 0).node == c)
+    #expect(r.route(RouteState(slot: nil, readOnly: false), now: 0).node == b)
+}
+
+@Test func parsesRedirects() {
+    #expect(Redirect.parse(err("MOVED 3999 127.0.0.1:6381"), replyingHost: "h") == .moved(slot: 3999, node: NodeAddress(host: "127.0.0.1", port: 6381)))
+    #expect(Redirect.parse(err("ASK 1 :6381"), replyingHost: "h") == .ask(slot: 1, node: NodeAddress(host: "h", port: 6381)))
+    #expect(Redirect.parse(err("MOVED 1 ::1:6381"), replyingHost: "h") == .moved(slot: 1, node: NodeAddress(host: "::1", port: 6381)))
+    #expect(Redirect.parse(err("MOVED 99999 h:1"), replyingHost: "h") == .malformed("MOVED 99999 h:1"))
+    #expect(Redirect.parse(err("MOVED 1 nohostport"), replyingHost: "h") == .malformed("MOVED 1 nohostport"))
+    #expect(Redirect.parse(err("MOVED 1 h:0\u{1b}[2J"), replyingHost: "h") == .malformed("MOVED 1 h:0\\x1b[2J"))
+    #expect(Redirect.parse(err("TRYAGAIN Multiple keys request during rehashing of slot"), replyingHost: "h") != nil)
+    #expect(Redirect.parse(err("ERR unknown command"), replyingHost: "h") == nil)
+    #expect(Redirect.parse(err("MOVEDX 1 h:1"), replyingHost: "h") == nil)
+}
+
+@Test func movedUpdatesTheMapAndAskDoesNot() {
+    var r = router()
+    var s = RouteState(slot: 100, readOnly: false)
+    let t = r.route(s, now: 0)
+    #expect(r.errorReply(err("MOVED 100 10.0.0.3:7002"), from: t, state: &s, now: 0) == .resend)
+    #expect(r.route(s, now: 0).node == c)
+    #expect(r.map.master(for: 100) == c)
+    #expect(r.map.master(for: 101) == a, "only the one slot moves")
+    #expect(!r.reloadWanted, "a known node needs no reload")
+
+    var s2 = RouteState(slot: 200, readOnly: false)
+    #expect(r.errorReply(err("ASK 200 10.0.0.2:7001"), from: r.route(s2, now: 0), state: &s2, now: 0) == .resend)
+    #expect(r.route(s2, now: 0) == RouteTarget(node: b, replica: false, asking: true))
+    #expect(r.map.master(for: 200) == a)
+    #expect(r.errorReply(err("ERR x"), from: RouteTarget(node: b, replica: false, asking: true), state: &s2, now: 0) == .deliver)
+    #expect(r.route(s2, now: 0).node == a, "ASK holds for one attempt")
+}
+
+@Test func movedToAnUnknownNodeAsksForAReload() {
+    var r = router()
+    var s = RouteState(slot: 5, readOnly: false)
+    _ = r.errorReply(err("MOVED 5 10.0.0.9:7009"), from: r.route(s, now: 0), state: &s, now: 0)
+    #expect(r.reloadWanted)
+    #expect(r.route(s, now: 0).node == stranger)
+    r.install(threeShards())
+    #expect(!r.reloadWanted)
+    #expect(r.route(s, now: 0).node == a)
+}
+
+@Test func redirectLoopsEndAfterFive() {
+    var r = router()
+    var s = RouteState(slot: 5, readOnly: false)
+    var decisions: [RouteDecision] = []
+    for i in 0..<6 {
+        let to = i % 2 == 0 ? "10.0.0.2:7001" : "10.0.0.1:7000"
+        decisions.append(r.errorReply(err("MOVED 5 " + to), from: r.route(s, now: 0), state: &s, now: 0))
+    }
+    #expect(decisions.prefix(5).allSatisfy { $0 == .resend })
+    guard case .fail(let message) = decisions[5] else { Issue.record("no failure: \(decisions)"); return }
+    #expect(message.contains("redirect loop") && message.contains("slot 5"))
+    var s2 = RouteState(slot: 5, readOnly: false)
+    for _ in 0..<5 { _ = r.errorReply(err("ASK 5 10.0.0.2:7001"), from: r.route(s2, now: 0), state: &s2, now: 0) }
+    if case .fail = r.errorReply(err("ASK 5 10.0.0.2:7001"), from: r.route(s2, now: 0), state: &s2, now: 0) {} else {
+        Issue.record("an ASK loop is not stopped")
+    }
+}
+
+@Test func retriesBackOffWithinTheBudget() {
+    var policy = ClusterRouter.Policy()
+    policy.retryBudget = 2
+    var r = router(policy)
+    var s = RouteState(slot: 100, readOnly: false)
+    var now = 10.0
+    var waits: [Double] = []
+    while true {
+        let d = r.errorReply(err("CLUSTERDOWN The cluster is down"), from: r.route(s, now: now), state: &s, now: now)
+        if case .wait(let until) = d {
+            waits.append(until - now)
+            now = until
+            continue
+        }
+        guard case .fail(let message) = d else { Issue.record("unexpected \(d)"); return }
+        #expect(message.contains("gave up after 2s") && message.contains("CLUSTERDOWN"))
+        break
+    }
+    #expect(abs((waits.first ?? 0) - 0.05) < 1e-9)
+    #expect(waits.allSatisfy { $0 <= 1.0 })
+    #expect(now == 12.0, "gives up when the budget is spent, not later")
+    #expect(r.reloadWanted, "CLUSTERDOWN reloads the map")
+}
+
+@Test func unreachableNodesBackOffAndReloadFromOthersFirst() {
+    var r = router()
+    var s = RouteState(slot: 100, readOnly: false)
+    let d = r.unreachable(r.route(s, now: 0), state: &s, now: 0, problem: "Connection refused")
+    #expect(d == .wait(until: 0.05))
+    #expect(r.isDown(a, now: 0.01))
+    #expect(!r.isDown(a, now: 0.06))
+    #expect(r.reloadWanted)
+    #expect(r.reloadSources(now: 0.01).first == b, "the current node first")
+    #expect(r.reloadSources(now: 0.01).last == a, "the failed node last")
+    #expect(r.reloadSources(now: 0.01).contains(NodeAddress(host: "seed", port: 7000)))
+    // After failover the new map names the promoted replica; the command goes there.
+    r.install(SlotMap(shards: [(Shard(master: ra, replicas: []), [0...5460]), (Shard(master: b, replicas: []), [5461...16383])]))
+    #expect(r.route(s, now: 1).node == ra)
+}
+
+@Test func replicaReadsGoToReplicasAndFallBack() {
+    var policy = ClusterRouter.Policy()
+    policy.replicaReads = true
+    var r = router(policy)
+    var read = RouteState(slot: 1, readOnly: true)
+    #expect(r.route(read, now: 0) == RouteTarget(node: ra, replica: true, asking: false))
+    #expect(r.route(RouteState(slot: 1, readOnly: false), now: 0).node == a, "writes go to the master")
+    #expect(r.route(RouteState(slot: 6000, readOnly: true), now: 0).node == b, "no replica: the master")
+    #expect(r.unreachable(r.route(read, now: 0), state: &read, now: 0, problem: "refused") == .resend)
+    #expect(r.route(read, now: 0).node == a, "a failing replica falls back to the master")
+    var read2 = RouteState(slot: 1, readOnly: true)
+    #expect(r.route(read2, now: 0.01).node == a, "a replica backing off is skipped")
+    #expect(r.errorReply(err("LOADING"), from: RouteTarget(node: ra, replica: true, asking: false), state: &read2, now: 1) == .resend)
+    #expect(r.route(read2, now: 1).node == a)
+}
+
+@Test func natMapRewritesTopologyAndRedirects() throws {
+    let nat = try NatMap(parsing: "10.0.0.1:7000=127.0.0.1:17000,10.0.0.3=localhost")
+    var r = ClusterRouter(map: threeShards(), current: a, seeds: [], natMap: nat)
+    #expect(r.route(RouteState(slot: 0, readOnly: false), now: 0).node == NodeAddress(host: "127.0.0.1", port: 17000))
+    #expect(r.route(RouteState(slot: 16000, readOnly: false), now: 0).node == NodeAddress(host: "localhost", port: 7002))
+    var s = RouteState(slot: 6000, readOnly: false)
+    _ = r.errorReply(err("MOVED 6000 10.0.0.3:7002"), from: r.route(s, now: 0), state: &s, now: 0)
+    #expect(r.route(s, now: 0).node == NodeAddress(host: "localhost", port: 7002))
+    #expect(throws: NatMapError.self) { try NatMap(parsing: "nonsense") }
+    #expect(throws: NatMapError.self) { try NatMap(parsing: "a:1=b") }
+    #expect(throws: NatMapError.self) { try NatMap(parsing: "a:99999=b:1") }
+    #expect(try NatMap(parsing: "[::1]:7000=127.0.0.1:7000").translate(NodeAddress(host: "::1", port: 7000)) == NodeAddress(host: "127.0.0.1", port: 7000))
+}

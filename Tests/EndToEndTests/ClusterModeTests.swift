@@ -1,0 +1,224 @@
+import Foundation
+import Testing
+import Cluster
+import RedisNet
+
+/// `rcli -c` against the fixture cluster. Part of the serialized cluster suite: some tests move
+/// slots and put them back.
+extension ClusterFixtureTests {
+    static func map() throws -> SlotMap {
+        let conn = try Connection(endpoint: .tcp(host: "127.0.0.1", port: Int(try ports()[0]) ?? 0), connectTimeout: 5)
+        return try Topology.fromShards(try conn.roundTrip([Array("CLUSTER".utf8), Array("SHARDS".utf8)]), seedHost: "127.0.0.1")
+    }
+
+    /// The master that owns `key` now.
+    static func owner(_ key: String) throws -> NodeAddress {
+        try #require(try map().master(for: HashSlot.slot(Array(key.utf8))))
+    }
+
+    /// A key starting with `prefix` whose slot another master owns than `other`'s.
+    static func key(_ prefix: String, notOn other: String) throws -> String {
+        let map = try map()
+        let avoid = map.master(for: HashSlot.slot(Array(other.utf8)))
+        for i in 0..<1000 where map.master(for: HashSlot.slot(Array("\(prefix)\(i)".utf8))) != avoid { return "\(prefix)\(i)" }
+        throw TestEnvironment.FixtureMissing()
+    }
+
+    /// The sum over all nodes of `INFO errorstats` for an error code (MOVED, ASK, CROSSSLOT).
+    static func errorCount(_ code: String) throws -> Int {
+        var total = 0
+        for port in try ports() {
+            let info = try redisCli(["-p", port, "info", "errorstats"]).out
+            for line in info.split(whereSeparator: \.isNewline) where line.hasPrefix("errorstat_\(code):count=") {
+                total += Int(line.dropFirst("errorstat_\(code):count=".count)) ?? 0
+            }
+        }
+        return total
+    }
+
+    @Test func stdinScriptGoesStraightToOwnersAndMatchesRedisCli() throws {
+        let ports = try Self.ports()
+        let p = uniquePrefix()
+        var script = ""
+        for i in 0..<3000 { script += i % 3 == 2 ? "get \(p)\(i - 1)\n" : (i % 3 == 0 ? "set \(p)\(i) v\(i)\n" : "incr \(p)n{\(i % 50)}\n") }
+        script += "get \(p)missing\nbogus command\n"
+        let movedBefore = try Self.errorCount("MOVED")
+        let ours = try rcli(["-c", "-p", ports[4]], stdin: script)
+        let movedByUs = try Self.errorCount("MOVED") - movedBefore
+        #expect(ours.status == 0)
+        #expect(ours.err == "")
+        #expect(movedByUs == 0, "every command went straight to its slot's owner")
+        // Same script again through redis-cli on fresh keys; its output (without its redirect
+        // notes) must be the same.
+        var del = "del"
+        for i in stride(from: 0, to: 3000, by: 3) { del += " \(p)\(i)" }
+        for i in 0..<50 { del += " \(p)n{\(i)}" }
+        #expect(try rcli(["-c", "-p", ports[0]], stdin: del + "\n").out == "1050\n")
+        let theirs = try redisCli(["-c", "-p", ports[4]], stdin: script)
+        let theirLines = theirs.out.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("-> Redirected") }
+        #expect(ours.out.split(separator: "\n", omittingEmptySubsequences: false) == theirLines)
+    }
+
+    @Test func askDuringMigrationAndMovedAfterItAreFollowed() throws {
+        let ports = try Self.ports()
+        let p = uniquePrefix()
+        let key = "\(p){mig}"
+        let slot = HashSlot.slot(Array(key.utf8))
+        let source = try Self.owner(key)
+        let map = try Self.map()
+        let target = try #require(map.masters.first { $0 != source })
+        let sourceID = try redisCli(["-p", "\(source.port)", "cluster", "myid"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let targetID = try redisCli(["-p", "\(target.port)", "cluster", "myid"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try redisCli(["-p", "\(source.port)", "set", key, "before"])
+
+        let shell = try CoProcess(["-c", "-p", "\(source.port)", "--verbose"])
+        #expect(shell.send("get \(key)") == ["before"])
+        // Half-way through a migration: the key already lives on the target; the source says ASK.
+        _ = try redisCli(["-p", "\(target.port)", "cluster", "setslot", "\(slot)", "importing", sourceID])
+        _ = try redisCli(["-p", "\(source.port)", "cluster", "setslot", "\(slot)", "migrating", targetID])
+        let migrate = try redisCli(["-p", "\(source.port)", "migrate", "127.0.0.1", "\(target.port)", key, "0", "5000"])
+        #expect(migrate.out == "OK\n")
+        #expect(shell.send("get \(key)") == ["before"], "ASK followed with ASKING")
+        #expect(shell.send("set \(key) during") == ["OK"])
+        // Migration finished: the slot belongs to the target; the source says MOVED.
+        for port in ports { _ = try redisCli(["-p", port, "cluster", "setslot", "\(slot)", "node", targetID]) }
+        #expect(shell.send("get \(key)") == ["during"], "MOVED followed")
+        #expect(shell.send("get \(key)") == ["during"])
+        let end = shell.finish()
+        #expect(end.status == 0)
+        #expect(end.err.contains("ASK: slot \(slot) → \(target)"), "\(end.err)")
+        #expect(end.err.contains("MOVED: slot \(slot) → \(target)"), "\(end.err)")
+        #expect(end.err.contains("3 redirects"), "two ASKs, one MOVED, then the map is right: \(end.err)")
+
+        // Put the slot back where it was.
+        _ = try redisCli(["-p", "\(source.port)", "cluster", "setslot", "\(slot)", "importing", targetID])
+        _ = try redisCli(["-p", "\(target.port)", "cluster", "setslot", "\(slot)", "migrating", sourceID])
+        _ = try redisCli(["-p", "\(target.port)", "migrate", "127.0.0.1", "\(source.port)", key, "0", "5000"])
+        for port in ports { _ = try redisCli(["-p", port, "cluster", "setslot", "\(slot)", "node", sourceID]) }
+        #expect(try Self.owner(key) == source)
+        _ = try redisCli(["-c", "-p", ports[0], "del", key])
+    }
+
+    @Test func crossSlotCommandsAreSplitAndMerged() throws {
+        let ports = try Self.ports()
+        let p = uniquePrefix()
+        let a = "\(p)a", b = try Self.key("\(p)b", notOn: a), c = try Self.key("\(p)c", notOn: b)
+        let script = """
+            mset \(a) 1 \(b) 2 \(c) 3
+            mget \(c) \(p)none \(a) \(b)
+            exists \(a) \(b) \(c) \(p)none \(a)
+            touch \(a) \(b)
+            msetnx \(a) 1 \(b) 2
+            del \(a) \(b) \(c) \(p)none
+            mget \(a) \(b)
+
+            """
+        let crossBefore = try Self.errorCount("CROSSSLOT")
+        let r = try rcli(["-c", "-p", ports[1]], stdin: script)
+        #expect(r.status == 0)
+        #expect(r.out == "OK\n3\n\n1\n2\n4\n2\nCROSSSLOT Keys in request don't hash to the same slot\n\n3\n\n\n")
+        let crossed = try Self.errorCount("CROSSSLOT") - crossBefore
+        #expect(crossed == 1, "only MSETNX (atomic, not split) reaches the server across slots: \(crossed)")
+
+        // DBSIZE sums the masters, KEYS covers them all.
+        _ = try rcli(["-c", "-p", ports[0]], stdin: "mset \(a) 1 \(b) 2 \(c) 3\n")
+        var sum = 0
+        for master in try Self.map().masters { sum += Int(try redisCli(["-p", "\(master.port)", "dbsize"]).out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1 }
+        #expect(try rcli(["-c", "-p", ports[0], "dbsize"]).out == "\(sum)\n")
+        let keys = try rcli(["-c", "-p", ports[0], "keys", "\(p)*"]).out.split(separator: "\n").sorted()
+        #expect(keys == [a, b, c].map { Substring($0) }.sorted())
+        _ = try rcli(["-c", "-p", ports[0], "del", a, b, c])
+    }
+
+    @Test func transactionIsPinnedAndOtherSlotsAreRefused() throws {
+        let ports = try Self.ports()
+        let p = uniquePrefix()
+        let here = "\(p){tx}a", alsoHere = "\(p){tx}b", elsewhere = try Self.key("\(p)x", notOn: here)
+        let script = "multi\nset \(here) 1\nset \(elsewhere) 2\nincr \(alsoHere)\nexec\nget \(elsewhere)\nmget \(here) \(alsoHere)\n"
+        let r = try rcli(["-c", "-p", ports[2], "--no-raw"], stdin: script)
+        let lines = r.out.split(separator: "\n").map(String.init)
+        #expect(lines.count == 9, "\(r.out)")
+        guard lines.count == 9 else { return }
+        #expect(Array(lines[0...1]) == ["OK", "QUEUED"])
+        #expect(lines[2].hasPrefix("(error) ERR rcli: this command's keys are served by"), "\(lines[2])")
+        #expect(Array(lines[3...]) == ["QUEUED", "1) OK", "2) (integer) 1", "(nil)", "1) \"1\"", "2) \"1\""])
+        // redis-cli -c instead runs the stray SET outside the transaction.
+        _ = try rcli(["-c", "-p", ports[0], "del", here, alsoHere, elsewhere])
+    }
+
+    @Test func readOnlyTypedByHandSurvivesRedirectsAndReplicaReadsUseReplicas() throws {
+        let ports = try Self.ports()
+        let p = uniquePrefix()
+        let a = "\(p)a", b = try Self.key("\(p)b", notOn: a)
+        _ = try rcli(["-c", "-p", ports[0], "mset", a, "1", b, "2"])
+        let r = try rcli(["-c", "-p", ports[0]], stdin: "readonly\nget \(a)\nclient info\nget \(b)\nclient info\n")
+        let infos = r.out.split(separator: "\n").filter { $0.hasPrefix("id=") }
+        #expect(infos.count == 2)
+        for info in infos {
+            let flags = info.split(separator: " ").first { $0.hasPrefix("flags=") } ?? ""
+            #expect(flags.contains("r"), "READONLY on every node's connection: \(info)")
+        }
+        // --replica-reads: reads are served by replicas, writes by masters (annotations say which).
+        let replicas = try rcli(["-c", "-p", ports[0], "--replica-reads"], stdin: "get \(a)\nget \(b)\nset \(a) 3\n",
+                                environment: ["FAKETTY": "1"])
+        let lines = replicas.out.split(separator: "\n").map(String.init)
+        #expect(lines.count == 6, "\(replicas.out)")
+        guard lines.count == 6 else { return }
+        #expect(lines[0].contains("replica]") && lines[1] == "\"1\"", "\(replicas.out)")
+        #expect(lines[2].contains("replica]") && lines[3] == "\"2\"", "\(replicas.out)")
+        #expect(lines[4].contains("master]") && lines[5] == "OK", "\(replicas.out)")
+        let map = try Self.map()
+        let replicaPorts = map.replicas(for: HashSlot.slot(Array(a.utf8))).map { "127.0.0.1:\($0.port) replica]" }
+        #expect(replicaPorts.contains { lines[0].hasSuffix($0 + "\u{1b}[0m") }, "\(lines[0]) names the shard's replica")
+        _ = try rcli(["-c", "-p", ports[0], "del", a, b])
+    }
+
+    @Test func seedsOfEveryKindAndBadOnes() throws {
+        let ports = try Self.ports()
+        let p = uniquePrefix()
+        // A replica as the seed: the write still goes to the master.
+        let replica = try #require(try Self.map().shards.first?.replicas.first)
+        let w = try rcli(["-c", "-p", "\(replica.port)", "set", "\(p)k", "v"])
+        #expect(w.out == "OK\n" && w.status == 0, "\(w.err)")
+        #expect(try rcli(["-c", "-p", ports[5], "get", "\(p)k"]).out == "v\n")
+        _ = try rcli(["-c", "-p", ports[0], "del", "\(p)k"])
+        // A server without cluster support: works standalone, says so once.
+        let standalone = try rcli(["-c", "-p", try TestEnvironment.port()], stdin: "ping\nping\n")
+        #expect(standalone.out == "PONG\nPONG\n")
+        #expect(standalone.err == "rcli: 127.0.0.1:\(try TestEnvironment.port()) is not a cluster node (cluster support disabled); -c has no effect\n")
+        #expect(standalone.status == 0)
+        // Nothing listening.
+        let port = try { try FakeServer(reply: []).port }()
+        let down = try rcli(["-c", "-p", "\(port)", "get", "k"], timeout: 10)
+        #expect(down.status == 1)
+        #expect(down.err.hasPrefix("Could not connect to Redis at 127.0.0.1:\(port)"), "\(down.err)")
+        #expect(down.err.split(separator: "\n").count == 1)
+        let bad = try rcli(["-c", "--nat-map", "nonsense", "-p", ports[0], "ping"])
+        #expect(bad.status == 1 && bad.err.contains("Invalid --nat-map entry 'nonsense'"), "\(bad.err)")
+    }
+
+    @Test func hostileClusterRepliesEndWithOneClearError() throws {
+        func shards(_ port: Int) -> String {
+            "*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n*1\r\n*6\r\n$4\r\nport\r\n:\(port)\r\n"
+                + "$2\r\nip\r\n$9\r\n127.0.0.1\r\n$4\r\nrole\r\n$6\r\nmaster\r\n"
+        }
+        // A node that answers MOVED to itself forever.
+        let loop = try FakeServer(replyFor: { port in
+            Array((shards(port) + String(repeating: "-MOVED 12182 127.0.0.1:\(port)\r\n", count: 10)).utf8)
+        }, holdOpen: 5)
+        let r = try rcli(["-c", "-p", "\(loop.port)", "get", "foo"], timeout: 10)
+        #expect(r.status == 1)
+        #expect(r.out == "")
+        #expect(r.err == "Error: redirect loop: slot 12182 was redirected 5 times (last: MOVED to 127.0.0.1:\(loop.port)); the cluster's slot assignments disagree\n")
+        // A redirect to an address that cannot be read, with an escape sequence in it.
+        let garbled = try FakeServer(replyFor: { port in Array((shards(port) + "-MOVED 12182 \u{1b}[31mnowhere\r\n").utf8) }, holdOpen: 5)
+        let g = try rcli(["-c", "-p", "\(garbled.port)", "get", "foo"], timeout: 10)
+        #expect(g.status == 1)
+        #expect(g.err == "Error: cannot follow the redirect 'MOVED 12182 \\x1b[31mnowhere' from 127.0.0.1:\(garbled.port)\n")
+        // A topology reply that is not one.
+        let junk = try FakeServer(reply: Array("*1\r\n:5\r\n".utf8), holdOpen: 5)
+        let j = try rcli(["-c", "-p", "\(junk.port)", "get", "foo"], timeout: 10)
+        #expect(j.status == 1)
+        #expect(j.err == "Error: 127.0.0.1:\(junk.port): unexpected cluster topology reply: a shard without slots or nodes\n")
+    }
+}

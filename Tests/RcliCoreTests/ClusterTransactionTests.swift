@@ -1,0 +1,28 @@
+import Testing
+import Cluster
+@testable import RcliCore
+
+private let a = NodeAddress(host: "h", port: 1), b = NodeAddress(host: "h", port: 2)
+
+@Test func multiIsHeldThenPinnedToTheFirstKeyedCommandsNode() {
+    var tx = ClusterTransaction()
+    #expect(tx.step(name: "multi", owner: nil, current: b) == .holdMulti)
+    #expect(tx.step(name: "set", owner: a, current: b) == .send(a, sendMultiFirst: true))
+    #expect(tx.step(name: "incr", owner: a, current: b) == .send(a, sendMultiFirst: false))
+    guard case .refuse(let text) = tx.step(name: "set", owner: b, current: b) else { Issue.record("not refused"); return }
+    #expect(text.contains("served by h:2") && text.contains("pinned to h:1"))
+    #expect(tx.step(name: "exec", owner: nil, current: b) == .send(a, sendMultiFirst: false))
+    #expect(tx.step(name: "get", owner: b, current: b) == .route, "after EXEC commands route normally")
+}
+
+@Test func watchPinsAndEmptyTransactionsGoToTheCurrentNode() {
+    var tx = ClusterTransaction()
+    #expect(tx.step(name: "watch", owner: a, current: b) == .send(a, sendMultiFirst: false))
+    if case .refuse = tx.step(name: "watch", owner: b, current: b) {} else { Issue.record("WATCH on another node allowed") }
+    #expect(tx.step(name: "multi", owner: nil, current: b) == .send(a, sendMultiFirst: false))
+    #expect(tx.step(name: "exec", owner: nil, current: b) == .send(a, sendMultiFirst: false))
+    var empty = ClusterTransaction()
+    #expect(empty.step(name: "multi", owner: nil, current: b) == .holdMulti)
+    #expect(empty.step(name: "discard", owner: nil, current: b) == .send(b, sendMultiFirst: true))
+    #expect(empty.step(name: "unwatch", owner: nil, current: b) == .send(b, sendMultiFirst: false))
+}
