@@ -88,6 +88,7 @@ package struct ClusterRouter: Sendable {
     /// caller should reload the topology (`reloadSources`) and `install` it.
     package private(set) var reloadWanted = false
     private var downUntil: [NodeAddress: Double] = [:]
+    private var troubleSince: [NodeAddress: Double] = [:]
 
     /// A router over `map`, with `current` as the node for keyless commands.
     package init(map: SlotMap, current: NodeAddress, seeds: [NodeAddress], policy: Policy = Policy(), natMap: NatMap = NatMap()) {
@@ -125,6 +126,7 @@ package struct ClusterRouter: Sendable {
     package mutating func served(by node: NodeAddress) {
         current = node
         downUntil[node] = nil
+        troubleSince[node] = nil
     }
 
     /// An error reply from `node` for `state`'s command (already sent to `target`).
@@ -157,7 +159,7 @@ package struct ClusterRouter: Sendable {
                 state.useMaster = true
                 return .resend
             }
-            return backOff(&state, now: now, problem: reason)
+            return backOff(&state, node: target.node, now: now, problem: reason)
         case .malformed(let text):
             return .fail("Error: cannot follow the redirect '\(text)' from \(target.node)")
         }
@@ -172,7 +174,7 @@ package struct ClusterRouter: Sendable {
             state.useMaster = true
             return .resend
         }
-        return backOff(&state, now: now, problem: problem)
+        return backOff(&state, node: target.node, now: now, problem: problem)
     }
 
     /// A connection to `node` failed: back off from it and reload the topology.
@@ -203,7 +205,15 @@ package struct ClusterRouter: Sendable {
         reloadWanted = false
     }
 
-    private mutating func backOff(_ state: inout RouteState, now: Double, problem: String) -> RouteDecision {
+    /// Retry later, within the budget. A node that has been failing for longer than the budget
+    /// gets one attempt per command, not a full budget each: a shard that stays down (no replica
+    /// to promote) costs a script one failed command per line, not 20 s per line.
+    private mutating func backOff(_ state: inout RouteState, node: NodeAddress, now: Double, problem: String) -> RouteDecision {
+        let troubled = troubleSince[node] ?? now
+        troubleSince[node] = troubled
+        if state.firstRetry == nil && now - troubled >= policy.retryBudget {
+            return .fail("Error: gave up: \(problem) (failing for \(Int(now - troubled))s)")
+        }
         let started = state.firstRetry ?? now
         state.firstRetry = started
         if now - started >= policy.retryBudget {

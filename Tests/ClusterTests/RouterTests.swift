@@ -153,3 +153,27 @@ private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
     #expect(throws: NatMapError.self) { try NatMap(parsing: "a:99999=b:1") }
     #expect(try NatMap(parsing: "[::1]:7000=127.0.0.1:7000").translate(NodeAddress(host: "::1", port: 7000)) == NodeAddress(host: "127.0.0.1", port: 7000))
 }
+
+@Test func aNodeDownForLongerThanTheBudgetFailsNewCommandsAtOnce() {
+    var policy = ClusterRouter.Policy()
+    policy.retryBudget = 2
+    var r = router(policy)
+    var first = RouteState(slot: 100, readOnly: false)
+    var now = 0.0
+    while true {
+        let d = r.unreachable(r.route(first, now: now), state: &first, now: now, problem: "refused")
+        guard case .wait(let until) = d else { break }
+        now = until
+    }
+    var next = RouteState(slot: 200, readOnly: false)
+    guard case .fail(let message) = r.unreachable(r.route(next, now: now), state: &next, now: now, problem: "refused") else {
+        Issue.record("a new command waited the whole budget again")
+        return
+    }
+    #expect(message.contains("failing for 2s"))
+    r.served(by: a)
+    var later = RouteState(slot: 300, readOnly: false)
+    if case .fail = r.unreachable(r.route(later, now: now + 1), state: &later, now: now + 1, problem: "refused") {
+        Issue.record("a node that answered again is still written off")
+    }
+}

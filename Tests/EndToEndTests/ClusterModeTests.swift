@@ -209,12 +209,12 @@ extension ClusterFixtureTests {
         let r = try rcli(["-c", "-p", "\(loop.port)", "get", "foo"], timeout: 10)
         #expect(r.status == 1)
         #expect(r.out == "")
-        #expect(r.err == "Error: redirect loop: slot 12182 was redirected 5 times (last: MOVED to 127.0.0.1:\(loop.port)); the cluster's slot assignments disagree\n")
+        #expect(r.err == "Error: redirect loop: slot 12182 was redirected 5 times (last: MOVED to 127.0.0.1:\(loop.port)); the cluster's slot assignments disagree [GET foo]\n")
         // A redirect to an address that cannot be read, with an escape sequence in it.
         let garbled = try FakeServer(replyFor: { port in Array((shards(port) + "-MOVED 12182 \u{1b}[31mnowhere\r\n").utf8) }, holdOpen: 5)
         let g = try rcli(["-c", "-p", "\(garbled.port)", "get", "foo"], timeout: 10)
         #expect(g.status == 1)
-        #expect(g.err == "Error: cannot follow the redirect 'MOVED 12182 \\x1b[31mnowhere' from 127.0.0.1:\(garbled.port)\n")
+        #expect(g.err == "Error: cannot follow the redirect 'MOVED 12182 \\x1b[31mnowhere' from 127.0.0.1:\(garbled.port) [GET foo]\n")
         // A topology reply that is not one.
         let junk = try FakeServer(reply: Array("*1\r\n:5\r\n".utf8), holdOpen: 5)
         let j = try rcli(["-c", "-p", "\(junk.port)", "get", "foo"], timeout: 10)

@@ -56,6 +56,18 @@ final class ClusterEntry {
         return ClusterEntry(content: .command, args: args, route: RouteState(slot: keys.first.map(HashSlot.slot), readOnly: readOnly))
     }
 
+    /// The command's name and first key, for naming it in failure messages (`SET user:1`).
+    var label: String {
+        guard let name = args.first else { return "" }
+        var text = String(decoding: name.prefix(32), as: UTF8.self).uppercased()
+        if let key = CommandKeys.keys(args).first {
+            var shown: [UInt8] = []
+            Escaping.appendTerminalSafe(key.prefix(64), multiline: false, to: &shown)
+            text += " " + String(decoding: shown, as: UTF8.self) + (key.count > 64 ? "..." : "")
+        }
+        return text
+    }
+
     /// True once it has a reply or a failure.
     var isComplete: Bool { reply != nil || failure != nil }
 }

@@ -433,7 +433,7 @@ package final class ClusterRunner {
         if let failure = e.failure {
             failed = true
             out.flush()
-            err.write(failure + "\n")
+            err.write(failure + " [" + e.label + "]\n")
             err.flush()
             if options.exitOnError { stopped = true }
             return
