@@ -27,6 +27,8 @@ package struct FanOut: Sendable, Equatable {
     package let merge: Merge
     /// The parts, in order of each slot's first key.
     package let parts: [Part]
+    /// One part per master (DBSIZE, KEYS) rather than per slot.
+    package var perMaster = false
 
     /// Commands that can be split, and the number of arguments per key.
     private static let splittable: [String: (stride: Int, merge: Merge?)] = [
@@ -60,7 +62,9 @@ package struct FanOut: Sendable, Equatable {
 
     /// A command run once per master (DBSIZE, KEYS), given each master's representative slot.
     package static func perMaster(_ args: [[UInt8]], slots: [Int], merge: Merge) -> FanOut {
-        FanOut(merge: merge, parts: slots.map { Part(args: args, slot: $0, positions: []) })
+        var plan = FanOut(merge: merge, parts: slots.map { Part(args: args, slot: $0, positions: []) })
+        plan.perMaster = true
+        return plan
     }
 
     /// The reply one node would have given, from the parts' replies (in `parts` order). The

@@ -222,3 +222,44 @@ extension ClusterFixtureTests {
         #expect(j.err == "Error: 127.0.0.1:\(junk.port): unexpected cluster topology reply: a shard without slots or nodes\n")
     }
 }
+
+extension ClusterFixtureTests {
+    @Test func shellShowsSlotsFollowsNodesAndNotesClusterNodesWithoutC() throws {
+        let ports = try Self.ports()
+        let seed = try #require(try Self.map().masters.first)
+        let p = uniquePrefix()
+        let key = try Self.key("\(p)k", notOn: try { () throws -> String in
+            // a key on the seed, so `key` is on another master
+            for i in 0..<1000 where try Self.owner("\(p)s\(i)") == seed { return "\(p)s\(i)" }
+            throw TestEnvironment.FixtureMissing()
+        }())
+        let owner = try Self.owner(key)
+        let slot = HashSlot.slot(Array(key.utf8))
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-home-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let shell = try TmuxSession([TestEnvironment.rcli, "-c", "-p", "\(seed.port)"], environment: ["HOME": home.path])
+        try shell.wait(for: "\(seed)> ")
+        try shell.type("set \(key) v")
+        try shell.wait(for: "[slot \(slot) → \(owner) master]")
+        try shell.wait(for: "\(owner)> ")
+        try shell.type(":set annotations off")
+        try shell.type("get \(key)")
+        try shell.wait(for: "\"v\"")
+        #expect(try shell.screen().components(separatedBy: "[slot ").count == 2, "no annotation once turned off")
+        try shell.type("mset \(key) 1 \(p)s0 2 \(p)other 3")
+        try shell.type("quit")
+        try shell.wait(for: "shell exit") { _ in (try? shell.isAlive()) == false }
+
+        // Without -c, the first MOVED earns one note.
+        let plain = try TmuxSession([TestEnvironment.rcli, "-p", "\(seed.port)"], environment: ["HOME": home.path])
+        try plain.wait(for: "\(seed)> ")
+        try plain.type("get \(key)")
+        try plain.wait(for: "(error) MOVED \(slot) \(owner)")
+        try plain.wait(for: "rcli -c follows MOVED/ASK redirects")
+        try plain.type("get \(key)")
+        try plain.wait(for: "two MOVED replies") { $0.components(separatedBy: "(error) MOVED").count == 3 }
+        #expect(try plain.screen().components(separatedBy: "rcli -c follows").count == 2, "the note comes once")
+        try plain.type("quit")
+        _ = try rcli(["-c", "-p", ports[0], "del", key, "\(p)s0", "\(p)other"])
+    }
+}

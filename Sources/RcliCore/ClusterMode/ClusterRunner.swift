@@ -475,6 +475,7 @@ package final class ClusterRunner {
     private func annotation(_ e: ClusterEntry) -> String? {
         if let plan = e.fanOut {
             let nodes = Set(e.parts.compactMap { $0.servedBy?.node })
+            if plan.perMaster { return "[all \(nodes.count) masters]" }
             return "[\(plan.parts.count) slots on \(nodes.count) node\(nodes.count == 1 ? "" : "s"), not atomic]"
         }
         guard let slot = e.route.slot, let served = e.servedBy else { return nil }
