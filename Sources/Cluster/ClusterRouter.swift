@@ -155,6 +155,12 @@ package struct ClusterRouter: Sendable {
             return .resend
         case .retry(let reason):
             if reason.hasPrefix("CLUSTERDOWN") || reason.hasPrefix("MASTERDOWN") { reloadWanted = true }
+            if reason.hasPrefix("CLUSTERDOWN Hash slot not served"), let slot = state.slot, map.master(for: slot) == nil,
+               state.retries >= 2 {
+                // The map has been reloaded since, and no node claims the slot
+                // (cluster-require-full-coverage no): waiting will not help.
+                return .fail("Error: slot \(slot) is not served by any node (\(reason))")
+            }
             if target.replica {
                 state.useMaster = true
                 return .resend

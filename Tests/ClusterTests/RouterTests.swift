@@ -177,3 +177,18 @@ private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
         Issue.record("a node that answered again is still written off")
     }
 }
+
+@Test func aSlotNoNodeServesFailsAfterAReload() {
+    var r = ClusterRouter(map: SlotMap(shards: [(Shard(master: a, replicas: []), [0...100])]), current: a, seeds: [])
+    var s = RouteState(slot: 5000, readOnly: false)
+    #expect(r.route(s, now: 0).node == a, "an uncovered slot goes to the current node, which will say so")
+    var now = 0.0
+    var last = RouteDecision.deliver
+    for _ in 0..<5 {
+        last = r.errorReply(err("CLUSTERDOWN Hash slot not served"), from: r.route(s, now: now), state: &s, now: now)
+        guard case .wait(let until) = last else { break }
+        now = until
+    }
+    #expect(last == .fail("Error: slot 5000 is not served by any node (CLUSTERDOWN Hash slot not served)"))
+    #expect(now < 1, "no 20 s wait for a slot nobody claims")
+}

@@ -97,6 +97,8 @@ package final class ClusterPool {
     private var links: [NodeAddress: ClusterLink] = [:]
     private let report: ((String) -> Void)?
     private var lastReload = -1.0
+    /// Connect timeout for nodes the cluster announces, when `-t` is not given (seconds).
+    static let nodeConnectTimeout = 3.0
     /// Topology loads so far (for `--verbose`).
     private(set) var reloads = 0
 
@@ -127,7 +129,10 @@ package final class ClusterPool {
             router.served(by: first)
         }
         report?("topology from \(config.socketPath ?? seed.description): \(describe(router.map))")
-        let template = session.forNode(host: seed.host, port: seed.port, readOnly: false)
+        // Nodes other than the seed get a connect timeout even without -t: an announced address
+        // that does not answer must not hold a run for the operating system's two minutes.
+        let template = session.forNode(host: seed.host, port: seed.port, readOnly: false,
+                                       connectTimeout: config.connectTimeout ?? ClusterPool.nodeConnectTimeout)
         return ClusterPool(template: template, router: router, seedLink: ClusterLink(node: seed, session: session), report: report)
     }
 
@@ -174,6 +179,11 @@ package final class ClusterPool {
         if target.replica && !link.session.readsFromReplicas {
             link.session.apply(.readOnly(true))
             if link.connection != nil { link.send([Array("READONLY".utf8)], for: nil) }
+        }
+        if let conn = link.connection, link.waitingCount == 0, !link.streaming, !conn.hasPendingOutput, !conn.isOpen {
+            // Closed while idle (the node died or timed the connection out): writing to it would
+            // leave the command's fate unknown; a fresh connect either works or fails cleanly.
+            _ = link.abandon()
         }
         if link.connection == nil { try link.session.connect() }
         return link

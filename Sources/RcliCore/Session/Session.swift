@@ -52,8 +52,9 @@ package final class Session {
 
     /// A session for another node of the same cluster: the same credentials, database,
     /// protocol, client name and READONLY state (forced on for a replica's connection).
-    package func forNode(host: String, port: Int, readOnly: Bool) -> Session {
+    package func forNode(host: String, port: Int, readOnly: Bool, connectTimeout: Double? = nil) -> Session {
         var c = config
+        if let connectTimeout { c.connectTimeout = connectTimeout }
         c.host = host
         c.port = port
         c.socketPath = nil
