@@ -10,7 +10,9 @@ let package = Package(
         // RESP2/RESP3 values, the bounded incremental parser and the encoder. No I/O.
         .target(name: "RESP"),
         // Endpoints, sockets with timeouts, the connection and its handshake.
-        .target(name: "RedisNet", dependencies: ["RESP"]),
+        .target(name: "RedisNet", dependencies: ["RESP", "COpenSSL"]),
+        // OpenSSL, owned by RedisNet/TLSStream.swift alone (initialised only when TLS is used).
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         // Redis Cluster: slots, topology and routing (no sockets; a state machine).
         .target(name: "Cluster", dependencies: ["RESP"]),
         // libedit, owned by RcliCore/REPL/LineEditor.swift alone.

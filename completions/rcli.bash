@@ -19,10 +19,17 @@ _rcli() {
         -d) return ;;
         -D) return ;;
         --nat-map) return ;;
+        --sni) COMPREPLY=($(compgen -A hostname -- "$cur")); return ;;
+        --cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --cacertdir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        --cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --tls-ciphers) return ;;
+        --tls-ciphersuites) return ;;
         --show-pushes) COMPREPLY=($(compgen -W "yes no" -- "$cur")); return ;;
     esac
     if [[ "$cur" == -* ]]; then
-        COMPREPLY=($(compgen -W "--askpass --csv --help --json --nat-map --no-auth-warning --no-raw --pass --quoted-input --quoted-json --raw --replica-reads --show-pushes --user --verbose --version -2 -3 -D -X -a -c -d -e -h -i -n -p -r -s -t -u -v -x" -- "$cur"))
+        COMPREPLY=($(compgen -W "--askpass --cacert --cacertdir --cert --csv --help --insecure --json --key --nat-map --no-auth-warning --no-raw --pass --quoted-input --quoted-json --raw --replica-reads --show-pushes --sni --tls --tls-ciphers --tls-ciphersuites --tls-name-from-seed --user --verbose --version -2 -3 -D -X -a -c -d -e -h -i -n -p -r -s -t -u -v -x" -- "$cur"))
     fi
 }
 complete -F _rcli rcli

@@ -34,6 +34,10 @@ package enum Rcli {
             output.err.write("Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.\n")
             output.err.flush()
         }
+        if config.tls && config.tlsOptions.insecure {
+            output.err.write("Warning: --insecure: the server's certificate and host name are not checked.\n")
+            output.err.flush()
+        }
         var password = config.password
         if config.askPassword {
             guard let typed = System.readMaskedLine(prompt: "Please input password: ") else {

@@ -9,7 +9,7 @@ package final class Connection {
     package let endpoint: Endpoint
     /// Parser over everything received so far.
     package var parser: RESPParser
-    private let socket: Socket
+    private let stream: ByteStream
     private var outbox: [UInt8] = []
     private var outboxStart = 0
     /// Bytes ever queued on this connection; read before `enqueue` to know where a command starts.
@@ -17,16 +17,28 @@ package final class Connection {
     /// Bytes ever written to the socket: a command that starts at or after this offset was
     /// never sent, so resending it elsewhere cannot run it twice.
     package private(set) var bytesWritten = 0
+    /// Bytes ever received (a server that closes before saying anything may want TLS).
+    package private(set) var bytesReceived = 0
 
-    /// Connects (no handshake; see `Session`).
-    package init(endpoint: Endpoint, connectTimeout: Double?, limits: RESPLimits = RESPLimits()) throws(NetError) {
+    /// Connects (no Redis handshake; see `Session`). With `tls`, the TLS handshake and the
+    /// certificate checks complete here, before anything is sent.
+    package init(endpoint: Endpoint, connectTimeout: Double?, tls: (context: TLSContext, peer: TLSPeer)? = nil,
+                 limits: RESPLimits = RESPLimits()) throws(NetError) {
         self.endpoint = endpoint
-        self.socket = try Socket.connect(to: endpoint, timeout: connectTimeout)
+        let socket = try Socket.connect(to: endpoint, timeout: connectTimeout)
+        if let tls {
+            self.stream = try TLSStream(socket: socket, context: tls.context, peer: tls.peer, endpoint: endpoint, timeout: connectTimeout)
+        } else {
+            self.stream = PlainStream(socket)
+        }
         self.parser = RESPParser(limits: limits)
     }
 
     /// The socket descriptor, for poll loops that watch several sources.
-    package var descriptor: Int32 { socket.fd }
+    package var descriptor: Int32 { stream.descriptor }
+
+    /// Bytes received and decrypted but not yet read (TLS): call `receive` without polling.
+    package var hasBufferedInput: Bool { stream.hasBufferedInput }
 
     /// True when queued bytes have not all been written yet.
     package var hasPendingOutput: Bool { outboxStart < outbox.count }
@@ -53,8 +65,8 @@ package final class Connection {
     package func flush(wait: Bool) throws(NetError) -> Bool {
         while outboxStart < outbox.count {
             let start = outboxStart
-            let r: Result<SystemCallResult, SystemError> = outbox.withUnsafeBytes { raw in
-                do throws(SystemError) { return .success(try socket.write(UnsafeRawBufferPointer(rebasing: raw[start...]))) }
+            let r: Result<SystemCallResult, NetError> = outbox.withUnsafeBytes { raw in
+                do throws(NetError) { return .success(try stream.write(UnsafeRawBufferPointer(rebasing: raw[start...]))) }
                 catch { return .failure(error) }
             }
             switch r {
@@ -63,9 +75,9 @@ package final class Connection {
                 bytesWritten += n
             case .success(.wouldBlock):
                 guard wait else { return false }
-                do { _ = try pollDescriptors([(socket.fd, pollWritable)], timeoutMs: -1) } catch { throw .io(error) }
+                do { _ = try pollDescriptors([(stream.descriptor, pollWritable)], timeoutMs: -1) } catch { throw .io(error) }
             case .failure(let e):
-                throw isPeerGone(e.code) ? NetError.closed : NetError.io(e)
+                throw e
             }
         }
         return true
@@ -75,10 +87,10 @@ package final class Connection {
     /// throws `.closed` at end of stream.
     @discardableResult
     package func receive() throws(NetError) -> Bool {
-        var result: Result<SystemCallResult, SystemError> = .success(.wouldBlock)
+        var result: Result<SystemCallResult, NetError> = .success(.wouldBlock)
         _ = parser.fill { buffer in
-            do throws(SystemError) {
-                let r = try socket.read(into: buffer)
+            do throws(NetError) {
+                let r = try stream.read(into: buffer)
                 result = .success(r)
                 if case .done(let n) = r { return n }
                 return -1
@@ -89,27 +101,27 @@ package final class Connection {
         }
         switch result {
         case .success(.done(0)): throw NetError.closed
-        case .success(.done): return true
+        case .success(.done(let n)):
+            bytesReceived += n
+            return true
         case .success(.wouldBlock): return false
-        case .failure(let e): throw isPeerGone(e.code) ? NetError.closed : NetError.io(e)
+        case .failure(let e): throw e
         }
     }
 
     /// False when the server has closed an idle connection (checked without waiting or
     /// consuming anything), so a caller can reconnect before sending rather than lose a command.
     package var isOpen: Bool {
-        guard parser.isAtReplyBoundary, let revents = try? pollDescriptors([(socket.fd, pollReadable)], timeoutMs: 0),
-              revents[0] != 0 else { return true }
-        var byte: UInt8 = 0
-        let n = recv(socket.fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
-        return n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        guard parser.isAtReplyBoundary else { return true }
+        return !stream.isClosedWhileIdle()
     }
 
     /// Waits until the socket is readable (or `timeoutMs` passes; -1 waits forever).
     /// Returns false on timeout.
     package func waitReadable(timeoutMs: Int32) throws(NetError) -> Bool {
         do {
-            let revents = try pollDescriptors([(socket.fd, pollReadable)], timeoutMs: timeoutMs)
+            if stream.hasBufferedInput { return true }
+            let revents = try pollDescriptors([(stream.descriptor, pollReadable)], timeoutMs: timeoutMs)
             return revents[0] != 0
         } catch {
             throw .io(error)

@@ -12,6 +12,8 @@ package enum NetError: Error, Sendable, CustomStringConvertible {
     case protocolViolation(RESPProtocolError)
     /// No answer within the time allowed.
     case timeout(String)
+    /// TLS configuration or protocol failure (OpenSSL's reasons).
+    case tls(String)
 
     /// One line, as printed after "Error: " or on its own.
     package var description: String {
@@ -21,6 +23,7 @@ package enum NetError: Error, Sendable, CustomStringConvertible {
         case .io(let e): return e.description
         case .protocolViolation(let e): return e.description
         case .timeout(let what): return what
+        case .tls(let what): return what
         }
     }
 }

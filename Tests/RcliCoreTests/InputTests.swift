@@ -67,7 +67,9 @@ extension LineSource {
     #expect(throws: UsageError("Invalid URI scheme")) { try parse("http://x") }
     #expect(throws: UsageError.self) { try parse("redis://host:0") }
     #expect(throws: UsageError.self) { try parse("redis://host/x") }
-    #expect(throws: UsageError.self) { try parse("rediss://host") }
+    c = try parse("rediss://u:pw@cache.example.com:6380/0")
+    #expect(c.tls && c.host == "cache.example.com" && c.port == 6380 && c.user == "u" && c.password == "pw")
+    #expect(try !parse("redis://host").tls)
 }
 
 @Test func helpListsEveryAvailableOption() {

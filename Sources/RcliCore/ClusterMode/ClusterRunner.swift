@@ -495,6 +495,14 @@ package final class ClusterRunner {
     private func waitForProgress(_ source: CommandSource) throws {
         let wantInput = !stopInput && inFlight < options.window && !(barrier && (inFlight > 0 || !parked.isEmpty))
         if wantInput && source.inputDescriptor == nil && !source.isExhausted { return }
+        var buffered = false
+        for link in pool.allLinks {
+            guard let conn = link.connection, conn.hasBufferedInput else { continue }
+            // TLS has decrypted bytes waiting that poll would not report.
+            buffered = true
+            do { try conn.receive() } catch { linkFailed(link, error, now: monotonicSeconds()) }
+        }
+        if buffered { return }
         out.flush()
         err.flush()
         var fds: [(fd: Int32, events: Int16)] = []

@@ -116,7 +116,13 @@ package final class ScriptRunner {
             return fail(e.message)
         } catch let e as NetError {
             // The command in flight is reported, never replayed; the next one reconnects.
+            let silent = session.connection?.bytesReceived == 0
             session.disconnect()
+            if case .closed = e, silent {
+                return fail(session.config.tls
+                    ? "Error: Server closed the TLS connection without a reply (does it require a client certificate? --cert and --key)"
+                    : "Error: Server closed the connection without a reply (a TLS port? try --tls)")
+            }
             return fail("Error: " + e.description)
         } catch {
             return fail("Error: \(error)")
@@ -297,6 +303,11 @@ package final class ScriptRunner {
         let wantInput = !stopInput && !barrier && inFlight < options.window
         // A source without a descriptor (a repeated command) has its next item ready now.
         if wantInput && source.inputDescriptor == nil && !source.isExhausted { return }
+        if let conn = session.connection, conn.hasBufferedInput {
+            // TLS has decrypted bytes waiting that poll would not report.
+            try conn.receive()
+            return
+        }
         out.flush()
         err.flush()
         var fds: [(fd: Int32, events: Int16)] = []

@@ -1,4 +1,5 @@
 import Cluster
+import RedisNet
 
 /// Everything the command line (and environment) configured; immutable once parsed.
 package struct CLIConfiguration: Sendable {
@@ -50,6 +51,17 @@ package struct CLIConfiguration: Sendable {
     package var replicaReads = false
     /// `--nat-map`: address rewriting for cluster nodes.
     package var natMap = NatMap()
+    /// `--tls` or a `rediss://` URI.
+    package var tls = false
+    /// `--cacert`, `--cert`, `--insecure` ... (used only with `tls`).
+    package var tlsOptions = TLSOptions()
+    /// `--sni`: SNI and the expected certificate name for the server given.
+    package var tlsSNI: String?
+    /// The name a node's certificate must carry when it is not the host connected to
+    /// (`--tls-name-from-seed` for nodes announced by IP).
+    package var tlsName: String?
+    /// `--tls-name-from-seed`.
+    package var tlsNameFromSeed = false
     /// `--verbose`.
     package var verbose = false
 

@@ -3,7 +3,7 @@ import Cluster
 /// The one table of command-line options, in `--help` order.
 package enum OptionTable {
     /// Every option rcli knows, including those still planned (rejected clearly when used).
-    package static let all: [OptionSpec] = connection + protocolAndRepeat + cluster + output + planned + misc
+    package static let all: [OptionSpec] = connection + protocolAndRepeat + cluster + tls + output + planned + misc
 
     static let connection: [OptionSpec] = [
         OptionSpec(["-h"], value: "hostname", help: "Server hostname (default: 127.0.0.1).", completion: .host) { p, v throws(UsageError) in
@@ -115,6 +115,57 @@ package enum OptionTable {
         },
     ]
 
+    static let tls: [OptionSpec] = [
+        OptionSpec(["--tls"], help: "Establish a secure TLS connection.") { p, _ throws(UsageError) in
+            p.config.tls = true
+        },
+        OptionSpec(["--sni"], value: "host", help: """
+            Server name indication for TLS, and the name the server's
+            certificate must carry (default: the host connected to).
+            """, completion: .host) { p, v throws(UsageError) in
+            p.config.tlsSNI = v
+        },
+        OptionSpec(["--cacert"], value: "file", help: "CA Certificate file to verify with.", completion: .file) { p, v throws(UsageError) in
+            p.config.tlsOptions.caFile = v
+        },
+        OptionSpec(["--cacertdir"], value: "dir", help: """
+            Directory where trusted CA certificates are stored.
+            If neither cacert nor cacertdir are specified, the default
+            system-wide trusted root certs configuration will apply.
+            """, completion: .directory) { p, v throws(UsageError) in
+            p.config.tlsOptions.caDirectory = v
+        },
+        OptionSpec(["--insecure"], help: "Allow insecure TLS connection by skipping cert validation.") { p, _ throws(UsageError) in
+            p.config.tlsOptions.insecure = true
+        },
+        OptionSpec(["--cert"], value: "file", help: "Client certificate to authenticate with.", completion: .file) { p, v throws(UsageError) in
+            p.config.tlsOptions.certFile = v
+        },
+        OptionSpec(["--key"], value: "file", help: "Private key file to authenticate with.", completion: .file) { p, v throws(UsageError) in
+            p.config.tlsOptions.keyFile = v
+        },
+        OptionSpec(["--tls-ciphers"], value: "list", help: """
+            Sets the list of preferred ciphers (TLSv1.2 and below)
+            See the ciphers(1ssl) manpage for more information about the syntax of this string.
+            """) { p, v throws(UsageError) in
+            p.config.tlsOptions.ciphers = v
+        },
+        OptionSpec(["--tls-ciphersuites"], value: "list", help: """
+            Sets the list of preferred ciphersuites (TLSv1.3)
+            See the ciphers(1ssl) manpage for more information about the syntax of this string,
+            and specifically for TLSv1.3 ciphersuites.
+            """) { p, v throws(UsageError) in
+            p.config.tlsOptions.cipherSuites = v
+        },
+        OptionSpec(["--tls-name-from-seed"], help: """
+            With -c and --tls, check nodes the cluster announces by IP
+            address against the seed's name (--sni or -h), as for
+            ElastiCache configuration endpoints.
+            """) { p, _ throws(UsageError) in
+            p.config.tlsNameFromSeed = true
+        },
+    ]
+
     static let output: [OptionSpec] = [
         OptionSpec(["--raw"], help: "Use raw formatting for replies (default when STDOUT is\nnot a tty).") { p, _ throws(UsageError) in
             p.config.outputFormat = .raw
@@ -144,9 +195,6 @@ package enum OptionTable {
 
     /// Options of redis-cli that later work brings; until then they are refused by name.
     static let planned: [OptionSpec] = {
-        let tls = ["--tls", "--insecure"].map { plannedFlag($0, "TLS support") }
-            + ["--sni", "--cacert", "--cacertdir", "--cert", "--key", "--tls-ciphers", "--tls-ciphersuites"]
-            .map { plannedValue($0, "TLS support") }
         let cluster = [plannedValue("--cluster", "the cluster manager")]
         let modes = ["--stat", "--latency", "--latency-history", "--latency-dist", "--replica", "--slave",
                      "--pipe", "--bigkeys", "--memkeys", "--hotkeys", "--scan", "--ldb", "--ldb-sync-mode"]
@@ -154,7 +202,7 @@ package enum OptionTable {
             + ["--lru-test", "--rdb", "--functions-rdb", "--pipe-timeout", "--memkeys-samples", "--pattern",
                "--quoted-pattern", "--count", "--intrinsic-latency", "--eval"]
             .map { plannedValue($0, "special modes") }
-        return tls + cluster + modes
+        return cluster + modes
     }()
 
     private static func plannedFlag(_ name: String, _ what: String) -> OptionSpec {

@@ -1,14 +1,13 @@
 /// `-u` URIs: `redis://[[user][:password]@]host[:port][/db]` and
-/// `unix://[[user][:password]@]/path/to/socket[?db=N]`. `rediss://` needs TLS.
+/// `unix://[[user][:password]@]/path/to/socket[?db=N]`. `rediss://` is `redis://` over TLS.
 enum RedisURI {
     static func apply(_ uri: String, to config: inout CLIConfiguration) throws(UsageError) {
         let lower = uri.lowercased()
-        if lower.hasPrefix("rediss://") {
-            throw UsageError("rediss:// URIs are not supported yet (they come with TLS support).")
-        }
         let isUnix = lower.hasPrefix("unix://")
-        guard isUnix || lower.hasPrefix("redis://") else { throw UsageError("Invalid URI scheme") }
-        var rest = Substring(uri.dropFirst(isUnix ? 7 : 8))
+        let isTLS = lower.hasPrefix("rediss://")
+        guard isUnix || isTLS || lower.hasPrefix("redis://") else { throw UsageError("Invalid URI scheme") }
+        if isTLS { config.tls = true }
+        var rest = Substring(uri.dropFirst(isUnix ? 7 : (isTLS ? 9 : 8)))
 
         // userinfo: up to the last '@' before the path
         let pathStart = rest.firstIndex(of: "/") ?? rest.endIndex

@@ -22,6 +22,10 @@ package final class Session {
     private var protocolVersion: Int
     private var clientName: [UInt8]?
     private var readOnly = false
+    /// The TLS context, made at the first TLS connect and shared with node sessions.
+    private var tlsContext: TLSContext?
+    /// The seed's name (`--sni` or `-h`), for `--tls-name-from-seed`.
+    private var tlsSeedName: String
 
     /// A session (not yet connected). `password` is the resolved one (argv, env or askpass).
     package init(config: CLIConfiguration, password: String?) {
@@ -30,6 +34,7 @@ package final class Session {
         self.user = config.user
         self.database = config.database
         self.protocolVersion = config.effectiveProtocol
+        self.tlsSeedName = config.tlsSNI ?? config.host
     }
 
     /// True when the connection speaks RESP3 (pushes come apart from replies).
@@ -58,7 +63,13 @@ package final class Session {
         c.host = host
         c.port = port
         c.socketPath = nil
+        // Each node's certificate is checked against the name it is reached by (the hostname
+        // the cluster announces); --sni named the seed only.
+        c.tlsSNI = nil
+        c.tlsName = c.tlsNameFromSeed && isIPAddress(host) ? tlsSeedName : nil
         let s = Session(config: c, password: password)
+        s.tlsContext = tlsContext
+        s.tlsSeedName = tlsSeedName
         s.user = user
         s.database = database
         s.protocolVersion = protocolVersion
@@ -90,6 +101,21 @@ package final class Session {
         if let c = connection, !c.isOpen { connection = nil }
     }
 
+    /// The TLS context and peer names for the next connection, nil without TLS.
+    private func tlsSetup() throws(NetError) -> (context: TLSContext, peer: TLSPeer)? {
+        guard config.tls else { return nil }
+        let context: TLSContext
+        if let existing = tlsContext {
+            context = existing
+        } else {
+            context = try TLSContext(config.tlsOptions)
+            tlsContext = context
+        }
+        let host = config.socketPath == nil ? config.host : "localhost"
+        let sni = config.tlsSNI ?? config.tlsName ?? (isIPAddress(host) ? nil : host)
+        return (context, TLSPeer(expectedName: config.tlsName ?? config.tlsSNI ?? host, sni: sni))
+    }
+
     /// Drops the connection.
     package func disconnect() {
         connection = nil
@@ -102,8 +128,9 @@ package final class Session {
         if let c = connection { return c }
         let conn: Connection
         do {
-            conn = try Connection(endpoint: endpoint, connectTimeout: config.connectTimeout)
+            conn = try Connection(endpoint: endpoint, connectTimeout: config.connectTimeout, tls: try tlsSetup())
         } catch {
+            if case .tls(let what) = error { throw SessionError(message: "TLS configuration: " + what) }
             throw SessionError(message: error.description)
         }
         var steps: [(label: String, args: [[UInt8]])] = []

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+
+/// `--tls` against redis-servers with certificates made at test time (scripts/tls-fixture).
+@Suite struct TLSTests {
+    let dir: String
+    init() throws {
+        dir = try TestEnvironment.port("RCLI_TEST_TLS_DIR")
+    }
+
+    private func ca() -> [String] { ["--tls", "--cacert", dir + "/ca.crt"] }
+    private func client(_ key: String = "client") -> [String] { ["--cert", dir + "/client.crt", "--key", dir + "/\(key).key"] }
+
+    @Test func verifiedConnectionsWorkInEveryMode() throws {
+        let port = try TestEnvironment.port("RCLI_TEST_TLS_PORT")
+        let p = uniquePrefix()
+        #expect(try rcli(ca() + ["-p", port, "ping"]).out == "PONG\n")
+        #expect(try rcli(ca() + ["-h", "localhost", "-p", port, "ping"]).out == "PONG\n", "a DNS name SAN")
+        #expect(try rcli(["-u", "rediss://127.0.0.1:\(port)", "--cacert", dir + "/ca.crt", "ping"]).out == "PONG\n")
+        // A pipelined script over TLS: many records, replies in order (decrypted bytes that poll
+        // cannot see must still be read).
+        var script = ""
+        for i in 0..<5000 { script += "set \(p)\(i) \(String(repeating: "v", count: i % 300 + 1))\nget \(p)\(i)\n" }
+        let r = try rcli(ca() + ["-p", port], stdin: script)
+        #expect(r.status == 0)
+        let lines = r.out.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 10_001)
+        if lines.count == 10_001 {
+            for i in stride(from: 0, to: 5000, by: 499) {
+                #expect(lines[2 * i] == "OK" && lines[2 * i + 1] == Substring(String(repeating: "v", count: i % 300 + 1)))
+            }
+        }
+        // Same output as redis-cli --tls on a large reply.
+        let big = try rcli(ca() + ["-p", port, "--no-raw", "eval", "local t = {} for i=1,20000 do t[i] = 'element-' .. i end return t", "0"])
+        let theirs = try redisCli(ca() + ["-p", port, "--no-raw", "eval", "local t = {} for i=1,20000 do t[i] = 'element-' .. i end return t", "0"])
+        #expect(big.out == theirs.out)
+        #expect(big.stdout.count > 300_000)
+    }
+
+    @Test func theHostNameIsCheckedUnlikeRedisCli() throws {
+        let wrong = try TestEnvironment.port("RCLI_TEST_TLS_WRONGNAME_PORT")
+        let r = try rcli(ca() + ["-p", wrong, "ping"])
+        #expect(r.status == 1)
+        #expect(r.out == "")
+        #expect(r.err == "Could not connect to Redis at 127.0.0.1:\(wrong): SSL_connect failed: certificate verify failed: "
+                + "hostname mismatch (expected 127.0.0.1, certificate is for evil.example.com)\n")
+        // redis-cli accepts it: the certificate chain is valid.
+        #expect(try redisCli(ca() + ["-p", wrong, "ping"]).out == "PONG\n")
+        // The name to expect can be given with --sni.
+        #expect(try rcli(ca() + ["--sni", "evil.example.com", "-p", wrong, "ping"]).out == "PONG\n")
+        let good = try TestEnvironment.port("RCLI_TEST_TLS_PORT")
+        #expect(try rcli(ca() + ["--sni", "evil.example.com", "-p", good, "ping"]).err.contains("certificate is for localhost, 127.0.0.1"))
+        // --insecure skips every check, and says so.
+        let insecure = try rcli(["--tls", "--insecure", "-p", wrong, "ping"])
+        #expect(insecure.out == "PONG\n")
+        #expect(insecure.err == "Warning: --insecure: the server's certificate and host name are not checked.\n")
+    }
+
+    @Test func badCertificatesAndFilesAreOneClearLine() throws {
+        let expired = try TestEnvironment.port("RCLI_TEST_TLS_EXPIRED_PORT")
+        let good = try TestEnvironment.port("RCLI_TEST_TLS_PORT")
+        let cases: [([String], String)] = [
+            (ca() + ["-p", expired, "ping"], "Could not connect to Redis at 127.0.0.1:\(expired): SSL_connect failed: certificate verify failed: certificate has expired\n"),
+            (["--tls", "--cacert", dir + "/otherca.crt", "-p", good, "ping"],
+             "Could not connect to Redis at 127.0.0.1:\(good): SSL_connect failed: certificate verify failed: self-signed certificate in certificate chain\n"),
+            (["--tls", "--cacert", dir + "/missing.crt", "-p", good, "ping"],
+             "TLS configuration: cannot read the CA certificate file \(dir)/missing.crt: No such file or directory\n"),
+            (["--tls", "--cacertdir", dir + "/missing", "-p", good, "ping"],
+             "TLS configuration: cannot read the CA certificate directory \(dir)/missing: No such file or directory\n"),
+            (["--tls", "--cacert", dir + "/garbage.key", "-p", good, "ping"],
+             "TLS configuration: cannot load the CA certificates from \(dir)/garbage.key: no certificate or crl found\n"),
+            (ca() + client("stray") + ["-p", good, "ping"],
+             "TLS configuration: the private key \(dir)/stray.key does not match the client certificate \(dir)/client.crt\n"),
+            (ca() + client("garbage") + ["-p", good, "ping"],
+             "TLS configuration: \(dir)/garbage.key is not a PEM private key (or it is protected by a passphrase)\n"),
+            (ca() + client("missing") + ["-p", good, "ping"],
+             "TLS configuration: cannot read the private key \(dir)/missing.key: No such file or directory\n"),
+            (ca() + ["--cert", dir + "/client.crt", "-p", good, "ping"], "TLS configuration: --cert and --key go together (mutual TLS needs both)\n"),
+            (ca() + ["--tls-ciphers", "NOPE", "-p", good, "ping"], "TLS configuration: invalid --tls-ciphers 'NOPE': no cipher match\n"),
+            (ca() + ["-p", try TestEnvironment.port(), "ping"],
+             "Could not connect to Redis at 127.0.0.1:\(try TestEnvironment.port()): SSL_connect failed: the TLS handshake timed out (is this a TLS port?)\n"),
+            (["-p", good, "ping"], "Error: Server closed the connection without a reply (a TLS port? try --tls)\n"),
+        ]
+        for (args, message) in cases {
+            let r = try rcli(args + ["-t", "1"], timeout: 15)
+            #expect(r.status == 1, "\(args)")
+            #expect(r.err == message, "\(args)")
+            #expect(r.out == "", "\(args)")
+        }
+    }
+
+    @Test func mutualTLS() throws {
+        let port = try TestEnvironment.port("RCLI_TEST_TLS_MTLS_PORT")
+        #expect(try rcli(ca() + client() + ["-p", port, "ping"]).out == "PONG\n")
+        let without = try rcli(ca() + ["-p", port, "ping"])
+        #expect(without.status == 1)
+        #expect(without.err.contains("certificate required") || without.err.contains("client certificate"), "\(without.err)")
+    }
+
+    @Test func aStalledHandshakeTimesOut() throws {
+        // A listener that accepts and never answers.
+        let server = try FakeServer(reply: [], holdOpen: 10)
+        let start = Date()
+        let r = try rcli(ca() + ["-t", "1", "-p", "\(server.port)", "ping"], timeout: 15)
+        #expect(r.status == 1)
+        #expect(r.err == "Could not connect to Redis at 127.0.0.1:\(server.port): SSL_connect failed: the TLS handshake timed out (is this a TLS port?)\n")
+        #expect(Date().timeIntervalSince(start) < 5)
+    }
+
+    @Test func tlsClusterVerifiesEveryNodeByItsAnnouncedName() throws {
+        let ports = try TestEnvironment.port("RCLI_TEST_TLS_CLUSTER_PORTS").split(separator: ",").map(String.init)
+        let p = uniquePrefix()
+        var script = ""
+        for i in 0..<300 { script += "set \(p)\(i) \(i)\n" }
+        script += "mget \(p)1 \(p)2 \(p)3 \(p)4\n"
+        let r = try rcli(ca() + ["-c", "-p", ports[0], "--verbose"], stdin: script)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out == String(repeating: "OK\n", count: 300) + "1\n2\n3\n4\n")
+        #expect(r.err.contains("3 masters"))
+        #expect(r.err.contains("0 redirects"))
+        // --sni names the seed only; the other nodes are checked against the names they announce.
+        let wrongSNI = try rcli(ca() + ["-c", "-p", ports[0], "--sni", "localhost", "mget", "\(p)1", "\(p)2", "\(p)3"])
+        #expect(wrongSNI.out == "1\n2\n3\n", "\(wrongSNI.err)")
+        var del = "del"
+        for i in 0..<300 { del += " \(p)\(i)" }
+        #expect(try rcli(ca() + ["-c", "-p", ports[1]], stdin: del + "\n").out == "300\n")
+    }
+}
