@@ -11,8 +11,9 @@ let package = Package(
         .target(name: "RESP"),
         // Endpoints, sockets with timeouts, the connection and its handshake.
         .target(name: "RedisNet", dependencies: ["RESP", "COpenSSL"]),
-        // OpenSSL, owned by RedisNet/TLSStream.swift alone (initialised only when TLS is used).
-        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // OpenSSL's headers; libssl is dlopen'ed by RedisNet/TLSStream.swift (its only user) the
+        // first time TLS is used, so plain runs never load it.
+        .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
         // Redis Cluster: slots, topology and routing (no sockets; a state machine).
         .target(name: "Cluster", dependencies: ["RESP"]),
         // libedit, owned by RcliCore/REPL/LineEditor.swift alone.

@@ -31,7 +31,12 @@ package final class TLSContext {
     /// A context for `options`; a configuration problem (unreadable CA, key that does not
     /// match the certificate ...) is one line naming the file and the cause.
     package init(_ options: TLSOptions) throws(NetError) {
-        guard let ctx = SSL_CTX_new(TLS_client_method()) else { throw .tls("cannot create a TLS context: " + TLSContext.drainErrors()) }
+        var why = [CChar](repeating: 0, count: 256)
+        guard rcli_openssl_load(&why, why.count) == 1 else {
+            let reason = String(decoding: why.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw .tls("cannot load OpenSSL (\(reason)); install libssl3")
+        }
+        guard let ctx = rcli_SSL_CTX_new(rcli_TLS_client_method()) else { throw .tls("cannot create a TLS context: " + TLSContext.drainErrors()) }
         self.ctx = ctx
         self.options = options
         _ = rcli_ssl_ctx_set_min_tls12(ctx)
@@ -41,11 +46,11 @@ package final class TLSContext {
             for (path, what) in [(options.caFile, "CA certificate file"), (options.caDirectory, "CA certificate directory")] {
                 if let path, access(path, R_OK) != 0 { throw .tls("cannot read the \(what) \(path): \(errnoDescription(errno))") }
             }
-            ERR_clear_error()
-            if SSL_CTX_load_verify_locations(ctx, options.caFile, options.caDirectory) != 1 {
+            rcli_ERR_clear_error()
+            if rcli_SSL_CTX_load_verify_locations(ctx, options.caFile, options.caDirectory) != 1 {
                 throw .tls("cannot load the CA certificates from \(options.caFile ?? options.caDirectory ?? ""): " + TLSContext.drainErrors())
             }
-        } else if SSL_CTX_set_default_verify_paths(ctx) != 1 {
+        } else if rcli_SSL_CTX_set_default_verify_paths(ctx) != 1 {
             throw .tls("cannot load the system's trusted certificates: " + TLSContext.drainErrors())
         }
         switch (options.certFile, options.keyFile) {
@@ -53,11 +58,11 @@ package final class TLSContext {
             break
         case (let cert?, let key?):
             if access(cert, R_OK) != 0 { throw .tls("cannot read the client certificate \(cert): \(errnoDescription(errno))") }
-            ERR_clear_error()
-            if SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 {
+            rcli_ERR_clear_error()
+            if rcli_SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 {
                 throw .tls("\(cert) is not a PEM certificate: " + TLSContext.drainErrors())
             }
-            ERR_clear_error()
+            rcli_ERR_clear_error()
             switch rcli_ssl_ctx_use_key(ctx, key) {
             case 0: break
             case 1: throw .tls("cannot read the private key \(key): \(errnoDescription(errno))")
@@ -67,25 +72,25 @@ package final class TLSContext {
         default:
             throw .tls("--cert and --key go together (mutual TLS needs both)")
         }
-        if let ciphers = options.ciphers, SSL_CTX_set_cipher_list(ctx, ciphers) != 1 {
+        if let ciphers = options.ciphers, rcli_SSL_CTX_set_cipher_list(ctx, ciphers) != 1 {
             throw .tls("invalid --tls-ciphers '\(ciphers)': " + TLSContext.drainErrors())
         }
-        if let suites = options.cipherSuites, SSL_CTX_set_ciphersuites(ctx, suites) != 1 {
+        if let suites = options.cipherSuites, rcli_SSL_CTX_set_ciphersuites(ctx, suites) != 1 {
             throw .tls("invalid --tls-ciphersuites '\(suites)': " + TLSContext.drainErrors())
         }
     }
 
     deinit {
-        SSL_CTX_free(ctx)
+        rcli_SSL_CTX_free(ctx)
     }
 
     /// OpenSSL's error queue as one line (reason strings, oldest first), and empties it.
     static func drainErrors() -> String {
         var reasons: [String] = []
         while true {
-            let code = ERR_get_error()
+            let code = rcli_ERR_get_error()
             if code == 0 { break }
-            if let r = ERR_reason_error_string(code) {
+            if let r = rcli_ERR_reason_error_string(code) {
                 let text = String(cString: r)
                 if !reasons.contains(text) { reasons.append(text) }
             } else {
@@ -117,19 +122,19 @@ final class TLSStream: ByteStream {
     private let ssl: OpaquePointer
 
     init(socket: Socket, context: TLSContext, peer: TLSPeer, endpoint: Endpoint, timeout: Double?) throws(NetError) {
-        guard let ssl = SSL_new(context.ctx) else { throw .tls("cannot create a TLS session: " + TLSContext.drainErrors()) }
+        guard let ssl = rcli_SSL_new(context.ctx) else { throw .tls("cannot create a TLS session: " + TLSContext.drainErrors()) }
         self.socket = socket
         self.ssl = ssl
         _ = rcli_ssl_enable_partial_writes(ssl)
-        SSL_set_fd(ssl, socket.fd)
-        SSL_set_connect_state(ssl)
+        rcli_SSL_set_fd(ssl, socket.fd)
+        rcli_SSL_set_connect_state(ssl)
         if let sni = peer.sni, !sni.isEmpty { _ = rcli_ssl_set_sni(ssl, sni) }
         let deadline = monotonicSeconds() + (timeout ?? 5)
-        ERR_clear_error()
+        rcli_ERR_clear_error()
         while true {
-            let r = SSL_connect(ssl)
+            let r = rcli_SSL_connect(ssl)
             if r == 1 { break }
-            let e = SSL_get_error(ssl, r)
+            let e = rcli_SSL_get_error(ssl, r)
             let events: Int16
             switch e {
             case SSL_ERROR_WANT_READ: events = pollReadable
@@ -160,16 +165,16 @@ final class TLSStream: ByteStream {
     }
 
     deinit {
-        SSL_free(ssl)
+        rcli_SSL_free(ssl)
     }
 
     private func handshakeFailure(_ code: Int32) -> String {
-        let verify = SSL_get_verify_result(ssl)
+        let verify = rcli_SSL_get_verify_result(ssl)
         if verify != X509_V_OK {
             _ = TLSContext.drainErrors()
-            return "certificate verify failed: " + String(cString: X509_verify_cert_error_string(Int(verify)))
+            return "certificate verify failed: " + String(cString: rcli_X509_verify_cert_error_string(Int(verify)))
         }
-        if code == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 {
+        if code == SSL_ERROR_SYSCALL && rcli_ERR_peek_error() == 0 {
             let e = errno
             return e == 0 ? "the server closed the connection during the TLS handshake (is this a TLS port?)" : errnoDescription(e)
         }
@@ -185,22 +190,22 @@ final class TLSStream: ByteStream {
 
     var descriptor: Int32 { socket.fd }
 
-    var hasBufferedInput: Bool { SSL_pending(ssl) > 0 }
+    var hasBufferedInput: Bool { rcli_SSL_pending(ssl) > 0 }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(NetError) -> SystemCallResult {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return .done(0) }
-        ERR_clear_error()
-        let r = SSL_read(ssl, base, Int32(min(buffer.count, Int(Int32.max))))
+        rcli_ERR_clear_error()
+        let r = rcli_SSL_read(ssl, base, Int32(min(buffer.count, Int(Int32.max))))
         if r > 0 { return .done(Int(r)) }
-        return try failure(SSL_get_error(ssl, r), call: "read")
+        return try failure(rcli_SSL_get_error(ssl, r), call: "read")
     }
 
     func write(_ buffer: UnsafeRawBufferPointer) throws(NetError) -> SystemCallResult {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return .done(0) }
-        ERR_clear_error()
-        let r = SSL_write(ssl, base, Int32(min(buffer.count, Int(Int32.max))))
+        rcli_ERR_clear_error()
+        let r = rcli_SSL_write(ssl, base, Int32(min(buffer.count, Int(Int32.max))))
         if r > 0 { return .done(Int(r)) }
-        return try failure(SSL_get_error(ssl, r), call: "write")
+        return try failure(rcli_SSL_get_error(ssl, r), call: "write")
     }
 
     private func failure(_ code: Int32, call: String) throws(NetError) -> SystemCallResult {
@@ -209,7 +214,7 @@ final class TLSStream: ByteStream {
             return .wouldBlock
         case SSL_ERROR_ZERO_RETURN:
             return .done(0)
-        case SSL_ERROR_SYSCALL where ERR_peek_error() == 0:
+        case SSL_ERROR_SYSCALL where rcli_ERR_peek_error() == 0:
             let e = errno
             if e == 0 || isPeerGone(e) { throw .closed }
             throw .io(SystemError(call: call, code: e))
@@ -223,10 +228,10 @@ final class TLSStream: ByteStream {
     func isClosedWhileIdle() -> Bool {
         guard let revents = try? pollDescriptors([(socket.fd, pollReadable)], timeoutMs: 0), revents[0] != 0 else { return false }
         var byte: UInt8 = 0
-        ERR_clear_error()
-        let r = SSL_peek(ssl, &byte, 1)
+        rcli_ERR_clear_error()
+        let r = rcli_SSL_peek(ssl, &byte, 1)
         if r > 0 { return false }
-        let e = SSL_get_error(ssl, r)
+        let e = rcli_SSL_get_error(ssl, r)
         _ = TLSContext.drainErrors()
         return !(e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
     }

@@ -105,6 +105,12 @@ import Testing
         #expect(r.status == 1)
         #expect(r.err == "Could not connect to Redis at 127.0.0.1:\(server.port): SSL_connect failed: the TLS handshake timed out (is this a TLS port?)\n")
         #expect(Date().timeIntervalSince(start) < 5)
+        // A peer that closes in the middle of a TLS record.
+        let cut = try FakeServer(reply: [0x16, 0x03, 0x03, 0x00, 0x50, 0x02, 0x00])
+        let c = try rcli(ca() + ["-t", "2", "-p", "\(cut.port)", "ping"], timeout: 15)
+        #expect(c.status == 1)
+        #expect(c.err.hasPrefix("Could not connect to Redis at 127.0.0.1:\(cut.port): SSL_connect failed: "), "\(c.err)")
+        #expect(c.err.split(separator: "\n").count == 1)
     }
 
     @Test func tlsClusterVerifiesEveryNodeByItsAnnouncedName() throws {
@@ -124,5 +130,14 @@ import Testing
         var del = "del"
         for i in 0..<300 { del += " \(p)\(i)" }
         #expect(try rcli(ca() + ["-c", "-p", ports[1]], stdin: del + "\n").out == "300\n")
+    }
+}
+
+extension TLSTests {
+    /// Plain runs must not pay for OpenSSL: the binary does not link it, TLS loads it on demand.
+    @Test func theBinaryDoesNotLinkOpenSSL() throws {
+        let ldd = try run("/usr/bin/ldd", [TestEnvironment.rcli])
+        #expect(ldd.status == 0)
+        #expect(!ldd.out.contains("libssl") && !ldd.out.contains("libcrypto"), "\(ldd.out)")
     }
 }
