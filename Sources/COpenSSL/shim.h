@@ -80,8 +80,8 @@ RCLI_OPENSSL_FUNCTIONS(RCLI_WRAP)
 static inline int rcli_openssl_load(char *buf, size_t len) {
     static int loaded = 0;
     if (loaded) return 1;
-    void *h = dlopen("libssl.so.3", RTLD_NOW | RTLD_LOCAL);
-    if (!h) h = dlopen("libssl.so", RTLD_NOW | RTLD_LOCAL);
+    void *h = dlopen("libssl.so.3", RTLD_LAZY | RTLD_LOCAL);
+    if (!h) h = dlopen("libssl.so", RTLD_LAZY | RTLD_LOCAL);
     if (!h) {
         const char *e = dlerror();
         snprintf(buf, len, "%s", e ? e : "libssl.so.3 not found");
