@@ -54,6 +54,9 @@ package enum Rcli {
             case .failure(let failure): return failure.status
             }
         }
+        if config.scan {
+            return ScanMode.run(config, session: session, cluster: pool, output: output)
+        }
         if !parsed.command.isEmpty {
             return OneShotMode.run(parsed, session: session, cluster: pool, output: output)
         }

@@ -159,6 +159,11 @@ extension ClusterFixtureTests {
             #expect(flags.contains("r"), "READONLY on every node's connection: \(info)")
         }
         // --replica-reads: reads are served by replicas, writes by masters (annotations say which).
+        // Replication is asynchronous: wait until both replicas have the values.
+        for _ in 0..<100 {
+            if try rcli(["-c", "-p", ports[0], "--replica-reads"], stdin: "get \(a)\nget \(b)\n").out == "1\n2\n" { break }
+            usleep(20_000)
+        }
         let replicas = try rcli(["-c", "-p", ports[0], "--replica-reads"], stdin: "get \(a)\nget \(b)\nset \(a) 3\n",
                                 environment: ["FAKETTY": "1"])
         let lines = replicas.out.split(separator: "\n").map(String.init)

@@ -62,6 +62,12 @@ package struct CLIConfiguration: Sendable {
     package var tlsName: String?
     /// `--tls-name-from-seed`.
     package var tlsNameFromSeed = false
+    /// `--scan`.
+    package var scan = false
+    /// `--pattern` / `--quoted-pattern`.
+    package var scanPattern: [UInt8]?
+    /// `--count`: SCAN's COUNT (default 1000; redis-cli 7.0 sends none, so the server's 10).
+    package var scanCount: Int?
     /// `--verbose`.
     package var verbose = false
 

@@ -3,7 +3,7 @@ import Cluster
 /// The one table of command-line options, in `--help` order.
 package enum OptionTable {
     /// Every option rcli knows, including those still planned (rejected clearly when used).
-    package static let all: [OptionSpec] = connection + protocolAndRepeat + cluster + tls + output + planned + misc
+    package static let all: [OptionSpec] = connection + protocolAndRepeat + cluster + tls + output + modes + planned + misc
 
     static let connection: [OptionSpec] = [
         OptionSpec(["-h"], value: "hostname", help: "Server hostname (default: 127.0.0.1).", completion: .host) { p, v throws(UsageError) in
@@ -115,6 +115,36 @@ package enum OptionTable {
         },
     ]
 
+    static let modes: [OptionSpec] = [
+        OptionSpec(["--scan"], help: """
+            List all keys using the SCAN command (with -c, on every master).
+            """) { p, _ throws(UsageError) in
+            p.config.scan = true
+        },
+        OptionSpec(["--pattern"], value: "pat", help: """
+            Keys pattern when using the --scan, --bigkeys or --hotkeys
+            options (default: *).
+            """) { p, v throws(UsageError) in
+            p.config.scanPattern = Array(v.utf8)
+        },
+        OptionSpec(["--quoted-pattern"], value: "pat", help: """
+            Same as --pattern, but the specified string can be
+            quoted, in order to pass an otherwise non binary-safe string.
+            """) { p, v throws(UsageError) in
+            guard let split = CommandLineSplitter.split(Array(v.utf8)), split.count == 1 else {
+                throw UsageError("Invalid quoted string specified for --quoted-pattern.")
+            }
+            p.config.scanPattern = split[0]
+        },
+        OptionSpec(["--count"], value: "count", help: """
+            Count option when using the --scan, --bigkeys or --hotkeys (default: 1000).
+            """) { p, v throws(UsageError) in
+            let n = try Values.integer(v, option: "--count")
+            guard n > 0 else { throw UsageError("Invalid value for --count: '\(v)' (expected a positive integer)") }
+            p.config.scanCount = Int(n)
+        },
+    ]
+
     static let tls: [OptionSpec] = [
         OptionSpec(["--tls"], help: "Establish a secure TLS connection.") { p, _ throws(UsageError) in
             p.config.tls = true
@@ -197,10 +227,10 @@ package enum OptionTable {
     static let planned: [OptionSpec] = {
         let cluster = [plannedValue("--cluster", "the cluster manager")]
         let modes = ["--stat", "--latency", "--latency-history", "--latency-dist", "--replica", "--slave",
-                     "--pipe", "--bigkeys", "--memkeys", "--hotkeys", "--scan", "--ldb", "--ldb-sync-mode"]
+                     "--pipe", "--bigkeys", "--memkeys", "--hotkeys", "--ldb", "--ldb-sync-mode"]
             .map { plannedFlag($0, "special modes") }
-            + ["--lru-test", "--rdb", "--functions-rdb", "--pipe-timeout", "--memkeys-samples", "--pattern",
-               "--quoted-pattern", "--count", "--intrinsic-latency", "--eval"]
+            + ["--lru-test", "--rdb", "--functions-rdb", "--pipe-timeout", "--memkeys-samples",
+               "--intrinsic-latency", "--eval"]
             .map { plannedValue($0, "special modes") }
         return cluster + modes
     }()

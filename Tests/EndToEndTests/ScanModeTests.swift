@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+/// `--scan` against redis-cli's, and across a cluster.
+@Suite struct ScanModeTests {
+    @Test func scanListsTheSameKeysAsRedisCli() throws {
+        let port = try TestEnvironment.port()
+        let p = uniquePrefix()
+        try seed([["debug", "populate", "2500", p + "k"], ["set", p + "odd\nkey\u{1}", "v"]])
+        // redis-cli 7.0 scans 10 keys per round trip: compare once, in the quoted format.
+        let ours = try rcli(["-p", port, "--scan", "--pattern", p + "*", "--no-raw"])
+        let theirs = try redisCli(["-p", port, "--scan", "--pattern", p + "*", "--no-raw"])
+        #expect(ours.status == 0)
+        #expect(ours.out.split(separator: "\n").sorted() == theirs.out.split(separator: "\n").sorted())
+        #expect(ours.out.split(separator: "\n").count == 2501)
+        let raw = try rcli(["-p", port, "--scan", "--pattern", p + "k:*"])
+        #expect(raw.out.split(separator: "\n").sorted() == (0..<2500).map { Substring("\(p)k:\($0)") }.sorted())
+        let quoted = try rcli(["-p", port, "--scan", "--quoted-pattern", "\"\(p)odd\\nkey*\"", "--no-raw"])
+        #expect(quoted.out == "\"\(p)odd\\nkey\\x01\"\n")
+        let counted = try rcli(["-p", port, "--scan", "--pattern", p + "k:1*", "--count", "5"])
+        #expect(counted.out.split(separator: "\n").count == 1111)
+        let bad = try rcli(["-p", port, "--scan", "--count", "0"])
+        #expect(bad.status == 1 && bad.err == "Invalid value for --count: '0' (expected a positive integer)\n")
+        var del = "del \(p)odd\\nkey\\x01"
+        for i in 0..<2500 { del += " \(p)k:\(i)" }
+        _ = try rcli(["-p", port], stdin: del + "\n")
+    }
+}
+
+extension ClusterFixtureTests {
+    @Test func scanCoversEveryMaster() throws {
+        let ports = try Self.ports()
+        let p = uniquePrefix()
+        var script = ""
+        for i in 0..<600 { script += "set \(p)\(i) \(i)\n" }
+        _ = try rcli(["-c", "-p", ports[0]], stdin: script)
+        let keys = try rcli(["-c", "-p", ports[0], "--scan", "--pattern", p + "*"]).out.split(separator: "\n")
+        #expect(Set(keys).count == 600)
+        let theirs = try redisCli(["-c", "-p", ports[0], "--scan", "--pattern", p + "*"]).out.split(separator: "\n")
+        #expect(theirs.count < 600, "redis-cli sees one node only")
+        #expect(try rcli(["-c", "-p", ports[0]], stdin: "del " + keys.joined(separator: " ") + "\n").out == "600\n")
+    }
+}
