@@ -42,6 +42,7 @@ complete -c rcli -l scan -d 'List all keys using the SCAN command (with -c, on e
 complete -c rcli -l pattern -x -d 'Keys pattern when using the --scan, --bigkeys or --hotkeys options (default: *).'
 complete -c rcli -l quoted-pattern -x -d 'Same as --pattern, but the specified string can be quoted, in order to pass an otherwise non binary-safe string.'
 complete -c rcli -l count -x -d 'Count option when using the --scan, --bigkeys or --hotkeys (default: 1000).'
+complete -c rcli -l eval -r -F -d 'Send an EVAL command using the Lua script at <file>: keys, then a lone comma, then arguments follow.'
 complete -c rcli -l verbose -d 'Verbose mode.'
 complete -c rcli -l no-auth-warning -d 'Don\'t show warning message when using password on command line interface.'
 complete -c rcli -l help -d 'Output this help and exit.'

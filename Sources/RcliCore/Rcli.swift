@@ -46,7 +46,7 @@ package enum Rcli {
             password = typed
         }
         let session = Session(config: config, password: password)
-        let interactive = parsed.command.isEmpty && System.isTerminal(0)
+        let interactive = parsed.command.isEmpty && config.evalFile == nil && !config.scan && System.isTerminal(0)
         var pool: ClusterPool?
         if config.cluster {
             switch ClusterMode.open(session: session, output: output) {
@@ -57,7 +57,7 @@ package enum Rcli {
         if config.scan {
             return ScanMode.run(config, session: session, cluster: pool, output: output)
         }
-        if !parsed.command.isEmpty {
+        if !parsed.command.isEmpty || config.evalFile != nil {
             return OneShotMode.run(parsed, session: session, cluster: pool, output: output)
         }
         if interactive {

@@ -180,6 +180,14 @@ extension System {
         access(path, F_OK) == 0
     }
 
+    /// A file's bytes, or errno's text.
+    package static func readFile(_ path: String) -> Result<[UInt8], SystemError> {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(SystemError(call: "open", code: errno)) }
+        defer { close(fd) }
+        return readAll(fd)
+    }
+
     /// The lines of a small text file, nil when unreadable.
     package static func readTextFile(_ path: String) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)

@@ -41,3 +41,21 @@ extension ClusterFixtureTests {
         #expect(try rcli(["-c", "-p", ports[0]], stdin: "del " + keys.joined(separator: " ") + "\n").out == "600\n")
     }
 }
+
+/// `--eval file keys , args`, byte for byte as redis-cli.
+@Suite struct EvalModeTests {
+    @Test func evalMatchesRedisCli() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-eval-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = dir.appendingPathComponent("s.lua").path
+        try "return {KEYS[1], ARGV[1], #KEYS, #ARGV}".write(toFile: script, atomically: true, encoding: .utf8)
+        try expectSameAsRedisCli(["--eval", script, "k1", "k2", ",", "a1", "a2"])
+        try expectSameAsRedisCli(["--eval", script, "k1,", "k2", ",", ",", "a2"])
+        try expectSameAsRedisCli(["--eval", script, "--no-raw"])
+        try expectSameAsRedisCli(["--eval", dir.appendingPathComponent("missing.lua").path, "k"])
+        let broken = dir.appendingPathComponent("bad.lua").path
+        try "return (".write(toFile: broken, atomically: true, encoding: .utf8)
+        try expectSameAsRedisCli(["--eval", broken])
+    }
+}

@@ -32,6 +32,12 @@ package enum OneShotMode {
                 args[i] = data
             }
         }
+        if let file = config.evalFile {
+            switch System.readFile(file) {
+            case .success(let script): args = evalArguments(script: script, words: args)
+            case .failure(let e): return output.usageFailure("Can't open file '\(file)': \(e.description)")
+            }
+        }
         if config.repeatCount == 0 { return 0 }
         var options = output.runnerOptions(config)
         options.window = config.interval > 0 || config.exitOnError ? 1 : 1000
@@ -48,6 +54,23 @@ package enum OneShotMode {
         let runner = ScriptRunner(session: session, options: options, out: output.out, err: output.err)
         return runner.run(RepeatSource(args: args, count: config.repeatCount))
     }
+}
+
+/// `--eval file k1 k2 , a1 a2` as redis-cli builds it: `EVAL <script> 2 k1 k2 a1 a2`. Only a
+/// word that is exactly `,` separates keys from arguments (the first one).
+func evalArguments(script: [UInt8], words: [[UInt8]]) -> [[UInt8]] {
+    var keys: [[UInt8]] = [], rest: [[UInt8]] = []
+    var gotComma = false
+    for word in words {
+        if !gotComma && word == [UInt8(ascii: ",")] {
+            gotComma = true
+        } else if gotComma {
+            rest.append(word)
+        } else {
+            keys.append(word)
+        }
+    }
+    return [Array("EVAL".utf8), script, Array(String(keys.count).utf8)] + keys + rest
 }
 
 /// `rcli < script`: each line of stdin is a command, pipelined.

@@ -62,6 +62,8 @@ package struct CLIConfiguration: Sendable {
     package var tlsName: String?
     /// `--tls-name-from-seed`.
     package var tlsNameFromSeed = false
+    /// `--eval <file>`: the command line's words are keys, `,`, arguments.
+    package var evalFile: String?
     /// `--scan`.
     package var scan = false
     /// `--pattern` / `--quoted-pattern`.

@@ -3,7 +3,7 @@ import Cluster
 /// The one table of command-line options, in `--help` order.
 package enum OptionTable {
     /// Every option rcli knows, including those still planned (rejected clearly when used).
-    package static let all: [OptionSpec] = connection + protocolAndRepeat + cluster + tls + output + modes + planned + misc
+    package static let all: [OptionSpec] = connection + protocolAndRepeat + cluster + tls + output + modes + eval + planned + misc
 
     static let connection: [OptionSpec] = [
         OptionSpec(["-h"], value: "hostname", help: "Server hostname (default: 127.0.0.1).", completion: .host) { p, v throws(UsageError) in
@@ -145,6 +145,15 @@ package enum OptionTable {
         },
     ]
 
+    static let eval: [OptionSpec] = [
+        OptionSpec(["--eval"], value: "file", help: """
+            Send an EVAL command using the Lua script at <file>:
+            keys, then a lone comma, then arguments follow.
+            """, completion: .file) { p, v throws(UsageError) in
+            p.config.evalFile = v
+        },
+    ]
+
     static let tls: [OptionSpec] = [
         OptionSpec(["--tls"], help: "Establish a secure TLS connection.") { p, _ throws(UsageError) in
             p.config.tls = true
@@ -230,7 +239,7 @@ package enum OptionTable {
                      "--pipe", "--bigkeys", "--memkeys", "--hotkeys", "--ldb", "--ldb-sync-mode"]
             .map { plannedFlag($0, "special modes") }
             + ["--lru-test", "--rdb", "--functions-rdb", "--pipe-timeout", "--memkeys-samples",
-               "--intrinsic-latency", "--eval"]
+               "--intrinsic-latency"]
             .map { plannedValue($0, "special modes") }
         return cluster + modes
     }()
