@@ -18,6 +18,7 @@ _rcli() {
         -X) return ;;
         -d) return ;;
         -D) return ;;
+        --reply-timeout) return ;;
         --nat-map) return ;;
         --sni) COMPREPLY=($(compgen -A hostname -- "$cur")); return ;;
         --cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -33,7 +34,7 @@ _rcli() {
         --eval) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac
     if [[ "$cur" == -* ]]; then
-        COMPREPLY=($(compgen -W "--askpass --cacert --cacertdir --cert --count --csv --eval --help --insecure --json --key --nat-map --no-auth-warning --no-raw --pass --pattern --quoted-input --quoted-json --quoted-pattern --raw --replica-reads --scan --show-pushes --sni --tls --tls-ciphers --tls-ciphersuites --tls-name-from-seed --user --verbose --version -2 -3 -D -X -a -c -d -e -h -i -n -p -r -s -t -u -v -x" -- "$cur"))
+        COMPREPLY=($(compgen -W "--askpass --cacert --cacertdir --cert --count --csv --eval --help --insecure --json --key --nat-map --no-auth-warning --no-raw --pass --pattern --quoted-input --quoted-json --quoted-pattern --raw --replica-reads --reply-timeout --scan --show-pushes --sni --tls --tls-ciphers --tls-ciphersuites --tls-name-from-seed --user --verbose --version -2 -3 -D -X -a -c -d -e -h -i -n -p -r -s -t -u -v -x" -- "$cur"))
     fi
 }
 complete -F _rcli rcli

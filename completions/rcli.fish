@@ -20,6 +20,7 @@ complete -c rcli -o D -x -d 'Delimiter between responses for raw formatting (def
 complete -c rcli -o e -d 'Return exit error code when command execution fails. In a stdin script, no command after a failing one runs.'
 complete -c rcli -o c -d 'Enable cluster mode (follow -ASK and -MOVED redirections).'
 complete -c rcli -l replica-reads -d 'With -c, send read-only commands to a replica of the key\'s shard (READONLY is sent for you); writes go to the master.'
+complete -c rcli -l reply-timeout -x -d 'With -c, give up on a node that owes a reply for this long (default 30; blocking commands such as BLPOP are exempt).'
 complete -c rcli -l nat-map -x -d 'With -c, rewrite node addresses the cluster announces, e.g. 10.0.1.5:6379=127.0.0.1:7001 or 10.0.1.5=bastion (host only).'
 complete -c rcli -l tls -d 'Establish a secure TLS connection.'
 complete -c rcli -l sni -x -a '(__fish_print_hostnames)' -d 'Server name indication for TLS, and the name the server\'s certificate must carry (default: the host connected to).'

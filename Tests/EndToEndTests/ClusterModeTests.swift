@@ -220,6 +220,13 @@ extension ClusterFixtureTests {
         let g = try rcli(["-c", "-p", "\(garbled.port)", "get", "foo"], timeout: 10)
         #expect(g.status == 1)
         #expect(g.err == "Error: cannot follow the redirect 'MOVED 12182 \\x1b[31mnowhere' from 127.0.0.1:\(garbled.port) [GET foo]\n")
+        // A node that takes the command and never answers (hung): given up after --reply-timeout.
+        let silent = try FakeServer(replyFor: { port in Array(shards(port).utf8) }, holdOpen: 10)
+        let started = Date()
+        let h = try rcli(["-c", "--reply-timeout", "1", "-p", "\(silent.port)", "get", "foo"], timeout: 15)
+        #expect(h.status == 1)
+        #expect(h.err == "Error: no reply in 1.00s (127.0.0.1:\(silent.port)); the command may or may not have run [GET foo]\n")
+        #expect(Date().timeIntervalSince(started) < 5)
         // A topology reply that is not one.
         let junk = try FakeServer(reply: Array("*1\r\n:5\r\n".utf8), holdOpen: 5)
         let j = try rcli(["-c", "-p", "\(junk.port)", "get", "foo"], timeout: 10)

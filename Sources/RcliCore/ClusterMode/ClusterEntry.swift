@@ -68,6 +68,19 @@ final class ClusterEntry {
         return text
     }
 
+    /// A command that may legitimately wait a long time for its reply.
+    var isBlocking: Bool {
+        guard let first = args.first else { return false }
+        switch CommandTraits.lower(first) {
+        case "blpop", "brpop", "brpoplpush", "blmove", "blmpop", "bzpopmin", "bzpopmax", "bzmpop", "wait", "waitaof":
+            return true
+        case "xread", "xreadgroup":
+            return args.contains { CommandTraits.lower($0) == "block" }
+        default:
+            return false
+        }
+    }
+
     /// True once it has a reply or a failure.
     var isComplete: Bool { reply != nil || failure != nil }
 }

@@ -34,9 +34,20 @@ final class ClusterLink {
     /// Replies still expected.
     var waitingCount: Int { waiting.count - waitingHead }
 
+    /// When the link last made progress (a reply arrived, or it went from idle to busy).
+    var lastProgress = 0.0
+
+    /// True while it owes replies that should come soon: not a subscription, not a blocking
+    /// command (BLPOP, WAIT, XREAD BLOCK ...) at the head.
+    var expectsPromptReply: Bool {
+        guard !streaming, let next = nextWaiting else { return false }
+        return !(next.entry?.isBlocking ?? false)
+    }
+
     /// Queues a command; the connection must be open.
     func send(_ args: [[UInt8]], for entry: ClusterEntry?) {
         guard let conn = session.connection else { return }
+        if waitingCount == 0 { lastProgress = monotonicSeconds() }
         waiting.append(Waiting(entry: entry, start: conn.bytesQueued))
         conn.enqueue(args)
     }
@@ -44,6 +55,7 @@ final class ClusterLink {
     /// The oldest reply still expected.
     func popWaiting() -> Waiting? {
         guard waitingHead < waiting.count else { return nil }
+        lastProgress = monotonicSeconds()
         let w = waiting[waitingHead]
         waitingHead += 1
         if waitingHead >= 1024 && waitingHead * 2 >= waiting.count {
@@ -144,8 +156,8 @@ package final class ClusterPool {
     }
 
     /// CLUSTER SHARDS (or CLUSTER SLOTS on servers before 7.0) on `conn`.
-    private static func loadMap(_ conn: Connection, seedHost: String) -> Result<SlotMap, SessionError> {
-        let deadline = monotonicSeconds() + 5
+    private static func loadMap(_ conn: Connection, seedHost: String, within seconds: Double = 5) -> Result<SlotMap, SessionError> {
+        let deadline = monotonicSeconds() + seconds
         do {
             var reply = try conn.roundTrip([Array("CLUSTER".utf8), Array("SHARDS".utf8)], deadline: deadline)
             var fromShards = true
@@ -210,7 +222,8 @@ package final class ClusterPool {
             let idle = links[node].flatMap { $0.waitingCount == 0 && !$0.streaming && !($0.connection?.hasPendingOutput ?? true) ? $0 : nil }
             let session = idle?.session ?? template.forNode(host: node.host, port: node.port, readOnly: false)
             guard let conn = try? session.connect() else { continue }
-            switch Self.loadMap(conn, seedHost: node.host) {
+            // Short: a hung node must not stall the run for long; the next source is tried.
+            switch Self.loadMap(conn, seedHost: node.host, within: 2) {
             case .success(let map):
                 router.install(map)
                 reloads += 1

@@ -519,6 +519,12 @@ package final class ClusterRunner {
             timeoutMs = Int32(max(0, min(60_000, (soonest - monotonicSeconds()) * 1000 + 1)))
         }
         if pool.router.reloadWanted { timeoutMs = timeoutMs < 0 ? 100 : min(timeoutMs, 100) }
+        // A node that owes replies and says nothing (hung, or cut off without a reset).
+        let replyTimeout = options.replyTimeout
+        if let due = links.filter(\.expectsPromptReply).map({ $0.lastProgress + replyTimeout }).min() {
+            let ms = Int32(max(0, min(60_000, (due - monotonicSeconds()) * 1000 + 1)))
+            timeoutMs = timeoutMs < 0 ? ms : min(timeoutMs, ms)
+        }
         if fds.isEmpty && timeoutMs < 0 {
             if inputFD == nil && source.inputDescriptor == nil { stopInput = true }
             if inFlight > 0 {
@@ -539,7 +545,11 @@ package final class ClusterRunner {
             if revents.removeFirst() != 0 { try source.readAvailable() }
         }
         let now = monotonicSeconds()
-        for (link, r) in zip(links, revents) where r != 0 {
+        for link in links where link.expectsPromptReply && now - link.lastProgress >= replyTimeout && link.connection?.hasBufferedInput != true {
+            if let conn = link.connection, (try? conn.receive()) == true { continue }
+            linkFailed(link, NetError.timeout("no reply in \(ScriptRunner.twoDecimals(replyTimeout))s"), now: now)
+        }
+        for (link, r) in zip(links, revents) where r != 0 && link.connection != nil {
             guard let conn = link.connection else { continue }
             do {
                 if r & pollWritable != 0 { try conn.flush(wait: false) }

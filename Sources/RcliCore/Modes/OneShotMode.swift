@@ -108,10 +108,12 @@ package struct OutputContext {
 
     /// The run options a configuration implies.
     package func runnerOptions(_ config: CLIConfiguration) -> ScriptRunner.Options {
-        ScriptRunner.Options(format: config.outputFormat ?? (stdoutIsTerminal ? .tty : .raw),
-                             showPushes: config.showPushes ?? stdoutIsTerminal,
-                             exitOnError: config.exitOnError, interval: config.interval,
-                             elementDelimiter: config.elementDelimiter, replyDelimiter: config.replyDelimiter)
+        var options = ScriptRunner.Options(format: config.outputFormat ?? (stdoutIsTerminal ? .tty : .raw),
+                                           showPushes: config.showPushes ?? stdoutIsTerminal,
+                                           exitOnError: config.exitOnError, interval: config.interval,
+                                           elementDelimiter: config.elementDelimiter, replyDelimiter: config.replyDelimiter)
+        options.replyTimeout = config.replyTimeout
+        return options
     }
 
     /// Prints `message` on stderr and returns status 1.

@@ -26,6 +26,9 @@ package final class ScriptRunner {
         /// Under RESP3, SUBSCRIBE returns to the caller (the shell keeps its prompt and shows
         /// messages as they come) instead of streaming until Ctrl-C.
         package var subscribeKeepsPrompt = false
+        /// Cluster mode: seconds a node may owe a (non-blocking) reply before its connection is
+        /// given up as hung (`--reply-timeout`).
+        package var replyTimeout = 30.0
         /// `-d` and `-D` for raw output.
         package var elementDelimiter: [UInt8]
         package var replyDelimiter: [UInt8]

@@ -47,6 +47,8 @@ package struct CLIConfiguration: Sendable {
     package var noAuthWarning = false
     /// `-c`: cluster mode.
     package var cluster = false
+    /// `--reply-timeout`: with `-c`, seconds a node may owe a non-blocking reply.
+    package var replyTimeout = 30.0
     /// `--replica-reads`: with `-c`, read-only commands go to replicas.
     package var replicaReads = false
     /// `--nat-map`: address rewriting for cluster nodes.

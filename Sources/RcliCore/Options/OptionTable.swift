@@ -104,6 +104,14 @@ package enum OptionTable {
             """) { p, _ throws(UsageError) in
             p.config.replicaReads = true
         },
+        OptionSpec(["--reply-timeout"], value: "seconds", help: """
+            With -c, give up on a node that owes a reply for this long
+            (default 30; blocking commands such as BLPOP are exempt).
+            """) { p, v throws(UsageError) in
+            let t = try Values.seconds(v, option: "--reply-timeout")
+            guard t > 0 else { throw UsageError("Invalid value for --reply-timeout: '\(v)' (expected a positive number of seconds)") }
+            p.config.replyTimeout = t
+        },
         OptionSpec(["--nat-map"], value: "from=to,...", help: """
             With -c, rewrite node addresses the cluster announces, e.g.
             10.0.1.5:6379=127.0.0.1:7001 or 10.0.1.5=bastion (host only).
