@@ -28,13 +28,14 @@ _rcli() {
         --tls-ciphers) return ;;
         --tls-ciphersuites) return ;;
         --show-pushes) COMPREPLY=($(compgen -W "yes no" -- "$cur")); return ;;
+        --pipe-timeout) return ;;
         --pattern) return ;;
         --quoted-pattern) return ;;
         --count) return ;;
         --eval) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac
     if [[ "$cur" == -* ]]; then
-        COMPREPLY=($(compgen -W "--askpass --cacert --cacertdir --cert --count --csv --eval --help --insecure --json --key --nat-map --no-auth-warning --no-raw --pass --pattern --quoted-input --quoted-json --quoted-pattern --raw --replica-reads --reply-timeout --scan --show-pushes --sni --tls --tls-ciphers --tls-ciphersuites --tls-name-from-seed --user --verbose --version -2 -3 -D -X -a -c -d -e -h -i -n -p -r -s -t -u -v -x" -- "$cur"))
+        COMPREPLY=($(compgen -W "--askpass --cacert --cacertdir --cert --count --csv --eval --help --insecure --json --key --nat-map --no-auth-warning --no-raw --pass --pattern --pipe --pipe-timeout --quoted-input --quoted-json --quoted-pattern --raw --replica-reads --reply-timeout --scan --show-pushes --sni --tls --tls-ciphers --tls-ciphersuites --tls-name-from-seed --user --verbose --version -2 -3 -D -X -a -c -d -e -h -i -n -p -r -s -t -u -v -x" -- "$cur"))
     fi
 }
 complete -F _rcli rcli

@@ -46,13 +46,19 @@ package enum Rcli {
             password = typed
         }
         let session = Session(config: config, password: password)
-        let interactive = parsed.command.isEmpty && config.evalFile == nil && !config.scan && System.isTerminal(0)
+        let interactive = parsed.command.isEmpty && config.evalFile == nil && !config.scan && !config.pipe && System.isTerminal(0)
         var pool: ClusterPool?
         if config.cluster {
             switch ClusterMode.open(session: session, output: output) {
             case .success(let p): pool = p
             case .failure(let failure): return failure.status
             }
+        }
+        if config.pipe {
+            if config.cluster {
+                return output.usageFailure("--pipe with -c is not supported yet: pipe to one node at a time")
+            }
+            return PipeMode.run(config, session: session, output: output)
         }
         if config.scan {
             return ScanMode.run(config, session: session, cluster: pool, output: output)

@@ -181,10 +181,21 @@ extension System {
     }
 
     /// A file's bytes, or errno's text.
-    package static func readFile(_ path: String) -> Result<[UInt8], SystemError> {
+    package static func readFile(_ path: String, limit: Int? = nil) -> Result<[UInt8], SystemError> {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .failure(SystemError(call: "open", code: errno)) }
         defer { close(fd) }
+        if let limit {
+            var data: [UInt8] = []
+            while data.count < limit {
+                switch read(fd, appendingTo: &data, max: limit - data.count) {
+                case .success(0): return .success(data)
+                case .success: continue
+                case .failure(let e): return .failure(e)
+                }
+            }
+            return .success(data)
+        }
         return readAll(fd)
     }
 

@@ -56,6 +56,14 @@ package final class Connection {
 
     /// Queues raw bytes as they are.
     package func enqueueRaw(_ bytes: [UInt8]) {
+        if outboxStart == outbox.count {
+            outbox.removeAll(keepingCapacity: true)
+            outboxStart = 0
+        } else if outboxStart >= 1 << 20 {
+            // A writer that never quite drains (--pipe): drop what was written.
+            outbox.removeFirst(outboxStart)
+            outboxStart = 0
+        }
         outbox.append(contentsOf: bytes)
         bytesQueued += bytes.count
     }

@@ -76,7 +76,7 @@ import Testing
             (["-n", "x", "ping"], "Invalid value for -n: 'x' (expected an integer)\n"),
             (["-i", "-1", "ping"], "Invalid value for -i: '-1' (expected a non-negative number of seconds)\n"),
             (["-u", "redis://127.0.0.1:99999", "ping"], "Invalid port in URI: 'redis://127.0.0.1:99999'\n"),
-            (["--pipe"], "Option '--pipe' is not supported yet (it comes with special modes).\n"),
+            (["--stat"], "Option '--stat' is not supported yet (it comes with special modes).\n"),
             (["--cluster", "info", "ping"], "Option '--cluster' is not supported yet (it comes with the cluster manager).\n"),
             (["-c", "--nat-map", "a:1=b", "ping"], "Invalid --nat-map entry 'a:1=b': expected from=to with host or host:port on both sides\n"),
         ]
@@ -93,7 +93,7 @@ import Testing
         #expect(help.status == 0)
         #expect(help.out.contains("  -h <hostname>      Server hostname (default: 127.0.0.1).\n"))
         #expect(help.out.contains("  --tls              Establish a secure TLS connection.\n"))
-        #expect(!help.out.contains("--pipe"), "options that are not available yet are not advertised")
+        #expect(!help.out.contains("--stat"), "options that are not available yet are not advertised")
         let version = try rcli(["--version"])
         #expect(version.out.hasPrefix("rcli "))
     }

@@ -59,3 +59,21 @@ extension ClusterFixtureTests {
         try expectSameAsRedisCli(["--eval", broken])
     }
 }
+
+/// `--pipe`, byte for byte as redis-cli (stdout, stderr, exit status).
+@Suite struct PipeModeTests {
+    @Test func pipeMatchesRedisCli() throws {
+        let p = uniquePrefix()
+        try expectSameAsRedisCli(["--pipe"], stdin: "SET \(p)a 1\r\nBOGUS\r\n*2\r\n$3\r\nGET\r\n$\(p.utf8.count + 1)\r\n\(p)a\r\n")
+        try expectSameAsRedisCli(["--pipe"], stdin: "")
+        var big = ""
+        for i in 0..<50_000 { big += "*3\r\n$5\r\nRPUSH\r\n$\(p.utf8.count + 1)\r\n\(p)l\r\n$\(String(i).utf8.count)\r\n\(i)\r\n" }
+        let ours = try rcli(["-p", try TestEnvironment.port(), "--pipe"], stdin: big)
+        #expect(ours.out == "All data transferred. Waiting for the last reply...\nLast reply received from server.\nerrors: 0, replies: 50000\n")
+        #expect(ours.status == 0)
+        #expect(try redisCli(["-p", try TestEnvironment.port(), "llen", "\(p)l"]).out == "50000\n")
+        _ = try redisCli(["-p", try TestEnvironment.port(), "del", "\(p)a", "\(p)l"])
+        let cluster = try rcli(["-c", "--pipe", "-p", try TestEnvironment.port()], stdin: "PING\r\n")
+        #expect(cluster.status == 1)
+    }
+}

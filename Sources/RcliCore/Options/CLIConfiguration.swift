@@ -66,6 +66,10 @@ package struct CLIConfiguration: Sendable {
     package var tlsNameFromSeed = false
     /// `--eval <file>`: the command line's words are keys, `,`, arguments.
     package var evalFile: String?
+    /// `--pipe`: raw protocol from stdin.
+    package var pipe = false
+    /// `--pipe-timeout`: seconds without a reply after the end of input (0: forever).
+    package var pipeTimeout: Double = 30
     /// `--scan`.
     package var scan = false
     /// `--pattern` / `--quoted-pattern`.

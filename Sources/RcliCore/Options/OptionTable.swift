@@ -124,6 +124,16 @@ package enum OptionTable {
     ]
 
     static let modes: [OptionSpec] = [
+        OptionSpec(["--pipe"], help: "Transfer raw Redis protocol from stdin to server.") { p, _ throws(UsageError) in
+            p.config.pipe = true
+        },
+        OptionSpec(["--pipe-timeout"], value: "n", help: """
+            In --pipe mode, abort with error if after sending all data.
+            no reply is received within <n> seconds.
+            Default timeout: 30. Use 0 to wait forever.
+            """) { p, v throws(UsageError) in
+            p.config.pipeTimeout = try Values.seconds(v, option: "--pipe-timeout")
+        },
         OptionSpec(["--scan"], help: """
             List all keys using the SCAN command (with -c, on every master).
             """) { p, _ throws(UsageError) in
@@ -244,9 +254,9 @@ package enum OptionTable {
     static let planned: [OptionSpec] = {
         let cluster = [plannedValue("--cluster", "the cluster manager")]
         let modes = ["--stat", "--latency", "--latency-history", "--latency-dist", "--replica", "--slave",
-                     "--pipe", "--bigkeys", "--memkeys", "--hotkeys", "--ldb", "--ldb-sync-mode"]
+                     "--bigkeys", "--memkeys", "--hotkeys", "--ldb", "--ldb-sync-mode"]
             .map { plannedFlag($0, "special modes") }
-            + ["--lru-test", "--rdb", "--functions-rdb", "--pipe-timeout", "--memkeys-samples",
+            + ["--lru-test", "--rdb", "--functions-rdb", "--memkeys-samples",
                "--intrinsic-latency"]
             .map { plannedValue($0, "special modes") }
         return cluster + modes

@@ -1,0 +1,102 @@
+import RESP
+import RedisNet
+
+/// `--pipe`: stdin is raw protocol for the server, written as fast as it takes it; replies are
+/// counted (errors printed on stderr) as they come. At the end of input an ECHO of 20 random
+/// bytes is sent, and its reply marks the end, as in redis-cli. Output and exit status follow
+/// redis-cli: `errors: N, replies: M`, status 1 when any reply was an error.
+package enum PipeMode {
+    /// Runs the transfer.
+    package static func run(_ config: CLIConfiguration, session: Session, output: OutputContext) -> Int32 {
+        let conn: Connection
+        do {
+            conn = try session.connect()
+        } catch {
+            return output.usageFailure(error.message)
+        }
+        var magic = [UInt8](repeating: 0, count: 20)
+        if case .success(let random) = System.readFile("/dev/urandom", limit: 20), random.count == 20 { magic = random }
+        for i in magic.indices { magic[i] = UInt8(ascii: "a") + magic[i] % 26 }
+
+        var input: [UInt8] = []
+        var inputDone = false
+        var echoSent = false
+        var errors = 0, replies = 0
+        var depth = 0
+        var lastReply = monotonicSeconds()
+        var current: RESPValue?
+        do {
+            while true {
+                // Keep at most ~1 MB queued: stdin is read only as fast as the server takes it.
+                let backlog = conn.bytesQueued - conn.bytesWritten
+                if !inputDone && backlog < 256 * 1024 && readable(0) {
+                    input.removeAll(keepingCapacity: true)
+                    switch System.read(0, appendingTo: &input, max: 256 * 1024) {
+                    case .success(0): inputDone = true
+                    case .success: conn.enqueueRaw(input)
+                    case .failure(let e): return output.usageFailure("Error reading from stdin: \(e.description)")
+                    }
+                }
+                if inputDone && !echoSent {
+                    conn.enqueue([Array("ECHO".utf8), magic])
+                    echoSent = true
+                    output.out.write("All data transferred. Waiting for the last reply...\n")
+                    output.out.flush()
+                }
+                try conn.flush(wait: false)
+                while let event = try nextEvent(conn) {
+                    switch event {
+                    case .begin: depth += 1
+                    case .end: depth -= 1
+                    case .scalar(let v): if depth == 0 { current = v }
+                    }
+                    guard depth == 0 else { continue }
+                    lastReply = monotonicSeconds()
+                    if echoSent, case .some(.bulkString(let b)) = current, b == magic {
+                        output.out.write("Last reply received from server.\nerrors: \(errors), replies: \(replies)\n")
+                        output.out.flush()
+                        return errors > 0 ? 1 : 0
+                    }
+                    if case .some(.error(let msg)) = current {
+                        errors += 1
+                        output.err.write(msg + [10])
+                        output.err.flush()
+                    }
+                    replies += 1
+                    current = nil
+                }
+                var fds: [(fd: Int32, events: Int16)] = [(conn.descriptor, pollReadable | (conn.hasPendingOutput ? pollWritable : 0))]
+                let wantInput = !inputDone && conn.bytesQueued - conn.bytesWritten < 256 * 1024
+                if wantInput { fds.append((0, pollReadable)) }
+                if conn.hasBufferedInput { try conn.receive(); continue }
+                var timeout: Int32 = -1
+                if echoSent && config.pipeTimeout > 0 {
+                    let left = lastReply + config.pipeTimeout - monotonicSeconds()
+                    if left <= 0 {
+                        return output.usageFailure("No replies for \(Int(config.pipeTimeout)) seconds: exiting.")
+                    }
+                    timeout = Int32(min(left * 1000 + 1, 3_600_000))
+                }
+                let revents = try pollDescriptors(fds, timeoutMs: timeout)
+                if revents[0] & pollWritable != 0 { try conn.flush(wait: false) }
+                if revents[0] & (pollReadable | pollHangupOrError) != 0 { try conn.receive() }
+            }
+        } catch let e as NetError {
+            return output.usageFailure("Error: " + e.description)
+        } catch {
+            return output.usageFailure("Error: \(error)")
+        }
+    }
+
+    private static func readable(_ fd: Int32) -> Bool {
+        ((try? pollDescriptors([(fd, pollReadable)], timeoutMs: 0))?.first ?? 0) != 0
+    }
+
+    private static func nextEvent(_ conn: Connection) throws -> RESPEvent? {
+        do {
+            return try conn.parser.next()
+        } catch let e as RESPProtocolError {
+            throw NetError.protocolViolation(e)
+        }
+    }
+}
