@@ -29,7 +29,14 @@ package enum CommandKeys {
         return indices.map { args[$0] }
     }
 
-    private static func lowercased(_ word: [UInt8]) -> String {
-        String(decoding: word.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+    /// ASCII-lowercased text of a command word (the one lowercasing of command names; the
+    /// shell's `CommandTraits.lower` is this).
+    package static func lowercased(_ word: [UInt8]) -> String {
+        String(decoding: word.map(lowercased), as: UTF8.self)
+    }
+
+    /// One ASCII byte lowercased.
+    static func lowercased(_ byte: UInt8) -> UInt8 {
+        (65...90).contains(byte) ? byte + 32 : byte
     }
 }

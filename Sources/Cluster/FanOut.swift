@@ -39,7 +39,7 @@ package struct FanOut: Sendable, Equatable {
     /// span more than one slot; nil otherwise.
     package static func split(_ args: [[UInt8]]) -> FanOut? {
         guard let first = args.first else { return nil }
-        let name = String(decoding: first.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+        let name = CommandKeys.lowercased(first)
         guard let rule = splittable[name], args.count > 1, (args.count - 1) % rule.stride == 0 else { return nil }
         var order: [Int] = []
         var groups: [Int: Part] = [:]

@@ -79,8 +79,7 @@ package struct KeySpec: Sendable, Equatable {
 
     private static func equalsIgnoringCase(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
-        func lower(_ c: UInt8) -> UInt8 { (65...90).contains(c) ? c + 32 : c }
-        return zip(a, b).allSatisfy { lower($0) == lower($1) }
+        return zip(a, b).allSatisfy { CommandKeys.lowercased($0) == CommandKeys.lowercased($1) }
     }
 }
 

@@ -140,13 +140,7 @@ package final class Connection {
     /// seconds), throws `.timeout` when nothing completes an event by then.
     package func nextEvent(deadline: Double? = nil) throws(NetError) -> RESPEvent {
         while true {
-            do {
-                if let e = try parser.next() { return e }
-            } catch let e as RESPProtocolError {
-                throw .protocolViolation(e)
-            } catch {
-                throw .protocolViolation(.missingCRLF)
-            }
+            if let e = try bufferedEvent() { return e }
             if try !receive() {
                 guard let deadline else {
                     _ = try waitReadable(timeoutMs: -1)
@@ -156,6 +150,18 @@ package final class Connection {
                 if left <= 0 { throw .timeout("no reply from \(endpoint) in time") }
                 _ = try waitReadable(timeoutMs: Int32(min(left * 1000 + 1, 3_600_000)))
             }
+        }
+    }
+
+    /// The next parser event from what has already been received, nil when more bytes are
+    /// needed (never reads or waits). A protocol violation is a `NetError`.
+    package func bufferedEvent() throws(NetError) -> RESPEvent? {
+        do {
+            return try parser.next()
+        } catch let e as RESPProtocolError {
+            throw .protocolViolation(e)
+        } catch {
+            throw .protocolViolation(.missingCRLF)
         }
     }
 

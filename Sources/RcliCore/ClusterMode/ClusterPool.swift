@@ -81,18 +81,10 @@ final class ClusterLink {
     /// The next whole value already received, if any.
     func nextValue() throws(NetError) -> RESPValue? {
         guard let conn = session.connection else { return nil }
-        while true {
-            let event: RESPEvent?
-            do {
-                event = try conn.parser.next()
-            } catch let e as RESPProtocolError {
-                throw .protocolViolation(e)
-            } catch {
-                throw .protocolViolation(.missingCRLF)
-            }
-            guard let event else { return nil }
+        while let event = try conn.bufferedEvent() {
             if let value = builder.feed(event) { return value }
         }
+        return nil
     }
 }
 

@@ -20,16 +20,13 @@ package final class ClusterRunner {
         package init() {}
     }
 
-    private struct Interrupted: Error {}
 
     private let pool: ClusterPool
     private let options: ScriptRunner.Options
     private let display: Display
     private let out: OutputSink
     private let err: OutputSink
-    private let formatter: ReplyFormatter
-    private let rawFormatter: ReplyFormatter
-    private let pushFormatter: ReplyFormatter
+    private let printer: ReplyPrinter
 
     private var order: [ClusterEntry] = []
     private var head = 0
@@ -39,9 +36,7 @@ package final class ClusterRunner {
     private var stopInput = false
     private var stopped = false
     private var failed = false
-    private var bannerShown = false
     private var streamQueue: [RESPValue] = []
-    private var headStart = 0.0
     private var stats = (redirects: 0, retries: 0)
 
     /// A runner over `pool`, printing to `out`/`err`.
@@ -51,16 +46,13 @@ package final class ClusterRunner {
         self.display = display
         self.out = out
         self.err = err
-        self.formatter = Formatters.make(options.format, elementDelimiter: options.elementDelimiter,
-                                         replyDelimiter: options.replyDelimiter)
-        self.rawFormatter = options.format == .tty ? RawFormatter(replyDelimiter: [], terminalSafe: true) : formatter
-        self.pushFormatter = Formatters.make(options.format == .raw ? .tty : options.format)
+        self.printer = ReplyPrinter(options: options, out: out)
     }
 
     /// Runs until the source is exhausted and every reply printed (or `quit`, an `-e` failure,
     /// Ctrl-C). Returns the exit status: non-zero when any command failed.
     package func run(_ source: CommandSource) -> Int32 {
-        headStart = monotonicSeconds()
+        printer.startClock()
         do {
             while true {
                 try pullInput(source)
@@ -75,7 +67,7 @@ package final class ClusterRunner {
                 if head == order.count && parked.isEmpty && inFlight == 0 && !streaming && (stopInput || source.isExhausted) { break }
                 try waitForProgress(source)
             }
-        } catch is Interrupted {
+        } catch is RunInterrupted {
             for link in pool.allLinks where link.waitingCount > 0 || link.streaming {
                 link.streaming = false
                 _ = link.abandon()
@@ -361,7 +353,7 @@ package final class ClusterRunner {
 
     private func pushBytes(_ value: RESPValue) -> [UInt8] {
         var bytes: [UInt8] = []
-        pushFormatter.format(value, into: &bytes)
+        printer.pushFormatter.format(value, into: &bytes)
         return bytes
     }
 
@@ -423,7 +415,7 @@ package final class ClusterRunner {
             }
         }
         if head == order.count && !streamQueue.isEmpty {
-            for value in streamQueue { formatter.format(value, into: &out.buffer) }
+            for value in streamQueue { printer.formatter.format(value, into: &out.buffer) }
             streamQueue.removeAll()
             out.flush()
         }
@@ -453,23 +445,10 @@ package final class ClusterRunner {
             stopped = true
             return
         }
-        if e.traits.subscribe && e.traits.streaming && !bannerShown && options.format != .raw {
-            out.write("Reading messages... (press Ctrl-C to quit)\n")
-            bannerShown = true
-        }
-        (e.traits.rawOutput ? rawFormatter : formatter).format(reply, into: &out.buffer)
+        printer.announce(e.traits)
+        printer.formatter(for: e.traits).format(reply, into: &out.buffer)
         out.flushIfLarge()
-        let now = monotonicSeconds()
-        if options.showElapsed && options.format == .tty {
-            let elapsed = now - max(e.sentAt, headStart)
-            if elapsed >= 0.5 { out.write("(\(ScriptRunner.twoDecimals(elapsed))s)\n") }
-        }
-        headStart = now
-        if options.interval > 0 {
-            out.flush()
-            System.sleep(seconds: options.interval)
-            headStart = monotonicSeconds()
-        }
+        printer.finished(sentAt: e.sentAt)
     }
 
     private func annotation(_ e: ClusterEntry) -> String? {
@@ -505,14 +484,10 @@ package final class ClusterRunner {
         if buffered { return }
         out.flush()
         err.flush()
-        var fds: [(fd: Int32, events: Int16)] = []
-        if let fd = options.interruptDescriptor { fds.append((fd, pollReadable)) }
         let inputFD = wantInput ? source.inputDescriptor : nil
-        if let fd = inputFD { fds.append((fd, pollReadable)) }
         let links = pool.allLinks.filter { $0.connection != nil }
-        for link in links {
-            guard let conn = link.connection else { continue }
-            fds.append((conn.descriptor, pollReadable | (conn.hasPendingOutput ? pollWritable : 0)))
+        let streams = links.compactMap { link in
+            link.connection.map { ($0.descriptor, pollReadable | ($0.hasPendingOutput ? pollWritable : 0)) }
         }
         var timeoutMs: Int32 = -1
         if let soonest = parked.map(\.notBefore).min() {
@@ -525,7 +500,7 @@ package final class ClusterRunner {
             let ms = Int32(max(0, min(60_000, (due - monotonicSeconds()) * 1000 + 1)))
             timeoutMs = timeoutMs < 0 ? ms : min(timeoutMs, ms)
         }
-        if fds.isEmpty && timeoutMs < 0 {
+        if inputFD == nil && options.interruptDescriptor == nil && streams.isEmpty && timeoutMs < 0 {
             if inputFD == nil && source.inputDescriptor == nil { stopInput = true }
             if inFlight > 0 {
                 // Nothing can ever answer: report what is left rather than wait forever.
@@ -533,23 +508,14 @@ package final class ClusterRunner {
             }
             return
         }
-        var revents = try pollDescriptors(fds, timeoutMs: timeoutMs)
-        if options.interruptDescriptor != nil {
-            let r = revents.removeFirst()
-            if r != 0, let fd = options.interruptDescriptor {
-                InterruptSignal.drain(fd)
-                throw Interrupted()
-            }
-        }
-        if inputFD != nil {
-            if revents.removeFirst() != 0 { try source.readAvailable() }
-        }
+        let ready = try RunnerWait.poll(interrupt: options.interruptDescriptor, input: inputFD, streams: streams, timeoutMs: timeoutMs)
+        if ready.input { try source.readAvailable() }
         let now = monotonicSeconds()
         for link in links where link.expectsPromptReply && now - link.lastProgress >= replyTimeout && link.connection?.hasBufferedInput != true {
             if let conn = link.connection, (try? conn.receive()) == true { continue }
-            linkFailed(link, NetError.timeout("no reply in \(ScriptRunner.twoDecimals(replyTimeout))s"), now: now)
+            linkFailed(link, NetError.timeout("no reply in \(ReplyPrinter.twoDecimals(replyTimeout))s"), now: now)
         }
-        for (link, r) in zip(links, revents) where r != 0 && link.connection != nil {
+        for (link, r) in zip(links, ready.streams) where r != 0 && link.connection != nil {
             guard let conn = link.connection else { continue }
             do {
                 if r & pollWritable != 0 { try conn.flush(wait: false) }

@@ -1,3 +1,5 @@
+import Cluster
+
 /// What rcli needs to know about a command before sending it.
 package struct CommandTraits: Sendable, Equatable {
     /// redis-cli prints these replies raw even on a terminal (INFO, CLIENT LIST, ...).
@@ -60,7 +62,7 @@ package struct CommandTraits: Sendable, Equatable {
 
     /// ASCII-lowercased text of a command word.
     package static func lower(_ word: [UInt8]) -> String {
-        String(decoding: word.map { (65...90).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+        CommandKeys.lowercased(word)
     }
 }
 

@@ -44,7 +44,7 @@ package enum PipeMode {
                     output.out.flush()
                 }
                 try conn.flush(wait: false)
-                while let event = try nextEvent(conn) {
+                while let event = try conn.bufferedEvent() {
                     switch event {
                     case .begin: depth += 1
                     case .end: depth -= 1
@@ -90,13 +90,5 @@ package enum PipeMode {
 
     private static func readable(_ fd: Int32) -> Bool {
         ((try? pollDescriptors([(fd, pollReadable)], timeoutMs: 0))?.first ?? 0) != 0
-    }
-
-    private static func nextEvent(_ conn: Connection) throws -> RESPEvent? {
-        do {
-            return try conn.parser.next()
-        } catch let e as RESPProtocolError {
-            throw NetError.protocolViolation(e)
-        }
     }
 }

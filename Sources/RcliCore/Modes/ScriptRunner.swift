@@ -55,7 +55,6 @@ package final class ScriptRunner {
     }
 
     private enum Current { case none, reply, push, discard, stderrError }
-    private struct Interrupted: Error {}
 
     /// True once an error reply was MOVED or ASK (the server is a cluster node; the shell says so).
     package private(set) var sawRedirect = false
@@ -67,9 +66,7 @@ package final class ScriptRunner {
     private let options: Options
     private let out: OutputSink
     private let err: OutputSink
-    private let formatter: ReplyFormatter
-    private let rawFormatter: ReplyFormatter
-    private let pushFormatter: ReplyFormatter
+    private let printer: ReplyPrinter
 
     private var pending: [Pending] = []
     private var head = 0
@@ -81,8 +78,6 @@ package final class ScriptRunner {
     private var depth = 0
     private var current = Current.none
     private var currentIsError = false
-    private var bannerShown = false
-    private var headStart = 0.0
 
     /// A runner printing to `out`/`err`.
     package init(session: Session, options: Options, out: OutputSink, err: OutputSink) {
@@ -90,17 +85,13 @@ package final class ScriptRunner {
         self.options = options
         self.out = out
         self.err = err
-        self.formatter = Formatters.make(options.format, elementDelimiter: options.elementDelimiter,
-                                         replyDelimiter: options.replyDelimiter)
-        self.rawFormatter = options.format == .tty
-            ? RawFormatter(replyDelimiter: [], terminalSafe: true) : formatter
-        self.pushFormatter = Formatters.make(options.format == .raw ? .tty : options.format)
+        self.printer = ReplyPrinter(options: options, out: out)
     }
 
     /// Runs until the source is exhausted (and every reply printed), `quit`, an `-e` failure or
     /// a connection failure. Returns the exit status.
     package func run(_ source: CommandSource) -> Int32 {
-        headStart = monotonicSeconds()
+        printer.startClock()
         do {
             while true {
                 try pullInput(source)
@@ -110,7 +101,7 @@ package final class ScriptRunner {
                 if head == pending.count && !streaming && (stopInput || source.isExhausted) { break }
                 try waitForProgress(source)
             }
-        } catch is Interrupted {
+        } catch is RunInterrupted {
             endPartialReply()
             session.disconnect()
             return Self.interruptedStatus
@@ -189,13 +180,7 @@ package final class ScriptRunner {
                 }
             }
             guard head < pending.count || streaming || current != .none, let conn = session.connection else { return }
-            let event: RESPEvent?
-            do {
-                event = try conn.parser.next()
-            } catch let e as RESPProtocolError {
-                throw NetError.protocolViolation(e)
-            }
-            guard let event else { return }
+            guard let event = try conn.bufferedEvent() else { return }
             try handle(event)
             if failed { return }
         }
@@ -213,10 +198,7 @@ package final class ScriptRunner {
             if case .begin(.push, _) = event, !streaming, !pushIsReply {
                 current = options.showPushes ? .push : .discard
             } else if traits != nil || streaming {
-                if let traits, traits.subscribe, traits.streaming, !bannerShown, options.format != .raw {
-                    out.write("Reading messages... (press Ctrl-C to quit)\n")
-                    bannerShown = true
-                }
+                if let traits { printer.announce(traits) }
                 currentIsError = false
                 if case .scalar(.error(let msg)) = event {
                     currentIsError = true
@@ -243,11 +225,11 @@ package final class ScriptRunner {
         let done: Bool
         switch current {
         case .reply:
-            let f = (headTraits?.rawOutput ?? false) ? rawFormatter : formatter
+            let f = headTraits.map(printer.formatter(for:)) ?? printer.formatter
             done = f.feed(event, into: &out.buffer)
             if f.canFlush { out.flushIfLarge() }
         case .push:
-            done = pushFormatter.feed(event, into: &out.buffer)
+            done = printer.pushFormatter.feed(event, into: &out.buffer)
         case .discard, .stderrError, .none:
             done = depth == 0
         }
@@ -267,22 +249,12 @@ package final class ScriptRunner {
     private func completeCommand(_ traits: CommandTraits, sentAt: Double) {
         advance()
         inFlight -= 1
-        let now = monotonicSeconds()
         if !currentIsError {
             if let db = traits.selectsDatabase { session.database = db }
             if let change = traits.sessionChange { session.apply(change) }
         }
-        if options.showElapsed && options.format == .tty {
-            let elapsed = now - max(sentAt, headStart)
-            if elapsed >= 0.5 { out.write("(\(Self.twoDecimals(elapsed))s)\n") }
-        }
-        headStart = now
         if traits.streaming { streaming = true }
-        if options.interval > 0 {
-            out.flush()
-            System.sleep(seconds: options.interval)
-            headStart = monotonicSeconds()
-        }
+        printer.finished(sentAt: sentAt)
     }
 
     private func advance() {
@@ -313,27 +285,16 @@ package final class ScriptRunner {
         }
         out.flush()
         err.flush()
-        var fds: [(fd: Int32, events: Int16)] = []
         let inputFD = wantInput ? source.inputDescriptor : nil
-        if let fd = inputFD { fds.append((fd, pollReadable)) }
-        if let fd = options.interruptDescriptor { fds.insert((fd, pollReadable), at: 0) }
         let conn = session.connection
-        if let conn {
-            fds.append((conn.descriptor, pollReadable | (conn.hasPendingOutput ? pollWritable : 0)))
-        }
-        guard !fds.isEmpty else {
+        let streams = conn.map { [($0.descriptor, pollReadable | ($0.hasPendingOutput ? pollWritable : 0))] } ?? []
+        guard inputFD != nil || options.interruptDescriptor != nil || !streams.isEmpty else {
             if inputFD == nil && head == pending.count && !streaming { stopInput = true }
             return
         }
-        var revents = try pollDescriptors(fds, timeoutMs: -1)
-        if let fd = options.interruptDescriptor {
-            if revents.removeFirst() != 0 {
-                InterruptSignal.drain(fd)
-                throw Interrupted()
-            }
-        }
-        if inputFD != nil, revents[0] != 0 { try source.readAvailable() }
-        guard let conn, let r = revents.last, r != 0 else { return }
+        let ready = try RunnerWait.poll(interrupt: options.interruptDescriptor, input: inputFD, streams: streams, timeoutMs: -1)
+        if ready.input { try source.readAvailable() }
+        guard let conn, let r = ready.streams.first, r != 0 else { return }
         if r & pollWritable != 0 { try conn.flush(wait: false) }
         if r & (pollReadable | pollHangupOrError) != 0 {
             do {
@@ -345,12 +306,5 @@ package final class ScriptRunner {
                 session.disconnect()
             }
         }
-    }
-
-    /// `elapsed` with two decimals, as printf's `%.2f`.
-    static func twoDecimals(_ value: Double) -> String {
-        let hundredths = Int((value * 100).rounded())
-        let fraction = hundredths % 100
-        return "\(hundredths / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)"
     }
 }
