@@ -20,6 +20,7 @@ package enum PipeMode {
 
         var input: [UInt8] = []
         var inputDone = false
+        var inputReady = true
         var echoSent = false
         var errors = 0, replies = 0
         var depth = 0
@@ -27,9 +28,10 @@ package enum PipeMode {
         var current: RESPValue?
         do {
             while true {
-                // Keep at most ~1 MB queued: stdin is read only as fast as the server takes it.
+                // Keep at most ~256 KB queued: stdin is read only as fast as the server takes it.
                 let backlog = conn.bytesQueued - conn.bytesWritten
-                if !inputDone && backlog < 256 * 1024 && readable(0) {
+                if !inputDone && backlog < 256 * 1024 && inputReady {
+                    inputReady = false
                     input.removeAll(keepingCapacity: true)
                     switch System.read(0, appendingTo: &input, max: 256 * 1024) {
                     case .success(0): inputDone = true
@@ -78,6 +80,7 @@ package enum PipeMode {
                     timeout = Int32(min(left * 1000 + 1, 3_600_000))
                 }
                 let revents = try pollDescriptors(fds, timeoutMs: timeout)
+                if wantInput && revents[1] != 0 { inputReady = true }
                 if revents[0] & pollWritable != 0 { try conn.flush(wait: false) }
                 if revents[0] & (pollReadable | pollHangupOrError) != 0 { try conn.receive() }
             }
@@ -86,9 +89,5 @@ package enum PipeMode {
         } catch {
             return output.usageFailure("Error: \(error)")
         }
-    }
-
-    private static func readable(_ fd: Int32) -> Bool {
-        ((try? pollDescriptors([(fd, pollReadable)], timeoutMs: 0))?.first ?? 0) != 0
     }
 }
