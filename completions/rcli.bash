@@ -33,9 +33,13 @@ _rcli() {
         --quoted-pattern) return ;;
         --count) return ;;
         --eval) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --rdb) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --functions-rdb) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --memkeys-samples) return ;;
+        --intrinsic-latency) return ;;
     esac
     if [[ "$cur" == -* ]]; then
-        COMPREPLY=($(compgen -W "--askpass --cacert --cacertdir --cert --count --csv --eval --help --insecure --json --key --nat-map --no-auth-warning --no-raw --pass --pattern --pipe --pipe-timeout --quoted-input --quoted-json --quoted-pattern --raw --replica-reads --reply-timeout --scan --show-pushes --sni --tls --tls-ciphers --tls-ciphersuites --tls-name-from-seed --user --verbose --version -2 -3 -D -X -a -c -d -e -h -i -n -p -r -s -t -u -v -x" -- "$cur"))
+        COMPREPLY=($(compgen -W "--askpass --bigkeys --cacert --cacertdir --cert --count --csv --eval --functions-rdb --help --hotkeys --insecure --intrinsic-latency --json --key --latency --latency-dist --latency-history --memkeys --memkeys-samples --nat-map --no-auth-warning --no-raw --pass --pattern --pipe --pipe-timeout --quoted-input --quoted-json --quoted-pattern --raw --rdb --replica --replica-reads --reply-timeout --scan --show-pushes --slave --sni --stat --tls --tls-ciphers --tls-ciphersuites --tls-name-from-seed --user --verbose --version -2 -3 -D -X -a -c -d -e -h -i -n -p -r -s -t -u -v -x" -- "$cur"))
     fi
 }
 complete -F _rcli rcli

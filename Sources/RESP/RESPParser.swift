@@ -59,6 +59,25 @@ public struct RESPParser: Sendable {
         return got
     }
 
+    /// Removes and returns up to `max` unconsumed bytes, for a caller that leaves RESP for raw
+    /// bytes (the replication stream's RDB payload). Only valid at a reply boundary.
+    public mutating func takeRaw(max: Int) -> [UInt8] {
+        precondition(frames.isEmpty && pendingBulk == nil, "raw bytes taken inside a reply")
+        let n = min(max, buffer.count - pos)
+        let out = Array(buffer[pos..<(pos + n)])
+        pos += n
+        scanFrom = pos
+        return out
+    }
+
+    /// Puts bytes back in front of what is buffered (the inverse of `takeRaw`).
+    public mutating func unread(_ bytes: [UInt8]) {
+        precondition(frames.isEmpty && pendingBulk == nil, "bytes put back inside a reply")
+        buffer = bytes + buffer[pos...]
+        pos = 0
+        scanFrom = 0
+    }
+
     private mutating func compact() {
         guard pos > 0 else { return }
         if pos == buffer.count {

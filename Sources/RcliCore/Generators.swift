@@ -12,7 +12,7 @@ package enum Generators {
         }
     }
 
-    static var documented: [OptionSpec] { OptionTable.all.filter { $0.plannedFor == nil && !$0.hidden } }
+    static var documented: [OptionSpec] { OptionTable.all.filter { $0.refusal == nil && !$0.hidden } }
 
     private static func oneLine(_ help: String) -> String {
         help.split(separator: "\n").joined(separator: " ")

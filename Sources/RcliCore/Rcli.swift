@@ -46,13 +46,20 @@ package enum Rcli {
             password = typed
         }
         let session = Session(config: config, password: password)
-        let interactive = parsed.command.isEmpty && config.evalFile == nil && !config.scan && !config.pipe && System.isTerminal(0)
+        if case .intrinsicLatency(let seconds) = config.toolMode {
+            return IntrinsicLatencyMode.run(seconds: seconds, output: output)
+        }
+        let interactive = parsed.command.isEmpty && config.evalFile == nil && !config.scan && !config.pipe
+            && config.toolMode == nil && System.isTerminal(0)
         var pool: ClusterPool?
         if config.cluster {
             switch ClusterMode.open(session: session, output: output) {
             case .success(let p): pool = p
             case .failure(let failure): return failure.status
             }
+        }
+        if let mode = config.toolMode {
+            return ToolModes.run(mode, config: config, session: session, cluster: pool, output: output)
         }
         if config.pipe {
             if config.cluster {

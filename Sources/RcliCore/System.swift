@@ -70,6 +70,19 @@ package enum System {
         }
     }
 
+    /// C's printf formatting (`%05.2f`, `%-6s` ...), for reports that must match redis-cli's
+    /// digits exactly. Arguments are numbers (strings are padded by the caller).
+    package static func cFormat(_ format: String, _ args: CVarArg...) -> String {
+        var buffer = [CChar](repeating: 0, count: 128)
+        let n = withVaList(args) { list in vsnprintf(&buffer, buffer.count, format, list) }
+        guard n >= 0 else { return "" }
+        if Int(n) >= buffer.count {
+            buffer = [CChar](repeating: 0, count: Int(n) + 1)
+            _ = withVaList(args) { list in vsnprintf(&buffer, buffer.count, format, list) }
+        }
+        return String(decoding: buffer.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// Sleeps for `seconds`.
     package static func sleep(seconds: Double) {
         guard seconds > 0 else { return }
@@ -206,5 +219,81 @@ extension System {
         defer { close(fd) }
         guard case .success(let data) = readAll(fd) else { return nil }
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// A file being written from a transfer (`--rdb`). A regular file (or a new one) is written
+/// under a temporary name beside it and renamed into place by `commit`, so a failed transfer
+/// never leaves a truncated file under the name asked for (nor destroys an older one there).
+/// Anything else (`-`, `/dev/stdout`, a FIFO) is written directly.
+package final class TransferFile {
+    private let fd: Int32
+    private let path: String
+    private let temporary: String?
+    /// Bytes written so far.
+    package private(set) var written = 0
+
+    private init(fd: Int32, path: String, temporary: String?) {
+        self.fd = fd
+        self.path = path
+        self.temporary = temporary
+    }
+
+    /// Opens `path` ("-" is stdout) for writing; the error names the path as redis-cli does.
+    package static func open(_ path: String) -> Result<TransferFile, ModeFailure> {
+        if path == "-" { return .success(TransferFile(fd: 1, path: path, temporary: nil)) }
+        var info = stat()
+        let exists = stat(path, &info) == 0
+        if exists && (info.st_mode & S_IFMT) != S_IFREG {
+            let fd = Glibc.open(path, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { return .failure(ModeFailure("Error opening '\(path)': \(System.describe(errno))")) }
+            return .success(TransferFile(fd: fd, path: path, temporary: nil))
+        }
+        // Fail on the real name first (a missing directory, no permission), as redis-cli would.
+        if !exists {
+            let probe = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            guard probe >= 0 else { return .failure(ModeFailure("Error opening '\(path)': \(System.describe(errno))")) }
+            close(probe)
+            unlink(path)
+        } else if access(path, W_OK) != 0 {
+            return .failure(ModeFailure("Error opening '\(path)': \(System.describe(errno))"))
+        }
+        let temporary = path + ".rcli-partial-\(getpid())"
+        let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return .failure(ModeFailure("Error opening '\(temporary)': \(System.describe(errno))")) }
+        return .success(TransferFile(fd: fd, path: path, temporary: temporary))
+    }
+
+    /// Appends `bytes`; the error text on failure.
+    package func write(_ bytes: [UInt8]) -> String? {
+        var offset = 0
+        while offset < bytes.count {
+            switch System.write(fd, bytes, from: offset) {
+            case .success(let n): offset += n
+            case .failure(let e): return "Error writing data to file: \(e.description)"
+            }
+        }
+        written += bytes.count
+        return nil
+    }
+
+    /// Flushes to disk and puts the file in place; the error text on failure.
+    package func commit() -> String? {
+        defer { if fd > 2 { close(fd) } }
+        if fsync(fd) != 0 && errno != EINVAL && errno != EROFS {
+            return "Error writing data to file: \(System.describe(errno))"
+        }
+        if let temporary, rename(temporary, path) != 0 {
+            let e = errno
+            unlink(temporary)
+            return "Error renaming '\(temporary)' to '\(path)': \(System.describe(e))"
+        }
+        return nil
+    }
+
+    /// Drops a failed transfer: the temporary file is removed.
+    package func abandon() {
+        if fd > 2 { close(fd) }
+        if let temporary { unlink(temporary) }
     }
 }

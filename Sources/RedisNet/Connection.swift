@@ -165,6 +165,27 @@ package final class Connection {
         }
     }
 
+    /// Raw bytes (at most `max`): what is buffered first, else what the stream gives next,
+    /// waiting until `deadline` (monotonic seconds) if given. Throws `.closed` at end of stream.
+    package func readRaw(max: Int, deadline: Double? = nil) throws(NetError) -> [UInt8] {
+        while true {
+            if parser.bufferedByteCount > 0 { return parser.takeRaw(max: max) }
+            if try receive() { continue }
+            var wait: Int32 = -1
+            if let deadline {
+                let left = deadline - monotonicSeconds()
+                if left <= 0 { throw .timeout("no data from \(endpoint) in time") }
+                wait = Int32(min(left * 1000 + 1, 3_600_000))
+            }
+            _ = try waitReadable(timeoutMs: wait)
+        }
+    }
+
+    /// Gives back raw bytes read past a payload, so they are parsed as RESP again.
+    package func unread(_ bytes: [UInt8]) {
+        parser.unread(bytes)
+    }
+
     /// The next whole reply, reading (and waiting) as needed, until `deadline` if given.
     package func nextValue(deadline: Double? = nil) throws(NetError) -> RESPValue {
         var builder = RESPValueBuilder()

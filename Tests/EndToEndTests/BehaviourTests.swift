@@ -76,8 +76,12 @@ import Testing
             (["-n", "x", "ping"], "Invalid value for -n: 'x' (expected an integer)\n"),
             (["-i", "-1", "ping"], "Invalid value for -i: '-1' (expected a non-negative number of seconds)\n"),
             (["-u", "redis://127.0.0.1:99999", "ping"], "Invalid port in URI: 'redis://127.0.0.1:99999'\n"),
-            (["--stat"], "Option '--stat' is not supported yet (it comes with special modes).\n"),
-            (["--cluster", "info", "ping"], "Option '--cluster' is not supported yet (it comes with the cluster manager).\n"),
+            (["--ldb", "--eval", "x.lua"], "Option '--ldb' is not supported by rcli: the Lua debugger is not built in; use redis-cli --ldb.\n"),
+            (["--lru-test", "100"], "Option '--lru-test' is not supported by rcli: the LRU cache simulation is not built in; use redis-cli --lru-test.\n"),
+            (["--cluster", "info", "ping"], "Option '--cluster' is not supported by rcli: the cluster manager is not built in; use redis-cli --cluster.\n"),
+            (["--intrinsic-latency", "0"], "Invalid value for --intrinsic-latency: '0' (expected a positive number of seconds)\n"),
+            (["--intrinsic-latency", "x"], "Invalid value for --intrinsic-latency: 'x' (expected an integer)\n"),
+            (["--memkeys-samples", "-2"], "Invalid value for --memkeys-samples: '-2' (expected 0 or more)\n"),
             (["-c", "--nat-map", "a:1=b", "ping"], "Invalid --nat-map entry 'a:1=b': expected from=to with host or host:port on both sides\n"),
         ]
         for (args, message) in cases {
@@ -93,7 +97,8 @@ import Testing
         #expect(help.status == 0)
         #expect(help.out.contains("  -h <hostname>      Server hostname (default: 127.0.0.1).\n"))
         #expect(help.out.contains("  --tls              Establish a secure TLS connection.\n"))
-        #expect(!help.out.contains("--stat"), "options that are not available yet are not advertised")
+        #expect(help.out.contains("  --stat             Print rolling stats about server"))
+        #expect(!help.out.contains("--ldb"), "options rcli refuses are not advertised")
         let version = try rcli(["--version"])
         #expect(version.out.hasPrefix("rcli "))
     }

@@ -74,7 +74,7 @@ extension LineSource {
 
 @Test func helpListsEveryAvailableOption() {
     let help = HelpText.usage()
-    for spec in OptionTable.all where spec.plannedFor == nil && !spec.hidden {
+    for spec in OptionTable.all where spec.refusal == nil && !spec.hidden {
         #expect(help.contains("  " + spec.names[0]))
     }
     #expect(!help.contains("--generate"))

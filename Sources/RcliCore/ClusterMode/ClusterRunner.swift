@@ -513,7 +513,7 @@ package final class ClusterRunner {
         let now = monotonicSeconds()
         for link in links where link.expectsPromptReply && now - link.lastProgress >= replyTimeout && link.connection?.hasBufferedInput != true {
             if let conn = link.connection, (try? conn.receive()) == true { continue }
-            linkFailed(link, NetError.timeout("no reply in \(ReplyPrinter.twoDecimals(replyTimeout))s"), now: now)
+            linkFailed(link, NetError.timeout("no reply in \(System.cFormat("%.2f", replyTimeout))s"), now: now)
         }
         for (link, r) in zip(links, ready.streams) where r != 0 && link.connection != nil {
             guard let conn = link.connection else { continue }

@@ -46,7 +46,7 @@ final class ReplyPrinter {
         let now = monotonicSeconds()
         if options.showElapsed && options.format == .tty {
             let elapsed = now - max(sentAt, headStart)
-            if elapsed >= 0.5 { out.write("(\(Self.twoDecimals(elapsed))s)\n") }
+            if elapsed >= 0.5 { out.write("(\(System.cFormat("%.2f", elapsed))s)\n") }
         }
         headStart = now
         if options.interval > 0 {
@@ -56,10 +56,4 @@ final class ReplyPrinter {
         }
     }
 
-    /// `value` with two decimals, as printf's `%.2f`.
-    static func twoDecimals(_ value: Double) -> String {
-        let hundredths = Int((value * 100).rounded())
-        let fraction = hundredths % 100
-        return "\(hundredths / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)"
-    }
 }

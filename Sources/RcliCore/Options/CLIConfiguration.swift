@@ -76,6 +76,10 @@ package struct CLIConfiguration: Sendable {
     package var scanPattern: [UInt8]?
     /// `--count`: SCAN's COUNT (default 1000; redis-cli 7.0 sends none, so the server's 10).
     package var scanCount: Int?
+    /// `--bigkeys`, `--stat`, `--rdb` ...: the tool mode asked for (the last one wins).
+    package var toolMode: ToolMode?
+    /// `--memkeys-samples`: MEMORY USAGE's SAMPLES (nil: the server's default).
+    package var memkeysSamples: Int?
     /// `--verbose`.
     package var verbose = false
 
@@ -87,4 +91,40 @@ package struct CLIConfiguration: Sendable {
         if let p = protocolVersion { return p }
         return outputFormat == .json || outputFormat == .quotedJSON ? 3 : 2
     }
+}
+
+/// redis-cli's tool modes beyond `--scan`, `--pipe` and `--eval`.
+package enum ToolMode: Sendable, Equatable {
+    /// `--bigkeys`, `--memkeys`, `--hotkeys`.
+    case keyStats(KeyStatsKind)
+    /// `--stat`.
+    case stat
+    /// `--latency`, `--latency-history`, `--latency-dist`.
+    case latency(LatencyKind)
+    /// `--intrinsic-latency <seconds>`.
+    case intrinsicLatency(seconds: Int)
+    /// `--rdb <file>` / `--functions-rdb <file>`.
+    case rdb(path: String, functionsOnly: Bool)
+    /// `--replica` / `--slave`.
+    case replica
+}
+
+/// What `--bigkeys`, `--memkeys` and `--hotkeys` measure.
+package enum KeyStatsKind: Sendable, Equatable {
+    /// Element counts (STRLEN, LLEN ...).
+    case size
+    /// MEMORY USAGE.
+    case memory
+    /// OBJECT FREQ (needs an LFU maxmemory-policy).
+    case frequency
+}
+
+/// The three latency modes.
+package enum LatencyKind: Sendable, Equatable {
+    /// Running min/max/avg.
+    case running
+    /// The same, restarted every `-i` seconds (default 15).
+    case history
+    /// A spectrum per `-i` seconds (default 1), for a 256-colour terminal.
+    case distribution
 }

@@ -6,7 +6,7 @@ package enum HelpText {
     /// The usage text.
     package static func usage() -> String {
         var s = "rcli \(version)\n\nUsage: rcli [OPTIONS] [cmd [arg [arg ...]]]\n"
-        for spec in OptionTable.all where spec.plannedFor == nil && !spec.hidden {
+        for spec in OptionTable.all where spec.refusal == nil && !spec.hidden {
             var head = "  " + spec.names[0]
             if let v = spec.valueName { head += " <\(v)>" }
             let lines = spec.help.split(separator: "\n", omittingEmptySubsequences: false)

@@ -19,8 +19,8 @@ package enum OptionParser {
             guard let spec = byName[arg], !(spec.takesValue && i + 1 >= arguments.count) else {
                 throw UsageError("Unrecognized option or bad number of args for: '\(arg)'")
             }
-            if let what = spec.plannedFor {
-                throw UsageError("Option '\(arg)' is not supported yet (it comes with \(what)).")
+            if let why = spec.refusal {
+                throw UsageError("Option '\(arg)' is not supported by rcli: \(why).")
             }
             let value = spec.takesValue ? arguments[i + 1] : ""
             try spec.apply(&parsed, value)

@@ -29,8 +29,8 @@ package struct OptionSpec: Sendable {
     package let help: String
     /// Completion hint for the value.
     package let completion: ValueCompletion
-    /// nil when available now; otherwise what it waits for (rejected with a clear message).
-    package let plannedFor: String?
+    /// nil for a working option; otherwise why rcli refuses it (the error says so).
+    package let refusal: String?
     /// Hidden from help, man page and completions (internal tools).
     package let hidden: Bool
     /// Applies the option (and its value) to the configuration.
@@ -38,13 +38,13 @@ package struct OptionSpec: Sendable {
 
     /// A spec; `apply` receives "" for flags.
     package init(_ names: [String], value: String? = nil, help: String, completion: ValueCompletion = .none,
-                 plannedFor: String? = nil, hidden: Bool = false,
+                 refusal: String? = nil, hidden: Bool = false,
                  apply: @escaping @Sendable (inout ParsedCommandLine, String) throws(UsageError) -> Void) {
         self.names = names
         self.valueName = value
         self.help = help
         self.completion = completion
-        self.plannedFor = plannedFor
+        self.refusal = refusal
         self.hidden = hidden
         self.apply = apply
     }

@@ -3,7 +3,7 @@ import Cluster
 /// The one table of command-line options, in `--help` order.
 package enum OptionTable {
     /// Every option rcli knows, including those still planned (rejected clearly when used).
-    package static let all: [OptionSpec] = connection + protocolAndRepeat + cluster + tls + output + modes + eval + planned + misc
+    package static let all: [OptionSpec] = connection + protocolAndRepeat + cluster + tls + output + modes + eval + tools + unsupported + misc
 
     static let connection: [OptionSpec] = [
         OptionSpec(["-h"], value: "hostname", help: "Server hostname (default: 127.0.0.1).", completion: .host) { p, v throws(UsageError) in
@@ -163,6 +163,89 @@ package enum OptionTable {
         },
     ]
 
+    static let tools: [OptionSpec] = [
+        OptionSpec(["--stat"], help: """
+            Print rolling stats about server: mem, clients, ... (-i sets
+            the interval, default 1 second; with -c, one line per master).
+            """) { p, _ throws(UsageError) in
+            p.config.toolMode = .stat
+        },
+        OptionSpec(["--latency"], help: """
+            Enter a special mode continuously sampling latency.
+            If you use this mode in an interactive session it runs
+            forever displaying real-time stats. Otherwise if --raw or
+            --csv is specified, or if you redirect the output to a non
+            TTY, it samples the latency for 1 second (you can use
+            -i to change the interval), then produces a single output
+            and exits.
+            """) { p, _ throws(UsageError) in
+            p.config.toolMode = .latency(.running)
+        },
+        OptionSpec(["--latency-history"], help: """
+            Like --latency but tracking latency changes over time.
+            Default time interval is 15 sec. Change it using -i.
+            """) { p, _ throws(UsageError) in
+            p.config.toolMode = .latency(.history)
+        },
+        OptionSpec(["--latency-dist"], help: """
+            Shows latency as a spectrum, requires xterm 256 colors.
+            Default time interval is 1 sec. Change it using -i.
+            """) { p, _ throws(UsageError) in
+            p.config.toolMode = .latency(.distribution)
+        },
+        OptionSpec(["--replica", "--slave"], help: """
+            Simulate a replica showing commands received from the master.
+            """) { p, _ throws(UsageError) in
+            p.config.toolMode = .replica
+        },
+        OptionSpec(["--rdb"], value: "filename", help: """
+            Transfer an RDB dump from remote server to local file.
+            Use filename of "-" to write to stdout.
+            """, completion: .file) { p, v throws(UsageError) in
+            p.config.toolMode = .rdb(path: v, functionsOnly: false)
+        },
+        OptionSpec(["--functions-rdb"], value: "filename", help: """
+            Like --rdb but only get the functions (not the keys)
+            when getting the RDB dump file.
+            """, completion: .file) { p, v throws(UsageError) in
+            p.config.toolMode = .rdb(path: v, functionsOnly: true)
+        },
+        OptionSpec(["--bigkeys"], help: """
+            Sample Redis keys looking for keys with many elements (complexity)
+            (with -c, the whole cluster; --replica-reads reads replicas).
+            """) { p, _ throws(UsageError) in
+            p.config.toolMode = .keyStats(.size)
+        },
+        OptionSpec(["--memkeys"], help: """
+            Sample Redis keys looking for keys consuming a lot of memory.
+            """) { p, _ throws(UsageError) in
+            p.config.toolMode = .keyStats(.memory)
+        },
+        OptionSpec(["--memkeys-samples"], value: "n", help: """
+            Sample Redis keys looking for keys consuming a lot of memory.
+            And define number of key elements to sample
+            """) { p, v throws(UsageError) in
+            let n = try Values.integer(v, option: "--memkeys-samples")
+            guard n >= 0 else { throw UsageError("Invalid value for --memkeys-samples: '\(v)' (expected 0 or more)") }
+            p.config.memkeysSamples = Int(n)
+            p.config.toolMode = .keyStats(.memory)
+        },
+        OptionSpec(["--hotkeys"], help: """
+            Sample Redis keys looking for hot keys.
+            only works when maxmemory-policy is *lfu.
+            """) { p, _ throws(UsageError) in
+            p.config.toolMode = .keyStats(.frequency)
+        },
+        OptionSpec(["--intrinsic-latency"], value: "sec", help: """
+            Run a test to measure intrinsic system latency.
+            The test will run for the specified amount of seconds.
+            """) { p, v throws(UsageError) in
+            let n = try Values.integer(v, option: "--intrinsic-latency")
+            guard n > 0 else { throw UsageError("Invalid value for --intrinsic-latency: '\(v)' (expected a positive number of seconds)") }
+            p.config.toolMode = .intrinsicLatency(seconds: Int(n))
+        },
+    ]
+
     static let eval: [OptionSpec] = [
         OptionSpec(["--eval"], value: "file", help: """
             Send an EVAL command using the Lua script at <file>:
@@ -250,24 +333,16 @@ package enum OptionTable {
         },
     ]
 
-    /// Options of redis-cli that later work brings; until then they are refused by name.
-    static let planned: [OptionSpec] = {
-        let cluster = [plannedValue("--cluster", "the cluster manager")]
-        let modes = ["--stat", "--latency", "--latency-history", "--latency-dist", "--replica", "--slave",
-                     "--bigkeys", "--memkeys", "--hotkeys", "--ldb", "--ldb-sync-mode"]
-            .map { plannedFlag($0, "special modes") }
-            + ["--lru-test", "--rdb", "--functions-rdb", "--memkeys-samples",
-               "--intrinsic-latency"]
-            .map { plannedValue($0, "special modes") }
-        return cluster + modes
-    }()
+    /// Options of redis-cli that rcli refuses, each with the reason.
+    static let unsupported: [OptionSpec] = [
+        refused("--cluster", value: true, "the cluster manager is not built in; use redis-cli --cluster"),
+        refused("--ldb", value: false, "the Lua debugger is not built in; use redis-cli --ldb"),
+        refused("--ldb-sync-mode", value: false, "the Lua debugger is not built in; use redis-cli --ldb-sync-mode"),
+        refused("--lru-test", value: true, "the LRU cache simulation is not built in; use redis-cli --lru-test"),
+    ]
 
-    private static func plannedFlag(_ name: String, _ what: String) -> OptionSpec {
-        OptionSpec([name], help: "", plannedFor: what) { _, _ throws(UsageError) in }
-    }
-
-    private static func plannedValue(_ name: String, _ what: String) -> OptionSpec {
-        OptionSpec([name], value: "value", help: "", plannedFor: what) { _, _ throws(UsageError) in }
+    private static func refused(_ name: String, value: Bool, _ why: String) -> OptionSpec {
+        OptionSpec([name], value: value ? "value" : nil, help: "", refusal: why) { _, _ throws(UsageError) in }
     }
 
     static let misc: [OptionSpec] = [

@@ -1,0 +1,237 @@
+import RESP
+import RedisNet
+
+/// The replication handshake `--rdb`, `--functions-rdb` and `--replica` share: REPLCONF
+/// options, SYNC, the payload header (length-prefixed for a disk-based sync, an EOF mark for a
+/// diskless one) and the payload itself, handed out in chunks.
+struct ReplicationSync {
+    /// How the server delimits the RDB payload.
+    enum Payload {
+        /// `$<length>`: exactly this many bytes.
+        case length(Int)
+        /// `$EOF:<40 bytes>`: the payload ends with these 40 bytes.
+        case eofMark([UInt8])
+    }
+
+    let conn: Connection
+    /// Seconds without a byte from the server (keepalive newlines count) before giving up;
+    /// the server's own `repl-timeout` default.
+    var idleTimeout = 60.0
+
+    /// Sends each REPLCONF, then SYNC, and reads the payload header. A refused option fails
+    /// only when `required` (older servers lack `rdb-only`, which is an optimisation).
+    func start(replconf: [(option: [String], required: Bool)]) throws(ModeFailure) -> Payload {
+        do {
+            for (option, required) in replconf {
+                let reply = try conn.roundTrip([Array("REPLCONF".utf8)] + option.map { Array($0.utf8) },
+                                               deadline: monotonicSeconds() + idleTimeout)
+                if case .error(let msg) = reply, required {
+                    throw ModeFailure("The server refused REPLCONF rdb-filter-only (Redis 7.0 or later is needed): "
+                                  + String(decoding: msg, as: UTF8.self))
+                }
+            }
+            conn.enqueueRaw(Array("SYNC\r\n".utf8))
+            try conn.flush(wait: true)
+            let line = try headerLine()
+            if line.first == UInt8(ascii: "-") {
+                throw ModeFailure("SYNC with master failed: " + String(decoding: line, as: UTF8.self))
+            }
+            guard line.first == UInt8(ascii: "$") else {
+                throw ModeFailure("Unexpected reply to SYNC: " + Self.visible(line))
+            }
+            let body = line.dropFirst()
+            if body.starts(with: Array("EOF:".utf8)) {
+                let mark = Array(body.dropFirst(4))
+                guard mark.count == 40 else { throw ModeFailure("Bad EOF mark in SYNC reply: " + Self.visible(line)) }
+                return .eofMark(mark)
+            }
+            guard let n = Int(String(decoding: body, as: UTF8.self)), n >= 0 else {
+                throw ModeFailure("Bad payload length in SYNC reply: " + Self.visible(line))
+            }
+            return .length(n)
+        } catch let e as ModeFailure {
+            throw e
+        } catch let e as NetError {
+            throw ModeFailure("Error: " + e.description)
+        } catch {
+            throw ModeFailure("Error: \(error)")
+        }
+    }
+
+    /// Reads the payload to its end, giving each chunk to `sink` (which returns an error text
+    /// to stop). Bytes after the payload stay in the connection. Returns the payload size.
+    func readPayload(_ payload: Payload, into sink: ([UInt8]) -> String?) throws(ModeFailure) -> Int {
+        var total = 0, received = 0
+        do {
+            switch payload {
+            case .length(var left):
+                while left > 0 {
+                    let chunk = try conn.readRaw(max: min(left, 256 * 1024), deadline: monotonicSeconds() + idleTimeout)
+                    left -= chunk.count
+                    total += chunk.count
+                    received += chunk.count
+                    if let e = sink(chunk) { throw ModeFailure(e) }
+                }
+            case .eofMark(let mark):
+                // Hold back the last 39 bytes so a mark split across reads is still found.
+                var pending: [UInt8] = []
+                while true {
+                    let chunk = try conn.readRaw(max: 256 * 1024, deadline: monotonicSeconds() + idleTimeout)
+                    received += chunk.count
+                    pending += chunk
+                    if let at = Self.find(mark, in: pending) {
+                        let body = Array(pending[..<at])
+                        conn.unread(Array(pending[(at + mark.count)...]))
+                        total += body.count
+                        if !body.isEmpty, let e = sink(body) { throw ModeFailure(e) }
+                        return total
+                    }
+                    let keep = min(pending.count, mark.count - 1)
+                    let ready = Array(pending[..<(pending.count - keep)])
+                    pending.removeFirst(pending.count - keep)
+                    total += ready.count
+                    if !ready.isEmpty, let e = sink(ready) { throw ModeFailure(e) }
+                }
+            }
+        } catch let e as ModeFailure {
+            throw e
+        } catch let e as NetError {
+            if case .closed = e { throw ModeFailure("I/O Error reading RDB payload from socket: the server closed the connection after \(received) bytes") }
+            throw ModeFailure("I/O Error reading RDB payload from socket: " + e.description)
+        } catch {
+            throw ModeFailure("Error: \(error)")
+        }
+        return total
+    }
+
+    /// The SYNC reply's first line, skipping the newlines a master sends while it prepares
+    /// the payload.
+    private func headerLine() throws(NetError) -> [UInt8] {
+        var line: [UInt8] = []
+        while true {
+            let chunk = try conn.readRaw(max: 4096, deadline: monotonicSeconds() + idleTimeout)
+            var i = 0
+            while i < chunk.count {
+                let b = chunk[i]
+                i += 1
+                if b == 10 {
+                    if line.isEmpty || line == [13] { line = []; continue }
+                    if line.last == 13 { line.removeLast() }
+                    conn.unread(Array(chunk[i...]))
+                    return line
+                }
+                line.append(b)
+                if line.count > 1024 { throw .protocolViolation(.missingCRLF) }
+            }
+        }
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        var i = 0
+        let last = haystack.count - needle.count
+        while i <= last {
+            if haystack[i] == first && haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    private static func visible(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        Escaping.appendRepr(bytes.prefix(80), to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// `--rdb <file|->` and `--functions-rdb <file>`: the server's RDB (or only its functions)
+/// fetched over the replication protocol, written to a file that appears only when the
+/// transfer succeeded. Messages on stderr as redis-cli's.
+package enum RDBMode {
+    /// Runs the transfer.
+    package static func run(_ config: CLIConfiguration, path: String, functionsOnly: Bool, session: Session,
+                            output: OutputContext) -> Int32 {
+        let file: TransferFile
+        switch TransferFile.open(path) {
+        case .success(let f): file = f
+        case .failure(let e): return output.usageFailure(e.message)
+        }
+        let conn: Connection
+        do {
+            conn = try session.connect()
+        } catch {
+            file.abandon()
+            return output.usageFailure(error.message)
+        }
+        var replconf = [(option: ["capa", "eof"], required: false), (option: ["rdb-only", "1"], required: false)]
+        if functionsOnly { replconf.append((option: ["rdb-filter-only", "functions"], required: true)) }
+        let sync = ReplicationSync(conn: conn)
+        do throws(ModeFailure) {
+            let payload = try sync.start(replconf: replconf)
+            switch payload {
+            case .length(let n): output.err.write("SYNC sent to master, writing \(n) bytes to '\(path)'\n")
+            case .eofMark: output.err.write("SYNC sent to master, writing bytes of bulk transfer until EOF marker to '\(path)'\n")
+            }
+            output.err.flush()
+            let total = try sync.readPayload(payload) { file.write($0) }
+            session.disconnect()
+            if let e = file.commit() { return output.usageFailure(e) }
+            switch payload {
+            case .length: output.err.write("Transfer finished with success.\n")
+            case .eofMark: output.err.write("Transfer finished with success after \(total) bytes\n")
+            }
+            output.err.flush()
+            return 0
+        } catch {
+            file.abandon()
+            return output.usageFailure(error.message)
+        }
+    }
+}
+
+/// `--replica`: poses as a replica (SYNC, the data set skipped) and prints every command the
+/// master propagates, as CSV, until the master closes the connection.
+package enum ReplicaMode {
+    /// Runs until the master goes away (status 1, with a line saying so) or Ctrl-C.
+    package static func run(_ config: CLIConfiguration, session: Session, output: OutputContext) -> Int32 {
+        let conn: Connection
+        do {
+            conn = try session.connect()
+        } catch {
+            return output.usageFailure(error.message)
+        }
+        let sync = ReplicationSync(conn: conn)
+        do throws(ModeFailure) {
+            // An empty filter asks a 7.0 server for an RDB without data: nothing to skip.
+            let payload = try sync.start(replconf: [(option: ["capa", "eof"], required: false),
+                                                    (option: ["rdb-filter-only", ""], required: false)])
+            switch payload {
+            case .length(let n): output.err.write("SYNC with master, discarding \(n) bytes of bulk transfer...\n")
+            case .eofMark: output.err.write("SYNC with master, discarding bytes of bulk transfer until EOF marker...\n")
+            }
+            output.err.flush()
+            let total = try sync.readPayload(payload) { _ in nil }
+            output.err.write("SYNC done after \(total) bytes. Logging commands from master.\n")
+            output.err.flush()
+        } catch {
+            return output.usageFailure(error.message)
+        }
+        // A diskless master streams commands only after the replica acknowledges the payload.
+        conn.enqueue(["REPLCONF", "ACK", "0"].map { Array($0.utf8) })
+        let formatter = Formatters.make(.csv)
+        do {
+            try conn.flush(wait: true)
+            while true {
+                let value = try conn.nextValue()
+                formatter.format(value, into: &output.out.buffer)
+                if !conn.hasBufferedInput && conn.parser.bufferedByteCount == 0 { output.out.flush() }
+            }
+        } catch {
+            output.out.flush()
+            if case .closed = error {
+                return output.usageFailure("Error: the master (\(conn.endpoint)) closed the replication connection")
+            }
+            return output.usageFailure("Error: " + error.description)
+        }
+    }
+}

@@ -1,0 +1,333 @@
+import Foundation
+import Glibc
+import Testing
+
+/// Runs rcli for `seconds` (a mode that never ends by itself), then kills it; `during`
+/// runs meanwhile with the path of the growing stdout file.
+func rcliFor(_ seconds: Double, _ arguments: [String], during: ((URL) throws -> Void)? = nil) throws -> RunResult {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-for-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let outURL = dir.appendingPathComponent("out"), errURL = dir.appendingPathComponent("err")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: TestEnvironment.rcli)
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    env.removeValue(forKey: "FAKETTY")
+    process.environment = env
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = try FileHandle(forWritingTo: outURL)
+    process.standardError = try FileHandle(forWritingTo: errURL)
+    let start = Date()
+    try process.run()
+    try during?(outURL)
+    let left = seconds - Date().timeIntervalSince(start)
+    if left > 0 { usleep(useconds_t(left * 1_000_000)) }
+    let ended = !process.isRunning
+    // SIGKILL: the runner may hand its children SIGTERM blocked.
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+    return RunResult(stdout: Array(try Data(contentsOf: outURL)), stderr: Array(try Data(contentsOf: errURL)),
+                     status: ended ? process.terminationStatus : -1)
+}
+
+/// A redis-server of the test's own (for modes that replicate from it or lose it).
+final class OwnServer {
+    let dir: URL
+    let port: String
+    private static let fixture = TestEnvironment.packageRoot.appendingPathComponent("scripts/redis-fixture").path
+
+    private let owned: Bool
+
+    /// `owned`: the directory is removed at the end.
+    init(_ extra: [String] = [], dir: URL? = nil, owned: Bool = true) throws {
+        self.owned = owned
+        self.dir = dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("rcli-own-\(UUID().uuidString.prefix(8))")
+        // posix_spawn, not Process: the daemon must not inherit the runner's descriptors.
+        let started = spawnAndWait(Self.fixture, ["start", self.dir.path] + extra)
+        guard started.status == 0 else { throw TestEnvironment.FixtureMissing() }
+        port = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func stop() {
+        _ = spawnAndWait(Self.fixture, ["stop", dir.path])
+    }
+
+    /// Starts redis-server again on the same port.
+    func restart() -> Bool {
+        spawnAndWait("/usr/bin/redis-server", ["--port", port, "--bind", "127.0.0.1", "--daemonize", "yes",
+                                               "--dir", dir.path, "--pidfile", dir.appendingPathComponent("redis.pid").path,
+                                               "--logfile", dir.appendingPathComponent("redis.log").path,
+                                               "--save", "", "--appendonly", "no"]).status == 0
+    }
+
+    func cli(_ args: [String]) throws -> RunResult {
+        try redisCli(["-p", port] + args)
+    }
+
+    deinit {
+        stop()
+        if owned { try? FileManager.default.removeItem(at: dir) }
+    }
+}
+
+/// `--bigkeys`, `--memkeys`, `--hotkeys`, `--stat`, `--latency*`, `--intrinsic-latency`.
+@Suite(.serialized) struct ToolModeTests {
+    /// Database 12 of the shared server holds this suite's keys only.
+    static let db = "12"
+
+    static func seedKeySpace() throws {
+        // Distinct sizes per type, so "biggest" never depends on SCAN order between ties.
+        var script = "flushdb\n"
+        for i in 1...59 { script += "set str:\(i) \(String(repeating: "x", count: i * 3))\n" }
+        script += "set str:60 \(String(repeating: "y", count: 1000))\n"
+        for k in 0..<5 { script += "rpush list:\(k)" + (0...(k * 5)).map { " a\($0)" }.joined() + "\n" }
+        for k in 0..<3 { script += "sadd set:\(k)" + (0..<(5 << k)).map { " m\($0)" }.joined() + "\n" }
+        for k in 0..<4 { script += "hset hash:\(k)" + (0..<(3 * (k + 1))).map { " f\($0) v" }.joined() + "\n" }
+        for k in 0..<2 { script += "zadd z:\(k)" + (0..<(10 * (k + 1))).map { " \($0) m\($0)" }.joined() + "\n" }
+        script += "xadd s1 * a 1\nset \"odd\\x01key\\n\" 1234567890\n"
+        let r = try redisCli(["-p", try TestEnvironment.port(), "-n", db], stdin: script)
+        #expect(r.status == 0)
+        // Let the server finish growing its hash table: SCAN order is stable from then on.
+        usleep(300_000)
+    }
+
+    @Test func keyReportsMatchRedisCli() throws {
+        let port = try TestEnvironment.port()
+        try Self.seedKeySpace()
+        for (mode, theirMode) in [(["--bigkeys"], ["--bigkeys"]), (["--memkeys"], ["--memkeys"]),
+                                  (["--memkeys-samples", "2"], ["--memkeys", "--memkeys-samples", "2"])] {
+            // redis-cli 7.0 scans 10 keys per round trip: with --count 10 the progress lines
+            // (percentages included) are the same. The summary's type order in redis-cli is
+            // its hash table's; rcli lists types in a fixed order, so lines are compared sorted.
+            let ours = try rcli(["-p", port, "-n", Self.db, "--count", "10"] + mode)
+            let theirs = try redisCli(["-p", port, "-n", Self.db] + theirMode)
+            #expect(ours.status == 0 && theirs.status == 0)
+            #expect(ours.out.split(separator: "\n").sorted() == theirs.out.split(separator: "\n").sorted(), "\(mode)")
+            #expect(ours.out.contains("Biggest string found so far '\"str:60\"' with "), "\(ours.out)")
+            // The default COUNT 1000 changes only the progress percentages.
+            let fast = try rcli(["-p", port, "-n", Self.db] + mode)
+            #expect(fast.out.components(separatedBy: "-------- summary -------")[1].split(separator: "\n").sorted()
+                    == theirs.out.components(separatedBy: "-------- summary -------")[1].split(separator: "\n").sorted())
+        }
+        let big = try rcli(["-p", port, "-n", Self.db, "--bigkeys"]).out
+        #expect(big.contains("Sampled 76 keys in the keyspace!\n"))
+        #expect(big.contains("Biggest string found '\"str:60\"' has 1000 bytes\n"))
+        #expect(big.contains("Biggest   list found '\"list:4\"' has 21 items\n"))
+        #expect(big.contains("61 strings with "))
+        let patterned = try rcli(["-p", port, "-n", Self.db, "--bigkeys", "--pattern", "list:*"]).out
+        #expect(patterned.contains("Sampled 5 keys in the keyspace!\n"))
+    }
+
+    @Test func hotKeysNeedLFUAndMatchRedisCli() throws {
+        let port = try TestEnvironment.port()
+        try Self.seedKeySpace()
+        let refused = try rcli(["-p", port, "-n", Self.db, "--hotkeys"])
+        let theirs = try redisCli(["-p", port, "-n", Self.db, "--hotkeys"])
+        #expect(refused.status == 1 && refused.status == theirs.status)
+        #expect(refused.err == theirs.err && refused.err.hasPrefix("Error: ERR An LFU maxmemory policy is not selected"))
+        #expect(refused.out == theirs.out)
+        _ = try redisCli(["-p", port, "config", "set", "maxmemory-policy", "allkeys-lfu"])
+        defer { _ = try? redisCli(["-p", port, "config", "set", "maxmemory-policy", "noeviction"]) }
+        _ = try redisCli(["-p", port, "-n", Self.db], stdin: String(repeating: "get str:7\n", count: 200) + String(repeating: "get str:9\n", count: 30))
+        let ours = try rcli(["-p", port, "-n", Self.db, "--hotkeys", "--count", "10"])
+        let lfu = try redisCli(["-p", port, "-n", Self.db, "--hotkeys"])
+        #expect(ours.status == 0)
+        #expect(ours.out == lfu.out)
+        #expect(ours.out.contains("hot key found with counter: "), "\(ours.out)")
+        #expect(ours.out.contains("\tkeyname: \"str:7\"\n"))
+    }
+
+    @Test func statPrintsRedisCliColumns() throws {
+        let port = try TestEnvironment.port()
+        try Self.seedKeySpace()
+        let r = try rcliFor(1.5, ["-p", port, "--stat", "-i", "0.2"])
+        let lines = r.out.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first == "------- data ------ --------------------- load -------------------- - child -")
+        #expect(lines.dropFirst().first == "keys       mem      clients blocked requests            connections          ")
+        let rows = lines.dropFirst(2).filter { !$0.isEmpty }
+        #expect(rows.count >= 4, "\(r.out)")
+        let row = rows.first.map(String.init) ?? ""
+        // keys (11 wide), memory like 1.46M (8 wide), clients, blocked, "N (+d)" (19 wide), connections.
+        #expect(row.range(of: #"^\d+ +\d+(\.\d\d[KMG]|B) +\d+ +\d+ +\d+ \(\+\d+\) +\d+ *$"#, options: .regularExpression) != nil, "\(row)")
+        #expect(rows.dropFirst().allSatisfy { $0.contains("(+") })
+        let bad = try rcli(["-p", "1", "--stat"])
+        #expect(bad.status == 1 && bad.err == "Could not connect to Redis at 127.0.0.1:1: Connection refused\n")
+    }
+
+    @Test func latencyModesOutsideATerminal() throws {
+        let port = try TestEnvironment.port()
+        let once = try rcli(["-p", port, "--latency"])
+        #expect(once.status == 0)
+        #expect(once.out.range(of: #"^\d+ \d+ \d+\.\d\d \d+\n$"#, options: .regularExpression) != nil, "\(once.out)")
+        let csv = try rcli(["-p", port, "--latency", "--csv", "-i", "0.3"])
+        #expect(csv.out.range(of: #"^\d+,\d+,\d+\.\d\d,\d+\n$"#, options: .regularExpression) != nil, "\(csv.out)")
+        let history = try rcliFor(1.2, ["-p", port, "--latency-history", "-i", "0.3"])
+        #expect(history.out.hasPrefix("0 0 0.00 1\n") || history.out.range(of: #"^\d+ \d+ \d+\.\d\d 1\n"#, options: .regularExpression) != nil)
+        #expect(history.out.contains(" -- 0.3"), "a range line closes each interval: \(history.out.prefix(300))")
+        let dist = try rcliFor(1.2, ["-p", port, "--latency-dist", "-i", "0.3"])
+        #expect(dist.out.hasPrefix("---------------------------------------------\n. - * #          .01 .125 .25 .5 milliseconds\n"))
+        let spectrum = dist.out.split(separator: "\n").first { $0.hasPrefix("\u{1b}[38;5;0m") }.map(String.init) ?? ""
+        #expect(spectrum.components(separatedBy: "\u{1b}[48;5;").count == 32, "31 buckets: \(spectrum)")
+    }
+
+    @Test func latencyReconnectsWhenTheServerComesBack() throws {
+        let server = try OwnServer()
+        var sizeWhileDown = 0
+        let r = try rcliFor(5, ["-p", server.port, "--latency-history", "-i", "0.2"]) { out in
+            usleep(800_000)
+            server.stop()
+            usleep(1_500_000)
+            sizeWhileDown = (try? Data(contentsOf: out).count) ?? 0
+            #expect(server.restart())
+        }
+        #expect(r.err.contains("Reconnecting... 1 ("), "\(r.err)")
+        #expect(r.stdout.count > sizeWhileDown + 20, "samples resume after the restart")
+    }
+
+    @Test func intrinsicLatencyNeedsNoServer() throws {
+        let r = try rcli(["-p", "1", "--intrinsic-latency", "1"])
+        #expect(r.status == 0)
+        #expect(r.out.hasPrefix("Max latency so far: "))
+        #expect(r.out.range(of: #"\n\n\d+ total runs \(avg latency: \d+\.\d{4} microseconds / \d+\.\d\d nanoseconds per run\)\.\nWorst run took \d+x longer than the average latency\.\n$"#,
+                            options: .regularExpression) != nil, "\(r.out)")
+    }
+}
+
+/// `--rdb`, `--functions-rdb` and `--replica` against servers of their own.
+@Suite struct ReplicationModeTests {
+    static let library = "#!lua name=rclilib\nredis.register_function('rclifn', function() return 1 end)"
+
+    /// Starts a server on `rdb` and returns its key count and function libraries.
+    static func load(_ rdb: URL) throws -> (keys: String, functions: String) {
+        let dir = rdb.deletingLastPathComponent()
+        let server = try OwnServer(["--dbfilename", rdb.lastPathComponent], dir: dir, owned: false)
+        let keys = try server.cli(["dbsize"]).out
+        let functions = try server.cli(["function", "list"]).out
+        return (keys, functions)
+    }
+
+    @Test func rdbTransfersLoadInRedisServer() throws {
+        let source = try OwnServer()
+        _ = try source.cli(["debug", "populate", "1000", "k", "10"])
+        _ = try source.cli(["function", "load", Self.library])
+        for diskless in ["yes", "no"] {
+            _ = try source.cli(["config", "set", "repl-diskless-sync", diskless])
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-rdb-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let file = dir.appendingPathComponent("dump.rdb")
+            let r = try rcli(["-p", source.port, "--rdb", file.path])
+            #expect(r.status == 0, "\(r.err)")
+            #expect(r.out.isEmpty)
+            if diskless == "yes" {
+                #expect(r.err.hasPrefix("SYNC sent to master, writing bytes of bulk transfer until EOF marker to '\(file.path)'\n"))
+                #expect(r.err.contains("Transfer finished with success after "))
+            } else {
+                #expect(r.err.range(of: #"^SYNC sent to master, writing \d+ bytes to '.*'\nTransfer finished with success\.\n$"#,
+                                    options: .regularExpression) != nil, "\(r.err)")
+            }
+            let loaded = try Self.load(file)
+            #expect(loaded.keys == "1000\n")
+            #expect(loaded.functions.contains("rclilib"))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.contains("partial") },
+                    "no temporary file is left")
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-frdb-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let functionsOnly = dir.appendingPathComponent("functions.rdb")
+        let f = try rcli(["-p", source.port, "--functions-rdb", functionsOnly.path])
+        #expect(f.status == 0, "\(f.err)")
+        let loaded = try Self.load(functionsOnly)
+        #expect(loaded.keys == "0\n")
+        #expect(loaded.functions.contains("rclilib"))
+        let toStdout = try rcli(["-p", source.port, "--rdb", "-"])
+        #expect(toStdout.status == 0 && toStdout.stdout.starts(with: Array("REDIS".utf8)))
+    }
+
+    @Test func rdbFailuresLeaveNoFileBehind() throws {
+        let source = try OwnServer()
+        let before = try source.cli(["info", "stats"]).out
+        let r = try rcli(["-p", source.port, "--rdb", "/nonexistent-dir/x.rdb"])
+        #expect(r.status == 1 && r.err == "Error opening '/nonexistent-dir/x.rdb': No such file or directory\n")
+        let after = try source.cli(["info", "stats"]).out
+        let syncs = { (s: String) in s.split(separator: "\r\n").first { $0.hasPrefix("sync_full:") } }
+        #expect(syncs(before) == syncs(after), "no SYNC is sent when the file cannot be written")
+
+        // A server that stops in the middle of the payload: the error says so and an older
+        // file under that name survives.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-rdbfail-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("keep.rdb")
+        try Data("older backup".utf8).write(to: file)
+        let mark = String(repeating: "m", count: 40)
+        let fake = try FakeServer(reply: Array("+OK\r\n+OK\r\n\n\n$EOF:\(mark)\r\nREDIS0010partial".utf8), holdOpen: 1)
+        let cut = try rcli(["-p", "\(fake.port)", "--rdb", file.path])
+        #expect(cut.status == 1)
+        #expect(cut.err.hasSuffix("I/O Error reading RDB payload from socket: the server closed the connection after 16 bytes\n"), "\(cut.err)")
+        #expect(try String(contentsOf: file, encoding: .utf8) == "older backup")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["keep.rdb"], "the partial file is removed")
+    }
+
+    @Test func replicaPrintsWhatTheMasterPropagates() throws {
+        let master = try OwnServer(["--repl-diskless-sync-delay", "0"])
+        let r = try rcliFor(6, ["-p", master.port, "--replica"]) { _ in
+            var attached = false
+            for _ in 0..<50 where !attached {
+                usleep(100_000)
+                attached = (try? master.cli(["info", "replication"]).out.contains("connected_slaves:1")) ?? false
+            }
+            #expect(attached)
+            usleep(300_000)
+            _ = try master.cli(["set", "greeting", "hello \"world\""])
+            _ = try master.cli(["-n", "3", "incr", "counter"])
+            usleep(300_000)
+            _ = try master.cli(["client", "kill", "type", "replica"])
+        }
+        #expect(r.status == 1, "the master going away ends the run with an error")
+        #expect(r.out.contains("\"set\",\"greeting\",\"hello \\\"world\\\"\"\n"), "\(r.out)")
+        #expect(r.out.contains("\"SELECT\",\"3\"\n\"incr\",\"counter\"\n"), "\(r.out)")
+        #expect(r.err.contains("SYNC done after "))
+        #expect(r.err.hasSuffix("Error: the master (127.0.0.1:\(master.port)) closed the replication connection\n"), "\(r.err)")
+    }
+}
+
+extension ClusterFixtureTests {
+    @Test func bigKeysCoversTheWholeCluster() throws {
+        let ports = try Self.ports()
+        let p = uniquePrefix()
+        var script = ""
+        for i in 0..<300 { script += "set \(p)s\(i) \(String(repeating: "v", count: i % 50 + 1))\n" }
+        script += "set \(p)biggest \(String(repeating: "w", count: 500))\nrpush \(p)list a b c\n"
+        _ = try rcli(["-c", "-p", ports[0]], stdin: script)
+        defer {
+            var del = "del \(p)biggest \(p)list"
+            for i in 0..<300 { del += " \(p)s\(i)" }
+            _ = try? rcli(["-c", "-p", ports[0]], stdin: del + "\n")
+        }
+        let r = try rcli(["-c", "-p", ports[0], "--bigkeys", "--pattern", p + "*"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("Sampled 302 keys in the keyspace!\n"), "\(r.out)")
+        #expect(r.out.range(of: #"Biggest string found '"[^']*biggest"' has 500 bytes \(on 127\.0\.0\.1:\d+\)\n"#,
+                            options: .regularExpression) != nil, "\(r.out)")
+        #expect(r.out.contains("301 strings with "))
+        let theirs = try redisCli(["-c", "-p", ports[0], "--bigkeys"]).out
+        #expect(!theirs.contains("Sampled 302 keys"), "redis-cli reports one node")
+        // From replicas: they catch up quickly; the report must come from them (READONLY) and be whole.
+        var fromReplicas = ""
+        for _ in 0..<20 {
+            fromReplicas = try rcli(["-c", "-p", ports[0], "--bigkeys", "--replica-reads", "--pattern", p + "*"]).out
+            if fromReplicas.contains("Sampled 302 keys") { break }
+            usleep(100_000)
+        }
+        #expect(fromReplicas.contains("Sampled 302 keys in the keyspace!\n"), "\(fromReplicas)")
+        let masters = Set(try rcli(["-c", "-p", ports[0], "--bigkeys", "--pattern", p + "*"]).out
+            .matches(of: /\(on (127\.0\.0\.1:\d+)\)/).map { String($0.1) })
+        let replicas = Set(fromReplicas.matches(of: /\(on (127\.0\.0\.1:\d+)\)/).map { String($0.1) })
+        #expect(masters.isDisjoint(with: replicas), "replica reads name replicas: \(masters) vs \(replicas)")
+    }
+}
