@@ -125,8 +125,8 @@ package struct ClusterRouter: Sendable {
     /// The node `node` served a command: it becomes the current node.
     package mutating func served(by node: NodeAddress) {
         current = node
-        downUntil[node] = nil
-        troubleSince[node] = nil
+        if !downUntil.isEmpty { downUntil[node] = nil }
+        if !troubleSince.isEmpty { troubleSince[node] = nil }
     }
 
     /// An error reply from `node` for `state`'s command (already sent to `target`).

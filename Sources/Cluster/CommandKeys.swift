@@ -8,19 +8,28 @@ package enum CommandKeys {
         }
         return out
     }()
+    /// Commands with subcommands (`object`, `xinfo` ...): only these look up `name|sub`.
+    private static let containers: Set<String> = Set(table.keys.compactMap { name in
+        name.firstIndex(of: "|").map { String(name[..<$0]) }
+    })
 
     /// The entry for `args` (`container|sub` first for commands with subcommands), nil for
     /// keyless or unknown commands.
     package static func info(for args: [[UInt8]]) -> CommandKeyInfo? {
         guard let first = args.first else { return nil }
         let name = lowercased(first)
-        if args.count > 1, let sub = table[name + "|" + lowercased(args[1])] { return sub }
+        if args.count > 1, containers.contains(name), let sub = table[name + "|" + lowercased(args[1])] { return sub }
         return table[name]
     }
 
     /// The keys of `args`, in argument order.
     package static func keys(_ args: [[UInt8]]) -> [[UInt8]] {
         guard let info = info(for: args) else { return [] }
+        return keys(args, info: info)
+    }
+
+    /// The keys of `args` whose entry (`info(for: args)`) is already known.
+    package static func keys(_ args: [[UInt8]], info: CommandKeyInfo) -> [[UInt8]] {
         let indices = info.keyIndices(args)
         // MIGRATE ... "" ... KEYS k1 k2: the empty key argument is a placeholder, not a key.
         if indices.count > 1, indices[0] == 3, args[3].isEmpty, lowercased(args[0]) == "migrate" {

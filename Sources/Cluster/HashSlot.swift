@@ -19,6 +19,11 @@ package enum HashSlot {
 
     /// The part of `key` that is hashed: the hash tag when there is a non-empty one.
     package static func hashedPart(_ key: [UInt8]) -> ArraySlice<UInt8> {
+        hashedPart(key[...])
+    }
+
+    /// The same for a key that lies inside a larger buffer.
+    package static func hashedPart(_ key: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         if let open = key.firstIndex(of: UInt8(ascii: "{")),
            let close = key[(open + 1)...].firstIndex(of: UInt8(ascii: "}")), close > open + 1 {
             return key[(open + 1)..<close]
@@ -28,6 +33,11 @@ package enum HashSlot {
 
     /// The slot of `key`.
     package static func slot(_ key: [UInt8]) -> Int {
+        slot(key[...])
+    }
+
+    /// The slot of a key that lies inside a larger buffer.
+    package static func slot(_ key: ArraySlice<UInt8>) -> Int {
         Int(crc16(hashedPart(key))) % count
     }
 }

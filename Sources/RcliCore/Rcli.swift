@@ -62,8 +62,8 @@ package enum Rcli {
             return ToolModes.run(mode, config: config, session: session, cluster: pool, output: output)
         }
         if config.pipe {
-            if config.cluster {
-                return output.usageFailure("--pipe with -c is not supported yet: pipe to one node at a time")
+            if let pool {
+                return ClusterPipeMode.run(config, pool: pool, output: output)
             }
             return PipeMode.run(config, session: session, output: output)
         }

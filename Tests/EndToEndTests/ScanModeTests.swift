@@ -73,7 +73,77 @@ extension ClusterFixtureTests {
         #expect(ours.status == 0)
         #expect(try redisCli(["-p", try TestEnvironment.port(), "llen", "\(p)l"]).out == "50000\n")
         _ = try redisCli(["-p", try TestEnvironment.port(), "del", "\(p)a", "\(p)l"])
-        let cluster = try rcli(["-c", "--pipe", "-p", try TestEnvironment.port()], stdin: "PING\r\n")
-        #expect(cluster.status == 1)
+        // -c against a server without cluster support: a plain --pipe.
+        let notCluster = try rcli(["-c", "--pipe", "-p", try TestEnvironment.port()], stdin: "PING\r\n")
+        #expect(notCluster.status == 0 && notCluster.out.hasSuffix("errors: 0, replies: 1\n"), "\(notCluster.out)")
+    }
+
+    /// Malformed input stops the transfer at the bad command, names its offset, and still
+    /// collects the replies to what was sent (redis-cli sends it and the server hangs up).
+    @Test func malformedInputStopsWithTheOffset() throws {
+        let port = try TestEnvironment.port()
+        let p = uniquePrefix()
+        let good = "*3\r\n$3\r\nSET\r\n$\(p.utf8.count + 1)\r\n\(p)a\r\n$1\r\n1\r\nINCR \(p)n\r\n"
+        let ping = "*1\r\n$4\r\nPING\r\n"
+        let g = good.utf8.count
+        // The bad part, where the fault is (from the end of the good part), and why.
+        let cases: [(String, Int, String)] = [
+            ("*2\r\n$3\r\nGET\r\n:5\r\n" + ping, 13, "expected '$' (a bulk string argument), found \":\""),
+            ("*2\r\n$3\r\nGET\r\n$2\r\nabc\r\n" + ping, 19, "a bulk string is not followed by CRLF (its length is wrong)"),
+            ("*x\r\n" + ping, 1, "expected a length and CRLF, found \"x\""),
+            ("SET \"unclosed\r\n" + ping, 0, "unbalanced quotes in an inline command"),
+            ("*2\r\n$3\r\nGET\r\n$9\r\nabc", 0, "the input ends in the middle of a command"),
+        ]
+        for (tail, at, reason) in cases {
+            _ = try redisCli(["-p", port, "del", p + "n"])
+            let r = try rcli(["-p", port, "--pipe"], stdin: good + tail)
+            #expect(r.status == 1, "\(tail)")
+            #expect(r.err == "Error: --pipe input is not Redis protocol at byte \(g + at) (after 2 commands): \(reason)\n", "\(tail)")
+            #expect(r.out.hasSuffix("errors: 0, replies: 2\n"), "the two good commands ran, nothing after: \(r.out)")
+            #expect(try redisCli(["-p", port, "get", p + "n"]).out == "1\n")
+        }
+        _ = try redisCli(["-p", port, "del", p + "a", p + "n"])
+    }
+}
+
+extension ClusterFixtureTests {
+    @Test func pipeSplitsPerNode() throws {
+        let ports = try Self.ports()
+        let p = uniquePrefix()
+        var input = ""
+        for i in 0..<3000 {
+            let key = "\(p)\(i)", value = "\(i)"
+            input += "*3\r\n$3\r\nSET\r\n$\(key.utf8.count)\r\n\(key)\r\n$\(value.utf8.count)\r\n\(value)\r\n"
+        }
+        input += "MSET \(p)x 1 \(p)y 2\r\n"   // cross-slot: the server's error, counted
+        let before = try Self.movedCount(ports)
+        let r = try rcli(["-c", "-p", ports[0], "--pipe"], stdin: input)
+        #expect(r.status == 1, "one error reply")
+        let lines = r.out.split(separator: "\n").map(String.init)
+        #expect(lines.first == "All data transferred. Waiting for the last reply...")
+        #expect(lines.last == "errors: 1, replies: 3001")
+        let perNode = lines.filter { $0.hasPrefix("127.0.0.1:") }
+        #expect(perNode.count == 3, "one line per master: \(lines)")
+        let counted = perNode.compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }.reduce(0, +)
+        #expect(counted == 3001)
+        #expect(r.err.contains("CROSSSLOT"))
+        #expect(try Self.movedCount(ports) == before, "no redirects")
+        let check = try rcli(["-c", "-p", ports[0], "--scan", "--pattern", p + "*"]).out.split(separator: "\n")
+        #expect(check.count == 3000)
+        #expect(try rcli(["-c", "-p", ports[0], "get", "\(p)2999"]).out == "2999\n")
+        _ = try rcli(["-c", "-p", ports[0]], stdin: "del " + check.joined(separator: " ") + "\n")
+    }
+
+    /// MOVED replies counted on all nodes (errorstats).
+    static func movedCount(_ ports: [String]) throws -> Int {
+        var total = 0
+        for port in ports {
+            let info = try redisCli(["-p", port, "info", "errorstats"]).out
+            if let line = info.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("errorstat_MOVED:") }),
+               let n = line.split(separator: "=").last.flatMap({ Int($0) }) {
+                total += n
+            }
+        }
+        return total
     }
 }

@@ -13,8 +13,8 @@ final class ClusterEntry {
     let content: Content
     /// The command's arguments.
     let args: [[UInt8]]
-    /// Output and session traits.
-    let traits: CommandTraits
+    /// Output and session traits (worked out when first needed: `--pipe -c` never needs them).
+    lazy var traits: CommandTraits = args.isEmpty ? CommandTraits([]) : CommandTraits(args)
     /// Routing state (slot, redirects, retries).
     var route: RouteState
     /// Where it was last sent.
@@ -45,14 +45,14 @@ final class ClusterEntry {
     init(content: Content, args: [[UInt8]] = [], route: RouteState = RouteState(slot: nil, readOnly: false)) {
         self.content = content
         self.args = args
-        self.traits = args.isEmpty ? CommandTraits([]) : CommandTraits(args)
         self.route = route
     }
 
     /// A command, its slot and read-only flag taken from its keys.
     static func command(_ args: [[UInt8]]) -> ClusterEntry {
-        let keys = CommandKeys.keys(args)
-        let readOnly = CommandKeys.info(for: args)?.readOnly ?? false
+        let info = CommandKeys.info(for: args)
+        let keys = info.map { CommandKeys.keys(args, info: $0) } ?? []
+        let readOnly = info?.readOnly ?? false
         return ClusterEntry(content: .command, args: args, route: RouteState(slot: keys.first.map(HashSlot.slot), readOnly: readOnly))
     }
 

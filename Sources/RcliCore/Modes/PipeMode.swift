@@ -4,7 +4,9 @@ import RedisNet
 /// `--pipe`: stdin is raw protocol for the server, written as fast as it takes it; replies are
 /// counted (errors printed on stderr) as they come. At the end of input an ECHO of 20 random
 /// bytes is sent, and its reply marks the end, as in redis-cli. Output and exit status follow
-/// redis-cli: `errors: N, replies: M`, status 1 when any reply was an error.
+/// redis-cli: `errors: N, replies: M`, status 1 when any reply was an error. Unlike redis-cli,
+/// stdin is checked (`PipeInput`): malformed input stops the transfer at the bad command, with
+/// its byte offset, and the replies to what was sent are still collected.
 package enum PipeMode {
     /// Runs the transfer.
     package static func run(_ config: CLIConfiguration, session: Session, output: OutputContext) -> Int32 {
@@ -19,6 +21,8 @@ package enum PipeMode {
         for i in magic.indices { magic[i] = UInt8(ascii: "a") + magic[i] % 26 }
 
         var input: [UInt8] = []
+        var checked = PipeInput()
+        var bad: ModeFailure?
         var inputDone = false
         var inputReady = true
         var echoSent = false
@@ -34,9 +38,23 @@ package enum PipeMode {
                     inputReady = false
                     input.removeAll(keepingCapacity: true)
                     switch System.read(0, appendingTo: &input, max: 256 * 1024) {
-                    case .success(0): inputDone = true
-                    case .success: conn.enqueueRaw(input)
+                    case .success(0):
+                        inputDone = true
+                        do throws(ModeFailure) { try checked.finish() } catch { bad = error }
+                    case .success:
+                        checked.feed(input)
+                        let complete = checked.takeComplete()
+                        conn.enqueueRaw(Array(complete.bytes))
+                        if let failure = complete.failure {
+                            // Send nothing from the bad command on; collect the replies to what was sent.
+                            bad = failure
+                            inputDone = true
+                        }
                     case .failure(let e): return output.usageFailure("Error reading from stdin: \(e.description)")
+                    }
+                    if let bad, inputDone {
+                        output.err.write(bad.message + "\n")
+                        output.err.flush()
                     }
                 }
                 if inputDone && !echoSent {
@@ -57,7 +75,7 @@ package enum PipeMode {
                     if echoSent, case .some(.bulkString(let b)) = current, b == magic {
                         output.out.write("Last reply received from server.\nerrors: \(errors), replies: \(replies)\n")
                         output.out.flush()
-                        return errors > 0 ? 1 : 0
+                        return errors > 0 || bad != nil ? 1 : 0
                     }
                     if case .some(.error(let msg)) = current {
                         errors += 1
