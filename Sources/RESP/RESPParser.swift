@@ -51,7 +51,14 @@ public struct RESPParser: Sendable {
             want = min(max(want, missing), 16 * 1024 * 1024)
         }
         let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: want))
+        // Grow with a memcpy of zeros (appending `repeatElement` goes element by element,
+        // which costs milliseconds per read in a debug build).
+        var grow = want
+        while grow > 0 {
+            let n = min(grow, Self.zeros.count)
+            buffer.append(contentsOf: Self.zeros[0..<n])
+            grow -= n
+        }
         let got = try buffer.withUnsafeMutableBytes { raw in
             try read(UnsafeMutableRawBufferPointer(rebasing: raw[old...]))
         }
@@ -77,6 +84,8 @@ public struct RESPParser: Sendable {
         pos = 0
         scanFrom = 0
     }
+
+    private static let zeros = [UInt8](repeating: 0, count: 64 * 1024)
 
     private mutating func compact() {
         guard pos > 0 else { return }

@@ -99,6 +99,34 @@ extension ClusterFixtureTests {
         _ = try redisCli(["-c", "-p", ports[0], "del", key])
     }
 
+    /// `--pipe -c` follows ASK (ASKING sent first) while a slot migrates.
+    @Test func pipeFollowsAskDuringMigration() throws {
+        let ports = try Self.ports()
+        let p = uniquePrefix()
+        let tag = "{\(p)pm}"
+        let slot = HashSlot.slot(Array(tag.utf8))
+        let source = try Self.owner(tag)
+        let target = try #require(try Self.map().masters.first { $0 != source })
+        let sourceID = try redisCli(["-p", "\(source.port)", "cluster", "myid"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let targetID = try redisCli(["-p", "\(target.port)", "cluster", "myid"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try redisCli(["-p", "\(target.port)", "cluster", "setslot", "\(slot)", "importing", sourceID])
+        _ = try redisCli(["-p", "\(source.port)", "cluster", "setslot", "\(slot)", "migrating", targetID])
+        defer {
+            _ = try? redisCli(["-p", "\(target.port)", "cluster", "setslot", "\(slot)", "stable"])
+            _ = try? redisCli(["-p", "\(source.port)", "cluster", "setslot", "\(slot)", "stable"])
+        }
+        // New keys of a migrating slot are not on the source: it answers ASK for each.
+        var input = ""
+        for i in 0..<200 { input += "SET \(tag)\(i) v\(i)\r\n" }
+        let r = try rcli(["-c", "-p", ports[0], "--pipe"], stdin: input)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.hasSuffix("\(target): errors: 0, replies: 200\nerrors: 0, replies: 200\n"), "\(r.out)")
+        #expect(try redisCli(["-p", "\(target.port)", "cluster", "countkeysinslot", "\(slot)"]).out == "200\n")
+        var del = "ASKING\r\nDEL"
+        for i in 0..<200 { del += " \(tag)\(i)" }
+        #expect(try redisCli(["-p", "\(target.port)"], stdin: del + "\n").out == "OK\n200\n")
+    }
+
     @Test func crossSlotCommandsAreSplitAndMerged() throws {
         let ports = try Self.ports()
         let p = uniquePrefix()

@@ -3,7 +3,7 @@ import Glibc
 import Testing
 
 /// Runs rcli for `seconds` (a mode that never ends by itself), then kills it; `during`
-/// runs meanwhile with the path of the growing stdout file.
+/// runs meanwhile with the path of the growing stdout file (stderr is "err" beside it).
 func rcliFor(_ seconds: Double, _ arguments: [String], during: ((URL) throws -> Void)? = nil) throws -> RunResult {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-for-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -23,8 +23,7 @@ func rcliFor(_ seconds: Double, _ arguments: [String], during: ((URL) throws -> 
     let start = Date()
     try process.run()
     try during?(outURL)
-    let left = seconds - Date().timeIntervalSince(start)
-    if left > 0 { usleep(useconds_t(left * 1_000_000)) }
+    while process.isRunning && Date().timeIntervalSince(start) < seconds { usleep(20_000) }
     let ended = !process.isRunning
     // SIGKILL: the runner may hand its children SIGTERM blocked.
     if process.isRunning { kill(process.processIdentifier, SIGKILL) }
@@ -275,17 +274,22 @@ final class OwnServer {
 
     @Test func replicaPrintsWhatTheMasterPropagates() throws {
         let master = try OwnServer(["--repl-diskless-sync-delay", "0"])
-        let r = try rcliFor(6, ["-p", master.port, "--replica"]) { _ in
-            var attached = false
-            for _ in 0..<50 where !attached {
-                usleep(100_000)
-                attached = (try? master.cli(["info", "replication"]).out.contains("connected_slaves:1")) ?? false
+        let r = try rcliFor(30, ["-p", master.port, "--replica"]) { out in
+            let err = out.deletingLastPathComponent().appendingPathComponent("err")
+            let text = { (url: URL) in (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
+            var waited = 0
+            while !text(err).contains("Logging commands from master") && waited < 200 {
+                usleep(50_000)
+                waited += 1
             }
-            #expect(attached)
-            usleep(300_000)
+            #expect(text(err).contains("Logging commands from master"), "\(text(err))")
             _ = try master.cli(["set", "greeting", "hello \"world\""])
             _ = try master.cli(["-n", "3", "incr", "counter"])
-            usleep(300_000)
+            waited = 0
+            while !text(out).contains("\"incr\"") && waited < 200 {
+                usleep(50_000)
+                waited += 1
+            }
             _ = try master.cli(["client", "kill", "type", "replica"])
         }
         #expect(r.status == 1, "the master going away ends the run with an error")

@@ -59,6 +59,20 @@ private struct PipeQueue {
     }
 }
 
+/// One node of the transfer: its link, the replies it owes, its counts.
+private final class PipeSink {
+    let node: NodeAddress
+    let link: ClusterLink
+    var queue = PipeQueue()
+    var errors = 0
+    var replies = 0
+
+    init(node: NodeAddress, link: ClusterLink) {
+        self.node = node
+        self.link = link
+    }
+}
+
 private final class ClusterPipe {
     private let config: CLIConfiguration
     private let pool: ClusterPool
@@ -66,11 +80,13 @@ private final class ClusterPipe {
     private var input = PipeInput()
     private var inputDone = false
     private var bad: ModeFailure?
-    private var perNode: [NodeAddress: (errors: Int, replies: Int)] = [:]
+    private var sinks: [NodeAddress: PipeSink] = [:]
+    /// Slot → the sink of its master, while the slot map stays as it was (-1: look it up).
+    private var slotSink = [Int32](repeating: -1, count: HashSlot.count)
+    private var sinkList: [PipeSink] = []
     private var errors = 0, replies = 0
     private var outstanding = 0
     private var parked: [PipeCommand] = []
-    private var queues: [NodeAddress: PipeQueue] = [:]
     /// The last command name's key table entry (a pipe file repeats one command).
     private var lastName: [UInt8] = []
     private var lastInfo: CommandKeyInfo?
@@ -90,7 +106,10 @@ private final class ClusterPipe {
         do {
             while true {
                 let now = monotonicSeconds()
-                pool.reloadIfWanted(now: now)
+                if pool.router.reloadWanted {
+                    pool.reloadIfWanted(now: now)
+                    forgetSlots()
+                }
                 retryParked(now: now)
                 if inputDone && outstanding == 0 && parked.isEmpty { break }
                 let links = Array(pool.allLinks).filter { $0.connection != nil }
@@ -146,8 +165,8 @@ private final class ClusterPipe {
             return output.usageFailure("Error: \(error)")
         }
         var summary = ""
-        for (node, counts) in perNode.sorted(by: { "\($0.key)" < "\($1.key)" }) {
-            summary += "\(node): errors: \(counts.errors), replies: \(counts.replies)\n"
+        for (node, sink) in sinks.sorted(by: { "\($0.key)" < "\($1.key)" }) where sink.replies + sink.errors > 0 {
+            summary += "\(node): errors: \(sink.errors), replies: \(sink.replies)\n"
         }
         output.out.write(summary + "errors: \(errors), replies: \(replies)\n")
         output.out.flush()
@@ -211,6 +230,13 @@ private final class ClusterPipe {
     }
 
     private func dispatch(_ e: PipeCommand, now: Double) {
+        if e.route.askTarget == nil, let slot = e.route.slot, slotSink[slot] >= 0 {
+            let sink = sinkList[Int(slotSink[slot])]
+            if let conn = sink.link.connection {
+                send(e, on: sink, conn: conn)
+                return
+            }
+        }
         let target = pool.router.route(e.route, now: now)
         let link: ClusterLink
         do {
@@ -220,25 +246,47 @@ private final class ClusterPipe {
             return
         }
         guard let conn = link.connection else { return }
-        var queue = queues.removeValue(forKey: target.node) ?? PipeQueue()
+        let sink = self.sink(for: target.node, link: link)
         if target.asking {
-            queue.append(nil, start: conn.bytesQueued)
+            sink.queue.append(nil, start: conn.bytesQueued)
             conn.enqueue([Array("ASKING".utf8)])
+        } else if let slot = e.route.slot, !target.replica, let index = sinkList.firstIndex(where: { $0 === sink }) {
+            slotSink[slot] = Int32(index)
         }
         e.target = target
-        queue.append(e, start: conn.bytesQueued)
+        send(e, on: sink, conn: conn)
+    }
+
+    private func send(_ e: PipeCommand, on sink: PipeSink, conn: Connection) {
+        if e.target?.node != sink.node { e.target = RouteTarget(node: sink.node, replica: false, asking: false) }
+        sink.queue.append(e, start: conn.bytesQueued)
         if let raw = e.raw { conn.enqueueRaw(raw) } else { conn.enqueue(e.args) }
-        queues[target.node] = queue
+    }
+
+    private func sink(for node: NodeAddress, link: ClusterLink) -> PipeSink {
+        if let existing = sinks[node], existing.link === link { return existing }
+        let sink = PipeSink(node: node, link: link)
+        if let old = sinks[node] { sink.errors = old.errors; sink.replies = old.replies }
+        sinks[node] = sink
+        sinkList.append(sink)
+        return sink
+    }
+
+    /// The slot map may have changed (MOVED, a reload, a failed node): look slots up again.
+    private func forgetSlots() {
+        for i in slotSink.indices { slotSink[i] = -1 }
     }
 
     private func decide(_ decision: RouteDecision, for e: PipeCommand, now: Double) {
         switch decision {
-        case .resend: dispatch(e, now: now)
+        case .resend:
+            forgetSlots()
+            dispatch(e, now: now)
         case .wait(let until):
             e.notBefore = until
             parked.append(e)
-        case .fail(let message): finish(e, error: message, node: e.target?.node)
-        case .deliver: finish(e, error: nil, node: e.target?.node)
+        case .fail(let message): finish(e, error: message, sink: e.target.flatMap { sinks[$0.node] })
+        case .deliver: finish(e, error: nil, sink: e.target.flatMap { sinks[$0.node] })
         }
     }
 
@@ -249,19 +297,17 @@ private final class ClusterPipe {
         for e in due { dispatch(e, now: now) }
     }
 
-    private func finish(_ e: PipeCommand, error: String?, node: NodeAddress?) {
+    private func finish(_ e: PipeCommand, error: String?, sink: PipeSink?) {
         outstanding -= 1
         replies += 1
         lastReply = monotonicSeconds()
-        var counts: (errors: Int, replies: Int) = node.flatMap { perNode[$0] } ?? (0, 0)
-        counts.replies += 1
+        sink?.replies += 1
         if let error {
             errors += 1
-            counts.errors += 1
+            sink?.errors += 1
             output.err.write(error + "\n")
             output.err.flush()
         }
-        if let node { perNode[node] = counts }
     }
 
     private func flush(_ link: ClusterLink, now: Double) throws {
@@ -285,21 +331,24 @@ private final class ClusterPipe {
     }
 
     private func readReplies(_ link: ClusterLink, now: Double) {
+        guard let sink = sinks[link.node], sink.link === link else {
+            while let stray = try? link.nextValue(), stray != nil {}  // owed nothing: drop
+            return
+        }
         do {
             while let value = try link.nextValue() {
-                guard let waiting = queues[link.node]?.pop() else { continue }
+                guard let waiting = sink.queue.pop() else { continue }
                 guard let e = waiting.command else { continue }
                 if case .error(let msg) = value {
                     guard let target = e.target else { continue }
                     let decision = pool.router.errorReply(msg, from: target, state: &e.route, now: now)
                     if decision == .deliver {
-                        finish(e, error: String(decoding: msg, as: UTF8.self), node: link.node)
+                        finish(e, error: String(decoding: msg, as: UTF8.self), sink: sink)
                     } else {
                         decide(decision, for: e, now: now)
                     }
                 } else {
-                    pool.router.served(by: link.node)
-                    finish(e, error: nil, node: link.node)
+                    finish(e, error: nil, sink: sink)
                 }
             }
         } catch {
@@ -310,7 +359,9 @@ private final class ClusterPipe {
     private func linkFailed(_ link: ClusterLink, _ error: Error, now: Double) {
         let written = link.connection?.bytesWritten ?? 0
         _ = link.abandon()
-        let lost = queues[link.node]?.drain() ?? []
+        forgetSlots()
+        let sink = sinks[link.node]
+        let lost = sink?.queue.drain() ?? []
         guard !lost.isEmpty else { return }
         let reason = (error as? NetError)?.description ?? "\(error)"
         pool.router.markDown(link.node, now: now)
@@ -323,9 +374,7 @@ private final class ClusterPipe {
                 unknown += 1
                 outstanding -= 1
                 errors += 1
-                var counts = perNode[link.node] ?? (0, 0)
-                counts.errors += 1
-                perNode[link.node] = counts
+                sink?.errors += 1
             }
         }
         if unknown > 0 {

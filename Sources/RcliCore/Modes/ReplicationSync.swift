@@ -216,15 +216,24 @@ package enum ReplicaMode {
         } catch {
             return output.usageFailure(error.message)
         }
-        // A diskless master streams commands only after the replica acknowledges the payload.
-        conn.enqueue(["REPLCONF", "ACK", "0"].map { Array($0.utf8) })
+        // A diskless master streams commands only once the replica acknowledges the payload,
+        // and an acknowledgement that arrives before the master has finished its side is
+        // ignored: acknowledge every second, as a real replica does.
         let formatter = Formatters.make(.csv)
+        var builder = RESPValueBuilder()
+        var lastAck = 0.0
         do {
-            try conn.flush(wait: true)
             while true {
-                let value = try conn.nextValue()
-                formatter.format(value, into: &output.out.buffer)
-                if !conn.hasBufferedInput && conn.parser.bufferedByteCount == 0 { output.out.flush() }
+                if monotonicSeconds() - lastAck >= 1 {
+                    conn.enqueue(["REPLCONF", "ACK", "0"].map { Array($0.utf8) })
+                    try conn.flush(wait: true)
+                    lastAck = monotonicSeconds()
+                }
+                while let event = try conn.bufferedEvent() {
+                    if let value = builder.feed(event) { formatter.format(value, into: &output.out.buffer) }
+                }
+                output.out.flush()
+                if try !conn.receive() { _ = try conn.waitReadable(timeoutMs: 1000) }
             }
         } catch {
             output.out.flush()
