@@ -134,6 +134,40 @@ import Testing
 }
 
 extension TLSTests {
+    /// The tool modes over TLS: --pipe, --bigkeys, --rdb, --latency, and --pipe -c on the TLS cluster.
+    @Test func toolModesWorkOverTLS() throws {
+        let port = try TestEnvironment.port("RCLI_TEST_TLS_PORT")
+        let p = uniquePrefix()
+        var input = ""
+        for i in 0..<2000 { input += "*3\r\n$5\r\nRPUSH\r\n$\(p.utf8.count + 1)\r\n\(p)l\r\n$\(String(i).utf8.count)\r\n\(i)\r\n" }
+        let piped = try rcli(ca() + ["-p", port, "--pipe"], stdin: input)
+        #expect(piped.status == 0 && piped.out.hasSuffix("errors: 0, replies: 2000\n"), "\(piped.out)\(piped.err)")
+        let big = try rcli(ca() + ["-p", port, "--bigkeys", "--pattern", p + "*"])
+        #expect(big.out.contains("Biggest   list found '\"\(p)l\"' has 2000 items\n"), "\(big.out)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-tlsrdb-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rdb = try rcli(ca() + ["-p", port, "--rdb", dir.appendingPathComponent("tls.rdb").path])
+        #expect(rdb.status == 0 && rdb.err.contains("Transfer finished with success"), "\(rdb.err)")
+        let size = (try? FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("tls.rdb").path)[.size] as? Int) ?? 0
+        #expect(size > 2000)
+        let latency = try rcli(ca() + ["-p", port, "--latency", "-i", "0.3"])
+        #expect(latency.status == 0 && latency.out.split(separator: " ").count == 4, "\(latency.out)")
+        _ = try rcli(ca() + ["-p", port, "del", p + "l"])
+
+        let ports = try TestEnvironment.port("RCLI_TEST_TLS_CLUSTER_PORTS").split(separator: ",").map(String.init)
+        var sets = ""
+        for i in 0..<1000 { sets += "SET \(p)\(i) \(i)\r\n" }
+        let cluster = try rcli(ca() + ["-c", "-p", ports[0], "--pipe"], stdin: sets)
+        #expect(cluster.status == 0 && cluster.out.hasSuffix("errors: 0, replies: 1000\n"), "\(cluster.out)\(cluster.err)")
+        #expect(cluster.out.split(separator: "\n").filter { $0.hasPrefix("localhost:") || $0.hasPrefix("127.0.0.1:") }.count == 3)
+        var del = "del"
+        for i in 0..<1000 { del += " \(p)\(i)" }
+        #expect(try rcli(ca() + ["-c", "-p", ports[1]], stdin: del + "\n").out == "1000\n")
+    }
+}
+
+extension TLSTests {
     /// Plain runs must not pay for OpenSSL: the binary does not link it, TLS loads it on demand.
     @Test func theBinaryDoesNotLinkOpenSSL() throws {
         let ldd = try run("/usr/bin/ldd", [TestEnvironment.rcli])

@@ -4,7 +4,8 @@ import Testing
 
 /// Runs rcli for `seconds` (a mode that never ends by itself), then kills it; `during`
 /// runs meanwhile with the path of the growing stdout file (stderr is "err" beside it).
-func rcliFor(_ seconds: Double, _ arguments: [String], during: ((URL) throws -> Void)? = nil) throws -> RunResult {
+func rcliFor(_ seconds: Double, _ arguments: [String], environment: [String: String] = [:],
+             during: ((URL) throws -> Void)? = nil) throws -> RunResult {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-for-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -16,6 +17,7 @@ func rcliFor(_ seconds: Double, _ arguments: [String], during: ((URL) throws -> 
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env.removeValue(forKey: "FAKETTY")
+    for (k, v) in environment { env[k] = v }
     process.environment = env
     process.standardInput = FileHandle.nullDevice
     process.standardOutput = try FileHandle(forWritingTo: outURL)
@@ -170,6 +172,17 @@ final class OwnServer {
         #expect(dist.out.hasPrefix("---------------------------------------------\n. - * #          .01 .125 .25 .5 milliseconds\n"))
         let spectrum = dist.out.split(separator: "\n").first { $0.hasPrefix("\u{1b}[38;5;0m") }.map(String.init) ?? ""
         #expect(spectrum.components(separatedBy: "\u{1b}[48;5;").count == 32, "31 buckets: \(spectrum)")
+    }
+
+    @Test func latencyOnATerminalRedrawsOneLine() throws {
+        let port = try TestEnvironment.port()
+        let r = try rcliFor(1, ["-p", port, "--latency"], environment: ["FAKETTY": "1"])
+        #expect(r.out.hasPrefix("\u{1b}[0G\u{1b}[2Kmin: "), "\(r.out.prefix(80))")
+        #expect(!r.out.contains("\n"), "the same line is redrawn")
+        #expect(r.out.components(separatedBy: " samples)").count > 5)
+        let statCluster = try rcliFor(1, ["-c", "-p", try ClusterFixtureTests.ports()[0], "--stat", "-i", "0.3"])
+        #expect(statCluster.out.hasPrefix("------- data ------"), "\(statCluster.out)\(statCluster.err)")
+        #expect(statCluster.out.split(separator: "\n").count >= 4, "one line per interval, summed over the masters")
     }
 
     @Test func latencyReconnectsWhenTheServerComesBack() throws {
