@@ -18,7 +18,7 @@ run: build
 
 test: deps
 	swift build --build-tests
-	scripts/with-servers swift test --skip-build
+	scripts/with-servers scripts/swift-test
 
 install: build
 	install -D -m 0755 $(RELEASE) $(DESTDIR)$(PREFIX)/bin/rcli

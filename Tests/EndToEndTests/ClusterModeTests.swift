@@ -16,6 +16,17 @@ extension ClusterFixtureTests {
         try #require(try map().master(for: HashSlot.slot(Array(key.utf8))))
     }
 
+    /// The slot of `key`, the master owning it, another master, and their node IDs: the two ends of
+    /// a migration the test sets up.
+    static func migration(of key: String) throws -> (slot: Int, source: NodeAddress, target: NodeAddress,
+                                                     sourceID: String, targetID: String) {
+        let source = try owner(key)
+        let target = try #require(try map().masters.first { $0 != source })
+        let sourceID = try redisCli(["-p", "\(source.port)", "cluster", "myid"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let targetID = try redisCli(["-p", "\(target.port)", "cluster", "myid"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        return (HashSlot.slot(Array(key.utf8)), source, target, sourceID, targetID)
+    }
+
     /// A key starting with `prefix` whose slot another master owns than `other`'s.
     static func key(_ prefix: String, notOn other: String) throws -> String {
         let map = try map()
@@ -63,12 +74,7 @@ extension ClusterFixtureTests {
         let ports = try Self.ports()
         let p = uniquePrefix()
         let key = "\(p){mig}"
-        let slot = HashSlot.slot(Array(key.utf8))
-        let source = try Self.owner(key)
-        let map = try Self.map()
-        let target = try #require(map.masters.first { $0 != source })
-        let sourceID = try redisCli(["-p", "\(source.port)", "cluster", "myid"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
-        let targetID = try redisCli(["-p", "\(target.port)", "cluster", "myid"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (slot, source, target, sourceID, targetID) = try Self.migration(of: key)
         _ = try redisCli(["-p", "\(source.port)", "set", key, "before"])
 
         let shell = try CoProcess(["-c", "-p", "\(source.port)", "--verbose"])
@@ -104,11 +110,7 @@ extension ClusterFixtureTests {
         let ports = try Self.ports()
         let p = uniquePrefix()
         let tag = "{\(p)pm}"
-        let slot = HashSlot.slot(Array(tag.utf8))
-        let source = try Self.owner(tag)
-        let target = try #require(try Self.map().masters.first { $0 != source })
-        let sourceID = try redisCli(["-p", "\(source.port)", "cluster", "myid"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
-        let targetID = try redisCli(["-p", "\(target.port)", "cluster", "myid"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (slot, source, target, sourceID, targetID) = try Self.migration(of: tag)
         _ = try redisCli(["-p", "\(target.port)", "cluster", "setslot", "\(slot)", "importing", sourceID])
         _ = try redisCli(["-p", "\(source.port)", "cluster", "setslot", "\(slot)", "migrating", targetID])
         defer {
@@ -206,6 +208,40 @@ extension ClusterFixtureTests {
         _ = try rcli(["-c", "-p", ports[0], "del", a, b])
     }
 
+    /// With --replica-reads a slot's reads go to a replica and its writes to the master, on two
+    /// connections; a pipelined script must still never read a value it writes later.
+    @Test func replicaReadsNeverSeeALaterWrite() throws {
+        let ports = try Self.ports()
+        let p = uniquePrefix()
+        let keys = ["\(p)a", "\(p)b{x}", "\(p)c"]
+        // Every replica holds 0 first, so a read can only see 0 or a value the script wrote.
+        _ = try rcli(["-c", "-p", ports[0], "mset"] + keys.flatMap { [$0, "0"] })
+        let zeros = String(repeating: "0\n", count: keys.count)
+        for _ in 0..<100 {
+            if try rcli(["-c", "-p", ports[0], "--replica-reads"], stdin: keys.map { "get \($0)\n" }.joined()).out == zeros { break }
+            usleep(20_000)
+        }
+        var script = ""
+        for i in 1...300 {
+            let key = keys[i % keys.count]
+            script += "get \(key)\nset \(key) \(i)\n"
+        }
+        let r = try rcli(["-c", "-p", ports[0], "--replica-reads"], stdin: script)
+        #expect(r.status == 0, "\(r.err)")
+        let lines = r.out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        try #require(lines.count == 601, "\(r.out)")
+        var newest = Dictionary(uniqueKeysWithValues: keys.map { ($0, 0) })
+        var overtaken = 0
+        for i in 1...300 {
+            let key = keys[i % keys.count]
+            let read = Int(lines[2 * (i - 1)]) ?? -1
+            if read < 0 || read > (newest[key] ?? 0) { overtaken += 1 }
+            newest[key] = i
+        }
+        #expect(overtaken == 0, "reads that saw a value written after them: \(overtaken) of 300")
+        _ = try rcli(["-c", "-p", ports[0], "del"] + keys)
+    }
+
     @Test func seedsOfEveryKindAndBadOnes() throws {
         let ports = try Self.ports()
         let p = uniquePrefix()
@@ -275,8 +311,7 @@ extension ClusterFixtureTests {
         }())
         let owner = try Self.owner(key)
         let slot = HashSlot.slot(Array(key.utf8))
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-home-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let home = try scratchDirectory("home")
         let shell = try TmuxSession([TestEnvironment.rcli, "-c", "-p", "\(seed.port)"], environment: ["HOME": home.path])
         try shell.wait(for: "\(seed)> ")
         try shell.type("set \(key) v")
@@ -329,7 +364,7 @@ extension ClusterFixtureTests {
         let script = TestEnvironment.packageRoot.appendingPathComponent("scripts/redis-cluster").path
         // posix_spawn, not Process: the daemonized servers must not inherit the runner's
         // descriptors or its blocked signals.
-        let started = spawnAndWait(script, ["start", dir.path])
+        let started = spawnAndWait(script, ["start", dir.path, "2000"])
         defer {
             _ = spawnAndWait(script, ["stop", dir.path])
             try? FileManager.default.removeItem(at: dir)

@@ -3,17 +3,12 @@ import Glibc
 
 /// rcli driven line by line through pipes: write a line, read what comes back.
 final class CoProcess {
-    private let process = Process()
+    private let process: Process
     private let input = Pipe(), output = Pipe(), errors = Pipe()
     private var pending = Data()
 
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        process.executableURL = URL(fileURLWithPath: TestEnvironment.rcli)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "FAKETTY")
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
+        process = testProcess(TestEnvironment.rcli, arguments, environment: environment)
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors

@@ -32,26 +32,38 @@ enum TestEnvironment {
     struct FixtureMissing: Error {}
 }
 
-/// Runs `executable` with `arguments`, `stdin` (empty input when nil) and extra environment;
-/// a run longer than `timeout` seconds is killed and recorded as a hang.
-func run(_ executable: String, _ arguments: [String], stdin: [UInt8]? = nil, environment: [String: String] = [:],
-         timeout: Double = 30) throws -> RunResult {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-e2e-\(UUID().uuidString)")
+/// A new empty directory under the temporary directory, named after `name`; the caller removes it.
+func scratchDirectory(_ name: String) throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-\(name)-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let inURL = dir.appendingPathComponent("in"), outURL = dir.appendingPathComponent("out"), errURL = dir.appendingPathComponent("err")
-    try Data(stdin ?? []).write(to: inURL)
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    return dir
+}
+
+/// A process for `executable` that does not inherit the caller's FAKETTY or REDISCLI_AUTH, with
+/// `environment` added; not started.
+func testProcess(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) -> Process {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env.removeValue(forKey: "FAKETTY")
     env.removeValue(forKey: "REDISCLI_AUTH")
-    env["HOME"] = dir.path
     for (k, v) in environment { env[k] = v }
     process.environment = env
+    return process
+}
+
+/// Runs `executable` with `arguments`, `stdin` (empty input when nil) and extra environment;
+/// a run longer than `timeout` seconds is killed and recorded as a hang.
+func run(_ executable: String, _ arguments: [String], stdin: [UInt8]? = nil, environment: [String: String] = [:],
+         timeout: Double = 30) throws -> RunResult {
+    let dir = try scratchDirectory("e2e")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let inURL = dir.appendingPathComponent("in"), outURL = dir.appendingPathComponent("out"), errURL = dir.appendingPathComponent("err")
+    try Data(stdin ?? []).write(to: inURL)
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let process = testProcess(executable, arguments, environment: ["HOME": dir.path].merging(environment) { $1 })
     process.standardInput = try FileHandle(forReadingFrom: inURL)
     process.standardOutput = try FileHandle(forWritingTo: outURL)
     process.standardError = try FileHandle(forWritingTo: errURL)

@@ -4,8 +4,7 @@ import Testing
 /// The interactive shell, driven through tmux.
 @Suite struct ReplTests {
     private func home() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-home-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try scratchDirectory("home")
         return dir
     }
 

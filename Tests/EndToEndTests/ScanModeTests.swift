@@ -45,8 +45,7 @@ extension ClusterFixtureTests {
 /// `--eval file keys , args`, byte for byte as redis-cli.
 @Suite struct EvalModeTests {
     @Test func evalMatchesRedisCli() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-eval-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try scratchDirectory("eval")
         defer { try? FileManager.default.removeItem(at: dir) }
         let script = dir.appendingPathComponent("s.lua").path
         try "return {KEYS[1], ARGV[1], #KEYS, #ARGV}".write(toFile: script, atomically: true, encoding: .utf8)

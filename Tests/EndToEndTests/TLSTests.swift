@@ -144,8 +144,7 @@ extension TLSTests {
         #expect(piped.status == 0 && piped.out.hasSuffix("errors: 0, replies: 2000\n"), "\(piped.out)\(piped.err)")
         let big = try rcli(ca() + ["-p", port, "--bigkeys", "--pattern", p + "*"])
         #expect(big.out.contains("Biggest   list found '\"\(p)l\"' has 2000 items\n"), "\(big.out)")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-tlsrdb-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try scratchDirectory("tlsrdb")
         defer { try? FileManager.default.removeItem(at: dir) }
         let rdb = try rcli(ca() + ["-p", port, "--rdb", dir.appendingPathComponent("tls.rdb").path])
         #expect(rdb.status == 0 && rdb.err.contains("Transfer finished with success"), "\(rdb.err)")

@@ -6,19 +6,12 @@ import Testing
 /// runs meanwhile with the path of the growing stdout file (stderr is "err" beside it).
 func rcliFor(_ seconds: Double, _ arguments: [String], environment: [String: String] = [:],
              during: ((URL) throws -> Void)? = nil) throws -> RunResult {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-for-\(UUID().uuidString.prefix(8))")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = try scratchDirectory("for")
     defer { try? FileManager.default.removeItem(at: dir) }
     let outURL = dir.appendingPathComponent("out"), errURL = dir.appendingPathComponent("err")
     FileManager.default.createFile(atPath: outURL.path, contents: nil)
     FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: TestEnvironment.rcli)
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    env.removeValue(forKey: "FAKETTY")
-    for (k, v) in environment { env[k] = v }
-    process.environment = env
+    let process = testProcess(TestEnvironment.rcli, arguments, environment: environment)
     process.standardInput = FileHandle.nullDevice
     process.standardOutput = try FileHandle(forWritingTo: outURL)
     process.standardError = try FileHandle(forWritingTo: errURL)
@@ -227,8 +220,7 @@ final class OwnServer {
         _ = try source.cli(["function", "load", Self.library])
         for diskless in ["yes", "no"] {
             _ = try source.cli(["config", "set", "repl-diskless-sync", diskless])
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-rdb-\(UUID().uuidString.prefix(8))")
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let dir = try scratchDirectory("rdb")
             defer { try? FileManager.default.removeItem(at: dir) }
             let file = dir.appendingPathComponent("dump.rdb")
             let r = try rcli(["-p", source.port, "--rdb", file.path])
@@ -247,8 +239,7 @@ final class OwnServer {
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.contains("partial") },
                     "no temporary file is left")
         }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-frdb-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try scratchDirectory("frdb")
         defer { try? FileManager.default.removeItem(at: dir) }
         let functionsOnly = dir.appendingPathComponent("functions.rdb")
         let f = try rcli(["-p", source.port, "--functions-rdb", functionsOnly.path])
@@ -271,8 +262,7 @@ final class OwnServer {
 
         // A server that stops in the middle of the payload: the error says so and an older
         // file under that name survives.
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-rdbfail-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try scratchDirectory("rdbfail")
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("keep.rdb")
         try Data("older backup".utf8).write(to: file)

@@ -41,6 +41,9 @@ final class ClusterEntry {
     var partsLeft = 0
     /// For a part: the command it is part of.
     weak var whole: ClusterEntry?
+    /// With replica reads: the slots it touches and whether it reads them on replicas (see
+    /// `ClusterRunner.SlotTraffic`).
+    var traffic: (slots: [Int], onReplica: Bool)?
 
     init(content: Content, args: [[UInt8]] = [], route: RouteState = RouteState(slot: nil, readOnly: false)) {
         self.content = content

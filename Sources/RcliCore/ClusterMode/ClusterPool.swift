@@ -17,8 +17,7 @@ final class ClusterLink {
     let node: NodeAddress
     /// Its session (credentials, protocol, READONLY ...).
     let session: Session
-    private var waiting: [Waiting] = []
-    private var waitingHead = 0
+    private var waiting = FIFO<Waiting>()
     private var builder = RESPValueBuilder()
     /// SUBSCRIBE/MONITOR ran here: further messages are printed as they come.
     var streaming = false
@@ -32,7 +31,7 @@ final class ClusterLink {
     var connection: Connection? { session.connection }
 
     /// Replies still expected.
-    var waitingCount: Int { waiting.count - waitingHead }
+    var waitingCount: Int { waiting.count }
 
     /// When the link last made progress (a reply arrived, or it went from idle to busy).
     var lastProgress = 0.0
@@ -54,25 +53,17 @@ final class ClusterLink {
 
     /// The oldest reply still expected.
     func popWaiting() -> Waiting? {
-        guard waitingHead < waiting.count else { return nil }
+        guard let w = waiting.pop() else { return nil }
         lastProgress = monotonicSeconds()
-        let w = waiting[waitingHead]
-        waitingHead += 1
-        if waitingHead >= 1024 && waitingHead * 2 >= waiting.count {
-            waiting.removeFirst(waitingHead)
-            waitingHead = 0
-        }
         return w
     }
 
     /// The command the next reply answers, without taking it.
-    var nextWaiting: Waiting? { waitingHead < waiting.count ? waiting[waitingHead] : nil }
+    var nextWaiting: Waiting? { waiting.first }
 
     /// Everything still expected, and the connection dropped.
     func abandon() -> [Waiting] {
-        let rest = Array(waiting[waitingHead...])
-        waiting.removeAll()
-        waitingHead = 0
+        let rest = waiting.drain()
         builder = RESPValueBuilder()
         session.disconnect()
         return rest

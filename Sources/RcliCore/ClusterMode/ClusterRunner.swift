@@ -38,6 +38,9 @@ package final class ClusterRunner {
     private var failed = false
     private var streamQueue: [RESPValue] = []
     private var stats = (redirects: 0, retries: 0)
+    private var traffic = SlotTraffic()
+    /// A command held back by `traffic`: nothing later is read until it goes.
+    private var held: ClusterEntry?
 
     /// A runner over `pool`, printing to `out`/`err`.
     package init(pool: ClusterPool, options: ScriptRunner.Options, display: Display, out: OutputSink, err: OutputSink) {
@@ -64,7 +67,8 @@ package final class ClusterRunner {
                 printReady()
                 if stopped { break }
                 let streaming = pool.allLinks.contains { $0.streaming }
-                if head == order.count && parked.isEmpty && inFlight == 0 && !streaming && (stopInput || source.isExhausted) { break }
+                if head == order.count && held == nil && parked.isEmpty && inFlight == 0 && !streaming
+                    && (stopInput || source.isExhausted) { break }
                 try waitForProgress(source)
             }
         } catch is RunInterrupted {
@@ -112,6 +116,12 @@ package final class ClusterRunner {
                 guard inFlight == 0 && parked.isEmpty else { return }
                 barrier = false
             }
+            if let e = held {
+                guard traffic.admits(e) else { return }
+                held = nil
+                start(e)
+                continue
+            }
             guard let item = source.next() else { return }
             switch item {
             case .message(let text):
@@ -127,12 +137,24 @@ package final class ClusterRunner {
                 barrier = true
             case .command(let args):
                 let e = ClusterEntry.command(args)
-                order.append(e)
-                inFlight += 1
-                submit(e, now: monotonicSeconds())
-                if e.traits.streaming { stopInput = true }
+                if pool.router.policy.replicaReads {
+                    SlotTraffic.classify(e)
+                    if !traffic.admits(e) {
+                        held = e
+                        return
+                    }
+                }
+                start(e)
             }
         }
+    }
+
+    private func start(_ e: ClusterEntry) {
+        order.append(e)
+        inFlight += 1
+        traffic.begin(e)
+        submit(e, now: monotonicSeconds())
+        if e.traits.streaming { stopInput = true }
     }
 
     private func submit(_ e: ClusterEntry, now: Double) {
@@ -281,6 +303,7 @@ package final class ClusterRunner {
             return
         }
         inFlight -= 1
+        traffic.end(e)
         if let reply = e.reply, !reply.isError, let change = e.traits.sessionChange, let node = e.servedBy?.node {
             pool.apply(change, args: e.args, servedBy: node)
         }
@@ -472,7 +495,9 @@ package final class ClusterRunner {
     // MARK: waiting
 
     private func waitForProgress(_ source: CommandSource) throws {
-        let wantInput = !stopInput && inFlight < options.window && !(barrier && (inFlight > 0 || !parked.isEmpty))
+        // The command held back can go now: no need to wait for anything.
+        if let e = held, traffic.admits(e) { return }
+        let wantInput = !stopInput && held == nil && inFlight < options.window && !(barrier && (inFlight > 0 || !parked.isEmpty))
         if wantInput && source.inputDescriptor == nil && !source.isExhausted { return }
         var buffered = false
         for link in pool.allLinks {
@@ -504,7 +529,11 @@ package final class ClusterRunner {
             if inputFD == nil && source.inputDescriptor == nil { stopInput = true }
             if inFlight > 0 {
                 // Nothing can ever answer: report what is left rather than wait forever.
-                for e in order[head...] where !e.isComplete { e.failure = "Error: no connection left to answer this command" ; inFlight -= 1 }
+                for e in order[head...] where !e.isComplete {
+                    e.failure = "Error: no connection left to answer this command"
+                    inFlight -= 1
+                    traffic.end(e)
+                }
             }
             return
         }

@@ -29,41 +29,12 @@ private final class PipeCommand {
     }
 }
 
-/// The replies a node owes, in order: a command, or rcli's own ASKING (nil).
-private struct PipeQueue {
-    var items: [(command: PipeCommand?, start: Int)] = []
-    var head = 0
-
-    var count: Int { items.count - head }
-
-    mutating func append(_ command: PipeCommand?, start: Int) {
-        items.append((command, start))
-    }
-
-    mutating func pop() -> (command: PipeCommand?, start: Int)? {
-        guard head < items.count else { return nil }
-        let item = items[head]
-        head += 1
-        if head >= 4096 && head * 2 >= items.count {
-            items.removeFirst(head)
-            head = 0
-        }
-        return item
-    }
-
-    mutating func drain() -> [(command: PipeCommand?, start: Int)] {
-        let rest = Array(items[head...])
-        items.removeAll()
-        head = 0
-        return rest
-    }
-}
-
 /// One node of the transfer: its link, the replies it owes, its counts.
 private final class PipeSink {
     let node: NodeAddress
     let link: ClusterLink
-    var queue = PipeQueue()
+    /// The replies the node owes, in order: a command, or rcli's own ASKING (nil).
+    var queue = FIFO<(command: PipeCommand?, start: Int)>()
     var errors = 0
     var replies = 0
 
@@ -248,7 +219,7 @@ private final class ClusterPipe {
         guard let conn = link.connection else { return }
         let sink = self.sink(for: target.node, link: link)
         if target.asking {
-            sink.queue.append(nil, start: conn.bytesQueued)
+            sink.queue.append((nil, conn.bytesQueued))
             conn.enqueue([Array("ASKING".utf8)])
         } else if let slot = e.route.slot, !target.replica, let index = sinkList.firstIndex(where: { $0 === sink }) {
             slotSink[slot] = Int32(index)
@@ -259,7 +230,7 @@ private final class ClusterPipe {
 
     private func send(_ e: PipeCommand, on sink: PipeSink, conn: Connection) {
         if e.target?.node != sink.node { e.target = RouteTarget(node: sink.node, replica: false, asking: false) }
-        sink.queue.append(e, start: conn.bytesQueued)
+        sink.queue.append((e, conn.bytesQueued))
         if let raw = e.raw { conn.enqueueRaw(raw) } else { conn.enqueue(e.args) }
     }
 

@@ -1,3 +1,5 @@
+import RedisNet
+
 /// `rcli [options] command args...`: run one command (`-r` times), print, exit.
 package enum OneShotMode {
     /// Builds the argument vector (`--quoted-input`, `-x`, `-X`) and runs it.
@@ -46,11 +48,7 @@ package enum OneShotMode {
                                        out: output.out, err: output.err)
             return runner.run(RepeatSource(args: args, count: config.repeatCount))
         }
-        do {
-            try session.connect()
-        } catch {
-            return output.usageFailure(error.message)
-        }
+        guard output.connect(session) != nil else { return 1 }
         let runner = ScriptRunner(session: session, options: options, out: output.out, err: output.err)
         return runner.run(RepeatSource(args: args, count: config.repeatCount))
     }
@@ -87,11 +85,7 @@ package enum StdinMode {
                                        out: output.out, err: output.err)
             return runner.run(LineSource(fd: 0))
         }
-        do {
-            try session.connect()
-        } catch {
-            return output.usageFailure(error.message)
-        }
+        guard output.connect(session) != nil else { return 1 }
         let runner = ScriptRunner(session: session, options: options, out: output.out, err: output.err)
         return runner.run(LineSource(fd: 0))
     }
@@ -114,6 +108,18 @@ package struct OutputContext {
                                            elementDelimiter: config.elementDelimiter, replyDelimiter: config.replyDelimiter)
         options.replyTimeout = config.replyTimeout
         return options
+    }
+
+    /// The session's connection; when there is none, why is printed on stderr and the result is nil
+    /// (the mode then exits with status 1).
+    @discardableResult
+    package func connect(_ session: Session) -> Connection? {
+        do {
+            return try session.connect()
+        } catch {
+            _ = usageFailure(error.message)
+            return nil
+        }
     }
 
     /// Prints `message` on stderr and returns status 1.

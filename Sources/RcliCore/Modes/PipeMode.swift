@@ -10,12 +10,7 @@ import RedisNet
 package enum PipeMode {
     /// Runs the transfer.
     package static func run(_ config: CLIConfiguration, session: Session, output: OutputContext) -> Int32 {
-        let conn: Connection
-        do {
-            conn = try session.connect()
-        } catch {
-            return output.usageFailure(error.message)
-        }
+        guard let conn = output.connect(session) else { return 1 }
         var magic = [UInt8](repeating: 0, count: 20)
         if case .success(let random) = System.readFile("/dev/urandom", limit: 20), random.count == 20 { magic = random }
         for i in magic.indices { magic[i] = UInt8(ascii: "a") + magic[i] % 26 }

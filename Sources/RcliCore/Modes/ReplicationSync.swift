@@ -156,12 +156,9 @@ package enum RDBMode {
         case .success(let f): file = f
         case .failure(let e): return output.usageFailure(e.message)
         }
-        let conn: Connection
-        do {
-            conn = try session.connect()
-        } catch {
+        guard let conn = output.connect(session) else {
             file.abandon()
-            return output.usageFailure(error.message)
+            return 1
         }
         var replconf = [(option: ["capa", "eof"], required: false), (option: ["rdb-only", "1"], required: false)]
         if functionsOnly { replconf.append((option: ["rdb-filter-only", "functions"], required: true)) }
@@ -194,12 +191,7 @@ package enum RDBMode {
 package enum ReplicaMode {
     /// Runs until the master goes away (status 1, with a line saying so) or Ctrl-C.
     package static func run(_ config: CLIConfiguration, session: Session, output: OutputContext) -> Int32 {
-        let conn: Connection
-        do {
-            conn = try session.connect()
-        } catch {
-            return output.usageFailure(error.message)
-        }
+        guard let conn = output.connect(session) else { return 1 }
         let sync = ReplicationSync(conn: conn)
         do throws(ModeFailure) {
             // An empty filter asks a 7.0 server for an RDB without data: nothing to skip.
