@@ -25,24 +25,73 @@ struct KeySpaceScan {
     }
 
     /// Calls `body` with each batch of keys SCAN returns from `session`, and the connection
-    /// (for pipelined follow-up commands), until the cursor comes back to 0.
-    func forEachBatch(_ session: Session,
+    /// (for pipelined follow-up commands), until the cursor comes back to 0. With `prefetch`
+    /// (for a body that sends nothing), the next SCAN goes out as soon as a reply's cursor is
+    /// known, so the server works on the next batch while `body` prints this one.
+    func forEachBatch(_ session: Session, prefetch: Bool = false,
                       _ body: (Connection, [[UInt8]]) throws(ModeFailure) -> Void) throws(ModeFailure) {
         var cursor: [UInt8] = Array("0".utf8)
+        var sent = false
         repeat {
-            var args: [[UInt8]] = [Array("SCAN".utf8), cursor]
-            if let pattern { args += [Array("MATCH".utf8), pattern] }
-            args += [Array("COUNT".utf8), Array(String(count).utf8)]
             let conn = try Self.connect(session)
-            let reply = try Self.call(conn, args)
-            if case .error(let msg) = reply { throw ModeFailure("Error: " + String(decoding: msg, as: UTF8.self)) }
-            guard case .array(let parts) = reply, parts.count == 2, let next = parts[0].stringBytes,
-                  case .array(let items) = parts[1] else {
-                throw ModeFailure("Error: unexpected reply to SCAN")
+            if !sent { try Self.send(conn, request(cursor), wait: true) }
+            var next: [UInt8] = []
+            let keys = try Self.receiveBatch(conn) { (c: [UInt8]) throws(ModeFailure) in
+                next = c
+                sent = prefetch && c != Array("0".utf8)
+                if sent { try Self.send(conn, request(c), wait: false) }
             }
-            try body(conn, items.compactMap(\.stringBytes))
+            try body(conn, keys)
             cursor = next
         } while cursor != Array("0".utf8)
+    }
+
+    /// Reads one SCAN reply event by event, handing over its cursor as soon as it arrives
+    /// (before the keys are read), and returns the keys.
+    private static func receiveBatch(_ conn: Connection,
+                                     onCursor: ([UInt8]) throws(ModeFailure) -> Void) throws(ModeFailure) -> [[UInt8]] {
+        let unexpected = ModeFailure("Error: unexpected reply to SCAN")
+        let first = try event(conn)
+        guard case .begin(.array, 2) = first else {
+            var builder = RESPValueBuilder()
+            var value = builder.feed(first)
+            while value == nil { value = builder.feed(try event(conn)) }
+            // redis-cli's words for a refused SCAN.
+            if case .error(let msg) = value { throw ModeFailure("SCAN error: " + String(decoding: msg, as: UTF8.self)) }
+            throw unexpected
+        }
+        guard case .scalar(let c) = try event(conn), let cursor = c.stringBytes else { throw unexpected }
+        try onCursor(cursor)
+        var builder = RESPValueBuilder()
+        var value: RESPValue?
+        repeat { value = builder.feed(try event(conn)) } while value == nil
+        guard case .array(let items) = value, case .end = try event(conn) else { throw unexpected }
+        return items.compactMap(\.stringBytes)
+    }
+
+    private static func event(_ conn: Connection) throws(ModeFailure) -> RESPEvent {
+        do {
+            // A request a non-blocking flush left half-written goes out first.
+            if conn.hasPendingOutput { try conn.flush(wait: true) }
+            return try conn.nextEvent()
+        } catch {
+            throw ModeFailure("Error: " + error.description)
+        }
+    }
+
+    private func request(_ cursor: [UInt8]) -> [[UInt8]] {
+        var args: [[UInt8]] = [Array("SCAN".utf8), cursor]
+        if let pattern { args += [Array("MATCH".utf8), pattern] }
+        return args + [Array("COUNT".utf8), Array(String(count).utf8)]
+    }
+
+    private static func send(_ conn: Connection, _ args: [[UInt8]], wait: Bool) throws(ModeFailure) {
+        conn.enqueue(args)
+        do {
+            try conn.flush(wait: wait)
+        } catch {
+            throw ModeFailure("Error: " + error.description)
+        }
     }
 
     /// The session's connection, or its failure as a `ModeFailure`.

@@ -12,7 +12,7 @@ package enum ScanMode {
         let out = output.out
         do throws(ModeFailure) {
             for node in KeySpaceScan.nodes(session: session, cluster: cluster, replicas: false) {
-                try scan.forEachBatch(node.session) { _, keys throws(ModeFailure) in
+                try scan.forEachBatch(node.session, prefetch: config.interval == 0) { _, keys throws(ModeFailure) in
                     for key in keys {
                         if quoted { Escaping.appendRepr(key, to: &out.buffer) } else { out.buffer += key }
                         out.buffer.append(10)
