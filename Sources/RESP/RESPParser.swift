@@ -129,7 +129,7 @@ public struct RESPParser: Sendable {
                 pendingBulk = nil
                 pos = end + 2
                 scanFrom = pos
-                let value = try bulkValue(type: bulk.type, buffer[start..<end])
+                let value = try Self.bulkValue(type: bulk.type, buffer[start..<end])
                 if let event = scalar(value) { return event }
                 continue
             }
@@ -142,9 +142,9 @@ public struct RESPParser: Sendable {
             case UInt8(ascii: "-"):
                 if let e = scalar(.error(Array(body))) { return e }
             case UInt8(ascii: ":"):
-                if let e = scalar(.integer(try parseInteger(body))) { return e }
+                if let e = scalar(.integer(try Self.parseInteger(body))) { return e }
             case UInt8(ascii: "$"), UInt8(ascii: "!"), UInt8(ascii: "="):
-                let length = try parseLength(body)
+                let length = try Self.parseLength(body)
                 if length < 0 {
                     if type == UInt8(ascii: "$"), length == -1, let e = scalar(.null) { return e }
                     if type == UInt8(ascii: "$"), length == -1 { continue }
@@ -155,7 +155,7 @@ public struct RESPParser: Sendable {
                 }
                 pendingBulk = (type, Int(length))
             case UInt8(ascii: "*"), UInt8(ascii: "~"), UInt8(ascii: "%"), UInt8(ascii: ">"), UInt8(ascii: "|"):
-                let count = try parseLength(body)
+                let count = try Self.parseLength(body)
                 if count < 0 {
                     if type == UInt8(ascii: "*"), count == -1 {
                         if let e = scalar(.null) { return e }
@@ -211,7 +211,7 @@ public struct RESPParser: Sendable {
         if !frames.isEmpty { frames[frames.count - 1].remaining -= 1 }
     }
 
-    private func bulkValue(type: UInt8, _ data: ArraySlice<UInt8>) throws -> RESPValue {
+    private static func bulkValue(type: UInt8, _ data: ArraySlice<UInt8>) throws -> RESPValue {
         switch type {
         case UInt8(ascii: "!"): return .error(Array(data))
         case UInt8(ascii: "="):
@@ -248,12 +248,12 @@ public struct RESPParser: Sendable {
         return line
     }
 
-    private func parseLength(_ s: ArraySlice<UInt8>) throws -> Int64 {
+    private static func parseLength(_ s: ArraySlice<UInt8>) throws -> Int64 {
         guard let n = Self.parseInt64(s) else { throw RESPProtocolError.invalidLength(sanitized(s)) }
         return n
     }
 
-    private func parseInteger(_ s: ArraySlice<UInt8>) throws -> Int64 {
+    private static func parseInteger(_ s: ArraySlice<UInt8>) throws -> Int64 {
         guard let n = Self.parseInt64(s) else { throw RESPProtocolError.invalidInteger(sanitized(s)) }
         return n
     }

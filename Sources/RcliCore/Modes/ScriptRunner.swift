@@ -78,6 +78,8 @@ package final class ScriptRunner {
     private var depth = 0
     private var current = Current.none
     private var currentIsError = false
+    /// The formatter of the reply being printed (chosen once per reply, not per element).
+    private var currentFormatter: ReplyFormatter?
 
     /// A runner printing to `out`/`err`.
     package init(session: Session, options: Options, out: OutputSink, err: OutputSink) {
@@ -200,6 +202,7 @@ package final class ScriptRunner {
             } else if traits != nil || streaming {
                 if let traits { printer.announce(traits) }
                 currentIsError = false
+                currentFormatter = traits.map(printer.formatter(for:)) ?? printer.formatter
                 if case .scalar(.error(let msg)) = event {
                     currentIsError = true
                     if msg.starts(with: Array("MOVED ".utf8)) || msg.starts(with: Array("ASK ".utf8)) { sawRedirect = true }
@@ -225,7 +228,7 @@ package final class ScriptRunner {
         let done: Bool
         switch current {
         case .reply:
-            let f = headTraits.map(printer.formatter(for:)) ?? printer.formatter
+            let f = currentFormatter ?? printer.formatter
             done = f.feed(event, into: &out.buffer)
             if f.canFlush { out.flushIfLarge() }
         case .push:
