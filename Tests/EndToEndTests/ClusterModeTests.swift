@@ -129,6 +129,55 @@ extension ClusterFixtureTests {
         #expect(try redisCli(["-p", "\(target.port)"], stdin: del + "\n").out == "OK\n200\n")
     }
 
+    /// `--pipe -c` follows MOVED when a slot changes owner in the middle of the transfer: the
+    /// commands after the move reach the new owner, none is lost or counted as an error.
+    @Test func pipeFollowsMovedWhenASlotMovesMidTransfer() throws {
+        let ports = try Self.ports()
+        let p = uniquePrefix()
+        let tag = "{\(p)pmv}"
+        let (slot, source, target, sourceID, targetID) = try Self.migration(of: tag)
+        let process = testProcess(TestEnvironment.rcli, ["-c", "-p", ports[0], "--pipe"])
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        func sets(_ range: Range<Int>) -> Data {
+            Data(range.map { "SET \(tag)\($0) v\($0)\r\n" }.joined().utf8)
+        }
+        func keysIn(_ node: NodeAddress) throws -> String {
+            try redisCli(["-p", "\(node.port)", "cluster", "countkeysinslot", "\(slot)"]).out
+        }
+        input.fileHandleForWriting.write(sets(0..<100))
+        for _ in 0..<250 where try keysIn(source) != "100\n" { usleep(20_000) }
+        #expect(try keysIn(source) == "100\n", "the first half reached the owner")
+        // The slot moves to another master, keys and all, while rcli still has the old map.
+        _ = try redisCli(["-p", "\(target.port)", "cluster", "setslot", "\(slot)", "importing", sourceID])
+        _ = try redisCli(["-p", "\(source.port)", "cluster", "setslot", "\(slot)", "migrating", targetID])
+        let moved = try redisCli(["-p", "\(source.port)", "migrate", "127.0.0.1", "\(target.port)", "", "0", "5000", "keys"]
+                                 + (0..<100).map { "\(tag)\($0)" })
+        #expect(moved.out == "OK\n", "\(moved.out)")
+        for port in ports { _ = try redisCli(["-p", port, "cluster", "setslot", "\(slot)", "node", targetID]) }
+        input.fileHandleForWriting.write(sets(100..<200))
+        try input.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        #expect(!process.isRunning, "the transfer ends")
+        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(out)")
+        #expect(out.hasSuffix("errors: 0, replies: 200\n"), "\(out)")
+        #expect(out.contains("\(source): errors: 0, replies: 100\n") && out.contains("\(target): errors: 0, replies: 100\n"),
+                "the second half was redirected to the new owner: \(out)")
+        #expect(try keysIn(target) == "200\n")
+        // Empty the slot and give it back.
+        var del = "DEL"
+        for i in 0..<200 { del += " \(tag)\(i)" }
+        #expect(try redisCli(["-p", "\(target.port)"], stdin: del + "\n").out == "200\n")
+        for port in ports { _ = try redisCli(["-p", port, "cluster", "setslot", "\(slot)", "node", sourceID]) }
+        #expect(try Self.owner(tag) == source)
+    }
+
     @Test func crossSlotCommandsAreSplitAndMerged() throws {
         let ports = try Self.ports()
         let p = uniquePrefix()
