@@ -47,6 +47,11 @@ package enum Generators {
             if let v = spec.valueName { s += " \\fI\(roff(v))\\fR" }
             s += "\n" + roff(oneLine(spec.help)) + "\n"
         }
+        s += ".SS Not supported\nThese redis\\-cli options are rejected with a one\\-line reason and exit status 1:\n"
+        for spec in OptionTable.all {
+            guard let why = spec.refusal else { continue }
+            s += ".TP\n\\fB\(roff(spec.names[0]))\\fR\n\(roff(why)).\n"
+        }
         s += """
         .SH ENVIRONMENT
         .TP

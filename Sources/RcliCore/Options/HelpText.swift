@@ -18,6 +18,12 @@ package enum HelpText {
             s += head + (lines.first.map(String.init) ?? "") + "\n"
             for line in lines.dropFirst() { s += String(repeating: " ", count: 21) + line + "\n" }
         }
+        s += "\nNot supported (rejected with a reason):\n"
+        for spec in OptionTable.all {
+            guard let why = spec.refusal else { continue }
+            let head = "  " + spec.names[0]
+            s += head + String(repeating: " ", count: max(1, 21 - head.count)) + why + ".\n"
+        }
         s += """
 
         Examples:
