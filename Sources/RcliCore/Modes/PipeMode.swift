@@ -98,7 +98,11 @@ package enum PipeMode {
                 if revents[0] & (pollReadable | pollHangupOrError) != 0 { try conn.receive() }
             }
         } catch let e as NetError {
-            return output.usageFailure("Error: " + e.description)
+            // What the server acknowledged before it went away; the rest may or may not have run.
+            output.out.write("errors: \(errors), replies: \(replies)\n")
+            let sent = echoSent ? "all input was sent" : "input was still being sent"
+            return output.usageFailure("Error: \(e.description); the server acknowledged \(replies) commands (\(errors) errors) "
+                                       + "before the connection was lost (\(sent)); later ones may or may not have run")
         } catch {
             return output.usageFailure("Error: \(error)")
         }
