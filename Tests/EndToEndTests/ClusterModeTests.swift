@@ -27,6 +27,19 @@ extension ClusterFixtureTests {
         return (HashSlot.slot(Array(key.utf8)), source, target, sourceID, targetID)
     }
 
+    /// A hash tag (`{base N}`) whose slot holds no keys yet, so a test that moves the slot moves
+    /// only its own keys (other tests' keys land in random slots, and a node refuses to give
+    /// away a slot it still holds keys of).
+    static func emptySlotTag(_ base: String) throws -> String {
+        for i in 0..<100 {
+            let tag = "{\(base)\(i)}"
+            let slot = HashSlot.slot(Array(tag.utf8))
+            let owner = try owner(tag)
+            if try redisCli(["-p", "\(owner.port)", "cluster", "countkeysinslot", "\(slot)"]).out == "0\n" { return tag }
+        }
+        throw TestEnvironment.FixtureMissing()
+    }
+
     /// A key starting with `prefix` whose slot another master owns than `other`'s.
     static func key(_ prefix: String, notOn other: String) throws -> String {
         let map = try map()
@@ -73,7 +86,7 @@ extension ClusterFixtureTests {
     @Test func askDuringMigrationAndMovedAfterItAreFollowed() throws {
         let ports = try Self.ports()
         let p = uniquePrefix()
-        let key = "\(p){mig}"
+        let key = p + (try Self.emptySlotTag("mig"))
         let (slot, source, target, sourceID, targetID) = try Self.migration(of: key)
         _ = try redisCli(["-p", "\(source.port)", "set", key, "before"])
 
@@ -109,7 +122,7 @@ extension ClusterFixtureTests {
     @Test func pipeFollowsAskDuringMigration() throws {
         let ports = try Self.ports()
         let p = uniquePrefix()
-        let tag = "{\(p)pm}"
+        let tag = try Self.emptySlotTag("\(p)pm")
         let (slot, source, target, sourceID, targetID) = try Self.migration(of: tag)
         _ = try redisCli(["-p", "\(target.port)", "cluster", "setslot", "\(slot)", "importing", sourceID])
         _ = try redisCli(["-p", "\(source.port)", "cluster", "setslot", "\(slot)", "migrating", targetID])
@@ -134,13 +147,13 @@ extension ClusterFixtureTests {
     @Test func pipeFollowsMovedWhenASlotMovesMidTransfer() throws {
         let ports = try Self.ports()
         let p = uniquePrefix()
-        let tag = "{\(p)pmv}"
+        let tag = try Self.emptySlotTag("\(p)pmv")
         let (slot, source, target, sourceID, targetID) = try Self.migration(of: tag)
         let process = testProcess(TestEnvironment.rcli, ["-c", "-p", ports[0], "--pipe"])
-        let input = Pipe(), output = Pipe()
+        let input = Pipe(), output = Pipe(), errors = Pipe()
         process.standardInput = input
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        process.standardError = errors
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         func sets(_ range: Range<Int>) -> Data {
@@ -149,9 +162,12 @@ extension ClusterFixtureTests {
         func keysIn(_ node: NodeAddress) throws -> String {
             try redisCli(["-p", "\(node.port)", "cluster", "countkeysinslot", "\(slot)"]).out
         }
-        input.fileHandleForWriting.write(sets(0..<100))
-        for _ in 0..<250 where try keysIn(source) != "100\n" { usleep(20_000) }
-        #expect(try keysIn(source) == "100\n", "the first half reached the owner")
+        try input.fileHandleForWriting.write(contentsOf: sets(0..<100))
+        let arrived = try waitUntil(10) { try keysIn(source) == "100\n" }
+        if !arrived { kill(process.processIdentifier, SIGKILL) }
+        let said = arrived ? "" : String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let there = try keysIn(source)
+        try #require(arrived, "the first half reached the owner: \(there) keys there; rcli said: \(said)")
         // The slot moves to another master, keys and all, while rcli still has the old map.
         _ = try redisCli(["-p", "\(target.port)", "cluster", "setslot", "\(slot)", "importing", sourceID])
         _ = try redisCli(["-p", "\(source.port)", "cluster", "setslot", "\(slot)", "migrating", targetID])
@@ -159,7 +175,7 @@ extension ClusterFixtureTests {
                                  + (0..<100).map { "\(tag)\($0)" })
         #expect(moved.out == "OK\n", "\(moved.out)")
         for port in ports { _ = try redisCli(["-p", port, "cluster", "setslot", "\(slot)", "node", targetID]) }
-        input.fileHandleForWriting.write(sets(100..<200))
+        try input.fileHandleForWriting.write(contentsOf: sets(100..<200))
         try input.fileHandleForWriting.close()
         let deadline = Date().addingTimeInterval(20)
         while process.isRunning && Date() < deadline { usleep(20_000) }

@@ -32,6 +32,17 @@ enum TestEnvironment {
     struct FixtureMissing: Error {}
 }
 
+/// Polls `condition` every 20 ms until it holds or `seconds` pass; returns its last value.
+@discardableResult
+func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return true }
+        usleep(20_000)
+    }
+    return try condition()
+}
+
 /// A new empty directory under the temporary directory, named after `name`; the caller removes it.
 func scratchDirectory(_ name: String) throws -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-\(name)-\(UUID().uuidString.prefix(8))")
@@ -42,6 +53,9 @@ func scratchDirectory(_ name: String) throws -> URL {
 /// A process for `executable` that does not inherit the caller's FAKETTY or REDISCLI_AUTH, with
 /// `environment` added; not started.
 func testProcess(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) -> Process {
+    // A test may write to the child's stdin after the child has gone: that must be an error
+    // for the write, not SIGPIPE for the whole test runner.
+    signal(SIGPIPE, SIG_IGN)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments

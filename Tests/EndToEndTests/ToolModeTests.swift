@@ -213,14 +213,13 @@ final class OwnServer {
         process.standardError = errors
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        input.fileHandleForWriting.write(Data((0..<1000).map { "SET k\($0) v\r\n" }.joined().utf8))
-        for _ in 0..<250 where try server.cli(["dbsize"]).out != "1000\n" { usleep(20_000) }
-        #expect(try server.cli(["dbsize"]).out == "1000\n")
+        try input.fileHandleForWriting.write(contentsOf: Data((0..<1000).map { "SET k\($0) v\r\n" }.joined().utf8))
+        try #require(try waitUntil(10) { try server.cli(["dbsize"]).out == "1000\n" })
         server.stop()
         // More input after the server is gone: rcli must notice, report and exit (no hang).
-        for _ in 0..<20 where process.isRunning {
+        waitUntil(2) {
             _ = try? input.fileHandleForWriting.write(contentsOf: Data("SET more v\r\n".utf8))
-            usleep(50_000)
+            return !process.isRunning
         }
         try? input.fileHandleForWriting.close()
         let deadline = Date().addingTimeInterval(10)
