@@ -1,3 +1,5 @@
+import RESP
+
 /// A cluster error reply that asks the client to go elsewhere or try again.
 package enum Redirect: Sendable, Equatable {
     /// `MOVED slot host:port`: the slot lives on that node now.
@@ -31,16 +33,9 @@ package enum Redirect: Sendable, Equatable {
 
     /// `text` with control characters shown as `\xNN`, for messages.
     static func visible(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7f {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\x" + (hex.count < 2 ? "0" : "") + hex
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        var out: [UInt8] = []
+        Escaping.appendTerminalSafe(Array(text.utf8), multiline: false, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

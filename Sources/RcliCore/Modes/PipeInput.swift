@@ -1,3 +1,4 @@
+import RESP
 /// `--pipe`'s stdin, checked as it arrives: commands in the protocol's request form (arrays of
 /// bulk strings) or inline (a line of words, as the server also accepts them); CR/LF between
 /// commands is allowed. A violation is reported with its byte offset, and nothing from the bad
