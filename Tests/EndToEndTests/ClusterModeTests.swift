@@ -149,23 +149,16 @@ extension ClusterFixtureTests {
         let p = uniquePrefix()
         let tag = try Self.emptySlotTag("\(p)pmv")
         let (slot, source, target, sourceID, targetID) = try Self.migration(of: tag)
-        let process = testProcess(TestEnvironment.rcli, ["-c", "-p", ports[0], "--pipe"])
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let rcli = try CoProcess(["-c", "-p", ports[0], "--pipe"])
         func sets(_ range: Range<Int>) -> Data {
             Data(range.map { "SET \(tag)\($0) v\($0)\r\n" }.joined().utf8)
         }
         func keysIn(_ node: NodeAddress) throws -> String {
             try redisCli(["-p", "\(node.port)", "cluster", "countkeysinslot", "\(slot)"]).out
         }
-        try input.fileHandleForWriting.write(contentsOf: sets(0..<100))
+        try rcli.write(sets(0..<100))
         let arrived = try waitUntil(10) { try keysIn(source) == "100\n" }
-        if !arrived { kill(process.processIdentifier, SIGKILL) }
-        let said = arrived ? "" : String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let said = arrived ? "" : rcli.end(within: 0).err
         let there = try keysIn(source)
         try #require(arrived, "the first half reached the owner: \(there) keys there; rcli said: \(said)")
         // The slot moves to another master, keys and all, while rcli still has the old map.
@@ -175,13 +168,11 @@ extension ClusterFixtureTests {
                                  + (0..<100).map { "\(tag)\($0)" })
         #expect(moved.out == "OK\n", "\(moved.out)")
         for port in ports { _ = try redisCli(["-p", port, "cluster", "setslot", "\(slot)", "node", targetID]) }
-        try input.fileHandleForWriting.write(contentsOf: sets(100..<200))
-        try input.fileHandleForWriting.close()
-        let deadline = Date().addingTimeInterval(20)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        #expect(!process.isRunning, "the transfer ends")
-        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "\(out)")
+        try rcli.write(sets(100..<200))
+        let end = rcli.end(within: 20)
+        #expect(end.ended, "the transfer ends")
+        let out = end.out
+        #expect(end.status == 0, "\(out)")
         #expect(out.hasSuffix("errors: 0, replies: 200\n"), "\(out)")
         #expect(out.contains("\(source): errors: 0, replies: 100\n") && out.contains("\(target): errors: 0, replies: 100\n"),
                 "the second half was redirected to the new owner: \(out)")

@@ -39,11 +39,30 @@ final class CoProcess {
         return result
     }
 
+    /// Writes `data` to rcli's stdin as it is (an error, not SIGPIPE, once rcli has gone).
+    func write(_ data: Data) throws {
+        try input.fileHandleForWriting.write(contentsOf: data)
+    }
+
+    var isRunning: Bool { process.isRunning }
+
     /// Closes stdin and returns the exit status and what was left on stderr.
     func finish() -> (status: Int32, err: String) {
+        let end = end(within: .infinity)
+        return (end.status, end.err)
+    }
+
+    /// Closes stdin, waits up to `seconds` for rcli to exit (then kills it), and returns whether
+    /// it ended by itself, its status, and the rest of stdout and stderr.
+    func end(within seconds: Double) -> (ended: Bool, status: Int32, out: String, err: String) {
         try? input.fileHandleForWriting.close()
+        let ended = waitUntil(seconds) { !process.isRunning }
+        // SIGKILL: the runner may hand its children SIGTERM blocked.
+        if !ended { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+        let out = pending + output.fileHandleForReading.readDataToEndOfFile()
+        pending = Data()
         let err = errors.fileHandleForReading.readDataToEndOfFile()
-        return (process.terminationStatus, String(decoding: err, as: UTF8.self))
+        return (ended, process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 }

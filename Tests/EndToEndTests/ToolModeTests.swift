@@ -201,39 +201,30 @@ final class OwnServer {
     }
 }
 
-/// `--rdb`, `--functions-rdb` and `--replica` against servers of their own.
 /// `--pipe` against a server that goes away in the middle.
 @Suite struct PipeLossTests {
     @Test func aServerThatDiesMidPipeIsReportedWithWhatItAcknowledged() throws {
         let server = try OwnServer()
-        let process = testProcess(TestEnvironment.rcli, ["-p", server.port, "--pipe"])
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        try input.fileHandleForWriting.write(contentsOf: Data((0..<1000).map { "SET k\($0) v\r\n" }.joined().utf8))
+        let rcli = try CoProcess(["-p", server.port, "--pipe"])
+        try rcli.write(Data((0..<1000).map { "SET k\($0) v\r\n" }.joined().utf8))
         try #require(try waitUntil(10) { try server.cli(["dbsize"]).out == "1000\n" })
         server.stop()
         // More input after the server is gone: rcli must notice, report and exit (no hang).
         waitUntil(2) {
-            _ = try? input.fileHandleForWriting.write(contentsOf: Data("SET more v\r\n".utf8))
-            return !process.isRunning
+            try? rcli.write(Data("SET more v\r\n".utf8))
+            return !rcli.isRunning
         }
-        try? input.fileHandleForWriting.close()
-        let deadline = Date().addingTimeInterval(10)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        #expect(!process.isRunning, "rcli ends when the server goes away")
-        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 1)
+        let end = rcli.end(within: 10)
+        #expect(end.ended, "rcli ends when the server goes away")
+        let out = end.out, err = end.err
+        #expect(end.status == 1)
         #expect(out.hasSuffix("errors: 0, replies: 1000\n") || out.hasSuffix("errors: 0, replies: 1001\n"), "\(out)")
         #expect(err.hasPrefix("Error: ") && err.contains("the server acknowledged 10") && err.hasSuffix("may or may not have run\n"), "\(err)")
         #expect(err.split(separator: "\n").count == 1, "one line: \(err)")
     }
 }
 
+/// `--rdb`, `--functions-rdb` and `--replica` against servers of their own.
 @Suite struct ReplicationModeTests {
     static let library = "#!lua name=rclilib\nredis.register_function('rclifn', function() return 1 end)"
 

@@ -3,9 +3,7 @@ import Cluster
 @testable import RcliCore
 
 private func entry(_ words: String...) -> ClusterEntry {
-    let e = ClusterEntry.command(words.map { Array($0.utf8) })
-    SlotTraffic.classify(e)
-    return e
+    ClusterEntry.command(words.map { Array($0.utf8) }, trackingSlots: true)
 }
 
 @Test func aWriteWaitsForEarlierReplicaReadsOfItsSlotOnly() {

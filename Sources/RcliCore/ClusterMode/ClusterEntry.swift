@@ -42,7 +42,7 @@ final class ClusterEntry {
     /// For a part: the command it is part of.
     weak var whole: ClusterEntry?
     /// With replica reads: the slots it touches and whether it reads them on replicas (see
-    /// `ClusterRunner.SlotTraffic`).
+    /// `SlotTraffic`).
     var traffic: (slots: [Int], onReplica: Bool)?
 
     init(content: Content, args: [[UInt8]] = [], route: RouteState = RouteState(slot: nil, readOnly: false)) {
@@ -51,12 +51,18 @@ final class ClusterEntry {
         self.route = route
     }
 
-    /// A command, its slot and read-only flag taken from its keys.
-    static func command(_ args: [[UInt8]]) -> ClusterEntry {
+    /// A command, its slot and read-only flag taken from its keys; with `trackingSlots`, also
+    /// every slot its keys touch (`traffic`), from the same key lookup.
+    static func command(_ args: [[UInt8]], trackingSlots: Bool = false) -> ClusterEntry {
         let info = CommandKeys.info(for: args)
         let keys = info.map { CommandKeys.keys(args, info: $0) } ?? []
         let readOnly = info?.readOnly ?? false
-        return ClusterEntry(content: .command, args: args, route: RouteState(slot: keys.first.map(HashSlot.slot), readOnly: readOnly))
+        let e = ClusterEntry(content: .command, args: args, route: RouteState(slot: keys.first.map(HashSlot.slot), readOnly: readOnly))
+        if trackingSlots && !keys.isEmpty {
+            let slots = keys.map(HashSlot.slot)
+            e.traffic = (slots.count > 1 ? Array(Set(slots)) : slots, readOnly)
+        }
+        return e
     }
 
     /// The command's name and first key, for naming it in failure messages (`SET user:1`).

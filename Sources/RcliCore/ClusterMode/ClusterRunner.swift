@@ -136,13 +136,10 @@ package final class ClusterRunner {
                 order.append(e)
                 barrier = true
             case .command(let args):
-                let e = ClusterEntry.command(args)
-                if pool.router.policy.replicaReads {
-                    SlotTraffic.classify(e)
-                    if !traffic.admits(e) {
-                        held = e
-                        return
-                    }
+                let e = ClusterEntry.command(args, trackingSlots: pool.router.policy.replicaReads)
+                guard traffic.admits(e) else {
+                    held = e
+                    return
                 }
                 start(e)
             }

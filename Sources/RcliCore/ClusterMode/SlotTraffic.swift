@@ -1,23 +1,11 @@
-import Cluster
-
 /// With `--replica-reads`, a slot's reads travel to a replica and its writes to the master, on
 /// two connections: pipelined, a write could overtake an earlier read, which would then see a
 /// value from later in the script. Per slot, this counts the commands in flight and which side
 /// they went to; a command for the other side waits until they are answered. Commands of one
 /// side still pipeline freely, and a replica may still lag (it shows an older value, never a
-/// later one).
+/// later one). Entries made with `ClusterEntry.command(_:trackingSlots:)` carry their slots.
 struct SlotTraffic {
     private var inFlight: [Int: (onReplica: Bool, count: Int)] = [:]
-
-    /// Works out the slots `e` touches and its side.
-    static func classify(_ e: ClusterEntry) {
-        let info = CommandKeys.info(for: e.args)
-        let keys = info.map { CommandKeys.keys(e.args, info: $0) } ?? []
-        guard !keys.isEmpty else { return }
-        var slots = keys.map(HashSlot.slot)
-        if slots.count > 1 { slots = Array(Set(slots)) }
-        e.traffic = (slots, e.route.readOnly)
-    }
 
     /// True when every slot of `e` is idle or busy on `e`'s side.
     func admits(_ e: ClusterEntry) -> Bool {

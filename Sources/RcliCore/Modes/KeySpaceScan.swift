@@ -70,12 +70,10 @@ struct KeySpaceScan {
     }
 
     private static func event(_ conn: Connection) throws(ModeFailure) -> RESPEvent {
-        do {
+        try io { () throws(NetError) in
             // A request a non-blocking flush left half-written goes out first.
             if conn.hasPendingOutput { try conn.flush(wait: true) }
             return try conn.nextEvent()
-        } catch {
-            throw ModeFailure("Error: " + error.description)
         }
     }
 
@@ -87,11 +85,7 @@ struct KeySpaceScan {
 
     private static func send(_ conn: Connection, _ args: [[UInt8]], wait: Bool) throws(ModeFailure) {
         conn.enqueue(args)
-        do {
-            try conn.flush(wait: wait)
-        } catch {
-            throw ModeFailure("Error: " + error.description)
-        }
+        try io { () throws(NetError) in try conn.flush(wait: wait) }
     }
 
     /// The session's connection, or its failure as a `ModeFailure`.
@@ -105,22 +99,26 @@ struct KeySpaceScan {
 
     /// One round trip.
     static func call(_ conn: Connection, _ args: [[UInt8]]) throws(ModeFailure) -> RESPValue {
-        do {
-            return try conn.roundTrip(args)
-        } catch {
-            throw ModeFailure("Error: " + error.description)
-        }
+        try io { () throws(NetError) in try conn.roundTrip(args) }
     }
 
     /// Sends every command at once and returns the replies in order.
     static func pipeline(_ conn: Connection, _ commands: [[[UInt8]]]) throws(ModeFailure) -> [RESPValue] {
-        do {
+        try io { () throws(NetError) in
             for c in commands { conn.enqueue(c) }
             try conn.flush(wait: true)
             var replies: [RESPValue] = []
             replies.reserveCapacity(commands.count)
             for _ in commands { replies.append(try conn.nextValue()) }
             return replies
+        }
+    }
+
+    /// Network I/O, its failure as a `ModeFailure` ("Error: ..." and why).
+    @discardableResult
+    private static func io<T>(_ body: () throws(NetError) -> T) throws(ModeFailure) -> T {
+        do {
+            return try body()
         } catch {
             throw ModeFailure("Error: " + error.description)
         }

@@ -10,19 +10,13 @@ package enum HelpText {
             var head = "  " + spec.names[0]
             if let v = spec.valueName { head += " <\(v)>" }
             let lines = spec.help.split(separator: "\n", omittingEmptySubsequences: false)
-            if head.count < 21 {
-                head += String(repeating: " ", count: 21 - head.count)
-            } else {
-                head += " "
-            }
-            s += head + (lines.first.map(String.init) ?? "") + "\n"
+            s += column(head) + (lines.first.map(String.init) ?? "") + "\n"
             for line in lines.dropFirst() { s += String(repeating: " ", count: 21) + line + "\n" }
         }
         s += "\nNot supported (rejected with a reason):\n"
         for spec in OptionTable.all {
             guard let why = spec.refusal else { continue }
-            let head = "  " + spec.names[0]
-            s += head + String(repeating: " ", count: max(1, 21 - head.count)) + why + ".\n"
+            s += column("  " + spec.names[0]) + why + ".\n"
         }
         s += """
 
@@ -40,5 +34,10 @@ package enum HelpText {
 
         """
         return s
+    }
+
+    /// `head` padded to the description column (21), or followed by one space when longer.
+    private static func column(_ head: String) -> String {
+        head + String(repeating: " ", count: max(1, 21 - head.count))
     }
 }
