@@ -12,14 +12,7 @@ package enum System {
 
     /// The process environment.
     package static func environment() -> [String: String] {
-        var env: [String: String] = [:]
-        var p = environ
-        while let entry = p.pointee {
-            let s = String(cString: entry)
-            if let eq = s.firstIndex(of: "=") { env[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
-            p += 1
-        }
-        return env
+        Platform.environment()
     }
 
     /// Writes `bytes[from...]` once (waiting while the descriptor is full); the count written
@@ -27,14 +20,13 @@ package enum System {
     package static func write(_ fd: Int32, _ bytes: [UInt8], from offset: Int) -> Result<Int, SystemError> {
         while true {
             let n = bytes.withUnsafeBytes { raw in
-                Glibc.write(fd, raw.baseAddress.map { $0 + offset }, raw.count - offset)
+                Platform.write(fd, raw.baseAddress.map { $0 + offset }, raw.count - offset)
             }
             if n >= 0 { return .success(n) }
             let e = errno
             if e == EINTR { continue }
             if e == EAGAIN {
-                var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                _ = poll(&p, 1, -1)
+                _ = try? Reactor.wait(for: fd, .write, until: nil)
                 continue
             }
             return .failure(SystemError(call: "write", code: e))
@@ -46,7 +38,7 @@ package enum System {
         let old = buffer.count
         buffer.append(contentsOf: repeatElement(0, count: max))
         while true {
-            let n = buffer.withUnsafeMutableBytes { raw in Glibc.read(fd, raw.baseAddress.map { $0 + old }, max) }
+            let n = buffer.withUnsafeMutableBytes { raw in Platform.read(fd, raw.baseAddress.map { $0 + old }, max) }
             if n >= 0 {
                 buffer.removeLast(max - n)
                 return .success(n)
@@ -93,7 +85,7 @@ package enum System {
 
     /// Ends the process.
     package static func exit(_ status: Int32) -> Never {
-        Glibc.exit(status)
+        Platform.exit(status)
     }
 
     /// errno's text.
@@ -117,7 +109,7 @@ package enum System {
         _ = write(fd, Array(prompt.utf8), from: 0)
         var line: [UInt8] = []
         var byte: UInt8 = 0
-        while Glibc.read(fd, &byte, 1) == 1 {
+        while Platform.read(fd, &byte, 1) == 1 {
             if byte == 10 || byte == 13 { break }
             if byte == 127 || byte == 8 {
                 if !line.isEmpty {
@@ -132,42 +124,6 @@ package enum System {
         }
         _ = write(fd, [10], from: 0)
         return String(decoding: line, as: UTF8.self)
-    }
-}
-
-nonisolated(unsafe) private var interruptWriteDescriptor: Int32 = -1
-
-/// SIGINT turned into a readable descriptor, so a poll loop can notice Ctrl-C.
-package enum InterruptSignal {
-    /// Installs the handler once; returns the descriptor that becomes readable on Ctrl-C.
-    package static func install() -> Int32? {
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { return nil }
-        for fd in fds {
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        }
-        interruptWriteDescriptor = fds[1]
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in
-            var byte: UInt8 = 1
-            _ = Glibc.write(interruptWriteDescriptor, &byte, 1)
-        }
-        sigemptyset(&action.sa_mask)
-        action.sa_flags = 0
-        sigaction(SIGINT, &action, nil)
-        // A parent may hand down SIGINT blocked (the mask survives exec): unblock it.
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        sigaddset(&mask, SIGINT)
-        sigprocmask(SIG_UNBLOCK, &mask, nil)
-        return fds[0]
-    }
-
-    /// Empties the descriptor after an interrupt was handled.
-    package static func drain(_ fd: Int32) {
-        var buf = [UInt8](repeating: 0, count: 64)
-        while Glibc.read(fd, &buf, buf.count) > 0 {}
     }
 }
 
@@ -245,13 +201,13 @@ package final class TransferFile {
         var info = stat()
         let exists = stat(path, &info) == 0
         if exists && (info.st_mode & S_IFMT) != S_IFREG {
-            let fd = Glibc.open(path, O_WRONLY | O_CLOEXEC)
+            let fd = Platform.open(path, O_WRONLY | O_CLOEXEC)
             guard fd >= 0 else { return .failure(ModeFailure("Error opening '\(path)': \(System.describe(errno))")) }
             return .success(TransferFile(fd: fd, path: path, temporary: nil))
         }
         // Fail on the real name first (a missing directory, no permission), as redis-cli would.
         if !exists {
-            let probe = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            let probe = Platform.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             guard probe >= 0 else { return .failure(ModeFailure("Error opening '\(path)': \(System.describe(errno))")) }
             close(probe)
             unlink(path)
@@ -259,7 +215,7 @@ package final class TransferFile {
             return .failure(ModeFailure("Error opening '\(path)': \(System.describe(errno))"))
         }
         let temporary = path + ".rcli-partial-\(getpid())"
-        let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = Platform.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return .failure(ModeFailure("Error opening '\(temporary)': \(System.describe(errno))")) }
         return .success(TransferFile(fd: fd, path: path, temporary: temporary))
     }

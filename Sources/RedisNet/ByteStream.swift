@@ -40,7 +40,7 @@ final class PlainStream: ByteStream {
     }
 
     func isClosedWhileIdle() -> Bool {
-        guard let revents = try? pollDescriptors([(socket.fd, pollReadable)], timeoutMs: 0), revents[0] != 0 else { return false }
+        guard !Reactor.readinessNow(socket.fd, .read).isEmpty else { return false }
         var byte: UInt8 = 0
         let n = recv(socket.fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
         return !(n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)))

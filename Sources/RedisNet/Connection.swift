@@ -83,7 +83,7 @@ package final class Connection {
                 bytesWritten += n
             case .success(.wouldBlock):
                 guard wait else { return false }
-                do { _ = try pollDescriptors([(stream.descriptor, pollWritable)], timeoutMs: -1) } catch { throw .io(error) }
+                do { _ = try Reactor.wait(for: stream.descriptor, .write, until: nil) } catch { throw .io(error) }
             case .failure(let e):
                 throw e
             }
@@ -124,13 +124,12 @@ package final class Connection {
         return !stream.isClosedWhileIdle()
     }
 
-    /// Waits until the socket is readable (or `timeoutMs` passes; -1 waits forever).
-    /// Returns false on timeout.
-    package func waitReadable(timeoutMs: Int32) throws(NetError) -> Bool {
+    /// Waits until the socket is readable or `deadline` (monotonic seconds; nil: no limit)
+    /// passes. Returns false on timeout.
+    package func waitReadable(until deadline: Double?) throws(NetError) -> Bool {
         do {
             if stream.hasBufferedInput { return true }
-            let revents = try pollDescriptors([(stream.descriptor, pollReadable)], timeoutMs: timeoutMs)
-            return revents[0] != 0
+            return try !Reactor.wait(for: stream.descriptor, .read, until: deadline).isEmpty
         } catch {
             throw .io(error)
         }
@@ -142,13 +141,8 @@ package final class Connection {
         while true {
             if let e = try bufferedEvent() { return e }
             if try !receive() {
-                guard let deadline else {
-                    _ = try waitReadable(timeoutMs: -1)
-                    continue
-                }
-                let left = deadline - monotonicSeconds()
-                if left <= 0 { throw .timeout("no reply from \(endpoint) in time") }
-                _ = try waitReadable(timeoutMs: Int32(min(left * 1000 + 1, 3_600_000)))
+                if let deadline, deadline <= monotonicSeconds() { throw .timeout("no reply from \(endpoint) in time") }
+                _ = try waitReadable(until: deadline)
             }
         }
     }
@@ -171,13 +165,8 @@ package final class Connection {
         while true {
             if parser.bufferedByteCount > 0 { return parser.takeRaw(max: max) }
             if try receive() { continue }
-            var wait: Int32 = -1
-            if let deadline {
-                let left = deadline - monotonicSeconds()
-                if left <= 0 { throw .timeout("no data from \(endpoint) in time") }
-                wait = Int32(min(left * 1000 + 1, 3_600_000))
-            }
-            _ = try waitReadable(timeoutMs: wait)
+            if let deadline, deadline <= monotonicSeconds() { throw .timeout("no data from \(endpoint) in time") }
+            _ = try waitReadable(until: deadline)
         }
     }
 

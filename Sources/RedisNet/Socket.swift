@@ -79,13 +79,12 @@ package final class Socket {
         let s = Socket(fd: fd)
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-        let r = Glibc.connect(fd, address, length)
+        let r = Platform.connect(fd, address, length)
         if r == 0 { return s }
         let e = errno
         guard e == EINPROGRESS || e == EINTR else { throw SystemError(call: "connect", code: e) }
-        let ms = timeout.map { Int32(min(max($0 * 1000, 1), Double(Int32.max))) } ?? -1
-        let revents = try pollDescriptors([(fd, Int16(POLLOUT))], timeoutMs: ms)
-        if revents[0] == 0 { throw SystemError(call: "connect", code: ETIMEDOUT) }
+        let deadline = timeout.map { monotonicSeconds() + max($0, 0.001) }
+        if try Reactor.wait(for: fd, .write, until: deadline).isEmpty { throw SystemError(call: "connect", code: ETIMEDOUT) }
         var err: Int32 = 0
         var len = socklen_t(MemoryLayout<Int32>.size)
         getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len)

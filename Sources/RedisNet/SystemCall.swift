@@ -36,21 +36,6 @@ package func systemCall(_ name: String, _ body: () -> Int) throws(SystemError) -
     }
 }
 
-/// Waits for the given poll events on the descriptors; timeout in milliseconds (-1: forever).
-/// Returns the revents per descriptor (all zero on timeout).
-package func pollDescriptors(_ fds: [(fd: Int32, events: Int16)], timeoutMs: Int32) throws(SystemError) -> [Int16] {
-    var pfds = fds.map { pollfd(fd: $0.fd, events: $0.events, revents: 0) }
-    let deadline = timeoutMs >= 0 ? monotonicMilliseconds() + Int64(timeoutMs) : Int64.max
-    while true {
-        let remaining = timeoutMs < 0 ? -1 : Int32(max(0, deadline - monotonicMilliseconds()))
-        let n = pfds.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), remaining) }
-        if n >= 0 { return pfds.map(\.revents) }
-        let e = errno
-        if e == EINTR { continue }
-        throw SystemError(call: "poll", code: e)
-    }
-}
-
 /// Milliseconds on the monotonic clock.
 package func monotonicMilliseconds() -> Int64 {
     var ts = timespec()

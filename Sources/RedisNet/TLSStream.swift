@@ -135,21 +135,20 @@ final class TLSStream: ByteStream {
             let r = rcli_SSL_connect(ssl)
             if r == 1 { break }
             let e = rcli_SSL_get_error(ssl, r)
-            let events: Int16
+            let interest: Interest
             switch e {
-            case SSL_ERROR_WANT_READ: events = pollReadable
-            case SSL_ERROR_WANT_WRITE: events = pollWritable
+            case SSL_ERROR_WANT_READ: interest = .read
+            case SSL_ERROR_WANT_WRITE: interest = .write
             default:
                 throw .connect(endpoint, reason: "SSL_connect failed: " + handshakeFailure(e))
             }
-            let left = deadline - monotonicSeconds()
-            let ready: [Int16]
+            let ready: Readiness
             do {
-                ready = try pollDescriptors([(socket.fd, events)], timeoutMs: left <= 0 ? 0 : Int32(min(left * 1000 + 1, 3_600_000)))
+                ready = try Reactor.wait(for: socket.fd, interest, until: deadline)
             } catch {
                 throw .io(error)
             }
-            if ready[0] == 0 {
+            if ready.isEmpty {
                 throw .connect(endpoint, reason: "SSL_connect failed: the TLS handshake timed out (is this a TLS port?)")
             }
         }
@@ -226,7 +225,7 @@ final class TLSStream: ByteStream {
     }
 
     func isClosedWhileIdle() -> Bool {
-        guard let revents = try? pollDescriptors([(socket.fd, pollReadable)], timeoutMs: 0), revents[0] != 0 else { return false }
+        guard !Reactor.readinessNow(socket.fd, .read).isEmpty else { return false }
         var byte: UInt8 = 0
         rcli_ERR_clear_error()
         let r = rcli_SSL_peek(ssl, &byte, 1)

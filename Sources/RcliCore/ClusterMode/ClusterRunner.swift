@@ -509,20 +509,16 @@ package final class ClusterRunner {
         let inputFD = wantInput ? source.inputDescriptor : nil
         let links = pool.allLinks.filter { $0.connection != nil }
         let streams = links.compactMap { link in
-            link.connection.map { ($0.descriptor, pollReadable | ($0.hasPendingOutput ? pollWritable : 0)) }
+            link.connection.map { (fd: $0.descriptor, interest: $0.hasPendingOutput ? [.read, .write] : Interest.read) }
         }
-        var timeoutMs: Int32 = -1
-        if let soonest = parked.map(\.notBefore).min() {
-            timeoutMs = Int32(max(0, min(60_000, (soonest - monotonicSeconds()) * 1000 + 1)))
-        }
-        if pool.router.reloadWanted { timeoutMs = timeoutMs < 0 ? 100 : min(timeoutMs, 100) }
+        var deadline: Double? = parked.map(\.notBefore).min()
+        if pool.router.reloadWanted { deadline = min(deadline ?? .infinity, monotonicSeconds() + 0.1) }
         // A node that owes replies and says nothing (hung, or cut off without a reset).
         let replyTimeout = options.replyTimeout
         if let due = links.filter(\.expectsPromptReply).map({ $0.lastProgress + replyTimeout }).min() {
-            let ms = Int32(max(0, min(60_000, (due - monotonicSeconds()) * 1000 + 1)))
-            timeoutMs = timeoutMs < 0 ? ms : min(timeoutMs, ms)
+            deadline = min(deadline ?? .infinity, due)
         }
-        if inputFD == nil && options.interruptDescriptor == nil && streams.isEmpty && timeoutMs < 0 {
+        if inputFD == nil && options.interruptDescriptor == nil && streams.isEmpty && deadline == nil {
             if inputFD == nil && source.inputDescriptor == nil { stopInput = true }
             if inFlight > 0 {
                 // Nothing can ever answer: report what is left rather than wait forever.
@@ -534,18 +530,18 @@ package final class ClusterRunner {
             }
             return
         }
-        let ready = try RunnerWait.poll(interrupt: options.interruptDescriptor, input: inputFD, streams: streams, timeoutMs: timeoutMs)
+        let ready = try RunnerWait.poll(interrupt: options.interruptDescriptor, input: inputFD, streams: streams, deadline: deadline)
         if ready.input { try source.readAvailable() }
         let now = monotonicSeconds()
         for link in links where link.expectsPromptReply && now - link.lastProgress >= replyTimeout && link.connection?.hasBufferedInput != true {
             if let conn = link.connection, (try? conn.receive()) == true { continue }
             linkFailed(link, NetError.timeout("no reply in \(System.cFormat("%.2f", replyTimeout))s"), now: now)
         }
-        for (link, r) in zip(links, ready.streams) where r != 0 && link.connection != nil {
+        for (link, r) in zip(links, ready.streams) where !r.isEmpty && link.connection != nil {
             guard let conn = link.connection else { continue }
             do {
-                if r & pollWritable != 0 { try conn.flush(wait: false) }
-                if r & (pollReadable | pollHangupOrError) != 0 { try conn.receive() }
+                if r.contains(.writable) { try conn.flush(wait: false) }
+                if r.readOrHangup { try conn.receive() }
             } catch {
                 linkFailed(link, error, now: now)
             }

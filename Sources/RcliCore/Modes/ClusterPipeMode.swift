@@ -95,15 +95,15 @@ private final class ClusterPipe {
                     for link in links { receive(link, now: now) }
                     continue
                 }
-                var fds: [(fd: Int32, events: Int16)] = []
+                var fds: [(fd: Int32, interest: Interest)] = []
                 var polled: [ClusterLink] = []
                 for link in links {
                     guard let c = link.connection else { continue }
-                    fds.append((c.descriptor, pollReadable | (c.hasPendingOutput ? pollWritable : 0)))
+                    fds.append((c.descriptor, c.hasPendingOutput ? [.read, .write] : .read))
                     polled.append(link)
                 }
-                if wantInput { fds.append((0, pollReadable)) }
-                var timeout: Int32 = parked.isEmpty ? 1000 : 10
+                if wantInput { fds.append((0, .read)) }
+                var deadline = now + (parked.isEmpty ? 1 : 0.01)
                 if inputDone && config.pipeTimeout > 0 && outstanding > 0 {
                     let left = lastReply + config.pipeTimeout - now
                     if left <= 0 {
@@ -112,14 +112,14 @@ private final class ClusterPipe {
                         errors += 1
                         break
                     }
-                    timeout = min(timeout, Int32(left * 1000 + 1))
+                    deadline = min(deadline, lastReply + config.pipeTimeout)
                 }
-                let revents = try pollDescriptors(fds, timeoutMs: timeout)
-                for (i, link) in polled.enumerated() where revents[i] != 0 {
-                    if revents[i] & pollWritable != 0 { try flush(link, now: now) }
-                    if revents[i] & (pollReadable | pollHangupOrError) != 0 { receive(link, now: now) }
+                let ready = try Reactor.wait(for: fds, until: deadline)
+                for (i, link) in polled.enumerated() where !ready[i].isEmpty {
+                    if ready[i].contains(.writable) { try flush(link, now: now) }
+                    if ready[i].readOrHangup { receive(link, now: now) }
                 }
-                if wantInput && revents[polled.count] != 0 {
+                if wantInput && !ready[polled.count].isEmpty {
                     chunk.removeAll(keepingCapacity: true)
                     switch System.read(0, appendingTo: &chunk, max: 256 * 1024) {
                     case .success(0):

@@ -80,22 +80,22 @@ package enum PipeMode {
                     replies += 1
                     current = nil
                 }
-                var fds: [(fd: Int32, events: Int16)] = [(conn.descriptor, pollReadable | (conn.hasPendingOutput ? pollWritable : 0))]
+                var fds: [(fd: Int32, interest: Interest)] = [(conn.descriptor, conn.hasPendingOutput ? [.read, .write] : .read)]
                 let wantInput = !inputDone && conn.bytesQueued - conn.bytesWritten < 256 * 1024
-                if wantInput { fds.append((0, pollReadable)) }
+                if wantInput { fds.append((0, .read)) }
                 if conn.hasBufferedInput { try conn.receive(); continue }
-                var timeout: Int32 = -1
+                var deadline: Double?
                 if echoSent && config.pipeTimeout > 0 {
                     let left = lastReply + config.pipeTimeout - monotonicSeconds()
                     if left <= 0 {
                         return output.usageFailure("No replies for \(Int(config.pipeTimeout)) seconds: exiting.")
                     }
-                    timeout = Int32(min(left * 1000 + 1, 3_600_000))
+                    deadline = lastReply + config.pipeTimeout
                 }
-                let revents = try pollDescriptors(fds, timeoutMs: timeout)
-                if wantInput && revents[1] != 0 { inputReady = true }
-                if revents[0] & pollWritable != 0 { try conn.flush(wait: false) }
-                if revents[0] & (pollReadable | pollHangupOrError) != 0 { try conn.receive() }
+                let ready = try Reactor.wait(for: fds, until: deadline)
+                if wantInput && !ready[1].isEmpty { inputReady = true }
+                if ready[0].contains(.writable) { try conn.flush(wait: false) }
+                if ready[0].readOrHangup { try conn.receive() }
             }
         } catch let e as NetError {
             // What the server acknowledged before it went away; the rest may or may not have run.

@@ -225,7 +225,7 @@ package enum ReplicaMode {
                     if let value = builder.feed(event) { formatter.format(value, into: &output.out.buffer) }
                 }
                 output.out.flush()
-                if try !conn.receive() { _ = try conn.waitReadable(timeoutMs: 1000) }
+                if try !conn.receive() { _ = try conn.waitReadable(until: monotonicSeconds() + 1) }
             }
         } catch {
             output.out.flush()

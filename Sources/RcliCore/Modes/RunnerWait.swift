@@ -8,17 +8,17 @@ struct RunInterrupted: Error {}
 enum RunnerWait {
     /// Waits until something is ready or `timeoutMs` passes (-1: no limit). Returns whether the
     /// input is readable and each stream's revents, in order; throws `RunInterrupted` on Ctrl-C.
-    static func poll(interrupt: Int32?, input: Int32?, streams: [(fd: Int32, events: Int16)],
-                     timeoutMs: Int32) throws -> (input: Bool, streams: [Int16]) {
-        var fds: [(fd: Int32, events: Int16)] = []
-        if let fd = interrupt { fds.append((fd, pollReadable)) }
-        if let fd = input { fds.append((fd, pollReadable)) }
-        var revents = try pollDescriptors(fds + streams, timeoutMs: timeoutMs)
-        if let fd = interrupt, revents.removeFirst() != 0 {
+    static func poll(interrupt: Int32?, input: Int32?, streams: [(fd: Int32, interest: Interest)],
+                     deadline: Double?) throws -> (input: Bool, streams: [Readiness]) {
+        var fds: [(fd: Int32, interest: Interest)] = []
+        if let fd = interrupt { fds.append((fd, .read)) }
+        if let fd = input { fds.append((fd, .read)) }
+        var ready = try Reactor.wait(for: fds + streams, until: deadline)
+        if let fd = interrupt, !ready.removeFirst().isEmpty {
             InterruptSignal.drain(fd)
             throw RunInterrupted()
         }
-        let inputReady = input != nil && revents.removeFirst() != 0
-        return (inputReady, revents)
+        let inputReady = input != nil && !ready.removeFirst().isEmpty
+        return (inputReady, ready)
     }
 }

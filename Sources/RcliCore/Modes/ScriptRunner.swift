@@ -290,16 +290,16 @@ package final class ScriptRunner {
         err.flush()
         let inputFD = wantInput ? source.inputDescriptor : nil
         let conn = session.connection
-        let streams = conn.map { [($0.descriptor, pollReadable | ($0.hasPendingOutput ? pollWritable : 0))] } ?? []
+        let streams: [(fd: Int32, interest: Interest)] = conn.map { [($0.descriptor, $0.hasPendingOutput ? [.read, .write] : .read)] } ?? []
         guard inputFD != nil || options.interruptDescriptor != nil || !streams.isEmpty else {
             if inputFD == nil && head == pending.count && !streaming { stopInput = true }
             return
         }
-        let ready = try RunnerWait.poll(interrupt: options.interruptDescriptor, input: inputFD, streams: streams, timeoutMs: -1)
+        let ready = try RunnerWait.poll(interrupt: options.interruptDescriptor, input: inputFD, streams: streams, deadline: nil)
         if ready.input { try source.readAvailable() }
-        guard let conn, let r = ready.streams.first, r != 0 else { return }
-        if r & pollWritable != 0 { try conn.flush(wait: false) }
-        if r & (pollReadable | pollHangupOrError) != 0 {
+        guard let conn, let r = ready.streams.first, !r.isEmpty else { return }
+        if r.contains(.writable) { try conn.flush(wait: false) }
+        if r.readOrHangup {
             do {
                 try conn.receive()
             } catch {

@@ -108,9 +108,10 @@ package final class LineEditor {
         if pendingIndex >= pending.count {
             var shown = drawHint()
             while let background {
-                let revents = (try? pollDescriptors([(0, pollReadable), (background.descriptor, pollReadable)], timeoutMs: -1)) ?? [pollReadable, 0]
-                if revents[0] != 0 { break }
-                if revents[1] != 0 {
+                let ready = (try? Reactor.wait(for: [(0, .read), (background.descriptor, .read)], until: nil))
+                    ?? [.readable, []]
+                if !ready[0].isEmpty { break }
+                if !ready[1].isEmpty {
                     fputs("\r\u{1b}[K", rcli_stdout())
                     fflush(rcli_stdout())
                     background.onReadable()
@@ -173,11 +174,10 @@ package final class LineEditor {
         // Not for long lines, nor while more input is already waiting (a paste in progress):
         // a hint per pasted byte would make pasting quadratic.
         guard length > 0, length <= 4096,
-              let waiting = try? pollDescriptors([(0, pollReadable)], timeoutMs: 0), waiting[0] == 0 else { return false }
+              Reactor.readinessNow(0, .read).isEmpty else { return false }
         let line = String(decoding: UnsafeBufferPointer(start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self), count: length), as: UTF8.self)
         guard var hint = hinter(line), !hint.isEmpty else { return false }
-        var size = winsize()
-        let columns = ioctl(1, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
+        let columns = Platform.terminalColumns(1) ?? 80
         let room = columns - (promptWidth + line.count) % columns - 1
         guard room > 3 else { return false }
         if hint.count > room { hint = String(hint.prefix(room - 3)) + "..." }
