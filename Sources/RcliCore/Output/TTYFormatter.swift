@@ -12,8 +12,10 @@ package final class TTYFormatter: ReplyFormatter {
         var elements: Int
         var width: Int
         var index = 0
-        var prefix: [UInt8]
-        var childPrefix: [UInt8]
+        /// Spaces before each element after the first (the parents' index columns).
+        var indent: Int
+        /// The indent of this frame's nested aggregates.
+        var childIndent: Int
         /// A non-empty aggregate that is a map's value starts on a new line, so its first
         /// element is indented like the others (redis-cli 7.0).
         var prefixFirst = false
@@ -35,10 +37,9 @@ package final class TTYFormatter: ReplyFormatter {
             var width = 0
             var i = count
             repeat { width += 1; i /= 10 } while i > 0
-            let prefix = frames.last?.childPrefix ?? []
+            let indent = frames.last?.childIndent ?? 0
             frames.append(Frame(kind: kind, elements: kind == .map ? count * 2 : count, width: width,
-                                prefix: prefix,
-                                childPrefix: prefix + Array(repeating: UInt8(ascii: " "), count: width + 2),
+                                indent: indent, childIndent: indent + width + 2,
                                 prefixFirst: isMapValue && count > 0))
             return false
         case .scalar(let value):
@@ -74,25 +75,28 @@ package final class TTYFormatter: ReplyFormatter {
             flushNewline(&out)
             return false
         }
-        let top = frames[frames.count - 1]
-        if top.kind == .map && top.index % 2 == 1 {
+        let last = frames.count - 1
+        let kind = frames[last].kind
+        let index = frames[last].index
+        frames[last].index = index + 1
+        if kind == .map && index % 2 == 1 {
             pendingNewline = false
             out.append(contentsOf: Self.arrow)
-            frames[frames.count - 1].index += 1
             return true
         } else {
             flushNewline(&out)
-            if top.index > 0 || top.prefixFirst { out.append(contentsOf: top.prefix) }
-            let human = (top.kind == .map ? top.index / 2 : top.index) + 1
-            Escaping.appendPadded(human, width: top.width, to: &out)
-            switch top.kind {
+            if index > 0 || frames[last].prefixFirst {
+                out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: frames[last].indent))
+            }
+            let human = (kind == .map ? index / 2 : index) + 1
+            Escaping.appendPadded(human, width: frames[last].width, to: &out)
+            switch kind {
             case .set: out.append(UInt8(ascii: "~"))
             case .map: out.append(UInt8(ascii: "#"))
             case .array, .push: out.append(UInt8(ascii: ")"))
             }
             out.append(UInt8(ascii: " "))
         }
-        frames[frames.count - 1].index += 1
         return false
     }
 
