@@ -40,16 +40,57 @@ package struct RouteTarget: Sendable, Equatable {
     }
 }
 
+/// Why a command is sent again.
+package enum RouteReason: Sendable, Equatable {
+    /// `MOVED`: the slot lives on `node` (the map is updated).
+    case moved(slot: Int, node: NodeAddress)
+    /// `ASK`: this command goes to `node`, after `ASKING`.
+    case ask(slot: Int, node: NodeAddress)
+    /// A replica could not serve a read (`problem`): its master will.
+    case replicaFallback(problem: String)
+}
+
+/// Why the router gave a command up.
+package enum RouteFailure: Sendable, Equatable {
+    /// Redirected more than `limit` times; the last was `last` (MOVED or ASK) to `node`.
+    case redirectLoop(slot: Int, last: String, node: NodeAddress, limit: Int)
+    /// Retried for the whole budget.
+    case retriesExhausted(seconds: Int, problem: String)
+    /// The node has been failing for longer than the budget: one attempt, no retries.
+    case failingFor(seconds: Int, problem: String)
+    /// No node serves the slot, and the map has been reloaded since.
+    case slotNotServed(slot: Int, reason: String)
+    /// A MOVED or ASK that cannot be read.
+    case malformedRedirect(String, from: NodeAddress)
+
+    /// The line reported for the command.
+    package var text: String {
+        switch self {
+        case .redirectLoop(let slot, let last, let node, let limit):
+            return "Error: redirect loop: slot \(slot) was redirected \(limit) times (last: \(last) to \(node)); "
+                + "the cluster's slot assignments disagree"
+        case .retriesExhausted(let seconds, let problem):
+            return "Error: gave up after \(seconds)s of retries: \(problem)"
+        case .failingFor(let seconds, let problem):
+            return "Error: gave up: \(problem) (failing for \(seconds)s)"
+        case .slotNotServed(let slot, let reason):
+            return "Error: slot \(slot) is not served by any node (\(reason))"
+        case .malformedRedirect(let text, let node):
+            return "Error: cannot follow the redirect '\(text)' from \(node)"
+        }
+    }
+}
+
 /// What to do with a command after a reply or a failure.
 package enum RouteDecision: Sendable, Equatable {
     /// The reply is the command's answer: print it.
     case deliver
-    /// Send it again now (`route` says where).
-    case resend
-    /// Send it again (`route` says where) at this time, not before.
-    case wait(until: Double)
-    /// Give up; the message is the command's reported error.
-    case fail(String)
+    /// Send it again now (`route` says where), for this reason.
+    case resend(RouteReason)
+    /// Send it again (`route` says where) at this time, not before, because of `problem`.
+    case wait(until: Double, problem: String)
+    /// Give up.
+    case fail(RouteFailure)
 }
 
 /// Routes commands in a cluster: the slot map, redirects, retries and node health. A pure
@@ -137,37 +178,37 @@ package struct ClusterRouter: Sendable {
         case .moved(let slot, let announced):
             let node = natMap.translate(announced)
             state.redirects += 1
-            if state.redirects > policy.maxRedirects { return .fail(loopMessage(slot: slot, last: "MOVED", node: node)) }
+            if state.redirects > policy.maxRedirects { return .fail(loop(slot: slot, last: "MOVED", node: node)) }
             if target.replica && map.shard(containing: node) != nil && map.master(for: slot) == node {
                 // A replica that has not been told about READONLY, or lost its master, answers
                 // MOVED to its own master: read from the master, the map is right.
                 state.useMaster = true
-                return .resend
+                return .resend(.moved(slot: slot, node: node))
             }
             if !map.nodes.contains(node) { reloadWanted = true }
             map.moved(slot: slot, to: node)
-            return .resend
+            return .resend(.moved(slot: slot, node: node))
         case .ask(let slot, let announced):
             let node = natMap.translate(announced)
             state.redirects += 1
-            if state.redirects > policy.maxRedirects { return .fail(loopMessage(slot: slot, last: "ASK", node: node)) }
+            if state.redirects > policy.maxRedirects { return .fail(loop(slot: slot, last: "ASK", node: node)) }
             state.askTarget = node
-            return .resend
+            return .resend(.ask(slot: slot, node: node))
         case .retry(let reason):
             if reason.hasPrefix("CLUSTERDOWN") || reason.hasPrefix("MASTERDOWN") { reloadWanted = true }
             if reason.hasPrefix("CLUSTERDOWN Hash slot not served"), let slot = state.slot, map.master(for: slot) == nil,
                state.retries >= 2 {
                 // The map has been reloaded since, and no node claims the slot
                 // (cluster-require-full-coverage no): waiting will not help.
-                return .fail("Error: slot \(slot) is not served by any node (\(reason))")
+                return .fail(.slotNotServed(slot: slot, reason: reason))
             }
             if target.replica {
                 state.useMaster = true
-                return .resend
+                return .resend(.replicaFallback(problem: reason))
             }
             return backOff(&state, node: target.node, now: now, problem: reason)
         case .malformed(let text):
-            return .fail("Error: cannot follow the redirect '\(text)' from \(target.node)")
+            return .fail(.malformedRedirect(text, from: target.node))
         }
     }
 
@@ -178,7 +219,7 @@ package struct ClusterRouter: Sendable {
         state.askTarget = nil
         if target.replica {
             state.useMaster = true
-            return .resend
+            return .resend(.replicaFallback(problem: problem))
         }
         return backOff(&state, node: target.node, now: now, problem: problem)
     }
@@ -218,20 +259,20 @@ package struct ClusterRouter: Sendable {
         let troubled = troubleSince[node] ?? now
         troubleSince[node] = troubled
         if state.firstRetry == nil && now - troubled >= policy.retryBudget {
-            return .fail("Error: gave up: \(problem) (failing for \(Int(now - troubled))s)")
+            return .fail(.failingFor(seconds: Int(now - troubled), problem: problem))
         }
         let started = state.firstRetry ?? now
         state.firstRetry = started
         if now - started >= policy.retryBudget {
-            return .fail("Error: gave up after \(Int(policy.retryBudget.rounded()))s of retries: \(problem)")
+            return .fail(.retriesExhausted(seconds: Int(policy.retryBudget.rounded()), problem: problem))
         }
         var delay = policy.firstBackoff
         for _ in 0..<min(state.retries, 20) { delay = min(policy.maxBackoff, delay * 2) }
         state.retries += 1
-        return .wait(until: min(now + delay, started + policy.retryBudget))
+        return .wait(until: min(now + delay, started + policy.retryBudget), problem: problem)
     }
 
-    private func loopMessage(slot: Int, last: String, node: NodeAddress) -> String {
-        "Error: redirect loop: slot \(slot) was redirected \(policy.maxRedirects) times (last: \(last) to \(node)); the cluster's slot assignments disagree"
+    private func loop(slot: Int, last: String, node: NodeAddress) -> RouteFailure {
+        .redirectLoop(slot: slot, last: last, node: node, limit: policy.maxRedirects)
     }
 }

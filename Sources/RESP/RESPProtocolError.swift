@@ -12,6 +12,8 @@ public enum RESPProtocolError: Error, Sendable, Equatable, CustomStringConvertib
     case invalidVerbatim
     case missingCRLF
     case lineTooLong(limit: Int)
+    /// A reply arrived when no command was waiting for one.
+    case unexpectedReply
 
     public var description: String {
         switch self {
@@ -29,6 +31,7 @@ public enum RESPProtocolError: Error, Sendable, Equatable, CustomStringConvertib
         case .invalidVerbatim: return "Protocol error, invalid verbatim string"
         case .missingCRLF: return "Protocol error, missing CRLF after bulk data"
         case .lineTooLong(let limit): return "Protocol error, line longer than \(limit) bytes"
+        case .unexpectedReply: return "Protocol error, the server sent a reply nobody asked for"
         }
     }
 }

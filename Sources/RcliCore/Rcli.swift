@@ -1,4 +1,4 @@
-/// The program: parse the command line, pick the mode, return the exit status.
+/// The program: parse the command line, resolve the run mode once, run it, return the exit status.
 package enum Rcli {
     /// Runs rcli with `arguments` (without the program name).
     package static func main(_ arguments: [String]) -> Int32 {
@@ -6,12 +6,18 @@ package enum Rcli {
         let output = OutputContext(out: .standardOutput(), err: .standardError(),
                                    stdoutIsTerminal: System.isTerminal(1) || environment["FAKETTY"] != nil)
         let parsed: ParsedCommandLine
-        do {
+        let mode: RunMode
+        do throws(UsageError) {
             parsed = try OptionParser.parse(arguments, environment: environment)
         } catch {
             return output.usageFailure(error.message)
         }
-        switch parsed.action {
+        switch RunMode.resolve(parsed, stdinIsTerminal: System.isTerminal(0)) {
+        case .success(let m): mode = m
+        case .failure(let error): return output.fail(error)
+        }
+        let config = parsed.config
+        switch mode {
         case .help:
             output.out.write(HelpText.usage())
             output.out.flush()
@@ -21,15 +27,16 @@ package enum Rcli {
             output.out.flush()
             return 0
         case .generate("commands"):
-            return CommandTable.generate(parsed.config, output: output)
+            return CommandTable.generate(config, output: output)
         case .generate(let what):
             output.out.write(Generators.generate(what))
             output.out.flush()
             return 0
-        case .run:
+        case .intrinsicLatency(let seconds):
+            return IntrinsicLatencyMode.run(seconds: seconds, output: output)
+        default:
             break
         }
-        let config = parsed.config
         if config.passwordOnCommandLine && !config.noAuthWarning {
             output.err.write("Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.\n")
             output.err.flush()
@@ -46,36 +53,24 @@ package enum Rcli {
             password = typed
         }
         let session = Session(config: config, password: password)
-        if case .intrinsicLatency(let seconds) = config.toolMode {
-            return IntrinsicLatencyMode.run(seconds: seconds, output: output)
+        let transport: Transport
+        switch Transports.open(config, session: session, output: output) {
+        case .success(let t): transport = t
+        case .failure(let error): return output.fail(error)
         }
-        let interactive = parsed.command.isEmpty && config.evalFile == nil && !config.scan && !config.pipe
-            && config.toolMode == nil && System.isTerminal(0)
-        var pool: ClusterPool?
-        if config.cluster {
-            switch ClusterMode.open(session: session, output: output) {
-            case .success(let p): pool = p
-            case .failure(let failure): return failure.status
-            }
+        switch mode {
+        case .tool(let tool):
+            return ToolModes.run(tool, config: config, transport: transport, output: output)
+        case .pipe:
+            return PipeMode.run(config, transport: transport, output: output)
+        case .scan:
+            return ScanMode.run(config, transport: transport, output: output)
+        case .command(let words):
+            return OneShotMode.run(words, config: config, transport: transport, output: output)
+        case .shell:
+            return ReplMode.run(config, transport: transport, output: output, environment: environment)
+        default:
+            return StdinMode.run(config, transport: transport, output: output)
         }
-        if let mode = config.toolMode {
-            return ToolModes.run(mode, config: config, session: session, cluster: pool, output: output)
-        }
-        if config.pipe {
-            if let pool {
-                return ClusterPipeMode.run(config, pool: pool, output: output)
-            }
-            return PipeMode.run(config, session: session, output: output)
-        }
-        if config.scan {
-            return ScanMode.run(config, session: session, cluster: pool, output: output)
-        }
-        if !parsed.command.isEmpty || config.evalFile != nil {
-            return OneShotMode.run(parsed, session: session, cluster: pool, output: output)
-        }
-        if interactive {
-            return ReplMode.run(parsed, session: session, cluster: pool, output: output, environment: environment)
-        }
-        return StdinMode.run(parsed, session: session, cluster: pool, output: output)
     }
 }

@@ -56,6 +56,11 @@ package final class Connection {
 
     /// Queues raw bytes as they are.
     package func enqueueRaw(_ bytes: [UInt8]) {
+        enqueueRaw(bytes[...])
+    }
+
+    /// Queues raw bytes as they are.
+    package func enqueueRaw(_ bytes: ArraySlice<UInt8>) {
         if outboxStart == outbox.count {
             outbox.removeAll(keepingCapacity: true)
             outboxStart = 0

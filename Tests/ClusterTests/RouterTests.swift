@@ -41,14 +41,14 @@ private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
     var r = router()
     var s = RouteState(slot: 100, readOnly: false)
     let t = r.route(s, now: 0)
-    #expect(r.errorReply(err("MOVED 100 10.0.0.3:7002"), from: t, state: &s, now: 0) == .resend)
+    #expect(r.errorReply(err("MOVED 100 10.0.0.3:7002"), from: t, state: &s, now: 0) == .resend(.moved(slot: 100, node: c)))
     #expect(r.route(s, now: 0).node == c)
     #expect(r.map.master(for: 100) == c)
     #expect(r.map.master(for: 101) == a, "only the one slot moves")
     #expect(!r.reloadWanted, "a known node needs no reload")
 
     var s2 = RouteState(slot: 200, readOnly: false)
-    #expect(r.errorReply(err("ASK 200 10.0.0.2:7001"), from: r.route(s2, now: 0), state: &s2, now: 0) == .resend)
+    #expect(r.errorReply(err("ASK 200 10.0.0.2:7001"), from: r.route(s2, now: 0), state: &s2, now: 0) == .resend(.ask(slot: 200, node: b)))
     #expect(r.route(s2, now: 0) == RouteTarget(node: b, replica: false, asking: true))
     #expect(r.map.master(for: 200) == a)
     #expect(r.errorReply(err("ERR x"), from: RouteTarget(node: b, replica: false, asking: true), state: &s2, now: 0) == .deliver)
@@ -74,9 +74,10 @@ private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
         let to = i % 2 == 0 ? "10.0.0.2:7001" : "10.0.0.1:7000"
         decisions.append(r.errorReply(err("MOVED 5 " + to), from: r.route(s, now: 0), state: &s, now: 0))
     }
-    #expect(decisions.prefix(5).allSatisfy { $0 == .resend })
-    guard case .fail(let message) = decisions[5] else { Issue.record("no failure: \(decisions)"); return }
-    #expect(message.contains("redirect loop") && message.contains("slot 5"))
+    #expect(decisions.prefix(5).allSatisfy { if case .resend(.moved(slot: 5, _)) = $0 { true } else { false } })
+    #expect(decisions[5] == .fail(.redirectLoop(slot: 5, last: "MOVED", node: a, limit: 5)))
+    guard case .fail(let failure) = decisions[5] else { Issue.record("no failure: \(decisions)"); return }
+    #expect(failure.text.contains("redirect loop") && failure.text.contains("slot 5"))
     var s2 = RouteState(slot: 5, readOnly: false)
     for _ in 0..<5 { _ = r.errorReply(err("ASK 5 10.0.0.2:7001"), from: r.route(s2, now: 0), state: &s2, now: 0) }
     if case .fail = r.errorReply(err("ASK 5 10.0.0.2:7001"), from: r.route(s2, now: 0), state: &s2, now: 0) {} else {
@@ -93,13 +94,14 @@ private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
     var waits: [Double] = []
     while true {
         let d = r.errorReply(err("CLUSTERDOWN The cluster is down"), from: r.route(s, now: now), state: &s, now: now)
-        if case .wait(let until) = d {
+        if case .wait(let until, _) = d {
             waits.append(until - now)
             now = until
             continue
         }
-        guard case .fail(let message) = d else { Issue.record("unexpected \(d)"); return }
-        #expect(message.contains("gave up after 2s") && message.contains("CLUSTERDOWN"))
+        guard case .fail(let failure) = d else { Issue.record("unexpected \(d)"); return }
+        #expect(failure == .retriesExhausted(seconds: 2, problem: "CLUSTERDOWN The cluster is down"))
+        #expect(failure.text == "Error: gave up after 2s of retries: CLUSTERDOWN The cluster is down")
         break
     }
     #expect(abs((waits.first ?? 0) - 0.05) < 1e-9)
@@ -112,7 +114,7 @@ private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
     var r = router()
     var s = RouteState(slot: 100, readOnly: false)
     let d = r.unreachable(r.route(s, now: 0), state: &s, now: 0, problem: "Connection refused")
-    #expect(d == .wait(until: 0.05))
+    #expect(d == .wait(until: 0.05, problem: "Connection refused"))
     #expect(r.isDown(a, now: 0.01))
     #expect(!r.isDown(a, now: 0.06))
     #expect(r.reloadWanted)
@@ -132,11 +134,11 @@ private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
     #expect(r.route(read, now: 0) == RouteTarget(node: ra, replica: true, asking: false))
     #expect(r.route(RouteState(slot: 1, readOnly: false), now: 0).node == a, "writes go to the master")
     #expect(r.route(RouteState(slot: 6000, readOnly: true), now: 0).node == b, "no replica: the master")
-    #expect(r.unreachable(r.route(read, now: 0), state: &read, now: 0, problem: "refused") == .resend)
+    #expect(r.unreachable(r.route(read, now: 0), state: &read, now: 0, problem: "refused") == .resend(.replicaFallback(problem: "refused")))
     #expect(r.route(read, now: 0).node == a, "a failing replica falls back to the master")
     var read2 = RouteState(slot: 1, readOnly: true)
     #expect(r.route(read2, now: 0.01).node == a, "a replica backing off is skipped")
-    #expect(r.errorReply(err("LOADING"), from: RouteTarget(node: ra, replica: true, asking: false), state: &read2, now: 1) == .resend)
+    #expect(r.errorReply(err("LOADING"), from: RouteTarget(node: ra, replica: true, asking: false), state: &read2, now: 1) == .resend(.replicaFallback(problem: "LOADING")))
     #expect(r.route(read2, now: 1).node == a)
 }
 
@@ -162,15 +164,15 @@ private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
     var now = 0.0
     while true {
         let d = r.unreachable(r.route(first, now: now), state: &first, now: now, problem: "refused")
-        guard case .wait(let until) = d else { break }
+        guard case .wait(let until, _) = d else { break }
         now = until
     }
     var next = RouteState(slot: 200, readOnly: false)
-    guard case .fail(let message) = r.unreachable(r.route(next, now: now), state: &next, now: now, problem: "refused") else {
+    guard case .fail(let failure) = r.unreachable(r.route(next, now: now), state: &next, now: now, problem: "refused") else {
         Issue.record("a new command waited the whole budget again")
         return
     }
-    #expect(message.contains("failing for 2s"))
+    #expect(failure.text == "Error: gave up: refused (failing for 2s)")
     r.served(by: a)
     var later = RouteState(slot: 300, readOnly: false)
     if case .fail = r.unreachable(r.route(later, now: now + 1), state: &later, now: now + 1, problem: "refused") {
@@ -186,9 +188,12 @@ private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
     var last = RouteDecision.deliver
     for _ in 0..<5 {
         last = r.errorReply(err("CLUSTERDOWN Hash slot not served"), from: r.route(s, now: now), state: &s, now: now)
-        guard case .wait(let until) = last else { break }
+        guard case .wait(let until, _) = last else { break }
         now = until
     }
-    #expect(last == .fail("Error: slot 5000 is not served by any node (CLUSTERDOWN Hash slot not served)"))
+    #expect(last == .fail(.slotNotServed(slot: 5000, reason: "CLUSTERDOWN Hash slot not served")))
+    if case .fail(let failure) = last {
+        #expect(failure.text == "Error: slot 5000 is not served by any node (CLUSTERDOWN Hash slot not served)")
+    }
     #expect(now < 1, "no 20 s wait for a slot nobody claims")
 }

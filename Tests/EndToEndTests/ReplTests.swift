@@ -68,6 +68,8 @@ import Testing
         try shell.key("Tab")
         try shell.wait(for: "> HGETALL")
         try shell.key("C-c")
+        // Type only once the new prompt is up (typed earlier, the terminal echoes it first).
+        try shell.wait(for: "a fresh prompt") { $0.components(separatedBy: "127.0.0.1:\(port)>").count == 3 }
         try shell.type("config res", enter: false)
         try shell.key("Tab")
         try shell.wait(for: "config resetstat")

@@ -2,8 +2,9 @@ import Testing
 import Cluster
 @testable import RcliCore
 
-private func entry(_ words: String...) -> ClusterEntry {
-    ClusterEntry.command(words.map { Array($0.utf8) }, trackingSlots: true)
+private func entry(_ words: String...) -> ClusterCommand {
+    let args = words.map { Array($0.utf8) }
+    return ClusterCommand.command(0, args, traits: CommandTraits(args), trackingSlots: true)
 }
 
 @Test func aWriteWaitsForEarlierReplicaReadsOfItsSlotOnly() {

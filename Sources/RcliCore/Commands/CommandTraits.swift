@@ -14,6 +14,8 @@ package struct CommandTraits: Sendable, Equatable {
     package var selectsDatabase: Int?
     /// Session state this command sets when it succeeds, for a reconnect to restore.
     package var sessionChange: SessionChange?
+    /// The reply may legitimately take long (BLPOP, WAIT, XREAD BLOCK ...): no reply timeout.
+    package var blocking = false
 
     /// The traits of `args` (the command name is matched case-insensitively).
     package init(_ args: [[UInt8]]) {
@@ -44,6 +46,10 @@ package struct CommandTraits: Sendable, Equatable {
             replyIsPush = true
         case "monitor", "sync", "psync":
             streaming = true
+        case "blpop", "brpop", "brpoplpush", "blmove", "blmpop", "bzpopmin", "bzpopmax", "bzmpop", "wait", "waitaof":
+            blocking = true
+        case "xread", "xreadgroup":
+            blocking = args.contains { Self.lower($0) == "block" }
         case "select":
             if argc == 2, let n = Int(String(decoding: args[1], as: UTF8.self)) { selectsDatabase = n }
         case "auth":

@@ -13,17 +13,6 @@ struct KeySpaceScan {
         count = config.scanCount ?? 1000
     }
 
-    /// The servers that together hold the key space, with a label for reports.
-    static func nodes(session: Session, cluster: ClusterPool?, replicas: Bool) -> [(session: Session, label: String)] {
-        guard let cluster else { return [(session, "")] }
-        return cluster.router.map.shards.map { shard in
-            let node = replicas ? (shard.replicas.first ?? shard.master) : shard.master
-            let readOnly = replicas && node != shard.master
-            return (cluster.template.forNode(host: node.host, port: node.port, readOnly: readOnly),
-                    "\(node.host):\(node.port)")
-        }
-    }
-
     /// Calls `body` with each batch of keys SCAN returns from `session`, and the connection
     /// (for pipelined follow-up commands), until the cursor comes back to 0. With `prefetch`
     /// (for a body that sends nothing), the next SCAN goes out as soon as a reply's cursor is

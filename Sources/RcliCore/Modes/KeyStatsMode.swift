@@ -6,9 +6,8 @@ import RedisNet
 /// `-c` one report covers every shard (read from replicas with `--replica-reads`), and the
 /// summary names the node of each key.
 enum KeyStatsMode {
-    static func run(_ kind: KeyStatsKind, config: CLIConfiguration, session: Session, cluster: ClusterPool?,
-                    output: OutputContext) -> Int32 {
-        let nodes = KeySpaceScan.nodes(session: session, cluster: cluster, replicas: config.replicaReads && cluster != nil)
+    static func run(_ kind: KeyStatsKind, config: CLIConfiguration, transport: Transport, output: OutputContext) -> Int32 {
+        let nodes = transport.servers(replicas: config.replicaReads)
         let out = output.out
         do throws(ModeFailure) {
             var total = 0

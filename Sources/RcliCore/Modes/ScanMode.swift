@@ -6,12 +6,12 @@ import RESP
 /// COUNT defaults to 1000 (redis-cli 7.0 sends none, so the server's 10: a round trip per ten keys).
 package enum ScanMode {
     /// Runs the scan; exit status 1 on an error reply or a lost connection.
-    package static func run(_ config: CLIConfiguration, session: Session, cluster: ClusterPool?, output: OutputContext) -> Int32 {
+    package static func run(_ config: CLIConfiguration, transport: Transport, output: OutputContext) -> Int32 {
         let quoted = (config.outputFormat ?? (output.stdoutIsTerminal ? .tty : .raw)) == .tty
         let scan = KeySpaceScan(config)
         let out = output.out
         do throws(ModeFailure) {
-            for node in KeySpaceScan.nodes(session: session, cluster: cluster, replicas: false) {
+            for node in transport.servers(replicas: false) {
                 try scan.forEachBatch(node.session, prefetch: config.interval == 0) { _, keys throws(ModeFailure) in
                     for key in keys {
                         if quoted { Escaping.appendRepr(key, to: &out.buffer) } else { out.buffer += key }

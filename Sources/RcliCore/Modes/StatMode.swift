@@ -4,8 +4,8 @@ import RESP
 /// header (repeated every 20 lines). With `-c` each line sums every master. A server that goes
 /// away is reconnected to.
 enum StatMode {
-    static func run(_ config: CLIConfiguration, session: Session, cluster: ClusterPool?, output: OutputContext) -> Int32 {
-        let nodes = KeySpaceScan.nodes(session: session, cluster: cluster, replicas: false)
+    static func run(_ config: CLIConfiguration, transport: Transport, output: OutputContext) -> Int32 {
+        let nodes = transport.servers(replicas: false)
             .map { Reconnecting(session: $0.session, output: output) }
         let interval = config.interval > 0 ? config.interval : 1
         var previousRequests: Int?

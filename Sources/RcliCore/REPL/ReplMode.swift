@@ -2,58 +2,62 @@ import RESP
 import RedisNet
 
 /// The interactive shell: libedit line editing, history, completion, help, Ctrl-C handling.
-/// Each line runs through the same `ScriptRunner` as scripts do.
+/// Each line runs through the same engine as scripts do, one command at a time, on a transport
+/// that lives as long as the shell (so a cluster's connections and slot map are kept).
 package final class ReplMode {
-    private let session: Session
-    private var cluster: ClusterPool?
+    private let config: CLIConfiguration
     private let output: OutputContext
     private let editor: LineEditor
     private let environment: [String: String]
     private var historyPath: String?
     private var inTransaction = false
-    private let interruptFD: Int32?
     private let help: HelpCommand
     private var hintsEnabled = true
     private var annotationsEnabled = true
     private var autoCluster = false
     private var clusterNoteShown = false
+    private let sink: PrintingSink
+    private let engine: Engine
 
-    private init(session: Session, cluster: ClusterPool?, output: OutputContext, editor: LineEditor, environment: [String: String]) {
-        self.session = session
-        self.cluster = cluster
+    /// The status of a line interrupted by Ctrl-C.
+    static let interruptedStatus: Int32 = 130
+
+    private init(config: CLIConfiguration, transport: Transport, output: OutputContext, editor: LineEditor,
+                 environment: [String: String]) {
+        self.config = config
         self.output = output
         self.editor = editor
         self.environment = environment
-        self.interruptFD = InterruptSignal.install()
-        self.help = HelpCommand(session: session)
+        self.help = HelpCommand(session: transport.primary)
+        var style = output.printingStyle(config)
+        style.showElapsed = true
+        style.redirects = true
+        sink = PrintingSink(style: style, out: output.out, err: output.err)
+        var settings = output.runSettings(config)
+        settings.window = .commands(1)
+        engine = Engine(transport: transport, sink: sink, settings: settings, interruptDescriptor: InterruptSignal.install())
+        engine.subscribeKeepsPrompt = true
     }
 
     /// Runs the shell until `quit`, `exit` or Ctrl-D.
-    package static func run(_ parsed: ParsedCommandLine, session: Session, cluster: ClusterPool?, output: OutputContext,
+    package static func run(_ config: CLIConfiguration, transport: Transport, output: OutputContext,
                             environment: [String: String]) -> Int32 {
         guard let editor = LineEditor(program: "rcli") else {
-            return StdinMode.run(parsed, session: session, cluster: cluster, output: output)
+            return StdinMode.run(config, transport: transport, output: output)
         }
-        let repl = ReplMode(session: session, cluster: cluster, output: output, editor: editor, environment: environment)
+        let repl = ReplMode(config: config, transport: transport, output: output, editor: editor, environment: environment)
         return repl.loop()
     }
 
     private func loop() -> Int32 {
-        if cluster == nil {
-            do {
-                try session.connect()
-            } catch {
-                output.err.write(error.message + "\n")
-                output.err.flush()
-            }
-        }
+        if let error = engine.transport.open() { _ = output.fail(error) }
         openHistory()
         loadPreferences()
-        if autoCluster && cluster == nil { detectCluster() }
+        if autoCluster && !engine.transport.followsRedirects { detectCluster() }
         editor.completer = { [weak self] before in self?.completions(before) ?? [] }
         if environment["TERM"] != "dumb" {
             editor.hinter = { [weak self] line in
-                guard let self, self.hintsEnabled, self.cluster != nil || self.session.connection != nil else { return nil }
+                guard let self, self.hintsEnabled, self.engine.transport.location != nil else { return nil }
                 return self.help.hint(for: line)
             }
         }
@@ -107,7 +111,7 @@ package final class ReplMode {
                 if name == "multi" { inTransaction = true }
                 if name == "exec" || name == "discard" { inTransaction = false }
                 batch.append((item, count))
-            case .message:
+            case .message, .raw:
                 batch.append((item, count))
             }
         }
@@ -126,76 +130,53 @@ package final class ReplMode {
     private func runBatch(_ batch: inout [(item: ScriptItem, count: Int64)]) {
         guard !batch.isEmpty else { return }
         defer { batch.removeAll() }
-        if let cluster {
-            var options = output.runnerOptions(session.config)
-            options.window = 1
-            options.showElapsed = true
-            options.interruptDescriptor = interruptFD
-            let display = ClusterMode.display(session.config, output: output, interactive: true, annotations: annotationsEnabled)
-            let runner = ClusterRunner(pool: cluster, options: options, display: display, out: output.out, err: output.err)
-            if runner.run(ItemSource(batch)) == ScriptRunner.interruptedStatus {
-                output.out.write("\n")
-                output.out.flush()
-                inTransaction = false
-            }
-            return
-        }
-        session.dropIfClosed()
-        if session.connection == nil {
-            do {
-                try session.connect()
-            } catch {
-                output.err.write(error.message + "\n")
-                output.err.flush()
+        let transport = engine.transport
+        transport.forgetIfClosed()
+        if transport.location == nil {
+            if let error = transport.open() {
+                _ = output.fail(error)
                 return
             }
             inTransaction = false
         }
-        var options = output.runnerOptions(session.config)
-        options.window = 1
-        options.showElapsed = true
-        options.interruptDescriptor = interruptFD
-        options.subscribeKeepsPrompt = true
-        let runner = ScriptRunner(session: session, options: options, out: output.out, err: output.err)
-        let status = runner.run(ItemSource(batch))
-        if runner.sawRedirect && !clusterNoteShown {
+        sink.style.annotations = annotationsEnabled && output.printingStyle(config).annotations
+        let status = engine.run(ItemSource(batch))
+        if sink.sawRedirect && !clusterNoteShown && !transport.followsRedirects {
             clusterNoteShown = true
             output.out.write("(this is a Redis Cluster node: rcli -c follows MOVED/ASK redirects; ':set autocluster on' in ~/.rclirc does it for you)\n")
             output.out.flush()
         }
-        if status == ScriptRunner.interruptedStatus {
+        if status == Self.interruptedStatus {
             output.out.write("\n")
             output.out.flush()
             // The command was abandoned with its connection; come back with a fresh one that
             // has the same database, credentials and protocol.
             inTransaction = false
-            _ = try? session.connect()
-        } else if session.connection == nil {
+            transport.recover()
+        } else if transport.location == nil {
             inTransaction = false
         }
     }
 
-    /// Under RESP3, messages pushed while the prompt waits (pub/sub, invalidations) are
-    /// printed above the line as they arrive.
+    /// Messages pushed while the prompt waits (RESP3 pub/sub, invalidations) are printed above
+    /// the line as they arrive.
     private func watchPushes() {
-        guard cluster == nil, session.usesRESP3, let conn = session.connection else {
+        guard let fd = engine.transport.idleDescriptor else {
             editor.background = nil
             return
         }
-        editor.background = (conn.descriptor, { [weak self] in self?.printPushes() })
+        editor.background = (fd, { [weak self] in self?.printPushes() })
     }
 
     private func printPushes() {
-        guard let conn = session.connection else { return }
         var out: [UInt8] = []
-        do {
-            try conn.receive()
+        switch engine.transport.takeIdleMessages() {
+        case .success(let values):
             let formatter = TTYFormatter()
-            while let value = try conn.parser.nextValue() { formatter.format(value, into: &out) }
-        } catch {
-            session.disconnect()
+            for value in values { formatter.format(value, into: &out) }
+        case .failure(let error):
             editor.background = nil
-            out += Array("Error: \(error)\n".utf8)
+            out += Array((error.text + "\n").utf8)
         }
         output.out.write(out)
         output.out.flush()
@@ -203,32 +184,12 @@ package final class ReplMode {
 
     private func reconnect(host: String, port: Int) {
         inTransaction = false
-        if let cluster {
-            do throws(SessionError) {
-                try cluster.reseed(host: host, port: port)
-            } catch {
-                output.err.write(error.message + "\n")
-                output.err.flush()
-            }
-            return
-        }
-        session.retarget(host: host, port: port)
-        do {
-            try session.connect()
-        } catch {
-            output.err.write(error.message + "\n")
-            output.err.flush()
-        }
+        if let error = engine.transport.retarget(host: host, port: port) { _ = output.fail(error) }
     }
 
     private func prompt() -> String {
-        if let cluster { return "\(cluster.router.current)" + (inTransaction ? "(TX)" : "") + "> " }
-        guard session.connection != nil else { return "not connected> " }
-        let config = session.config
-        var p = config.socketPath.map { "redis \($0)" } ?? "\(config.host):\(config.port)"
-        if session.database != 0 { p += "[\(session.database)]" }
-        if inTransaction { p += "(TX)" }
-        return p + "> "
+        guard let location = engine.transport.location else { return "not connected> " }
+        return location + (inTransaction ? "(TX)" : "") + "> "
     }
 
     private func openHistory() {
@@ -280,16 +241,14 @@ package final class ReplMode {
 
     /// `:set autocluster on`: when the server says `cluster_enabled:1`, the shell runs as with -c.
     private func detectCluster() {
+        let session = engine.transport.primary
         guard let conn = session.connection,
               let info = try? conn.roundTrip([Array("INFO".utf8), Array("cluster".utf8)], deadline: monotonicSeconds() + 5),
               let text = info.text, text.contains("cluster_enabled:1") else { return }
-        switch ClusterMode.open(session: session, output: output) {
-        case .success(let pool?):
-            cluster = pool
+        if case .success(let cluster?) = Transports.cluster(session: session, config: config, output: output) {
+            engine.transport = cluster
             output.err.write("rcli: \(session.endpoint) is a cluster node; cluster mode is on (autocluster)\n")
             output.err.flush()
-        default:
-            break
         }
     }
 

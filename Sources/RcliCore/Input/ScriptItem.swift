@@ -8,6 +8,8 @@ package enum ScriptItem: Sendable, Equatable {
     case connect(host: String, port: Int)
     /// `quit` / `exit`: read no further.
     case quit
+    /// `--pipe`: `count` requests as read from stdin, sent as they are.
+    case raw([UInt8], count: Int)
 }
 
 /// Where a runner's commands come from.

@@ -1,6 +1,8 @@
 /// A first-in first-out queue over an array: pops move a head index, and the consumed prefix is
 /// dropped only once it is at least half the storage, so a long pipeline costs O(1) per item.
 struct FIFO<Element> {
+    init() {}
+
     private var items: [Element] = []
     private var head = 0
 
@@ -26,6 +28,11 @@ struct FIFO<Element> {
         return item
     }
 
+    /// Replaces the oldest item (there must be one).
+    mutating func replaceFirst(_ item: Element) {
+        items[head] = item
+    }
+
     /// Takes everything, oldest first.
     mutating func drain() -> [Element] {
         let rest = Array(items[head...])
@@ -34,3 +41,4 @@ struct FIFO<Element> {
         return rest
     }
 }
+extension FIFO: Sendable where Element: Sendable {}

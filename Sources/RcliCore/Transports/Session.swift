@@ -6,6 +6,9 @@ package struct SessionError: Error, Sendable, CustomStringConvertible {
     /// One line for stderr.
     package let message: String
     package var description: String { message }
+
+    /// The same failure in the error family.
+    package var rcliError: RcliError { .usage(message) }
 }
 
 /// A connection plus the state a reconnect must restore: credentials, database, protocol.

@@ -2,25 +2,18 @@ import Cluster
 import RESP
 import RedisNet
 
-/// One node's connection in cluster mode, with the commands in flight on it, in order.
+/// One node's connection in cluster mode, with the requests it owes replies for, in order.
 final class ClusterLink {
-    /// One reply the link is waiting for.
-    struct Waiting {
-        /// The command it answers; nil for rcli's own (ASKING, MULTI sent late, state replays).
-        let entry: ClusterEntry?
-        /// Where the command starts in the connection's byte stream (never sent when at or past
-        /// `bytesWritten`).
-        let start: Int
-    }
-
     /// The node.
     let node: NodeAddress
     /// Its session (credentials, protocol, READONLY ...).
     let session: Session
-    private var waiting = FIFO<Waiting>()
+    /// What it owes.
+    var queue = LinkQueue<ClusterCommand>()
     private var builder = RESPValueBuilder()
-    /// SUBSCRIBE/MONITOR ran here: further messages are printed as they come.
-    var streaming = false
+    /// Its registration in the engine's reactor, and the connection it was made for.
+    var token: ReactorToken?
+    var registered: ObjectIdentifier?
 
     init(node: NodeAddress, session: Session) {
         self.node = node
@@ -30,43 +23,23 @@ final class ClusterLink {
     /// The open connection, nil when not connected.
     var connection: Connection? { session.connection }
 
-    /// Replies still expected.
-    var waitingCount: Int { waiting.count }
+    /// True while it owes replies or streams messages.
+    var isBusy: Bool { !queue.isEmpty || queue.streaming }
 
-    /// When the link last made progress (a reply arrived, or it went from idle to busy).
-    var lastProgress = 0.0
-
-    /// True while it owes replies that should come soon: not a subscription, not a blocking
-    /// command (BLPOP, WAIT, XREAD BLOCK ...) at the head.
-    var expectsPromptReply: Bool {
-        guard !streaming, let next = nextWaiting else { return false }
-        return !(next.entry?.isBlocking ?? false)
-    }
-
-    /// Queues a command; the connection must be open.
-    func send(_ args: [[UInt8]], for entry: ClusterEntry?) {
+    /// Queues a request for `command` (nil: rcli's own); the connection must be open.
+    func send(_ args: [[UInt8]], raw: ArraySlice<UInt8>? = nil, for command: ClusterCommand?, now: Double) {
         guard let conn = session.connection else { return }
-        if waitingCount == 0 { lastProgress = monotonicSeconds() }
-        waiting.append(Waiting(entry: entry, start: conn.bytesQueued))
-        conn.enqueue(args)
+        queue.append(InFlight(tag: command, start: conn.bytesQueued, blocking: command?.isBlocking ?? false), now: now)
+        if let raw { conn.enqueueRaw(raw) } else { conn.enqueue(args) }
     }
 
-    /// The oldest reply still expected.
-    func popWaiting() -> Waiting? {
-        guard let w = waiting.pop() else { return nil }
-        lastProgress = monotonicSeconds()
-        return w
-    }
-
-    /// The command the next reply answers, without taking it.
-    var nextWaiting: Waiting? { waiting.first }
-
-    /// Everything still expected, and the connection dropped.
-    func abandon() -> [Waiting] {
-        let rest = waiting.drain()
+    /// Everything still owed, split by whether it was written, and the connection dropped.
+    func abandon() -> (unsent: [InFlight<ClusterCommand>], unknown: [InFlight<ClusterCommand>]) {
+        let written = session.connection?.bytesWritten ?? 0
+        let lost = queue.lose(written: written)
         builder = RESPValueBuilder()
         session.disconnect()
-        return rest
+        return lost
     }
 
     /// The next whole value already received, if any.
@@ -106,14 +79,15 @@ package final class ClusterPool {
 
     /// Connects to the seed and loads the topology. Nil when the seed is not a cluster node
     /// (cluster support disabled): the caller runs standalone.
-    package static func open(session: Session, report: ((String) -> Void)?) throws(SessionError) -> ClusterPool? {
+    package static func open(session: Session, report: ((String) -> Void)?) throws(RcliError) -> ClusterPool? {
         let config = session.config
-        let conn = try session.connect()
+        let conn: Connection
+        do throws(SessionError) { conn = try session.connect() } catch { throw error.rcliError }
         let seedHost = config.socketPath == nil ? config.host : "127.0.0.1"
         let map: SlotMap
         switch loadMap(conn, seedHost: seedHost) {
         case .success(let m): map = m
-        case .failure(let e) where e.message.contains("cluster support disabled"): return nil
+        case .failure(.notACluster): return nil
         case .failure(let e): throw e
         }
         let seed = NodeAddress(host: config.host, port: config.port)
@@ -128,7 +102,8 @@ package final class ClusterPool {
         // that does not answer must not hold a run for the operating system's two minutes.
         let template = session.forNode(host: seed.host, port: seed.port, readOnly: false,
                                        connectTimeout: config.connectTimeout ?? ClusterPool.nodeConnectTimeout)
-        return ClusterPool(template: template, router: router, seedLink: ClusterLink(node: seed, session: session), report: report)
+        return ClusterPool(template: template, router: router, seedLink: ClusterLink(node: seed, session: session),
+                           report: report)
     }
 
     private static func describe(_ map: SlotMap) -> String {
@@ -138,32 +113,36 @@ package final class ClusterPool {
         return text
     }
 
+    private static let clusterSupportDisabled = Array("cluster support disabled".utf8)
+
     /// CLUSTER SHARDS (or CLUSTER SLOTS on servers before 7.0) on `conn`.
-    private static func loadMap(_ conn: Connection, seedHost: String, within seconds: Double = 5) -> Result<SlotMap, SessionError> {
+    private static func loadMap(_ conn: Connection, seedHost: String, within seconds: Double = 5) -> Result<SlotMap, RcliError> {
         let deadline = monotonicSeconds() + seconds
-        do {
+        do throws(NetError) {
             var reply = try conn.roundTrip([Array("CLUSTER".utf8), Array("SHARDS".utf8)], deadline: deadline)
             var fromShards = true
-            if case .error(let msg) = reply, String(decoding: msg, as: UTF8.self).lowercased().contains("unknown subcommand") {
+            if case .error(let msg) = reply, CommandKeys.lowercased(msg).contains("unknown subcommand") {
                 reply = try conn.roundTrip([Array("CLUSTER".utf8), Array("SLOTS".utf8)], deadline: deadline)
                 fromShards = false
             }
             if case .error(let msg) = reply {
-                return .failure(SessionError(message: "Error: cannot read the cluster topology from \(conn.endpoint): "
-                                             + String(decoding: msg, as: UTF8.self)))
+                // The server's own words say whether it is a cluster node at all.
+                if msg.firstRange(of: clusterSupportDisabled) != nil { return .failure(.notACluster(conn.endpoint)) }
+                return .failure(.topology(conn.endpoint, .refused(String(decoding: msg, as: UTF8.self))))
             }
             do {
-                return .success(fromShards ? try Topology.fromShards(reply, seedHost: seedHost) : try Topology.fromSlots(reply, seedHost: seedHost))
+                return .success(fromShards ? try Topology.fromShards(reply, seedHost: seedHost)
+                                           : try Topology.fromSlots(reply, seedHost: seedHost))
             } catch {
-                return .failure(SessionError(message: "Error: \(conn.endpoint): \(error.description)"))
+                return .failure(.topology(conn.endpoint, .malformed(error.description)))
             }
         } catch {
-            return .failure(SessionError(message: "Error: cannot read the cluster topology from \(conn.endpoint): \(error.description)"))
+            return .failure(.topology(conn.endpoint, .unreachable(error)))
         }
     }
 
     /// The link for `target`, connected (READONLY is made sure of for a replica).
-    func link(for target: RouteTarget) throws(SessionError) -> ClusterLink {
+    func link(for target: RouteTarget) throws(RcliError) -> ClusterLink {
         let link: ClusterLink
         if let existing = links[target.node] {
             link = existing
@@ -173,15 +152,22 @@ package final class ClusterPool {
         }
         if target.replica && !link.session.readsFromReplicas {
             link.session.apply(.readOnly(true))
-            if link.connection != nil { link.send([Array("READONLY".utf8)], for: nil) }
+            if link.connection != nil { link.send([Array("READONLY".utf8)], for: nil, now: monotonicSeconds()) }
         }
-        if let conn = link.connection, link.waitingCount == 0, !link.streaming, !conn.hasPendingOutput, !conn.isOpen {
+        if let conn = link.connection, !link.isBusy, !conn.hasPendingOutput, !conn.isOpen {
             // Closed while idle (the node died or timed the connection out): writing to it would
             // leave the command's fate unknown; a fresh connect either works or fails cleanly.
             _ = link.abandon()
         }
-        if link.connection == nil { try link.session.connect() }
+        if link.connection == nil {
+            do throws(SessionError) { try link.session.connect() } catch { throw error.rcliError }
+        }
         return link
+    }
+
+    /// The link to `node`, if one was made.
+    func existingLink(_ node: NodeAddress) -> ClusterLink? {
+        links[node]
     }
 
     /// Every link (connected or not).
@@ -193,7 +179,7 @@ package final class ClusterPool {
         template.apply(change)
         for link in links.values {
             link.session.apply(change)
-            if link.node != node && link.connection != nil { link.send(args, for: nil) }
+            if link.node != node && link.connection != nil { link.send(args, for: nil, now: monotonicSeconds()) }
         }
     }
 
@@ -202,7 +188,7 @@ package final class ClusterPool {
         guard router.reloadWanted, now - lastReload >= 0.1 else { return }
         lastReload = now
         for node in router.reloadSources(now: now) {
-            let idle = links[node].flatMap { $0.waitingCount == 0 && !$0.streaming && !($0.connection?.hasPendingOutput ?? true) ? $0 : nil }
+            let idle = links[node].flatMap { !$0.isBusy && !($0.connection?.hasPendingOutput ?? true) ? $0 : nil }
             let session = idle?.session ?? template.forNode(host: node.host, port: node.port, readOnly: false)
             guard let conn = try? session.connect() else { continue }
             // Short: a hung node must not stall the run for long; the next source is tried.
@@ -213,7 +199,7 @@ package final class ClusterPool {
                 report?("topology reloaded from \(node): \(Self.describe(router.map))")
                 return
             case .failure(let e):
-                report?(e.message)
+                report?(e.text)
                 session.disconnect()
             }
         }
@@ -222,11 +208,11 @@ package final class ClusterPool {
     }
 
     /// `connect host port` in cluster mode: a new seed; the old links are closed.
-    func reseed(host: String, port: Int) throws(SessionError) {
+    func reseed(host: String, port: Int) throws(RcliError) {
         for link in links.values { _ = link.abandon() }
         links.removeAll()
         guard let fresh = try Self.open(session: template.forNode(host: host, port: port, readOnly: false), report: report) else {
-            throw SessionError(message: "\(host):\(port) is not a cluster node (cluster support disabled)")
+            throw RcliError.notACluster(.tcp(host: host, port: port))
         }
         router = fresh.router
         links = fresh.links

@@ -1,0 +1,202 @@
+import RESP
+import RedisNet
+
+/// The one run loop under every mode: it takes items from a source while the pipeline's window
+/// is open, hands commands to the transport, feeds what the transport reports to the pipeline,
+/// delivers what the pipeline says is next to the sink, and waits in the reactor for input,
+/// sockets, Ctrl-C and timers together. Before it waits, everything ready has been written and
+/// flushed, so a program driving rcli line by line sees each reply as soon as it exists.
+package final class Engine {
+    /// How commands reach the servers (the shell swaps it for `connect` and autocluster).
+    package var transport: Transport
+    /// Where results go.
+    package let sink: ReplySink
+    /// How runs behave.
+    package var settings: Pipeline.Settings
+    /// Under RESP3, SUBSCRIBE returns to the caller (the shell keeps its prompt and shows
+    /// messages as they come) instead of streaming until Ctrl-C.
+    package var subscribeKeepsPrompt = false
+    private let reactor: Reactor
+    private var inputToken: ReactorToken?
+    private var inputFD: Int32 = -1
+    private var streamingReply: EntryID?
+
+    /// An engine over `transport`; Ctrl-C is noticed when `interruptDescriptor` is given.
+    package init(transport: Transport, sink: ReplySink, settings: Pipeline.Settings, interruptDescriptor: Int32? = nil) {
+        self.transport = transport
+        self.sink = sink
+        self.settings = settings
+        self.reactor = Reactor(interruptDescriptor: interruptDescriptor)
+    }
+
+    /// Runs `source` to its end (or `quit`, `-e`, Ctrl-C, a fatal failure); the exit status.
+    package func run(_ source: CommandSource) -> Int32 {
+        let start = monotonicSeconds()
+        var pipeline = Pipeline(settings, now: start)
+        var failure: RcliError?
+        sink.beginRun(now: start)
+        transport.beginRun()
+        streamingReply = nil
+        while true {
+            let now = monotonicSeconds()
+            pullInput(source, &pipeline, now: now)
+            transport.service(now: now)
+            drainEvents(&pipeline, failure: &failure)
+            deliver(&pipeline)
+            pipeline.tick(now: now)
+            if pipeline.isFinished(now: monotonicSeconds()) { break }
+            let wantsInput = pipeline.wantsInput(now: now, backlog: transport.backlog) && !transport.holdsInput
+            // A source without a descriptor (a repeated command) has its next item ready now.
+            if wantsInput && source.inputDescriptor == nil && !source.isExhausted { continue }
+            sink.flush()
+            let fd = wantsInput ? source.inputDescriptor : nil
+            watchInput(fd)
+            let deadline = [pipeline.nextDeadline(now: now), transport.prepareWait(reactor, now: now)]
+                .compactMap { $0 }.min()
+            if fd == nil && deadline == nil && transport.isIdle {
+                // Nothing can ever answer: report what is left rather than wait forever.
+                pipeline.abandonAll(.noConnection)
+                continue
+            }
+            let ready: ReadySet
+            do {
+                ready = try reactor.wait(until: deadline)
+            } catch {
+                failure = .network(.io(error))
+                pipeline.fatal()
+                break
+            }
+            if ready.interrupted {
+                pipeline.interrupt()
+                transport.interrupt()
+                break
+            }
+            if !ready.readiness(inputToken).isEmpty {
+                do throws(SessionError) {
+                    try source.readAvailable()
+                } catch {
+                    failure = .usage(error.message)
+                    pipeline.fatal()
+                    break
+                }
+            }
+            transport.handle(ready, now: monotonicSeconds())
+        }
+        watchInput(nil)
+        transport.endRun()
+        if case .noReplies(let seconds) = pipeline.stop { failure = .noReplies(seconds: Int(seconds)) }
+        sink.endRun(pipeline, failure: failure)
+        return pipeline.status
+    }
+
+    private func watchInput(_ fd: Int32?) {
+        if let token = inputToken, fd != inputFD {
+            reactor.deregister(token)
+            inputToken = nil
+        }
+        if let fd, inputToken == nil {
+            inputToken = reactor.register(fd, .read)
+            inputFD = fd
+        }
+    }
+
+    private func pullInput(_ source: CommandSource, _ pipeline: inout Pipeline, now: Double) {
+        while pipeline.wantsInput(now: now, backlog: transport.backlog) && !transport.holdsInput {
+            guard let item = source.next() else { break }
+            switch item {
+            case .message(let text):
+                pipeline.admitMessage(text, now: now)
+            case .quit:
+                pipeline.quit()
+            case .connect(let host, let port):
+                pipeline.admitConnect(host: host, port: port, now: now)
+            case .command(let args):
+                var traits = CommandTraits(args)
+                if traits.subscribe && subscribeKeepsPrompt && transport.pushesArriveApart { traits.streaming = false }
+                let id = pipeline.admit(traits, args: args, now: now)
+                transport.submit(id, Outbound(args: args, traits: traits), now: now)
+            case .raw(let bytes, let count):
+                let id = pipeline.admit(nil, args: [], replies: count, now: now)
+                transport.submit(id, Outbound(raw: bytes, count: count), now: now)
+            }
+        }
+        if source.isExhausted && !pipeline.inputEnded {
+            pipeline.endOfInput(now: now)
+            sink.inputEnded()
+        }
+    }
+
+    private func drainEvents(_ pipeline: inout Pipeline, failure: inout RcliError?) {
+        var now = monotonicSeconds()
+        while pipeline.stop == nil, let event = transport.nextEvent(now: now) {
+            switch event {
+            case .reply(let id, .event(let e, let last), _):
+                // The hot path of a streamed reply: one call per element, no clock reads.
+                let first = streamingReply != id
+                if first { deliver(&pipeline) }
+                guard pipeline.streams(id) else { continue }
+                let isError = sink.replyEvent(e, for: first ? pipeline.item(id) : nil, first: first, last: last)
+                streamingReply = last ? nil : id
+                if last {
+                    now = monotonicSeconds()
+                    pipeline.streamed(id, isError: isError, now: now)
+                }
+                continue
+            default:
+                now = monotonicSeconds()
+            }
+            switch event {
+            case .reply(_, .event, _):
+                break
+            case .reply(let id, .value(let value), let origin):
+                if !settings.ordered {
+                    _ = sink.deliver(Pipeline.Entry(id: id, item: .command(nil, args: []), sentAt: now,
+                                                    outcome: .value(value, origin: origin)), now: now)
+                }
+                pipeline.replied(id, value, origin: origin, now: now)
+            case .failed(let id, let why, let node):
+                if !settings.ordered {
+                    let origin = node.map { ReplyOrigin(node: $0, slot: nil) }
+                    _ = sink.deliver(Pipeline.Entry(id: id, item: .command(nil, args: []), sentAt: now,
+                                                    outcome: .failed(why, origin: origin)), now: now)
+                }
+                pipeline.failedCommand(id, why, now: now)
+            case .rerouted(let id, _):
+                pipeline.rerouted(id)
+            case .linkLost(let node, let reason, let ids):
+                if settings.ordered {
+                    for id in ids { pipeline.failedCommand(id, .unknownOutcome(reason: reason, node: node), now: now) }
+                } else {
+                    sink.lost(ids.count, node: node, reason: reason)
+                    pipeline.lost(ids.count)
+                }
+            case .push(let part):
+                sink.push(part)
+            case .stream(.event(let e, let last)):
+                sink.stream(.event(e, last: last))
+            case .stream(.value(let value)):
+                if let now = pipeline.streamMessage(value) { sink.stream(.value(now)) }
+            case .fatal(let error):
+                failure = error
+                pipeline.fatal()
+            }
+        }
+    }
+
+    private func deliver(_ pipeline: inout Pipeline) {
+        while let entry = pipeline.nextDelivery() {
+            let now = monotonicSeconds()
+            if case .connect(let host, let port) = entry.item, let error = transport.retarget(host: host, port: port) {
+                sink.note(error)
+            }
+            let isError = sink.deliver(entry, now: now)
+            if !isError, case .command(let traits?, let args) = entry.item {
+                var origin: ReplyOrigin?
+                if case .value(_, let o)? = entry.outcome { origin = o }
+                transport.commandSucceeded(traits, args: args, origin: origin)
+            }
+            pipeline.delivered(entry, isError: isError, now: now)
+        }
+        for message in pipeline.takeStreamMessages() { sink.stream(.value(message)) }
+    }
+}

@@ -1,0 +1,94 @@
+/// The position of an item in a run, in input order.
+package typealias EntryID = Int
+
+/// One request a connection owes replies for, tagged with what it answers (an entry id, or the
+/// cluster's command record).
+package struct InFlight<Tag> {
+    /// What it answers; nil for rcli's own requests (ASKING, MULTI sent late, state replays).
+    package let tag: Tag?
+    /// Where the request starts in the connection's byte stream: at or past the bytes written
+    /// when the connection is lost, it never left this process.
+    package let start: Int
+    /// A command that may legitimately wait long for its reply (BLPOP, WAIT, XREAD BLOCK ...).
+    package let blocking: Bool
+    /// The replies it owes (a `--pipe` chunk stands for many commands).
+    package var replies: Int
+    /// Its reply may come as a RESP3 push ((UN)SUBSCRIBE and friends).
+    package var pushIsReply = false
+    /// Once answered, the connection streams messages (SUBSCRIBE, MONITOR).
+    package var startsStream = false
+
+    /// One request.
+    package init(tag: Tag?, start: Int, blocking: Bool = false, replies: Int = 1) {
+        self.tag = tag
+        self.start = start
+        self.blocking = blocking
+        self.replies = replies
+    }
+}
+
+/// What one connection owes, in order, and the facts about it the engine decides on: when it
+/// last made progress (a hung node is given up after the reply timeout, but never while a
+/// blocking command is at the head or the link streams messages), and which requests a lost
+/// connection leaves to resend or to report. Pure: both transports keep one per connection.
+package struct LinkQueue<Tag> {
+    private var fifo = FIFO<InFlight<Tag>>()
+    /// When the link last made progress (a reply came, or it went from idle to busy).
+    package private(set) var lastProgress = 0.0
+    /// SUBSCRIBE/MONITOR ran on it: what comes now are messages, not replies.
+    package var streaming = false
+
+    /// An empty queue.
+    package init() {}
+
+    /// Requests still owed.
+    package var count: Int { fifo.count }
+
+    /// True when nothing is owed.
+    package var isEmpty: Bool { fifo.count == 0 }
+
+    /// The request the next reply answers.
+    package var head: InFlight<Tag>? { fifo.first }
+
+    /// Records a request written (or queued) at `now`.
+    package mutating func append(_ request: InFlight<Tag>, now: Double) {
+        if fifo.count == 0 { lastProgress = now }
+        fifo.append(request)
+    }
+
+    /// One reply arrived: the request it completes (a chunk completes with its last reply),
+    /// or nil when it belongs to a request still owing more, or when nothing was owed.
+    package mutating func answered(now: Double) -> (request: InFlight<Tag>, complete: Bool)? {
+        guard var first = fifo.first else { return nil }
+        lastProgress = now
+        if first.replies > 1 {
+            first.replies -= 1
+            fifo.replaceFirst(first)
+            return (first, false)
+        }
+        _ = fifo.pop()
+        return (first, true)
+    }
+
+    /// When the link counts as hung with `replyTimeout`: nil while it owes nothing, streams, or
+    /// has a blocking command at its head.
+    package func deadline(replyTimeout: Double?) -> Double? {
+        guard let replyTimeout, !streaming, let first = fifo.first, !first.blocking else { return nil }
+        return lastProgress + replyTimeout
+    }
+
+    /// The connection is gone with `written` bytes written: requests that start at or past it
+    /// never left (safe to send elsewhere); the others may or may not have run.
+    package mutating func lose(written: Int) -> (unsent: [InFlight<Tag>], unknown: [InFlight<Tag>]) {
+        streaming = false
+        var unsent: [InFlight<Tag>] = [], unknown: [InFlight<Tag>] = []
+        for request in fifo.drain() {
+            if request.start >= written { unsent.append(request) } else { unknown.append(request) }
+        }
+        return (unsent, unknown)
+    }
+}
+
+extension InFlight: Sendable where Tag: Sendable {}
+extension InFlight: Equatable where Tag: Equatable {}
+extension LinkQueue: Sendable where Tag: Sendable {}

@@ -1,0 +1,358 @@
+import RESP
+
+/// How much may be in flight at once.
+package enum WindowPolicy: Sendable, Equatable {
+    /// At most this many commands sent and not yet answered.
+    case commands(Int)
+    /// `--pipe`: input is read while the transport has fewer than this many bytes unsent.
+    case unsentBytes(Int)
+}
+
+/// The order and the bookkeeping of a run, with no I/O: which commands may be sent (the window,
+/// barriers after `connect` and after a redirect or retry, `-i`'s pause), which reply is
+/// printed next (input order, or as they come for `--pipe`), when input stops (`quit`, a
+/// streaming command, `-e`), when the run is over, and its exit status and counts. The engine
+/// feeds it what the source and the transport say and asks it what to do; tests do the same.
+package struct Pipeline {
+    /// How a run behaves.
+    package struct Settings: Sendable {
+        /// What may be in flight.
+        package var window: WindowPolicy
+        /// Replies are delivered in input order (false: as they come, for counting).
+        package var ordered = true
+        /// `-e`: an error reply ends the run with status 1.
+        package var exitOnError = false
+        /// `-i`: seconds between a reply and the next command.
+        package var interval = 0.0
+        /// Any error reply makes the exit status 1 (`--pipe`, as redis-cli).
+        package var errorsFail = false
+        /// `--pipe-timeout`: once input has ended, the run gives up after this long without a
+        /// reply (nil: never).
+        package var replyTimeoutAfterInput: Double?
+
+        /// Settings with `window` and the defaults.
+        package init(window: WindowPolicy) {
+            self.window = window
+        }
+    }
+
+    /// An item of the run in input order.
+    package enum Item: Sendable {
+        case command(CommandTraits?, args: [[UInt8]])
+        case message([UInt8])
+        case connect(host: String, port: Int)
+    }
+
+    /// What became of a command.
+    package enum Outcome {
+        /// Its reply, held until everything before it has been delivered.
+        case value(RESPValue, origin: ReplyOrigin?)
+        /// Its reply was streamed to the sink as it arrived.
+        case streamed(isError: Bool)
+        /// No reply (`origin`: where it was last sent, when known).
+        case failed(CommandFailure, origin: ReplyOrigin?)
+    }
+
+    /// One entry, as delivered.
+    package struct Entry {
+        /// Its id.
+        package let id: EntryID
+        /// What it is.
+        package let item: Item
+        /// When it was sent (monotonic seconds).
+        package let sentAt: Double
+        /// What became of it (nil while it waits).
+        package var outcome: Outcome?
+    }
+
+    /// Why a run stopped early.
+    package enum Stop: Sendable, Equatable {
+        /// `-e` and an error reply (or a failed command).
+        case errorReply
+        /// Ctrl-C.
+        case interrupted
+        /// The transport cannot go on.
+        case fatal
+        /// `--pipe-timeout`: no reply for that long after the end of input.
+        case noReplies(seconds: Double)
+    }
+
+    package let settings: Settings
+    private var entries: [Entry] = []
+    private var head = 0
+    /// The id of `entries[0]`.
+    private var base: EntryID = 0
+    private var nextID: EntryID = 0
+    /// Commands (ordered) or replies (unordered) owed.
+    package private(set) var outstanding = 0
+    private var connectPending = false
+    private var settling = false
+    /// No more input is read (quit, a streaming command, -e).
+    package private(set) var inputStopped = false
+    /// The source has no more input.
+    package private(set) var inputEnded = false
+    /// A streaming command (SUBSCRIBE, MONITOR) has been answered: messages follow forever.
+    package private(set) var streaming = false
+    /// Messages of a streaming link that came before everything was delivered.
+    private var pendingStream: [RESPValue] = []
+    private var notBefore = 0.0
+    private var lastReply: Double
+    /// Why the run stopped early.
+    package private(set) var stop: Stop?
+    /// Something failed (an error with `-e`, a command with no reply, a lost connection).
+    package private(set) var failed = false
+    /// Replies counted (unordered runs count every reply; ordered runs every delivered one).
+    package private(set) var replies = 0
+    /// Error replies and failures among them.
+    package private(set) var errors = 0
+
+    /// A pipeline starting at `now`.
+    package init(_ settings: Settings, now: Double) {
+        self.settings = settings
+        self.lastReply = now
+    }
+
+    // MARK: input
+
+    /// True when the next input item may be taken now (the transport's `backlog` for `--pipe`).
+    package func wantsInput(now: Double, backlog: Int) -> Bool {
+        guard !inputStopped, stop == nil, !connectPending, now >= notBefore else { return false }
+        if settling && outstanding > 0 { return false }
+        switch settings.window {
+        case .commands(let n): return outstanding < n
+        case .unsentBytes(let n): return backlog < n
+        }
+    }
+
+    /// Takes a command; returns its id, under which it is sent.
+    package mutating func admit(_ traits: CommandTraits?, args: [[UInt8]], replies: Int = 1, now: Double) -> EntryID {
+        settling = false
+        let id = nextID
+        nextID += 1
+        if settings.ordered {
+            entries.append(Entry(id: id, item: .command(traits, args: args), sentAt: now))
+            outstanding += 1
+        } else {
+            outstanding += replies
+        }
+        if traits?.streaming == true { inputStopped = true }
+        return id
+    }
+
+    /// Takes text to print in order with the replies.
+    package mutating func admitMessage(_ text: [UInt8], now: Double) {
+        append(.message(text), outcome: .streamed(isError: false), now: now)
+    }
+
+    /// Takes `connect host port`: nothing more is read until it is done.
+    package mutating func admitConnect(host: String, port: Int, now: Double) {
+        append(.connect(host: host, port: port), outcome: .streamed(isError: false), now: now)
+        connectPending = true
+    }
+
+    /// `quit`: read no further.
+    package mutating func quit() {
+        inputStopped = true
+    }
+
+    /// The source has nothing more.
+    package mutating func endOfInput(now: Double) {
+        if !inputEnded { lastReply = max(lastReply, now) }
+        inputEnded = true
+    }
+
+    private mutating func append(_ item: Item, outcome: Outcome?, now: Double) {
+        let id = nextID
+        nextID += 1
+        entries.append(Entry(id: id, item: item, sentAt: now, outcome: outcome))
+    }
+
+    // MARK: what the transport says
+
+    /// True when a reply to `id` can go to the sink as it arrives: everything before it has
+    /// been delivered (call `nextDelivery` first), or replies are not ordered.
+    package func streams(_ id: EntryID) -> Bool {
+        !settings.ordered || (head < entries.count && entries[head].id == id && entries[head].outcome == nil)
+    }
+
+    /// The head's reply was streamed to the sink and is complete.
+    package mutating func streamed(_ id: EntryID, isError: Bool, now: Double) {
+        lastReply = now
+        if !settings.ordered {
+            count(isError: isError, replies: 1)
+            return
+        }
+        guard let i = index(id), entries[i].outcome == nil else { return }
+        entries[i].outcome = .streamed(isError: isError)
+    }
+
+    /// A whole reply to `id`.
+    package mutating func replied(_ id: EntryID, _ value: RESPValue, origin: ReplyOrigin?, now: Double) {
+        lastReply = now
+        if !settings.ordered {
+            count(isError: value.isError, replies: 1)
+            return
+        }
+        guard let i = index(id), entries[i].outcome == nil else { return }
+        entries[i].outcome = .value(value, origin: origin)
+    }
+
+    /// `id` will get no reply.
+    package mutating func failedCommand(_ id: EntryID, _ failure: CommandFailure, now: Double) {
+        lastReply = now
+        if !settings.ordered {
+            count(isError: true, replies: 1)
+            failed = true
+            return
+        }
+        guard let i = index(id), entries[i].outcome == nil else { return }
+        entries[i].outcome = .failed(failure, origin: nil)
+    }
+
+    /// `count` commands of an unordered run were lost with their connection after being written:
+    /// errors, not replies.
+    package mutating func lost(_ count: Int) {
+        outstanding -= count
+        errors += count
+        failed = true
+    }
+
+    /// `id` was redirected or is being retried: later commands wait until everything sent so
+    /// far is settled, so commands for one slot run in input order.
+    package mutating func rerouted(_ id: EntryID) {
+        settling = true
+    }
+
+    /// A message on a streaming link; returned when it can be printed now, else kept.
+    package mutating func streamMessage(_ value: RESPValue) -> RESPValue? {
+        if settings.ordered && head < entries.count {
+            pendingStream.append(value)
+            return nil
+        }
+        return value
+    }
+
+    /// Nothing can answer any more: every command still waiting fails with `failure`, and no
+    /// more input is read.
+    package mutating func abandonAll(_ failure: CommandFailure) {
+        inputStopped = true
+        if !settings.ordered {
+            if outstanding > 0 { errors += 1; failed = true }
+            outstanding = 0
+            return
+        }
+        for i in head..<entries.count where entries[i].outcome == nil {
+            entries[i].outcome = .failed(failure, origin: nil)
+        }
+    }
+
+    /// The transport cannot go on.
+    package mutating func fatal() {
+        failed = true
+        stop = .fatal
+    }
+
+    /// Ctrl-C.
+    package mutating func interrupt() {
+        stop = .interrupted
+    }
+
+    private mutating func count(isError: Bool, replies n: Int) {
+        outstanding -= n
+        replies += n
+        if isError { errors += 1 }
+    }
+
+    /// The item `id` stands for, while it waits.
+    package func item(_ id: EntryID) -> Item? {
+        index(id).map { entries[$0].item }
+    }
+
+    private func index(_ id: EntryID) -> Int? {
+        let i = id - base
+        return i >= head && i < entries.count ? i : nil
+    }
+
+    // MARK: delivery
+
+    /// The next entry to deliver, in input order, once it is complete; nil when the head still
+    /// waits (or the run has stopped).
+    package mutating func nextDelivery() -> Entry? {
+        guard stop == nil, head < entries.count, entries[head].outcome != nil else { return nil }
+        let entry = entries[head]
+        head += 1
+        if head >= 4096 && head * 2 >= entries.count {
+            entries.removeFirst(head)
+            base += head
+            head = 0
+        }
+        return entry
+    }
+
+    /// Messages kept for after the last reply, once everything has been delivered.
+    package mutating func takeStreamMessages() -> [RESPValue] {
+        guard head == entries.count, !pendingStream.isEmpty else { return [] }
+        defer { pendingStream.removeAll() }
+        return pendingStream
+    }
+
+    /// After the sink delivered `entry` (`isError`: it was an error reply or a failure).
+    package mutating func delivered(_ entry: Entry, isError: Bool, now: Double) {
+        switch entry.item {
+        case .connect:
+            connectPending = false
+        case .message:
+            break
+        case .command(let traits, _):
+            outstanding -= 1
+            replies += 1
+            if isError { errors += 1 }
+            if case .failed = entry.outcome { failed = true }
+            if isError && settings.exitOnError {
+                failed = true
+                inputStopped = true
+                stop = .errorReply
+            }
+            if traits?.streaming == true && !isError { streaming = true }
+            if settings.interval > 0 { notBefore = now + settings.interval }
+        }
+    }
+
+    // MARK: time and the end
+
+    /// The next time the pipeline itself must act (`-i`'s pause, `--pipe-timeout`).
+    package func nextDeadline(now: Double) -> Double? {
+        var deadline: Double?
+        if notBefore > now { deadline = notBefore }
+        if inputEnded, outstanding > 0, let timeout = settings.replyTimeoutAfterInput {
+            deadline = min(deadline ?? .infinity, lastReply + timeout)
+        }
+        return deadline
+    }
+
+    /// Acts on the time: `--pipe-timeout` gives up.
+    package mutating func tick(now: Double) {
+        guard stop == nil, inputEnded, outstanding > 0, let timeout = settings.replyTimeoutAfterInput,
+              now - lastReply >= timeout else { return }
+        errors += 1
+        failed = true
+        stop = .noReplies(seconds: timeout)
+    }
+
+    /// True once nothing more can happen: stopped, or input over with everything answered and
+    /// delivered (and `-i`'s last pause served).
+    package func isFinished(now: Double) -> Bool {
+        if stop != nil { return true }
+        guard inputStopped || inputEnded, outstanding == 0, head == entries.count, !streaming else { return false }
+        return now >= notBefore
+    }
+
+    /// Everything delivered and nothing owed (input may still come).
+    package var isSettled: Bool { outstanding == 0 && head == entries.count }
+
+    /// The exit status: 130 after Ctrl-C, 1 after a failure, else 0.
+    package var status: Int32 {
+        if stop == .interrupted { return 130 }
+        return failed || (settings.errorsFail && errors > 0) ? 1 : 0
+    }
+}

@@ -1,0 +1,106 @@
+import Cluster
+import RESP
+
+/// `--pipe`'s output, as redis-cli prints it: error replies on stderr as they come, then
+/// `errors: N, replies: M` (after one such line per node in a cluster), and what the server
+/// acknowledged when it was lost half-way.
+final class CountingSink: ReplySink {
+    private let out: OutputSink
+    private let err: OutputSink
+    private var perNode: [NodeAddress: (errors: Int, replies: Int)] = [:]
+    private var depth = 0
+    private var inputDone = false
+
+    init(out: OutputSink, err: OutputSink) {
+        self.out = out
+        self.err = err
+    }
+
+    func beginRun(now: Double) {}
+
+    func replyEvent(_ event: RESPEvent, for item: Pipeline.Item?, first: Bool, last: Bool) -> Bool {
+        if first { depth = 0 }
+        let isError: Bool
+        if first, depth == 0, case .scalar(.error(let msg)) = event {
+            err.write(msg + [10])
+            err.flush()
+            isError = true
+        } else {
+            isError = false
+        }
+        switch event {
+        case .begin: depth += 1
+        case .end: depth -= 1
+        case .scalar: break
+        }
+        return isError
+    }
+
+    func deliver(_ entry: Pipeline.Entry, now: Double) -> Bool {
+        switch entry.outcome {
+        case .value(let reply, let origin)?:
+            if case .error(let msg) = reply {
+                err.write(msg + [10])
+                err.flush()
+            }
+            if let node = origin?.node { count(node, error: reply.isError, reply: true) }
+            return reply.isError
+        case .failed(let why, let origin)?:
+            err.write(RcliError.command(why).text + "\n")
+            err.flush()
+            if let node = origin?.node { count(node, error: true, reply: true) }
+            return true
+        default:
+            return false
+        }
+    }
+
+    private func count(_ node: NodeAddress, error: Bool, reply: Bool) {
+        var counts = perNode[node] ?? (0, 0)
+        if error { counts.errors += 1 }
+        if reply { counts.replies += 1 }
+        perNode[node] = counts
+    }
+
+    func push(_ part: ReplyPart) {}
+
+    func stream(_ part: ReplyPart) {}
+
+    func lost(_ count: Int, node: NodeAddress, reason: String) {
+        for _ in 0..<count { self.count(node, error: true, reply: false) }
+        out.flush()
+        err.write("Error: \(reason) (\(node)); \(count) commands sent to it may or may not have run\n")
+        err.flush()
+    }
+
+    func note(_ error: RcliError) {
+        err.write(error.text + "\n")
+        err.flush()
+    }
+
+    func inputEnded() {
+        inputDone = true
+        out.write("All data transferred. Waiting for the last reply...\n")
+        out.flush()
+    }
+
+    func endRun(_ pipeline: Pipeline, failure: RcliError?) {
+        var summary = pipeline.stop == nil ? "Last reply received from server.\n" : ""
+        for (node, counts) in perNode.sorted(by: { "\($0.key)" < "\($1.key)" }) where counts.replies + counts.errors > 0 {
+            summary += "\(node): errors: \(counts.errors), replies: \(counts.replies)\n"
+        }
+        out.write(summary + "errors: \(pipeline.errors), replies: \(pipeline.replies)\n")
+        out.flush()
+        if case .connectionLost(let e, _, _)? = failure {
+            // What the server acknowledged before it went away; the rest may or may not have run.
+            note(.pipeLost(e, replies: pipeline.replies, errors: pipeline.errors, inputDone: inputDone))
+        } else if let failure {
+            note(failure)
+        }
+    }
+
+    func flush() {
+        out.flush()
+        err.flush()
+    }
+}

@@ -1,0 +1,446 @@
+import Cluster
+import RESP
+import RedisNet
+
+/// A Redis Cluster: each command goes straight to the node that owns its slot, many in flight
+/// per node. MOVED/ASK are followed (and the map updated), retries back off, failed nodes make
+/// the topology reload, commands split across slots are merged, MULTI/WATCH are pinned to one
+/// node, and with `--replica-reads` reads go to replicas without overtaking writes of their slot.
+/// A command whose connection died after it was written is reported, never resent.
+package final class ClusterTransport: Transport {
+    /// The connections and routing state (kept across the shell's lines).
+    let pool: ClusterPool
+    /// Seconds a node may owe a non-blocking reply before it is given up as hung.
+    private let replyTimeout: Double
+    private let report: ((String) -> Void)?
+    private var events = FIFO<TransportEvent>()
+    private var parked: [ClusterCommand] = []
+    private var traffic = SlotTraffic()
+    /// A command held back by `traffic`: nothing later is read until it goes.
+    private var held: ClusterCommand?
+    private var stats = (redirects: 0, retries: 0)
+    private var watched: [NodeAddress: (link: ObjectIdentifier, token: ReactorToken)] = [:]
+    /// `--pipe`: slot → its master's link while the map stays as it was, and the key lookup of
+    /// the last command name (a pipe file repeats one command).
+    var pipeRouting = PipeRouting()
+
+    /// A transport over an opened pool; `report` prints `--verbose` lines.
+    init(pool: ClusterPool, replyTimeout: Double, report: ((String) -> Void)?) {
+        self.pool = pool
+        self.replyTimeout = replyTimeout
+        self.report = report
+    }
+
+    // MARK: sending
+
+    package func open() -> RcliError? { nil }
+
+    package func submit(_ id: EntryID, _ command: Outbound, now: Double) {
+        if let raw = command.raw {
+            submitRaw(id, raw, now: now)
+            return
+        }
+        let e = ClusterCommand.command(id, command.args, traits: command.traits,
+                                       trackingSlots: pool.router.policy.replicaReads)
+        guard traffic.admits(e) else {
+            held = e
+            return
+        }
+        start(e, now: now)
+    }
+
+    private func start(_ e: ClusterCommand, now: Double) {
+        traffic.begin(e)
+        let name = CommandTraits.lower(e.args[0])
+        let owner = e.route.slot.flatMap { pool.router.map.master(for: $0) }
+        switch pool.transaction.step(name: name, owner: owner, current: pool.router.current) {
+        case .route:
+            break
+        case .holdMulti:
+            e.reply = .simpleString(Array("OK".utf8))
+            complete(e)
+            return
+        case .send(let node, let multiFirst):
+            e.inTransaction = true
+            e.pinnedTo = node
+            if multiFirst {
+                guard let link = connectPinned(node, for: e) else { return }
+                link.send([Array("MULTI".utf8)], for: nil, now: now)
+            }
+            dispatch(e, now: now)
+            return
+        case .refuse(let text):
+            e.reply = .error(Array(text.utf8))
+            complete(e)
+            return
+        }
+        if let plan = splitPlan(e, name: name) {
+            e.fanOut = plan
+            e.partsLeft = plan.parts.count
+            for part in plan.parts {
+                let p = ClusterCommand(id: e.id, args: part.args, traits: e.traits,
+                                       route: RouteState(slot: part.slot, readOnly: e.route.readOnly))
+                p.whole = e
+                e.parts.append(p)
+            }
+            for p in e.parts { dispatch(p, now: now) }
+            return
+        }
+        dispatch(e, now: now)
+    }
+
+    /// MGET/MSET/DEL/UNLINK/EXISTS/TOUCH across slots, DBSIZE and KEYS on every master.
+    private func splitPlan(_ e: ClusterCommand, name: String) -> FanOut? {
+        if let plan = FanOut.split(e.args) { return plan }
+        let perMaster: FanOut.Merge?
+        switch (name, e.args.count) {
+        case ("dbsize", 1): perMaster = .sum
+        case ("keys", 2): perMaster = .concatenate
+        default: perMaster = nil
+        }
+        guard let merge = perMaster else { return nil }
+        let slots = pool.router.map.representativeSlots
+        return slots.count > 1 ? FanOut.perMaster(e.args, slots: slots, merge: merge) : nil
+    }
+
+    private func connectPinned(_ node: NodeAddress, for e: ClusterCommand) -> ClusterLink? {
+        do throws(RcliError) {
+            return try pool.link(for: RouteTarget(node: node, replica: false, asking: false))
+        } catch {
+            pool.transaction.reset()
+            e.failure = .unreachable(error.text)
+            complete(e)
+            return nil
+        }
+    }
+
+    func dispatch(_ e: ClusterCommand, now: Double) {
+        let target = e.pinnedTo.map { RouteTarget(node: $0, replica: false, asking: false) }
+            ?? pool.router.route(e.route, now: now)
+        if e.pinnedTo == nil, !target.asking, let until = pool.router.downUntil(target.node), until > now {
+            park(e, until: until)
+            return
+        }
+        let link: ClusterLink
+        do throws(RcliError) {
+            link = try pool.link(for: target)
+        } catch {
+            if e.inTransaction {
+                pool.transaction.reset()
+                e.failure = .unreachable(error.text)
+                complete(e)
+                return
+            }
+            decide(pool.router.unreachable(target, state: &e.route, now: now, problem: error.text), for: e, now: now,
+                   why: "\(target.node) unreachable")
+            return
+        }
+        send(e, to: target, on: link, now: now)
+    }
+
+    func send(_ e: ClusterCommand, to target: RouteTarget, on link: ClusterLink, now: Double) {
+        e.target = target
+        if target.asking { link.send([Array("ASKING".utf8)], for: nil, now: now) }
+        link.send(e.args, raw: e.raw, for: e, now: now)
+        if e.traits?.streaming == true { link.queue.streaming = true }
+    }
+
+    private func park(_ e: ClusterCommand, until: Double) {
+        e.notBefore = until
+        parked.append(e)
+    }
+
+    /// Applies the router's decision for `e` (`why` names the cause in `--verbose` reports).
+    func decide(_ decision: RouteDecision, for e: ClusterCommand, now: Double, why: String) {
+        switch decision {
+        case .deliver:
+            complete(e)
+        case .resend(let reason):
+            stats.redirects += 1
+            events.append(.rerouted(e.id, reason))
+            pipeRouting.forgetSlots()
+            if let t = e.route.askTarget {
+                report?("ASK: slot \(e.route.slot ?? -1) → \(t)")
+            } else {
+                report?("\(why): slot \(e.route.slot ?? -1) → \(pool.router.route(e.route, now: now).node)")
+            }
+            dispatch(e, now: now)
+        case .wait(let until, _):
+            stats.retries += 1
+            events.append(.rerouted(e.id, .replicaFallback(problem: why)))
+            report?("\(why); retrying in \(Int(((until - now) * 1000).rounded())) ms")
+            park(e, until: until)
+        case .fail(let why):
+            e.failure = .routing(why)
+            complete(e)
+        }
+    }
+
+    /// `e` has its reply or failure: a part completes its whole when it is the last; a command
+    /// is reported.
+    private func complete(_ e: ClusterCommand) {
+        if let whole = e.whole {
+            whole.partsLeft -= 1
+            if whole.partsLeft == 0, let plan = whole.fanOut {
+                if let failure = whole.parts.first(where: { $0.failure != nil })?.failure {
+                    whole.failure = failure
+                } else {
+                    whole.reply = plan.combine(whole.parts.map { $0.reply ?? .null })
+                }
+                complete(whole)
+                for part in whole.parts { part.whole = nil }
+            }
+            return
+        }
+        traffic.end(e)
+        if let reply = e.reply {
+            events.append(.reply(e.id, .value(reply), origin: e.origin))
+        } else if let failure = e.failure {
+            events.append(.failed(e.id, failure, node: e.target?.node))
+        }
+    }
+
+    // MARK: the loop's calls
+
+    package func service(now: Double) {
+        if let e = held, traffic.admits(e) {
+            held = nil
+            start(e, now: now)
+        }
+        if !parked.isEmpty {
+            let due = parked.filter { $0.notBefore <= now }
+            if !due.isEmpty {
+                parked.removeAll { $0.notBefore <= now }
+                for e in due { dispatch(e, now: now) }
+            }
+        }
+        if pool.router.reloadWanted {
+            pool.reloadIfWanted(now: now)
+            pipeRouting.forgetSlots()
+        }
+        for link in pool.allLinks {
+            guard let conn = link.connection, conn.hasPendingOutput else { continue }
+            do throws(NetError) {
+                try conn.flush(wait: false)
+            } catch {
+                failed(link, error, now: now)
+            }
+        }
+        // A node that owes replies and says nothing (hung, or cut off without a reset).
+        for link in pool.allLinks {
+            guard let due = link.queue.deadline(replyTimeout: replyTimeout), due <= now,
+                  let conn = link.connection, !conn.hasBufferedInput else { continue }
+            if (try? conn.receive()) == true { continue }
+            failed(link, .timeout("no reply in \(System.cFormat("%.2f", replyTimeout))s"), now: now)
+        }
+    }
+
+    package func nextEvent(now: Double) -> TransportEvent? {
+        if let event = events.pop() { return event }
+        for link in pool.allLinks where link.connection != nil {
+            do throws(NetError) {
+                while let value = try link.nextValue() {
+                    handle(value, from: link, now: now)
+                    if let event = events.pop() { return event }
+                }
+            } catch {
+                failed(link, error, now: now)
+                if let event = events.pop() { return event }
+            }
+        }
+        return events.pop()
+    }
+
+    private func handle(_ value: RESPValue, from link: ClusterLink, now: Double) {
+        let next = link.queue.head
+        if case .push = value {
+            let expected = next?.tag.map { ($0.traits?.replyIsPush ?? false) || ($0.traits?.streaming ?? false) } ?? false
+            if !expected {
+                events.append(link.queue.streaming && next == nil ? .stream(.value(value)) : .push(.value(value)))
+                return
+            }
+        }
+        guard let answered = link.queue.answered(now: now) else {
+            if link.queue.streaming {
+                events.append(.stream(.value(value)))
+            } else {
+                failed(link, .protocolViolation(.unexpectedReply), now: now)
+            }
+            return
+        }
+        guard let e = answered.request.tag else { return }
+        if case .error(let message) = value, !e.inTransaction, let target = e.target {
+            let decision = pool.router.errorReply(message, from: target, state: &e.route, now: now)
+            if decision != .deliver {
+                switch decision {
+                case .resend(.moved(let slot, let node)), .resend(.ask(let slot, let node)):
+                    e.redirected = ReplyOrigin.Place(slot: slot, node: node)
+                default:
+                    break
+                }
+                let why = String(decoding: message.prefix(80), as: UTF8.self)
+                decide(decision, for: e, now: now, why: why.hasPrefix("MOVED") ? "MOVED" : why)
+                return
+            }
+        }
+        e.reply = value
+        e.servedBy = e.target
+        if e.whole == nil, let node = e.target?.node { pool.router.served(by: node) }
+        complete(e)
+    }
+
+    /// The connection to `link`'s node failed: what it had already received is handled first,
+    /// then commands never written are routed again and the others reported (their effect is
+    /// unknown).
+    private func failed(_ link: ClusterLink, _ error: NetError, now: Double) {
+        while let value = try? link.nextValue() { handle(value, from: link, now: now) }
+        let wasStreaming = link.queue.streaming
+        let lost = link.abandon()
+        pipeRouting.forgetSlots()
+        let reason = error.description
+        if lost.unsent.isEmpty && lost.unknown.isEmpty && !wasStreaming {
+            // An idle connection closed (server timeout, restart): reconnect when next needed.
+            return
+        }
+        pool.router.markDown(link.node, now: now)
+        let all = lost.unsent + lost.unknown
+        if all.contains(where: { $0.tag?.inTransaction ?? false }) || pool.transaction.pinned == link.node {
+            pool.transaction.reset()
+        }
+        report?("connection to \(link.node) failed: \(reason)")
+        if wasStreaming && all.isEmpty {
+            events.append(.fatal(.streamLost(reason: reason, node: link.node)))
+        }
+        var unknown: [EntryID] = []
+        for (requests, neverWritten) in [(lost.unsent, true), (lost.unknown, false)] {
+            for request in requests {
+                guard let e = request.tag else { continue }
+                if neverWritten && !e.inTransaction, let target = e.target {
+                    decide(pool.router.unreachable(target, state: &e.route, now: now, problem: "\(reason) (\(target.node))"),
+                           for: e, now: now, why: "\(target.node) failed")
+                } else if e.whole != nil {
+                    e.failure = .unknownOutcome(reason: reason, node: link.node)
+                    complete(e)
+                } else {
+                    traffic.end(e)
+                    unknown.append(e.id)
+                }
+            }
+        }
+        if !unknown.isEmpty { events.append(.linkLost(node: link.node, reason: reason, entries: unknown)) }
+    }
+
+    package func prepareWait(_ reactor: Reactor, now: Double) -> Double? {
+        var live = Set<NodeAddress>()
+        for link in pool.allLinks {
+            guard let conn = link.connection else { continue }
+            live.insert(link.node)
+            let interest: Interest = conn.hasPendingOutput ? [.read, .write] : .read
+            if let w = watched[link.node], w.link == ObjectIdentifier(conn) {
+                reactor.update(w.token, interest)
+            } else {
+                if let w = watched[link.node] { reactor.deregister(w.token) }
+                let token = reactor.register(conn.descriptor, interest) { [weak conn] in conn?.hasBufferedInput ?? false }
+                watched[link.node] = (ObjectIdentifier(conn), token)
+            }
+        }
+        for (node, w) in watched where !live.contains(node) {
+            reactor.deregister(w.token)
+            watched[node] = nil
+        }
+        // A held command that may go now is work for the next pass: no waiting.
+        if let e = held, traffic.admits(e) { return now }
+        var deadline = parked.map(\.notBefore).min()
+        if pool.router.reloadWanted { deadline = min(deadline ?? .infinity, now + 0.1) }
+        for link in pool.allLinks {
+            if let due = link.queue.deadline(replyTimeout: replyTimeout) { deadline = min(deadline ?? .infinity, due) }
+        }
+        return deadline
+    }
+
+    package func handle(_ ready: ReadySet, now: Double) {
+        for link in pool.allLinks {
+            guard let conn = link.connection, let w = watched[link.node], w.link == ObjectIdentifier(conn) else { continue }
+            let readiness = ready.readiness(w.token)
+            guard !readiness.isEmpty else { continue }
+            do throws(NetError) {
+                if readiness.contains(.writable) { try conn.flush(wait: false) }
+                if readiness.readOrHangup { try conn.receive() }
+            } catch {
+                failed(link, error, now: now)
+            }
+        }
+    }
+
+    package var isIdle: Bool {
+        events.count == 0 && parked.isEmpty && held == nil && !pool.router.reloadWanted
+            && !pool.allLinks.contains { $0.connection != nil }
+    }
+
+    package var backlog: Int {
+        pool.allLinks.reduce(0) { most, link in
+            guard let conn = link.connection else { return most }
+            return max(most, conn.bytesQueued - conn.bytesWritten)
+        }
+    }
+
+    package var holdsInput: Bool { held != nil }
+
+    package func retarget(host: String, port: Int) -> RcliError? {
+        do throws(RcliError) {
+            try pool.reseed(host: host, port: port)
+            pipeRouting.forgetSlots()
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    package func commandSucceeded(_ traits: CommandTraits, args: [[UInt8]], origin: ReplyOrigin?) {
+        if let change = traits.sessionChange, let node = origin?.node { pool.apply(change, args: args, servedBy: node) }
+    }
+
+    package func forgetIfClosed() {}
+
+    package var idleDescriptor: Int32? { nil }
+
+    package func takeIdleMessages() -> Result<[RESPValue], RcliError> { .success([]) }
+
+    package func interrupt() {
+        for link in pool.allLinks where link.isBusy { _ = link.abandon() }
+        pool.transaction.reset()
+        parked.removeAll()
+        held = nil
+        traffic = SlotTraffic()
+        events = FIFO()
+    }
+
+    package func recover() {}
+
+    package func beginRun() {
+        stats = (0, 0)
+    }
+
+    package func endRun() {
+        report?("\(stats.redirects) redirects, \(stats.retries) retries, \(pool.reloads) topology reloads")
+    }
+
+    package func servers(replicas: Bool) -> [(session: Session, label: String)] {
+        pool.router.map.shards.map { shard in
+            let node = replicas ? (shard.replicas.first ?? shard.master) : shard.master
+            let readOnly = replicas && node != shard.master
+            return (pool.template.forNode(host: node.host, port: node.port, readOnly: readOnly), "\(node.host):\(node.port)")
+        }
+    }
+
+    package var primary: Session {
+        let current = pool.router.current
+        return pool.existingLink(current)?.session ?? pool.template.forNode(host: current.host, port: current.port, readOnly: false)
+    }
+
+    package var location: String? { "\(pool.router.current)" }
+
+    package var pushesArriveApart: Bool { false }
+
+    package var followsRedirects: Bool { true }
+}

@@ -1,0 +1,75 @@
+import Cluster
+
+/// `--pipe -c`'s fast path: the slot of a request found where its key lies (a pipe file
+/// repeats one command, so the key table is looked up once per command name), and each slot's
+/// master link remembered while the slot map stays as it was.
+struct PipeRouting {
+    private var links = [ClusterLink?](repeating: nil, count: HashSlot.count)
+    private var generations = [UInt32](repeating: 0, count: HashSlot.count)
+    private var generation: UInt32 = 1
+    private var lastName: [UInt8] = []
+    private var lastInfo: CommandKeyInfo?
+    /// Where the cached command's first key is, when that is a fixed place.
+    private var fixedKeyIndex: Int?
+
+    /// The link remembered for `slot`.
+    func link(for slot: Int) -> ClusterLink? {
+        generations[slot] == generation ? links[slot] : nil
+    }
+
+    /// Remembers that `slot`'s master is reached over `link`.
+    mutating func remember(_ slot: Int, _ link: ClusterLink) {
+        links[slot] = link
+        generations[slot] = generation
+    }
+
+    /// The slot map may have changed (MOVED, a reload, a failed node): look slots up again.
+    mutating func forgetSlots() {
+        generation &+= 1
+    }
+
+    /// The slot of `command`'s first key, nil for keyless commands.
+    mutating func slot(of command: PipeInput.Command) -> Int? {
+        if command.inlineArgs == nil, command.count > 0, command.arg(0).elementsEqual(lastName) {
+            // Same command name as before: the cached entry applies.
+        } else {
+            lastName = Array(command.arg(0))
+            let probe = command.count > 1 ? [lastName, Array(command.arg(1))] : [lastName]
+            lastInfo = CommandKeys.info(for: probe)
+            if lastInfo != nil && command.count > 1 && CommandKeys.info(for: [lastName]) != lastInfo {
+                lastName = []  // a subcommand's entry: looked up each time
+            }
+            fixedKeyIndex = nil
+            if let spec = lastInfo?.specs.first, case .index(let i) = spec.begin, case .range = spec.find {
+                fixedKeyIndex = i
+            }
+        }
+        if command.inlineArgs == nil, let i = fixedKeyIndex {
+            return i < command.count ? HashSlot.slot(command.arg(i)) : nil
+        }
+        guard let info = lastInfo ?? CommandKeys.info(for: command.args) else { return nil }
+        return CommandKeys.keys(command.args, info: info).first.map(HashSlot.slot)
+    }
+}
+
+extension ClusterTransport {
+    /// `--pipe` requests (checked already): each goes to its slot's master as read.
+    func submitRaw(_ id: EntryID, _ raw: [UInt8], now: Double) {
+        var input = PipeInput()
+        input.feed(raw)
+        while let command = try? input.next() {
+            let slot = pipeRouting.slot(of: command)
+            let asRead = command.inlineArgs == nil ? command.raw : nil
+            let e = ClusterCommand(id: id, args: asRead == nil ? command.args : [], raw: asRead, traits: nil,
+                                   route: RouteState(slot: slot, readOnly: false))
+            if let slot, let link = pipeRouting.link(for: slot), link.connection != nil {
+                send(e, to: RouteTarget(node: link.node, replica: false, asking: false), on: link, now: now)
+                continue
+            }
+            dispatch(e, now: now)
+            if let slot, let target = e.target, !target.asking, !target.replica, let link = pool.existingLink(target.node) {
+                pipeRouting.remember(slot, link)
+            }
+        }
+    }
+}

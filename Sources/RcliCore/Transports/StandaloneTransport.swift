@@ -1,0 +1,244 @@
+import RESP
+import RedisNet
+
+/// One server on one connection: commands are pipelined on it and replies stream back event by
+/// event (a million-element reply is printed as it arrives). A connection the server closed
+/// while idle is reopened at the next command; one lost with commands in flight ends the run
+/// (they are reported, never resent).
+package final class StandaloneTransport: Transport {
+    /// The session: credentials, database, protocol, and the connection.
+    package let session: Session
+    private var queue = LinkQueue<EntryID>()
+    private var token: ReactorToken?
+    private var registered: ObjectIdentifier?
+    private var depth = 0
+    private enum Piece { case none, reply(InFlight<EntryID>), push, stream }
+    private var current = Piece.none
+    private var failure: RcliError?
+    /// The connection carried raw requests (`--pipe`): a transfer is never silently moved to a
+    /// new connection, even when every request was answered.
+    private var carriesTransfer = false
+
+    /// A transport over `session` (connected at the first command, or by `open`).
+    package init(session: Session) {
+        self.session = session
+    }
+
+    /// Connects now; the failure when the server cannot be reached.
+    package func open() -> RcliError? {
+        do throws(SessionError) {
+            try session.connect()
+            return nil
+        } catch {
+            return error.rcliError
+        }
+    }
+
+    package func submit(_ id: EntryID, _ command: Outbound, now: Double) {
+        guard failure == nil else { return }
+        let conn: Connection
+        do throws(SessionError) {
+            conn = try session.connect()
+        } catch {
+            failure = error.rcliError
+            return
+        }
+        var request = InFlight<EntryID>(tag: id, start: conn.bytesQueued, blocking: command.traits?.blocking ?? false,
+                               replies: command.replies)
+        if let traits = command.traits {
+            request.pushIsReply = traits.streaming || traits.replyIsPush
+            request.startsStream = traits.streaming
+        }
+        if let raw = command.raw {
+            conn.enqueueRaw(raw)
+            carriesTransfer = true
+        } else {
+            conn.enqueue(command.args)
+        }
+        queue.append(request, now: now)
+    }
+
+    package func service(now: Double) {
+        guard let conn = session.connection, conn.hasPendingOutput else { return }
+        do throws(NetError) {
+            try conn.flush(wait: false)
+        } catch {
+            lost(error)
+        }
+    }
+
+    package func nextEvent(now: Double) -> TransportEvent? {
+        guard let conn = session.connection else { return takeFailure() }
+        let next: RESPEvent?
+        do throws(NetError) {
+            next = try conn.bufferedEvent()
+        } catch {
+            lost(error)
+            return takeFailure()
+        }
+        guard let event = next else { return takeFailure() }
+        if depth == 0 {
+            let head = queue.head
+            if case .begin(.push, _) = event, !queue.streaming, !(head?.pushIsReply ?? false) {
+                current = .push
+            } else if let head {
+                current = .reply(head)
+            } else if queue.streaming {
+                current = .stream
+            } else {
+                session.disconnect()
+                failure = .connectionLost(.protocolViolation(.unexpectedReply), silent: false, tls: session.config.tls)
+                return takeFailure()
+            }
+        }
+        switch event {
+        case .begin: depth += 1
+        case .end: depth -= 1
+        case .scalar: break
+        }
+        let last = depth == 0
+        switch current {
+        case .reply(let request):
+            if last {
+                current = .none
+                if queue.answered(now: now)?.complete == true, request.startsStream { queue.streaming = true }
+            }
+            guard let id = request.tag else { return nextEvent(now: now) }
+            return .reply(id, .event(event, last: last), origin: nil)
+        case .push:
+            if last { current = .none }
+            return .push(.event(event, last: last))
+        case .stream, .none:
+            if last { current = .none }
+            return .stream(.event(event, last: last))
+        }
+    }
+
+    private func takeFailure() -> TransportEvent? {
+        guard let failure else { return nil }
+        self.failure = nil
+        return .fatal(failure)
+    }
+
+    /// The connection failed: an idle one is reopened at the next command; with commands in
+    /// flight (or a stream) the run cannot go on.
+    private func lost(_ error: NetError) {
+        let silent = session.connection?.bytesReceived == 0
+        session.disconnect()
+        let idle = queue.isEmpty && !queue.streaming && depth == 0
+        queue = LinkQueue<EntryID>()
+        depth = 0
+        current = .none
+        if case .closed = error, idle, !carriesTransfer { return }
+        failure = .connectionLost(error, silent: silent, tls: session.config.tls)
+    }
+
+    package func prepareWait(_ reactor: Reactor, now: Double) -> Double? {
+        guard let conn = session.connection else {
+            if let token { reactor.deregister(token) }
+            token = nil
+            registered = nil
+            return nil
+        }
+        let interest: Interest = conn.hasPendingOutput ? [.read, .write] : .read
+        if let token, registered == ObjectIdentifier(conn) {
+            reactor.update(token, interest)
+        } else {
+            if let token { reactor.deregister(token) }
+            token = reactor.register(conn.descriptor, interest) { [weak conn] in conn?.hasBufferedInput ?? false }
+            registered = ObjectIdentifier(conn)
+        }
+        return nil
+    }
+
+    package func handle(_ ready: ReadySet, now: Double) {
+        guard let conn = session.connection, registered == ObjectIdentifier(conn) else { return }
+        let readiness = ready.readiness(token)
+        do throws(NetError) {
+            if readiness.contains(.writable) { try conn.flush(wait: false) }
+            if readiness.readOrHangup { try conn.receive() }
+        } catch {
+            lost(error)
+        }
+    }
+
+    package var isIdle: Bool { session.connection == nil && failure == nil }
+
+    package var backlog: Int {
+        guard let conn = session.connection else { return 0 }
+        return conn.bytesQueued - conn.bytesWritten
+    }
+
+    package var holdsInput: Bool { false }
+
+    package func retarget(host: String, port: Int) -> RcliError? {
+        session.retarget(host: host, port: port)
+        queue = LinkQueue<EntryID>()
+        return open()
+    }
+
+    package func commandSucceeded(_ traits: CommandTraits, args: [[UInt8]], origin: ReplyOrigin?) {
+        if let db = traits.selectsDatabase { session.database = db }
+        if let change = traits.sessionChange { session.apply(change) }
+    }
+
+    package func forgetIfClosed() {
+        session.dropIfClosed()
+    }
+
+    package var idleDescriptor: Int32? {
+        guard session.usesRESP3, let conn = session.connection else { return nil }
+        return conn.descriptor
+    }
+
+    package func takeIdleMessages() -> Result<[RESPValue], RcliError> {
+        guard let conn = session.connection else { return .success([]) }
+        var values: [RESPValue] = []
+        do {
+            try conn.receive()
+            while let value = try conn.parser.nextValue() { values.append(value) }
+            return .success(values)
+        } catch let error as NetError {
+            session.disconnect()
+            return .failure(.network(error))
+        } catch {
+            session.disconnect()
+            return .failure(.network(.protocolViolation(.missingCRLF)))
+        }
+    }
+
+    package func interrupt() {
+        session.disconnect()
+        queue = LinkQueue<EntryID>()
+        depth = 0
+        current = .none
+    }
+
+    package func recover() {
+        _ = open()
+    }
+
+    package func beginRun() {
+        failure = nil
+    }
+
+    package func endRun() {}
+
+    package func servers(replicas: Bool) -> [(session: Session, label: String)] {
+        [(session, "")]
+    }
+
+    package var primary: Session { session }
+
+    package var location: String? {
+        guard session.connection != nil else { return nil }
+        let config = session.config
+        var p = config.socketPath.map { "redis \($0)" } ?? "\(config.host):\(config.port)"
+        if session.database != 0 { p += "[\(session.database)]" }
+        return p
+    }
+
+    package var pushesArriveApart: Bool { session.usesRESP3 }
+
+    package var followsRedirects: Bool { false }
+}
