@@ -21,6 +21,11 @@ public struct RESPParser: Sendable {
     private var attributeDepth = 0
     private var pendingBulk: (type: UInt8, length: Int)?
     private var builder = RESPValueBuilder()
+    /// The storage of the last bulk string handed out: when its reader has let go of it by the
+    /// next one (a formatter printing element by element does), it is reused, so streaming a
+    /// million-element reply allocates nothing per element. A reader that keeps the value
+    /// (building a whole reply) keeps it intact: the next bulk string gets new storage.
+    private var scratch: [UInt8] = []
 
     /// A parser with the given limits.
     public init(limits: RESPLimits = RESPLimits()) {
@@ -129,7 +134,9 @@ public struct RESPParser: Sendable {
                 pendingBulk = nil
                 pos = end + 2
                 scanFrom = pos
-                let value = try Self.bulkValue(type: bulk.type, buffer[start..<end])
+                let value = bulk.type == UInt8(ascii: "$")
+                    ? .bulkString(reuse(buffer[start..<end]))
+                    : try Self.bulkValue(type: bulk.type, buffer[start..<end])
                 if let event = scalar(value) { return event }
                 continue
             }
@@ -209,6 +216,14 @@ public struct RESPParser: Sendable {
 
     private mutating func consumedElement() {
         if !frames.isEmpty { frames[frames.count - 1].remaining -= 1 }
+    }
+
+    /// `data` in the scratch storage (reused when nobody else holds it), shared with the caller.
+    private mutating func reuse(_ data: ArraySlice<UInt8>) -> [UInt8] {
+        // A big value's storage is not kept for small ones after it.
+        if scratch.capacity > 1 << 16 && data.count <= 1 << 16 { scratch = [] }
+        scratch.replaceSubrange(0..<scratch.count, with: data)
+        return scratch
     }
 
     private static func bulkValue(type: UInt8, _ data: ArraySlice<UInt8>) throws -> RESPValue {

@@ -49,14 +49,14 @@ package struct ReadySet: Sendable {
 /// The program's one wait loop: the only caller of poll(2). Sockets (plain and TLS), stdin,
 /// the Ctrl-C self-pipe and timers (the deadline passed to `wait`) are waited on together.
 /// Registrations change only when their owner's needs change (write interest while bytes are
-/// pending); a registration with a `buffered` probe that says true (TLS plaintext already
-/// decrypted, which poll cannot see) is reported readable and makes the wait return at once.
+/// pending); a registration marked ready (`markReady`: TLS plaintext already decrypted, which
+/// poll cannot see) is reported readable by the next wait, which then does not block.
 package final class Reactor {
     private struct Registration {
         var fd: Int32
         var interest: Interest
         var generation: Int
-        var buffered: (() -> Bool)?
+        var markedReady = false
     }
 
     private var slots: [Registration?] = []
@@ -71,11 +71,10 @@ package final class Reactor {
         self.interruptDescriptor = interruptDescriptor
     }
 
-    /// Watches `fd` for `interest`; `buffered` says whether bytes are waiting that poll would
-    /// not report.
-    package func register(_ fd: Int32, _ interest: Interest, buffered: (() -> Bool)? = nil) -> ReactorToken {
+    /// Watches `fd` for `interest`.
+    package func register(_ fd: Int32, _ interest: Interest) -> ReactorToken {
         generation += 1
-        let registration = Registration(fd: fd, interest: interest, generation: generation, buffered: buffered)
+        let registration = Registration(fd: fd, interest: interest, generation: generation)
         if let slot = freeSlots.popLast() {
             slots[slot] = registration
             return ReactorToken(slot: slot, generation: generation)
@@ -88,6 +87,13 @@ package final class Reactor {
     package func update(_ token: ReactorToken, _ interest: Interest) {
         guard token.slot < slots.count, slots[token.slot]?.generation == token.generation else { return }
         slots[token.slot]?.interest = interest
+    }
+
+    /// Bytes are waiting for `token` that poll cannot see (decrypted TLS records): the next wait
+    /// reports it readable and returns without blocking.
+    package func markReady(_ token: ReactorToken) {
+        guard token.slot < slots.count, slots[token.slot]?.generation == token.generation else { return }
+        slots[token.slot]?.markedReady = true
     }
 
     /// Stops watching `token`; later events for it are dropped.
@@ -115,7 +121,10 @@ package final class Reactor {
         var buffered: [Int] = []
         for (slot, registration) in slots.enumerated() {
             guard let registration, !registration.interest.isEmpty else { continue }
-            if registration.interest.contains(.read), registration.buffered?() == true { buffered.append(slot) }
+            if registration.markedReady {
+                slots[slot]?.markedReady = false
+                if registration.interest.contains(.read) { buffered.append(slot) }
+            }
             pollSet.append(pollfd(fd: registration.fd, events: Self.events(registration.interest), revents: 0))
             pollOwners.append(slot)
         }

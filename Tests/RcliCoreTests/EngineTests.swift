@@ -26,17 +26,17 @@ private final class FakeTransport: Transport {
     }
     /// Answers everything sent so far.
     func service(now: Double) {
-        var batch = sent.filter { id, _ in !pending.contains { if case .reply(id, _, _) = $0 { true } else { false } } }
+        var batch = sent.filter { id, _ in !pending.contains { if case .replyEvent(id, _, _) = $0 { true } else if case .reply(id, _, _) = $0 { true } else { false } } }
         sent.removeAll()
         if style == .wholeValuesOutOfOrder { batch.reverse() }
         for (id, args) in batch {
             let word = String(decoding: args.last ?? [], as: UTF8.self)
             switch style {
             case .streamingInOrder:
-                pending.append(.reply(id, .event(.begin(.array, count: 2), last: false), origin: nil))
-                pending.append(.reply(id, .event(.scalar(.bulkString(Array(word.utf8))), last: false), origin: nil))
-                pending.append(.reply(id, .event(.scalar(.integer(Int64(id))), last: false), origin: nil))
-                pending.append(.reply(id, .event(.end(.array), last: true), origin: nil))
+                pending.append(.replyEvent(id, .begin(.array, count: 2), last: false))
+                pending.append(.replyEvent(id, .scalar(.bulkString(Array(word.utf8))), last: false))
+                pending.append(.replyEvent(id, .scalar(.integer(Int64(id))), last: false))
+                pending.append(.replyEvent(id, .end(.array), last: true))
             case .wholeValuesOutOfOrder:
                 if word.hasPrefix("moved"), !rerouted.contains(id) {
                     rerouted.insert(id)
@@ -46,7 +46,7 @@ private final class FakeTransport: Transport {
                 }
                 pending.append(word == "fail"
                     ? .failed(id, .noConnection, node: nil)
-                    : .reply(id, .value(.bulkString(Array(word.utf8))), origin: nil))
+                    : .reply(id, .bulkString(Array(word.utf8)), origin: nil))
             }
             inFlight -= 1
         }

@@ -129,57 +129,63 @@ package final class Engine {
     private func drainEvents(_ pipeline: inout Pipeline, failure: inout RcliError?) {
         var now = monotonicSeconds()
         while pipeline.stop == nil, let event = transport.nextEvent(now: now) {
-            switch event {
-            case .reply(let id, .event(let e, let last), _):
+            if case .replyEvent(let id, let e, let last) = event {
                 // The hot path of a streamed reply: one call per element, no clock reads.
                 let first = streamingReply != id
-                if first { deliver(&pipeline) }
-                guard pipeline.streams(id) else { continue }
-                let isError = sink.replyEvent(e, for: first ? pipeline.item(id) : nil, first: first, last: last)
+                if first {
+                    deliver(&pipeline)
+                    guard pipeline.streams(id) else { continue }
+                    sink.replyBegins(for: pipeline.item(id))
+                }
+                let isError = sink.replyEvent(e, first: first, last: last)
                 streamingReply = last ? nil : id
                 if last {
                     now = monotonicSeconds()
                     pipeline.streamed(id, isError: isError, now: now)
                 }
                 continue
-            default:
-                now = monotonicSeconds()
             }
-            switch event {
-            case .reply(_, .event, _):
-                break
-            case .reply(let id, .value(let value), let origin):
-                if !settings.ordered {
-                    _ = sink.deliver(Pipeline.Entry(id: id, item: .command(nil, args: []), sentAt: now,
-                                                    outcome: .value(value, origin: origin)), now: now)
-                }
-                pipeline.replied(id, value, origin: origin, now: now)
-            case .failed(let id, let why, let node):
-                if !settings.ordered {
-                    let origin = node.map { ReplyOrigin(node: $0, slot: nil) }
-                    _ = sink.deliver(Pipeline.Entry(id: id, item: .command(nil, args: []), sentAt: now,
-                                                    outcome: .failed(why, origin: origin)), now: now)
-                }
-                pipeline.failedCommand(id, why, now: now)
-            case .rerouted(let id, _):
-                pipeline.rerouted(id)
-            case .linkLost(let node, let reason, let ids):
-                if settings.ordered {
-                    for id in ids { pipeline.failedCommand(id, .unknownOutcome(reason: reason, node: node), now: now) }
-                } else {
-                    sink.lost(ids.count, node: node, reason: reason)
-                    pipeline.lost(ids.count)
-                }
-            case .push(let part):
-                sink.push(part)
-            case .stream(.event(let e, let last)):
-                sink.stream(.event(e, last: last))
-            case .stream(.value(let value)):
-                if let now = pipeline.streamMessage(value) { sink.stream(.value(now)) }
-            case .fatal(let error):
-                failure = error
-                pipeline.fatal()
+            now = monotonicSeconds()
+            apply(event, to: &pipeline, failure: &failure, now: now)
+        }
+    }
+
+    /// What the transport said, other than a piece of a streamed reply.
+    private func apply(_ event: TransportEvent, to pipeline: inout Pipeline, failure: inout RcliError?, now: Double) {
+        switch event {
+        case .replyEvent:
+            break
+        case .reply(let id, let value, let origin):
+            if !settings.ordered {
+                _ = sink.deliver(Pipeline.Entry(id: id, item: .command(nil, args: []), sentAt: now,
+                                                outcome: .value(value, origin: origin)), now: now)
             }
+            pipeline.replied(id, value, origin: origin, now: now)
+        case .failed(let id, let why, let node):
+            if !settings.ordered {
+                let origin = node.map { ReplyOrigin(node: $0, slot: nil) }
+                _ = sink.deliver(Pipeline.Entry(id: id, item: .command(nil, args: []), sentAt: now,
+                                                outcome: .failed(why, origin: origin)), now: now)
+            }
+            pipeline.failedCommand(id, why, now: now)
+        case .rerouted(let id, _):
+            pipeline.rerouted(id)
+        case .linkLost(let node, let reason, let ids):
+            if settings.ordered {
+                for id in ids { pipeline.failedCommand(id, .unknownOutcome(reason: reason, node: node), now: now) }
+            } else {
+                sink.lost(ids.count, node: node, reason: reason)
+                pipeline.lost(ids.count)
+            }
+        case .push(let part):
+            sink.push(part)
+        case .stream(.event(let e, let last)):
+            sink.stream(.event(e, last: last))
+        case .stream(.value(let value)):
+            if let message = pipeline.streamMessage(value) { sink.stream(.value(message)) }
+        case .fatal(let error):
+            failure = error
+            pipeline.fatal()
         }
     }
 

@@ -86,22 +86,26 @@ package enum CommandFailure: Error, Sendable, Equatable {
 
 /// What happened on a transport, as the engine learns it.
 package enum TransportEvent {
-    /// A reply (or a piece of one) for an entry.
-    case reply(EntryID, ReplyPart, origin: ReplyOrigin?)
+    /// One parser event of an entry's reply, streamed as it arrives (`last` completes it): the
+    /// hot path of a million-element reply, so it carries nothing else.
+    case replyEvent(EntryID, RESPEvent, last: Bool)
+    /// A whole reply for an entry, and where it came from. (The cases below the hot one are
+    /// boxed, so an event stays small to copy.)
+    indirect case reply(EntryID, RESPValue, origin: ReplyOrigin?)
     /// An entry that will get no reply, and why (`node`: where it was last sent).
-    case failed(EntryID, CommandFailure, node: NodeAddress?)
+    indirect case failed(EntryID, CommandFailure, node: NodeAddress?)
     /// An entry was redirected or is being retried: later commands wait until it is settled,
     /// so commands for one slot keep their order.
-    case rerouted(EntryID, RouteReason)
+    indirect case rerouted(EntryID, RouteReason)
     /// The connection to `node` was lost with `entries` written to it: each may or may not have
     /// run (reported, never resent).
-    case linkLost(node: NodeAddress, reason: String, entries: [EntryID])
+    indirect case linkLost(node: NodeAddress, reason: String, entries: [EntryID])
     /// A push message between replies (RESP3), or a piece of one.
     case push(ReplyPart)
     /// A message on a link that streams (after SUBSCRIBE or MONITOR), or a piece of one.
     case stream(ReplyPart)
     /// The run cannot go on (the only connection was lost with commands in flight ...).
-    case fatal(RcliError)
+    indirect case fatal(RcliError)
 }
 
 /// How commands reach the servers: one connection (`StandaloneTransport`) or a cluster

@@ -18,7 +18,9 @@ final class CountingSink: ReplySink {
 
     func beginRun(now: Double) {}
 
-    func replyEvent(_ event: RESPEvent, for item: Pipeline.Item?, first: Bool, last: Bool) -> Bool {
+    func replyBegins(for item: Pipeline.Item?) {}
+
+    func replyEvent(_ event: RESPEvent, first: Bool, last: Bool) -> Bool {
         if first { depth = 0 }
         let isError: Bool
         if first, depth == 0, case .scalar(.error(let msg)) = event {

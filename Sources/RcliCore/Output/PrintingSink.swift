@@ -83,10 +83,13 @@ package final class PrintingSink: ReplySink {
         return formatter
     }
 
-    package func replyEvent(_ event: RESPEvent, for item: Pipeline.Item?, first: Bool, last: Bool) -> Bool {
+    package func replyBegins(for item: Pipeline.Item?) {
+        announce(item)
+        currentFormatter = formatter(for: item)
+    }
+
+    package func replyEvent(_ event: RESPEvent, first: Bool, last: Bool) -> Bool {
         if first {
-            announce(item)
-            currentFormatter = formatter(for: item)
             current = .reply
             if case .scalar(.error(let msg)) = event {
                 noteRedirect(msg)
@@ -97,7 +100,8 @@ package final class PrintingSink: ReplySink {
                 }
             }
         }
-        let isError = current == .stderrError || { if case .scalar(.error) = event, first { return true }; return false }()
+        var isError = current == .stderrError
+        if first, case .scalar(.error) = event { isError = true }
         switch event {
         case .begin: depth += 1
         case .end: depth -= 1

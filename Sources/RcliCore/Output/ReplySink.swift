@@ -6,9 +6,11 @@ import RESP
 package protocol ReplySink: AnyObject {
     /// A run begins at `now`.
     func beginRun(now: Double)
-    /// One event of the reply to `item`, streamed as it arrives (`first` and `last` mark the
+    /// The reply to `item` begins streaming (its events follow).
+    func replyBegins(for item: Pipeline.Item?)
+    /// One event of the reply that began, streamed as it arrives (`first` and `last` mark the
     /// reply's ends). Returns true when the reply is an error.
-    func replyEvent(_ event: RESPEvent, for item: Pipeline.Item?, first: Bool, last: Bool) -> Bool
+    func replyEvent(_ event: RESPEvent, first: Bool, last: Bool) -> Bool
     /// An entry whose turn it is. Returns true when it was an error reply or a failure.
     func deliver(_ entry: Pipeline.Entry, now: Double) -> Bool
     /// A push message between replies.

@@ -194,7 +194,7 @@ package final class ClusterTransport: Transport {
         }
         traffic.end(e)
         if let reply = e.reply {
-            events.append(.reply(e.id, .value(reply), origin: e.origin))
+            events.append(.reply(e.id, reply, origin: e.origin))
         } else if let failure = e.failure {
             events.append(.failed(e.id, failure, node: e.target?.node))
         }
@@ -336,13 +336,13 @@ package final class ClusterTransport: Transport {
             guard let conn = link.connection else { continue }
             live.insert(link.node)
             let interest: Interest = conn.hasPendingOutput ? [.read, .write] : .read
-            if let w = watched[link.node], w.link == ObjectIdentifier(conn) {
+            if let w = watched[link.node], w.link == ObjectIdentifier(conn), reactor.isRegistered(w.token) {
                 reactor.update(w.token, interest)
             } else {
                 if let w = watched[link.node] { reactor.deregister(w.token) }
-                let token = reactor.register(conn.descriptor, interest) { [weak conn] in conn?.hasBufferedInput ?? false }
-                watched[link.node] = (ObjectIdentifier(conn), token)
+                watched[link.node] = (ObjectIdentifier(conn), reactor.register(conn.descriptor, interest))
             }
+            if conn.hasBufferedInput, let w = watched[link.node] { reactor.markReady(w.token) }
         }
         for (node, w) in watched where !live.contains(node) {
             reactor.deregister(w.token)

@@ -104,7 +104,7 @@ package final class StandaloneTransport: Transport {
                 if queue.answered(now: now)?.complete == true, request.startsStream { queue.streaming = true }
             }
             guard let id = request.tag else { return nextEvent(now: now) }
-            return .reply(id, .event(event, last: last), origin: nil)
+            return .replyEvent(id, event, last: last)
         case .push:
             if last { current = .none }
             return .push(.event(event, last: last))
@@ -141,13 +141,14 @@ package final class StandaloneTransport: Transport {
             return nil
         }
         let interest: Interest = conn.hasPendingOutput ? [.read, .write] : .read
-        if let token, registered == ObjectIdentifier(conn) {
+        if let token, registered == ObjectIdentifier(conn), reactor.isRegistered(token) {
             reactor.update(token, interest)
         } else {
             if let token { reactor.deregister(token) }
-            token = reactor.register(conn.descriptor, interest) { [weak conn] in conn?.hasBufferedInput ?? false }
+            token = reactor.register(conn.descriptor, interest)
             registered = ObjectIdentifier(conn)
         }
+        if conn.hasBufferedInput, let token { reactor.markReady(token) }
         return nil
     }
 
