@@ -7,10 +7,10 @@ package enum Rcli {
                                    stdoutIsTerminal: System.isTerminal(1) || environment["FAKETTY"] != nil)
         let parsed: ParsedCommandLine
         let mode: RunMode
-        do throws(UsageError) {
+        do throws(RcliError) {
             parsed = try OptionParser.parse(arguments, environment: environment)
         } catch {
-            return output.usageFailure(error.message)
+            return output.fail(error)
         }
         switch RunMode.resolve(parsed, stdinIsTerminal: System.isTerminal(0)) {
         case .success(let m): mode = m
@@ -48,11 +48,11 @@ package enum Rcli {
         var password = config.password
         if config.askPassword {
             guard let typed = System.readMaskedLine(prompt: "Please input password: ") else {
-                return output.usageFailure("--askpass needs a terminal to read the password from")
+                return output.fail(.usage("--askpass needs a terminal to read the password from"))
             }
             password = typed
         }
-        let session = Session(config: config, password: password)
+        let session = Session(settings: config.connection, password: password)
         let transport: Transport
         switch Transports.open(config, session: session, output: output) {
         case .success(let t): transport = t

@@ -196,27 +196,27 @@ package final class TransferFile {
     }
 
     /// Opens `path` ("-" is stdout) for writing; the error names the path as redis-cli does.
-    package static func open(_ path: String) -> Result<TransferFile, ModeFailure> {
+    package static func open(_ path: String) -> Result<TransferFile, RcliError> {
         if path == "-" { return .success(TransferFile(fd: 1, path: path, temporary: nil)) }
         var info = stat()
         let exists = stat(path, &info) == 0
         if exists && (info.st_mode & S_IFMT) != S_IFREG {
             let fd = Platform.open(path, O_WRONLY | O_CLOEXEC)
-            guard fd >= 0 else { return .failure(ModeFailure("Error opening '\(path)': \(System.describe(errno))")) }
+            guard fd >= 0 else { return .failure(RcliError.mode("Error opening '\(path)': \(System.describe(errno))")) }
             return .success(TransferFile(fd: fd, path: path, temporary: nil))
         }
         // Fail on the real name first (a missing directory, no permission), as redis-cli would.
         if !exists {
             let probe = Platform.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-            guard probe >= 0 else { return .failure(ModeFailure("Error opening '\(path)': \(System.describe(errno))")) }
+            guard probe >= 0 else { return .failure(RcliError.mode("Error opening '\(path)': \(System.describe(errno))")) }
             close(probe)
             unlink(path)
         } else if access(path, W_OK) != 0 {
-            return .failure(ModeFailure("Error opening '\(path)': \(System.describe(errno))"))
+            return .failure(RcliError.mode("Error opening '\(path)': \(System.describe(errno))"))
         }
         let temporary = path + ".rcli-partial-\(getpid())"
         let fd = Platform.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return .failure(ModeFailure("Error opening '\(temporary)': \(System.describe(errno))")) }
+        guard fd >= 0 else { return .failure(RcliError.mode("Error opening '\(temporary)': \(System.describe(errno))")) }
         return .success(TransferFile(fd: fd, path: path, temporary: temporary))
     }
 

@@ -32,15 +32,15 @@ private let a = NodeAddress(host: "h", port: 1), b = NodeAddress(host: "h", port
     config.tls = true
     config.host = "clustercfg.example.com"
     config.tlsSNI = "seed.example.com"
-    let seed = Session(config: config, password: nil)
+    let seed = Session(settings: config.connection, password: nil)
     let byName = seed.forNode(host: "node-1.example.com", port: 7000, readOnly: false)
-    #expect(byName.config.tlsSNI == nil && byName.config.tlsName == nil, "--sni names the seed only")
+    #expect(byName.settings.tlsSNI == nil && byName.settings.tlsName == nil, "--sni names the seed only")
     let byIP = seed.forNode(host: "10.0.0.7", port: 7000, readOnly: false)
-    #expect(byIP.config.tlsName == nil, "without --tls-name-from-seed an IP is checked as an IP")
+    #expect(byIP.settings.tlsName == nil, "without --tls-name-from-seed an IP is checked as an IP")
     config.tlsNameFromSeed = true
-    let seed2 = Session(config: config, password: nil)
-    #expect(seed2.forNode(host: "10.0.0.7", port: 7000, readOnly: false).config.tlsName == "seed.example.com")
-    #expect(seed2.forNode(host: "node-1.example.com", port: 7000, readOnly: false).config.tlsName == nil)
+    let seed2 = Session(settings: config.connection, password: nil)
+    #expect(seed2.forNode(host: "10.0.0.7", port: 7000, readOnly: false).settings.tlsName == "seed.example.com")
+    #expect(seed2.forNode(host: "node-1.example.com", port: 7000, readOnly: false).settings.tlsName == nil)
     #expect(seed2.forNode(host: "10.0.0.7", port: 1, readOnly: false).forNode(host: "10.0.0.8", port: 2, readOnly: false)
-        .config.tlsName == "seed.example.com", "clones of clones keep the seed's name")
+        .settings.tlsName == "seed.example.com", "clones of clones keep the seed's name")
 }

@@ -67,7 +67,7 @@ private final class FakeTransport: Transport {
     func beginRun() {}
     func endRun() {}
     func servers(replicas: Bool) -> [(session: Session, label: String)] { [] }
-    var primary: Session { Session(config: CLIConfiguration(), password: nil) }
+    var primary: Session { Session(settings: ConnectionSettings(), password: nil) }
     var location: String? { "fake" }
     var pushesArriveApart: Bool { false }
     var followsRedirects: Bool { style == .wholeValuesOutOfOrder }

@@ -49,8 +49,12 @@ extension LineSource {
     let argv = try OptionParser.parse(["-a", "x", "ping"], environment: ["REDISCLI_AUTH": "pw"])
     #expect(argv.config.password == "x" && argv.config.passwordOnCommandLine)
     #expect(try OptionParser.parse(["--askpass", "-a", "x"], environment: ["REDISCLI_AUTH": "pw"]).config.password == nil)
-    #expect(throws: UsageError("Unrecognized option or bad number of args for: '-x1'")) { try OptionParser.parse(["-x1"], environment: [:]) }
-    #expect(throws: UsageError("Options -x and -X are mutually exclusive.")) { try OptionParser.parse(["-x", "-X", "t"], environment: [:]) }
+    #expect { try OptionParser.parse(["-x1"], environment: [:]) } throws: {
+        ($0 as? RcliError)?.text == "Unrecognized option or bad number of args for: '-x1'"
+    }
+    #expect { try OptionParser.parse(["-x", "-X", "t"], environment: [:]) } throws: {
+        ($0 as? RcliError)?.text == "Options -x and -X are mutually exclusive."
+    }
     #expect(try OptionParser.parse(["--version", "--bogus"], environment: [:]).action == .version)
 }
 
@@ -64,9 +68,9 @@ extension LineSource {
     #expect(c.host == "localhost" && c.port == 6379 && c.password == nil)
     c = try parse("unix://bob:pw@/var/run/redis.sock?db=3")
     #expect(c.socketPath == "/var/run/redis.sock" && c.database == 3 && c.user == "bob")
-    #expect(throws: UsageError("Invalid URI scheme")) { try parse("http://x") }
-    #expect(throws: UsageError.self) { try parse("redis://host:0") }
-    #expect(throws: UsageError.self) { try parse("redis://host/x") }
+    #expect { try parse("http://x") } throws: { ($0 as? RcliError)?.text == "Invalid URI scheme" }
+    #expect(throws: RcliError.self) { try parse("redis://host:0") }
+    #expect(throws: RcliError.self) { try parse("redis://host/x") }
     c = try parse("rediss://u:pw@cache.example.com:6380/0")
     #expect(c.tls && c.host == "cache.example.com" && c.port == 6380 && c.user == "u" && c.password == "pw")
     #expect(try !parse("redis://host").tls)

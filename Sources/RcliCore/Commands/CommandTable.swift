@@ -13,14 +13,14 @@ package enum CommandTable {
 
     /// `rcli -p PORT --generate commands`: the generated Swift files' text, for the script.
     static func generate(_ config: CLIConfiguration, output: OutputContext) -> Int32 {
-        let session = Session(config: config, password: config.password)
+        let session = Session(settings: config.connection, password: config.password)
         guard let docs = HelpCommand.fetch(session), !docs.isEmpty else {
-            return output.usageFailure("--generate commands needs a server that answers COMMAND DOCS")
+            return output.fail(.usage("--generate commands needs a server that answers COMMAND DOCS"))
         }
         let firstHalf = docs.filter { $0.key < "m" }, secondHalf = docs.filter { $0.key >= "m" }
         guard let conn = try? session.connect(), let info = try? conn.roundTrip([Array("COMMAND".utf8), Array("INFO".utf8)]),
               case .array(let infoEntries) = info else {
-            return output.usageFailure("--generate commands needs a server that answers COMMAND INFO")
+            return output.fail(.usage("--generate commands needs a server that answers COMMAND INFO"))
         }
         var text = ""
         for (name, part) in [("AtoL", HelpCommand.generatedTable(firstHalf)), ("MtoZ", HelpCommand.generatedTable(secondHalf))] {

@@ -72,10 +72,10 @@ package final class Engine {
                 break
             }
             if !ready.readiness(inputToken).isEmpty {
-                do throws(SessionError) {
+                do throws(RcliError) {
                     try source.readAvailable()
                 } catch {
-                    failure = .usage(error.message)
+                    failure = error
                     pipeline.fatal()
                     break
                 }

@@ -19,7 +19,7 @@ package final class LineSource: CommandSource {
 
     package var isExhausted: Bool { atEnd && start >= buffer.count && expandedHead >= expanded.count }
 
-    package func readAvailable() throws(SessionError) {
+    package func readAvailable() throws(RcliError) {
         if start > 0 && start * 2 >= buffer.count {
             buffer.removeFirst(start)
             scanned -= start
@@ -28,7 +28,7 @@ package final class LineSource: CommandSource {
         switch System.read(fd, appendingTo: &buffer) {
         case .success(0): atEnd = true
         case .success: break
-        case .failure(let e): throw SessionError(message: "Reading from standard input: \(e)")
+        case .failure(let e): throw .input("Reading from standard input: \(e)")
         }
     }
 

@@ -46,9 +46,9 @@ struct PipeInput {
 
     /// The raw bytes of every complete command buffered (checked, not decoded), and the
     /// failure that stopped the check, if any (the bytes before it are still good to send).
-    mutating func takeComplete() -> (bytes: ArraySlice<UInt8>, failure: ModeFailure?) {
+    mutating func takeComplete() -> (bytes: ArraySlice<UInt8>, failure: RcliError?) {
         let start = pos
-        do throws(ModeFailure) {
+        do throws(RcliError) {
             while try parse(decode: false) != nil {}
             return (buffer[start..<pos], nil)
         } catch {
@@ -57,23 +57,23 @@ struct PipeInput {
     }
 
     /// The next complete command, nil when more input is needed.
-    mutating func next() throws(ModeFailure) -> Command? {
+    mutating func next() throws(RcliError) -> Command? {
         try parse(decode: true)
     }
 
     /// At end of input: fails when a command was cut short.
-    func finish() throws(ModeFailure) {
+    func finish() throws(RcliError) {
         if buffer[pos...].contains(where: { $0 != 13 && $0 != 10 }) {
             throw failure(at: pos, "the input ends in the middle of a command")
         }
     }
 
-    private func failure(at index: Int, _ what: String) -> ModeFailure {
-        ModeFailure("Error: --pipe input is not Redis protocol at byte \(base + index) (after \(commands) commands): \(what)")
+    private func failure(at index: Int, _ what: String) -> RcliError {
+        RcliError.mode("Error: --pipe input is not Redis protocol at byte \(base + index) (after \(commands) commands): \(what)")
     }
 
     /// Parses one command at `pos`; advances past it only when it is complete.
-    private mutating func parse(decode: Bool) throws(ModeFailure) -> Command? {
+    private mutating func parse(decode: Bool) throws(RcliError) -> Command? {
         var i = pos
         while i < buffer.count && (buffer[i] == 13 || buffer[i] == 10) { i += 1 }
         pos = i
@@ -105,7 +105,7 @@ struct PipeInput {
     }
 
     /// An inline command: one line, split into words as the server (and `rcli < file`) does.
-    private mutating func inline(at start: Int, decode: Bool) throws(ModeFailure) -> Command? {
+    private mutating func inline(at start: Int, decode: Bool) throws(RcliError) -> Command? {
         let limit = 64 * 1024
         guard let newline = buffer[start...].prefix(limit + 1).firstIndex(of: 10) else {
             if buffer.count - start > limit { throw failure(at: start, "an inline command is longer than 64 KB") }
@@ -124,7 +124,7 @@ struct PipeInput {
 
     /// A decimal number ending in CRLF at `i`: the number and the index after CRLF, nil when
     /// the line is not complete yet.
-    private func header(at index: Int, limit: Int) throws(ModeFailure) -> (Int, Int)? {
+    private func header(at index: Int, limit: Int) throws(RcliError) -> (Int, Int)? {
         var i = index
         var n = 0
         var digits = 0

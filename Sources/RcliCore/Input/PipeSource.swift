@@ -27,12 +27,12 @@ final class PipeSource: CommandSource {
         return .raw(chunk.bytes, count: chunk.count)
     }
 
-    func readAvailable() throws(SessionError) {
+    func readAvailable() throws(RcliError) {
         chunk.removeAll(keepingCapacity: true)
         switch System.read(fd, appendingTo: &chunk, max: 256 * 1024) {
         case .success(0):
             atEnd = true
-            do throws(ModeFailure) { try input.finish() } catch { fail(error) }
+            do throws(RcliError) { try input.finish() } catch { fail(error) }
         case .success:
             let before = input.commands
             input.feed(chunk)
@@ -44,12 +44,12 @@ final class PipeSource: CommandSource {
                 fail(failure)
             }
         case .failure(let e):
-            throw SessionError(message: "Error reading from stdin: \(e.description)")
+            throw .input("Error reading from stdin: \(e.description)")
         }
     }
 
-    private func fail(_ failure: ModeFailure) {
+    private func fail(_ failure: RcliError) {
         failed = true
-        onFailure(.mode(failure.message))
+        onFailure(failure)
     }
 }

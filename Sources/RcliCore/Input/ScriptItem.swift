@@ -19,7 +19,7 @@ package protocol CommandSource: AnyObject {
     /// The descriptor to poll for more input; nil when this source never waits.
     var inputDescriptor: Int32? { get }
     /// Reads what the descriptor has; called when poll says it is readable.
-    func readAvailable() throws(SessionError)
+    func readAvailable() throws(RcliError)
     /// True when no item will ever come again.
     var isExhausted: Bool { get }
 }
@@ -42,7 +42,7 @@ package final class RepeatSource: CommandSource {
     }
 
     package var inputDescriptor: Int32? { nil }
-    package func readAvailable() throws(SessionError) {}
+    package func readAvailable() throws(RcliError) {}
     package var isExhausted: Bool { remaining == 0 }
 }
 
@@ -65,6 +65,6 @@ package final class ItemSource: CommandSource {
     }
 
     package var inputDescriptor: Int32? { nil }
-    package func readAvailable() throws(SessionError) {}
+    package func readAvailable() throws(RcliError) {}
     package var isExhausted: Bool { index >= items.count }
 }

@@ -18,14 +18,14 @@ struct KeySpaceScan {
     /// (for a body that sends nothing), the next SCAN goes out as soon as a reply's cursor is
     /// known, so the server works on the next batch while `body` prints this one.
     func forEachBatch(_ session: Session, prefetch: Bool = false,
-                      _ body: (Connection, [[UInt8]]) throws(ModeFailure) -> Void) throws(ModeFailure) {
+                      _ body: (Connection, [[UInt8]]) throws(RcliError) -> Void) throws(RcliError) {
         var cursor: [UInt8] = Array("0".utf8)
         var sent = false
         repeat {
             let conn = try Self.connect(session)
             if !sent { try Self.send(conn, request(cursor), wait: true) }
             var next: [UInt8] = []
-            let keys = try Self.receiveBatch(conn) { (c: [UInt8]) throws(ModeFailure) in
+            let keys = try Self.receiveBatch(conn) { (c: [UInt8]) throws(RcliError) in
                 next = c
                 sent = prefetch && c != Array("0".utf8)
                 if sent { try Self.send(conn, request(c), wait: false) }
@@ -38,15 +38,15 @@ struct KeySpaceScan {
     /// Reads one SCAN reply event by event, handing over its cursor as soon as it arrives
     /// (before the keys are read), and returns the keys.
     private static func receiveBatch(_ conn: Connection,
-                                     onCursor: ([UInt8]) throws(ModeFailure) -> Void) throws(ModeFailure) -> [[UInt8]] {
-        let unexpected = ModeFailure("Error: unexpected reply to SCAN")
+                                     onCursor: ([UInt8]) throws(RcliError) -> Void) throws(RcliError) -> [[UInt8]] {
+        let unexpected = RcliError.mode("Error: unexpected reply to SCAN")
         let first = try event(conn)
         guard case .begin(.array, 2) = first else {
             var builder = RESPValueBuilder()
             var value = builder.feed(first)
             while value == nil { value = builder.feed(try event(conn)) }
             // redis-cli's words for a refused SCAN.
-            if case .error(let msg) = value { throw ModeFailure("SCAN error: " + String(decoding: msg, as: UTF8.self)) }
+            if case .error(let msg) = value { throw RcliError.mode("SCAN error: " + String(decoding: msg, as: UTF8.self)) }
             throw unexpected
         }
         guard case .scalar(let c) = try event(conn), let cursor = c.stringBytes else { throw unexpected }
@@ -58,7 +58,7 @@ struct KeySpaceScan {
         return items.compactMap(\.stringBytes)
     }
 
-    private static func event(_ conn: Connection) throws(ModeFailure) -> RESPEvent {
+    private static func event(_ conn: Connection) throws(RcliError) -> RESPEvent {
         try io { () throws(NetError) in
             // A request a non-blocking flush left half-written goes out first.
             if conn.hasPendingOutput { try conn.flush(wait: true) }
@@ -72,27 +72,23 @@ struct KeySpaceScan {
         return args + [Array("COUNT".utf8), Array(String(count).utf8)]
     }
 
-    private static func send(_ conn: Connection, _ args: [[UInt8]], wait: Bool) throws(ModeFailure) {
+    private static func send(_ conn: Connection, _ args: [[UInt8]], wait: Bool) throws(RcliError) {
         conn.enqueue(args)
         try io { () throws(NetError) in try conn.flush(wait: wait) }
     }
 
-    /// The session's connection, or its failure as a `ModeFailure`.
-    static func connect(_ session: Session) throws(ModeFailure) -> Connection {
-        do {
-            return try session.connect()
-        } catch {
-            throw ModeFailure(error.message)
-        }
+    /// The session's connection.
+    static func connect(_ session: Session) throws(RcliError) -> Connection {
+        try session.connect()
     }
 
     /// One round trip.
-    static func call(_ conn: Connection, _ args: [[UInt8]]) throws(ModeFailure) -> RESPValue {
+    static func call(_ conn: Connection, _ args: [[UInt8]]) throws(RcliError) -> RESPValue {
         try io { () throws(NetError) in try conn.roundTrip(args) }
     }
 
     /// Sends every command at once and returns the replies in order.
-    static func pipeline(_ conn: Connection, _ commands: [[[UInt8]]]) throws(ModeFailure) -> [RESPValue] {
+    static func pipeline(_ conn: Connection, _ commands: [[[UInt8]]]) throws(RcliError) -> [RESPValue] {
         try io { () throws(NetError) in
             for c in commands { conn.enqueue(c) }
             try conn.flush(wait: true)
@@ -103,13 +99,13 @@ struct KeySpaceScan {
         }
     }
 
-    /// Network I/O, its failure as a `ModeFailure` ("Error: ..." and why).
+    /// Network I/O, its failure as an `RcliError` ("Error: ..." and why).
     @discardableResult
-    private static func io<T>(_ body: () throws(NetError) -> T) throws(ModeFailure) -> T {
+    private static func io<T>(_ body: () throws(NetError) -> T) throws(RcliError) -> T {
         do {
             return try body()
         } catch {
-            throw ModeFailure("Error: " + error.description)
+            throw RcliError.network(error)
         }
     }
 }

@@ -9,12 +9,12 @@ enum KeyStatsMode {
     static func run(_ kind: KeyStatsKind, config: CLIConfiguration, transport: Transport, output: OutputContext) -> Int32 {
         let nodes = transport.servers(replicas: config.replicaReads)
         let out = output.out
-        do throws(ModeFailure) {
+        do throws(RcliError) {
             var total = 0
             for node in nodes {
                 let conn = try KeySpaceScan.connect(node.session)
                 guard case .integer(let n) = try KeySpaceScan.call(conn, [Array("DBSIZE".utf8)]) else {
-                    throw ModeFailure("Couldn't determine DBSIZE!")
+                    throw RcliError.mode("Couldn't determine DBSIZE!")
                 }
                 total += Int(n)
             }
@@ -26,7 +26,7 @@ enum KeyStatsMode {
             let scan = KeySpaceScan(config)
             var scans = 0
             for node in nodes {
-                try scan.forEachBatch(node.session) { conn, keys throws(ModeFailure) in
+                try scan.forEachBatch(node.session) { conn, keys throws(RcliError) in
                     let pct = total > 0 ? 100 * Double(report.sampled) / Double(total) : 0
                     try report.add(keys, conn: conn, node: node.label, config: config, pct: pct, output: output)
                     out.flush()
@@ -39,7 +39,7 @@ enum KeyStatsMode {
             out.flush()
             return 0
         } catch {
-            return output.usageFailure(error.message)
+            return output.fail(error)
         }
     }
 
@@ -56,7 +56,7 @@ enum KeyStatsMode {
 protocol KeyReport {
     var sampled: Int { get }
     mutating func add(_ keys: [[UInt8]], conn: Connection, node: String, config: CLIConfiguration, pct: Double,
-                      output: OutputContext) throws(ModeFailure)
+                      output: OutputContext) throws(RcliError)
     func summary(out: OutputSink)
 }
 
@@ -88,7 +88,7 @@ struct BigKeysReport: KeyReport {
     }
 
     mutating func add(_ keys: [[UInt8]], conn: Connection, node: String, config: CLIConfiguration, pct: Double,
-                      output: OutputContext) throws(ModeFailure) {
+                      output: OutputContext) throws(RcliError) {
         guard !keys.isEmpty else { return }
         let out = output.out
         let typeReplies = try KeySpaceScan.pipeline(conn, keys.map { [Array("TYPE".utf8), $0] })
@@ -106,9 +106,9 @@ struct BigKeysReport: KeyReport {
                     indices.append(types.count - 1)
                 }
             case .error(let msg):
-                throw ModeFailure("TYPE returned an error: " + String(decoding: msg, as: UTF8.self))
+                throw RcliError.mode("TYPE returned an error: " + String(decoding: msg, as: UTF8.self))
             default:
-                throw ModeFailure("Invalid reply type for TYPE on key " + String(decoding: KeyStatsMode.quoted(key), as: UTF8.self))
+                throw RcliError.mode("Invalid reply type for TYPE on key " + String(decoding: KeyStatsMode.quoted(key), as: UTF8.self))
             }
         }
         var commands: [[[UInt8]]] = []
@@ -198,7 +198,7 @@ struct HotKeysReport: KeyReport {
     private var nodes = [String](repeating: "", count: poolSize)
 
     mutating func add(_ keys: [[UInt8]], conn: Connection, node: String, config: CLIConfiguration, pct: Double,
-                      output: OutputContext) throws(ModeFailure) {
+                      output: OutputContext) throws(RcliError) {
         guard !keys.isEmpty else { return }
         let out = output.out
         let replies = try KeySpaceScan.pipeline(conn, keys.map { [Array("OBJECT".utf8), Array("FREQ".utf8), $0] })
@@ -206,7 +206,7 @@ struct HotKeysReport: KeyReport {
             var freq = 0
             switch reply {
             case .integer(let n): freq = Int(n)
-            case .error(let msg): throw ModeFailure("Error: " + String(decoding: msg, as: UTF8.self))
+            case .error(let msg): throw RcliError.mode("Error: " + String(decoding: msg, as: UTF8.self))
             default:
                 out.flush()
                 output.err.write("Warning: OBJECT freq on '\(String(decoding: key, as: UTF8.self))' failed (may have been deleted)\n")

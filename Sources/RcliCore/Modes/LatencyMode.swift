@@ -10,25 +10,25 @@ enum LatencyMode {
 
     static func run(_ kind: LatencyKind, config: CLIConfiguration, session: Session, output: OutputContext) -> Int32 {
         let server = Reconnecting(session: session, output: output)
-        do throws(ModeFailure) {
+        do throws(RcliError) {
             switch kind {
             case .running, .history: try running(history: kind == .history, config: config, server: server, output: output)
             case .distribution: try distribution(config: config, server: server, output: output)
             }
             return 0
         } catch {
-            return output.usageFailure(error.message)
+            return output.fail(error)
         }
     }
 
-    private static func ping(_ server: Reconnecting) throws(ModeFailure) {
+    private static func ping(_ server: Reconnecting) throws(RcliError) {
         if case .error(let msg) = try server.call([Array("PING".utf8)]) {
-            throw ModeFailure("Error: " + String(decoding: msg, as: UTF8.self))
+            throw RcliError.mode("Error: " + String(decoding: msg, as: UTF8.self))
         }
     }
 
     private static func running(history: Bool, config: CLIConfiguration, server: Reconnecting,
-                                output: OutputContext) throws(ModeFailure) {
+                                output: OutputContext) throws(RcliError) {
         let format = config.outputFormat ?? (output.stdoutIsTerminal ? .tty : .raw)
         let historyInterval = config.interval > 0 ? config.interval : 15
         let sampleFor = config.interval > 0 ? config.interval : 1
@@ -89,7 +89,7 @@ enum LatencyMode {
     ]
     private static let palette = [0, 233, 234, 235, 237, 239, 241, 243, 245, 247, 144, 143, 142, 184, 226, 214, 208, 202, 196]
 
-    private static func distribution(config: CLIConfiguration, server: Reconnecting, output: OutputContext) throws(ModeFailure) {
+    private static func distribution(config: CLIConfiguration, server: Reconnecting, output: OutputContext) throws(RcliError) {
         let interval = config.interval > 0 ? config.interval : 1
         var counts = [Int](repeating: 0, count: buckets.count)
         var count = 0, outputs = 0

@@ -22,13 +22,13 @@ package enum OneShotMode {
             let data: [UInt8]
             switch System.readAll(0) {
             case .success(let d): data = d
-            case .failure(let e): return output.usageFailure("Reading from standard input: \(e)")
+            case .failure(let e): return output.fail(.input("Reading from standard input: \(e)"))
             }
             if config.lastArgumentFromStdin {
                 args.append(data)
             } else if let tag = config.stdinTag {
                 guard let i = args.firstIndex(of: Array(tag.utf8)) else {
-                    return output.usageFailure("Using -X option but stdin tag not match.")
+                    return output.fail(.usage("Using -X option but stdin tag not match."))
                 }
                 args[i] = data
             }
@@ -36,7 +36,7 @@ package enum OneShotMode {
         if let file = config.evalFile {
             switch System.readFile(file) {
             case .success(let script): args = evalArguments(script: script, words: args)
-            case .failure(let e): return output.usageFailure("Can't open file '\(file)': \(e.description)")
+            case .failure(let e): return output.fail(.input("Can't open file '\(file)': \(e.description)"))
             }
         }
         if config.repeatCount == 0 { return 0 }

@@ -16,26 +16,26 @@ final class Reconnecting {
 
     /// The reply to `args`, reconnecting as often as needed once the server has answered; an
     /// error reply is returned as is. Failing before any answer (a wrong host or password) is
-    /// a `ModeFailure`.
-    func call(_ args: [[UInt8]]) throws(ModeFailure) -> RESPValue {
+    /// an `RcliError`.
+    func call(_ args: [[UInt8]]) throws(RcliError) -> RESPValue {
         var tries = 0
         while true {
-            var why: String
-            do {
+            let why: RcliError
+            do throws(RcliError) {
                 let conn = try session.connect()
-                let reply = try conn.roundTrip(args)
-                answered = true
-                return reply
-            } catch let e as SessionError {
-                why = e.message
-            } catch let e as NetError {
-                why = "Error: " + e.description
+                do throws(NetError) {
+                    let reply = try conn.roundTrip(args)
+                    answered = true
+                    return reply
+                } catch {
+                    throw .network(error)
+                }
             } catch {
-                why = "Error: \(error)"
+                why = error
             }
-            if !answered { throw ModeFailure(why) }
+            if !answered { throw why }
             tries += 1
-            report(tries, why)
+            report(tries, why.text)
             session.disconnect()
             System.sleep(seconds: 1)
         }

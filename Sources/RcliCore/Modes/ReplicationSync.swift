@@ -20,13 +20,13 @@ struct ReplicationSync {
 
     /// Sends each REPLCONF, then SYNC, and reads the payload header. A refused option fails
     /// only when `required` (older servers lack `rdb-only`, which is an optimisation).
-    func start(replconf: [(option: [String], required: Bool)]) throws(ModeFailure) -> Payload {
+    func start(replconf: [(option: [String], required: Bool)]) throws(RcliError) -> Payload {
         do {
             for (option, required) in replconf {
                 let reply = try conn.roundTrip([Array("REPLCONF".utf8)] + option.map { Array($0.utf8) },
                                                deadline: monotonicSeconds() + idleTimeout)
                 if case .error(let msg) = reply, required {
-                    throw ModeFailure("The server refused REPLCONF rdb-filter-only (Redis 7.0 or later is needed): "
+                    throw RcliError.mode("The server refused REPLCONF rdb-filter-only (Redis 7.0 or later is needed): "
                                   + String(decoding: msg, as: UTF8.self))
                 }
             }
@@ -34,33 +34,33 @@ struct ReplicationSync {
             try conn.flush(wait: true)
             let line = try headerLine()
             if line.first == UInt8(ascii: "-") {
-                throw ModeFailure("SYNC with master failed: " + String(decoding: line, as: UTF8.self))
+                throw RcliError.mode("SYNC with master failed: " + String(decoding: line, as: UTF8.self))
             }
             guard line.first == UInt8(ascii: "$") else {
-                throw ModeFailure("Unexpected reply to SYNC: " + Self.visible(line))
+                throw RcliError.mode("Unexpected reply to SYNC: " + Self.visible(line))
             }
             let body = line.dropFirst()
             if body.starts(with: Array("EOF:".utf8)) {
                 let mark = Array(body.dropFirst(4))
-                guard mark.count == 40 else { throw ModeFailure("Bad EOF mark in SYNC reply: " + Self.visible(line)) }
+                guard mark.count == 40 else { throw RcliError.mode("Bad EOF mark in SYNC reply: " + Self.visible(line)) }
                 return .eofMark(mark)
             }
             guard let n = Int(String(decoding: body, as: UTF8.self)), n >= 0 else {
-                throw ModeFailure("Bad payload length in SYNC reply: " + Self.visible(line))
+                throw RcliError.mode("Bad payload length in SYNC reply: " + Self.visible(line))
             }
             return .length(n)
-        } catch let e as ModeFailure {
+        } catch let e as RcliError {
             throw e
         } catch let e as NetError {
-            throw ModeFailure("Error: " + e.description)
+            throw RcliError.network(e)
         } catch {
-            throw ModeFailure("Error: \(error)")
+            throw RcliError.mode("Error: \(error)")
         }
     }
 
     /// Reads the payload to its end, giving each chunk to `sink` (which returns an error text
     /// to stop). Bytes after the payload stay in the connection. Returns the payload size.
-    func readPayload(_ payload: Payload, into sink: ([UInt8]) -> String?) throws(ModeFailure) -> Int {
+    func readPayload(_ payload: Payload, into sink: ([UInt8]) -> String?) throws(RcliError) -> Int {
         var total = 0, received = 0
         do {
             switch payload {
@@ -70,7 +70,7 @@ struct ReplicationSync {
                     left -= chunk.count
                     total += chunk.count
                     received += chunk.count
-                    if let e = sink(chunk) { throw ModeFailure(e) }
+                    if let e = sink(chunk) { throw RcliError.mode(e) }
                 }
             case .eofMark(let mark):
                 // Hold back the last 39 bytes so a mark split across reads is still found.
@@ -83,23 +83,23 @@ struct ReplicationSync {
                         let body = Array(pending[..<at])
                         conn.unread(Array(pending[(at + mark.count)...]))
                         total += body.count
-                        if !body.isEmpty, let e = sink(body) { throw ModeFailure(e) }
+                        if !body.isEmpty, let e = sink(body) { throw RcliError.mode(e) }
                         return total
                     }
                     let keep = min(pending.count, mark.count - 1)
                     let ready = Array(pending[..<(pending.count - keep)])
                     pending.removeFirst(pending.count - keep)
                     total += ready.count
-                    if !ready.isEmpty, let e = sink(ready) { throw ModeFailure(e) }
+                    if !ready.isEmpty, let e = sink(ready) { throw RcliError.mode(e) }
                 }
             }
-        } catch let e as ModeFailure {
+        } catch let e as RcliError {
             throw e
         } catch let e as NetError {
-            if case .closed = e { throw ModeFailure("I/O Error reading RDB payload from socket: the server closed the connection after \(received) bytes") }
-            throw ModeFailure("I/O Error reading RDB payload from socket: " + e.description)
+            if case .closed = e { throw RcliError.mode("I/O Error reading RDB payload from socket: the server closed the connection after \(received) bytes") }
+            throw RcliError.mode("I/O Error reading RDB payload from socket: " + e.description)
         } catch {
-            throw ModeFailure("Error: \(error)")
+            throw RcliError.mode("Error: \(error)")
         }
         return total
     }
@@ -154,7 +154,7 @@ package enum RDBMode {
         let file: TransferFile
         switch TransferFile.open(path) {
         case .success(let f): file = f
-        case .failure(let e): return output.usageFailure(e.message)
+        case .failure(let e): return output.fail(e)
         }
         guard let conn = output.connect(session) else {
             file.abandon()
@@ -163,7 +163,7 @@ package enum RDBMode {
         var replconf = [(option: ["capa", "eof"], required: false), (option: ["rdb-only", "1"], required: false)]
         if functionsOnly { replconf.append((option: ["rdb-filter-only", "functions"], required: true)) }
         let sync = ReplicationSync(conn: conn)
-        do throws(ModeFailure) {
+        do throws(RcliError) {
             let payload = try sync.start(replconf: replconf)
             switch payload {
             case .length(let n): output.err.write("SYNC sent to master, writing \(n) bytes to '\(path)'\n")
@@ -172,7 +172,7 @@ package enum RDBMode {
             output.err.flush()
             let total = try sync.readPayload(payload) { file.write($0) }
             session.disconnect()
-            if let e = file.commit() { return output.usageFailure(e) }
+            if let e = file.commit() { return output.fail(.mode(e)) }
             switch payload {
             case .length: output.err.write("Transfer finished with success.\n")
             case .eofMark: output.err.write("Transfer finished with success after \(total) bytes\n")
@@ -181,7 +181,7 @@ package enum RDBMode {
             return 0
         } catch {
             file.abandon()
-            return output.usageFailure(error.message)
+            return output.fail(error)
         }
     }
 }
@@ -193,7 +193,7 @@ package enum ReplicaMode {
     package static func run(_ config: CLIConfiguration, session: Session, output: OutputContext) -> Int32 {
         guard let conn = output.connect(session) else { return 1 }
         let sync = ReplicationSync(conn: conn)
-        do throws(ModeFailure) {
+        do throws(RcliError) {
             // An empty filter asks a 7.0 server for an RDB without data: nothing to skip.
             let payload = try sync.start(replconf: [(option: ["capa", "eof"], required: false),
                                                     (option: ["rdb-filter-only", ""], required: false)])
@@ -206,7 +206,7 @@ package enum ReplicaMode {
             output.err.write("SYNC done after \(total) bytes. Logging commands from master.\n")
             output.err.flush()
         } catch {
-            return output.usageFailure(error.message)
+            return output.fail(error)
         }
         // A diskless master streams commands only once the replica acknowledges the payload,
         // and an acknowledgement that arrives before the master has finished its side is
@@ -230,9 +230,9 @@ package enum ReplicaMode {
         } catch {
             output.out.flush()
             if case .closed = error {
-                return output.usageFailure("Error: the master (\(conn.endpoint)) closed the replication connection")
+                return output.fail(.mode("Error: the master (\(conn.endpoint)) closed the replication connection"))
             }
-            return output.usageFailure("Error: " + error.description)
+            return output.fail(.network(error))
         }
     }
 }

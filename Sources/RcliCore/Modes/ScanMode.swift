@@ -10,9 +10,9 @@ package enum ScanMode {
         let quoted = (config.outputFormat ?? (output.stdoutIsTerminal ? .tty : .raw)) == .tty
         let scan = KeySpaceScan(config)
         let out = output.out
-        do throws(ModeFailure) {
+        do throws(RcliError) {
             for node in transport.servers(replicas: false) {
-                try scan.forEachBatch(node.session, prefetch: config.interval == 0) { _, keys throws(ModeFailure) in
+                try scan.forEachBatch(node.session, prefetch: config.interval == 0) { _, keys throws(RcliError) in
                     for key in keys {
                         if quoted { Escaping.appendRepr(key, to: &out.buffer) } else { out.buffer += key }
                         out.buffer.append(10)
@@ -25,7 +25,7 @@ package enum ScanMode {
                 }
             }
         } catch {
-            return output.usageFailure(error.message)
+            return output.fail(error)
         }
         out.flush()
         return 0

@@ -11,7 +11,7 @@ enum StatMode {
         var previousRequests: Int?
         var lines = 0
         let out = output.out
-        do throws(ModeFailure) {
+        do throws(RcliError) {
             while true {
                 var sum = InfoStats()
                 for node in nodes {
@@ -21,7 +21,7 @@ enum StatMode {
                         out.flush()
                         return 1
                     }
-                    guard let text = reply.stringBytes else { throw ModeFailure("Error: unexpected reply to INFO") }
+                    guard let text = reply.stringBytes else { throw RcliError.mode("Error: unexpected reply to INFO") }
                     sum.add(InfoStats(String(decoding: text, as: UTF8.self)))
                 }
                 if lines % 20 == 0 {
@@ -40,7 +40,7 @@ enum StatMode {
                 System.sleep(seconds: interval)
             }
         } catch {
-            return output.usageFailure(error.message)
+            return output.fail(error)
         }
     }
 

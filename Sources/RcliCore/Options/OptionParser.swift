@@ -10,17 +10,17 @@ package enum OptionParser {
     }()
 
     /// Parses `arguments` (without the program name) with `environment` for REDISCLI_AUTH.
-    package static func parse(_ arguments: [String], environment: [String: String]) throws(UsageError) -> ParsedCommandLine {
+    package static func parse(_ arguments: [String], environment: [String: String]) throws(RcliError) -> ParsedCommandLine {
         var parsed = ParsedCommandLine()
         var i = 0
         while i < arguments.count {
             let arg = arguments[i]
             guard arg.hasPrefix("-") else { break }
             guard let spec = byName[arg], !(spec.takesValue && i + 1 >= arguments.count) else {
-                throw UsageError("Unrecognized option or bad number of args for: '\(arg)'")
+                throw RcliError.usage("Unrecognized option or bad number of args for: '\(arg)'")
             }
             if let why = spec.refusal {
-                throw UsageError("Option '\(arg)' is not supported by rcli: \(why).")
+                throw RcliError.usage("Option '\(arg)' is not supported by rcli: \(why).")
             }
             let value = spec.takesValue ? arguments[i + 1] : ""
             try spec.apply(&parsed, value)
@@ -32,10 +32,10 @@ package enum OptionParser {
         return parsed
     }
 
-    private static func validate(_ parsed: inout ParsedCommandLine, environment: [String: String]) throws(UsageError) {
+    private static func validate(_ parsed: inout ParsedCommandLine, environment: [String: String]) throws(RcliError) {
         var config = parsed.config
         if config.lastArgumentFromStdin && config.stdinTag != nil {
-            throw UsageError("Options -x and -X are mutually exclusive.")
+            throw RcliError.usage("Options -x and -X are mutually exclusive.")
         }
         if config.askPassword {
             config.password = nil

@@ -1,14 +1,3 @@
-/// A usage error: printed on stderr as is, exit status 1.
-package struct UsageError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The one-line message.
-    package let message: String
-    /// An error with this message.
-    package init(_ message: String) {
-        self.message = message
-    }
-    package var description: String { message }
-}
-
 /// How the shell completions should complete an option's value.
 package enum ValueCompletion: Sendable, Equatable {
     case none
@@ -34,12 +23,12 @@ package struct OptionSpec: Sendable {
     /// Hidden from help, man page and completions (internal tools).
     package let hidden: Bool
     /// Applies the option (and its value) to the configuration.
-    package let apply: @Sendable (inout ParsedCommandLine, String) throws(UsageError) -> Void
+    package let apply: @Sendable (inout ParsedCommandLine, String) throws(RcliError) -> Void
 
     /// A spec; `apply` receives "" for flags.
     package init(_ names: [String], value: String? = nil, help: String, completion: ValueCompletion = .none,
                  refusal: String? = nil, hidden: Bool = false,
-                 apply: @escaping @Sendable (inout ParsedCommandLine, String) throws(UsageError) -> Void) {
+                 apply: @escaping @Sendable (inout ParsedCommandLine, String) throws(RcliError) -> Void) {
         self.names = names
         self.valueName = value
         self.help = help

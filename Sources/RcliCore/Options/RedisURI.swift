@@ -1,11 +1,11 @@
 /// `-u` URIs: `redis://[[user][:password]@]host[:port][/db]` and
 /// `unix://[[user][:password]@]/path/to/socket[?db=N]`. `rediss://` is `redis://` over TLS.
 enum RedisURI {
-    static func apply(_ uri: String, to config: inout CLIConfiguration) throws(UsageError) {
+    static func apply(_ uri: String, to config: inout CLIConfiguration) throws(RcliError) {
         let lower = uri.lowercased()
         let isUnix = lower.hasPrefix("unix://")
         let isTLS = lower.hasPrefix("rediss://")
-        guard isUnix || isTLS || lower.hasPrefix("redis://") else { throw UsageError("Invalid URI scheme") }
+        guard isUnix || isTLS || lower.hasPrefix("redis://") else { throw RcliError.usage("Invalid URI scheme") }
         if isTLS { config.tls = true }
         var rest = Substring(uri.dropFirst(isUnix ? 7 : (isTLS ? 9 : 8)))
 
@@ -33,7 +33,7 @@ enum RedisURI {
                     if kv.count == 2, kv[0] == "db" { config.database = try database(kv[1], uri: uri) }
                 }
             }
-            guard path.hasPrefix("/") else { throw UsageError("Invalid URI: '\(uri)' (a unix:// URI needs an absolute socket path)") }
+            guard path.hasPrefix("/") else { throw RcliError.usage("Invalid URI: '\(uri)' (a unix:// URI needs an absolute socket path)") }
             config.socketPath = try percentDecode(path)
             return
         }
@@ -47,33 +47,33 @@ enum RedisURI {
         var host = authority
         var port: Substring?
         if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { throw UsageError("Invalid URI: '\(uri)'") }
+            guard let close = authority.firstIndex(of: "]") else { throw RcliError.usage("Invalid URI: '\(uri)'") }
             host = authority[authority.index(after: authority.startIndex)..<close]
             let after = authority[authority.index(after: close)...]
-            if after.hasPrefix(":") { port = after.dropFirst() } else if !after.isEmpty { throw UsageError("Invalid URI: '\(uri)'") }
+            if after.hasPrefix(":") { port = after.dropFirst() } else if !after.isEmpty { throw RcliError.usage("Invalid URI: '\(uri)'") }
         } else if let colon = authority.lastIndex(of: ":") {
             host = authority[..<colon]
             port = authority[authority.index(after: colon)...]
         }
         if !host.isEmpty { config.host = String(host) }
         if let port {
-            guard let p = Int(port), (1...65535).contains(p) else { throw UsageError("Invalid port in URI: '\(uri)'") }
+            guard let p = Int(port), (1...65535).contains(p) else { throw RcliError.usage("Invalid port in URI: '\(uri)'") }
             config.port = p
         }
     }
 
-    private static func database(_ s: Substring, uri: String) throws(UsageError) -> Int {
-        guard let n = Int(s), n >= 0 else { throw UsageError("Invalid database number in URI: '\(uri)'") }
+    private static func database(_ s: Substring, uri: String) throws(RcliError) -> Int {
+        guard let n = Int(s), n >= 0 else { throw RcliError.usage("Invalid database number in URI: '\(uri)'") }
         return n
     }
 
-    private static func percentDecode(_ s: Substring) throws(UsageError) -> String {
+    private static func percentDecode(_ s: Substring) throws(RcliError) -> String {
         var bytes: [UInt8] = []
         var it = Array(s.utf8)[...]
         while let b = it.popFirst() {
             if b == UInt8(ascii: "%") {
                 guard it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) else {
-                    throw UsageError("Invalid percent-encoding in URI")
+                    throw RcliError.usage("Invalid percent-encoding in URI")
                 }
                 bytes.append(v)
                 it = it.dropFirst(2)

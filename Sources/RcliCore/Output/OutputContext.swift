@@ -46,9 +46,13 @@ package struct OutputContext {
         return (Engine(transport: transport, sink: sink, settings: settings, interruptDescriptor: interruptDescriptor), sink)
     }
 
-    /// Prints `error` on stderr and returns status 1.
+    /// Prints `error` on stderr (what was printed on stdout first) and returns status 1: the one
+    /// way a mode reports the failure that ends it.
     package func fail(_ error: RcliError) -> Int32 {
-        usageFailure(error.text)
+        out.flush()
+        err.write(error.text + "\n")
+        err.flush()
+        return 1
     }
 
     /// The session's connection; when there is none, why is printed on stderr and the result is nil
@@ -58,16 +62,8 @@ package struct OutputContext {
         do {
             return try session.connect()
         } catch {
-            _ = usageFailure(error.message)
+            _ = fail(error)
             return nil
         }
-    }
-
-    /// Prints `message` on stderr and returns status 1.
-    package func usageFailure(_ message: String) -> Int32 {
-        out.flush()
-        err.write(message + "\n")
-        err.flush()
-        return 1
     }
 }

@@ -6,8 +6,12 @@ import RedisNet
 package enum RcliError: Error, Sendable {
     /// A bad command line, option value or input; the text is printed as is.
     case usage(String)
-    /// A connection could not be made or failed (`Could not connect to Redis at ...`).
+    /// A connection could not be made (`Could not connect to Redis at ...`, a TLS setup problem).
+    case connect(NetError)
+    /// A connection failed while in use (`Error: ...`).
     case network(NetError)
+    /// Input could not be read; the text is printed as is.
+    case input(String)
     /// The handshake was refused: `step` (`AUTH`, `SELECT 2` ...) and the server's error.
     case handshake(step: String, reply: String)
     /// The one connection was lost with commands in flight; `silent`: before it said anything.
@@ -40,11 +44,12 @@ package enum RcliError: Error, Sendable {
     /// One line for stderr.
     package var text: String {
         switch self {
-        case .usage(let text), .mode(let text):
+        case .usage(let text), .mode(let text), .input(let text):
             return text
-        case .network(let e):
-            if case .connect = e { return e.description }
+        case .connect(let e):
             if case .tls(let what) = e { return "TLS configuration: " + what }
+            return e.description
+        case .network(let e):
             return "Error: " + e.description
         case .handshake(let step, let reply):
             return "\(step) failed: \(reply)"

@@ -79,10 +79,10 @@ package final class ClusterPool {
 
     /// Connects to the seed and loads the topology. Nil when the seed is not a cluster node
     /// (cluster support disabled): the caller runs standalone.
-    package static func open(session: Session, report: ((String) -> Void)?) throws(RcliError) -> ClusterPool? {
-        let config = session.config
-        let conn: Connection
-        do throws(SessionError) { conn = try session.connect() } catch { throw error.rcliError }
+    package static func open(session: Session, policy: ClusterRouter.Policy, natMap: NatMap,
+                             report: ((String) -> Void)?) throws(RcliError) -> ClusterPool? {
+        let config = session.settings
+        let conn = try session.connect()
         let seedHost = config.socketPath == nil ? config.host : "127.0.0.1"
         let map: SlotMap
         switch loadMap(conn, seedHost: seedHost) {
@@ -91,9 +91,7 @@ package final class ClusterPool {
         case .failure(let e): throw e
         }
         let seed = NodeAddress(host: config.host, port: config.port)
-        var policy = ClusterRouter.Policy()
-        policy.replicaReads = config.replicaReads
-        var router = ClusterRouter(map: map, current: seed, seeds: [seed], policy: policy, natMap: config.natMap)
+        var router = ClusterRouter(map: map, current: seed, seeds: [seed], policy: policy, natMap: natMap)
         if config.socketPath != nil || !router.map.nodes.contains(seed), let first = router.map.masters.first {
             router.served(by: first)
         }
@@ -160,7 +158,7 @@ package final class ClusterPool {
             _ = link.abandon()
         }
         if link.connection == nil {
-            do throws(SessionError) { try link.session.connect() } catch { throw error.rcliError }
+            do throws(RcliError) { try link.session.connect() } catch { throw error }
         }
         return link
     }
@@ -211,7 +209,8 @@ package final class ClusterPool {
     func reseed(host: String, port: Int) throws(RcliError) {
         for link in links.values { _ = link.abandon() }
         links.removeAll()
-        guard let fresh = try Self.open(session: template.forNode(host: host, port: port, readOnly: false), report: report) else {
+        guard let fresh = try Self.open(session: template.forNode(host: host, port: port, readOnly: false),
+                                        policy: router.policy, natMap: router.natMap, report: report) else {
             throw RcliError.notACluster(.tcp(host: host, port: port))
         }
         router = fresh.router

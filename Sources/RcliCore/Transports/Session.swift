@@ -1,20 +1,10 @@
 import RESP
 import RedisNet
 
-/// Why a session could not be (re)established; the message is printed as is.
-package struct SessionError: Error, Sendable, CustomStringConvertible {
-    /// One line for stderr.
-    package let message: String
-    package var description: String { message }
-
-    /// The same failure in the error family.
-    package var rcliError: RcliError { .usage(message) }
-}
-
 /// A connection plus the state a reconnect must restore: credentials, database, protocol.
 package final class Session {
-    /// The configuration it was made from (host and port change with `connect host port`).
-    package private(set) var config: CLIConfiguration
+    /// The settings it was made from (host and port change with `connect host port`).
+    package private(set) var settings: ConnectionSettings
     /// The live connection, nil when not connected.
     package private(set) var connection: Connection?
     /// The database in use (changes with a successful SELECT).
@@ -31,13 +21,13 @@ package final class Session {
     private var tlsSeedName: String
 
     /// A session (not yet connected). `password` is the resolved one (argv, env or askpass).
-    package init(config: CLIConfiguration, password: String?) {
-        self.config = config
+    package init(settings: ConnectionSettings, password: String?) {
+        self.settings = settings
         self.password = password
-        self.user = config.user
-        self.database = config.database
-        self.protocolVersion = config.effectiveProtocol
-        self.tlsSeedName = config.tlsSNI ?? config.host
+        self.user = settings.user
+        self.database = settings.database
+        self.protocolVersion = settings.protocolVersion
+        self.tlsSeedName = settings.tlsSNI ?? settings.host
     }
 
     /// True when the connection speaks RESP3 (pushes come apart from replies).
@@ -61,7 +51,7 @@ package final class Session {
     /// A session for another node of the same cluster: the same credentials, database,
     /// protocol, client name and READONLY state (forced on for a replica's connection).
     package func forNode(host: String, port: Int, readOnly: Bool, connectTimeout: Double? = nil) -> Session {
-        var c = config
+        var c = settings
         if let connectTimeout { c.connectTimeout = connectTimeout }
         c.host = host
         c.port = port
@@ -70,7 +60,7 @@ package final class Session {
         // the cluster announces); --sni named the seed only.
         c.tlsSNI = nil
         c.tlsName = c.tlsNameFromSeed && isIPAddress(host) ? tlsSeedName : nil
-        let s = Session(config: c, password: password)
+        let s = Session(settings: c, password: password)
         s.tlsContext = tlsContext
         s.tlsSeedName = tlsSeedName
         s.user = user
@@ -83,17 +73,17 @@ package final class Session {
 
     /// Where to connect.
     package var endpoint: Endpoint {
-        if let path = config.socketPath { return .unix(path: path) }
-        return .tcp(host: config.host, port: config.port)
+        if let path = settings.socketPath { return .unix(path: path) }
+        return .tcp(host: settings.host, port: settings.port)
     }
 
     /// Points the session at another TCP server (`connect host port`); the database and
     /// credentials stay. Connects on the next `connect()`.
     package func retarget(host: String, port: Int) {
         connection = nil
-        config.host = host
-        config.port = port
-        config.socketPath = nil
+        settings.host = host
+        settings.port = port
+        settings.socketPath = nil
     }
 
     /// Forgets a connection the server closed while it sat idle, so the next `connect()`
@@ -106,17 +96,17 @@ package final class Session {
 
     /// The TLS context and peer names for the next connection, nil without TLS.
     private func tlsSetup() throws(NetError) -> (context: TLSContext, peer: TLSPeer)? {
-        guard config.tls else { return nil }
+        guard settings.tls else { return nil }
         let context: TLSContext
         if let existing = tlsContext {
             context = existing
         } else {
-            context = try TLSContext(config.tlsOptions)
+            context = try TLSContext(settings.tlsOptions)
             tlsContext = context
         }
-        let host = config.socketPath == nil ? config.host : "localhost"
-        let sni = config.tlsSNI ?? config.tlsName ?? (isIPAddress(host) ? nil : host)
-        return (context, TLSPeer(expectedName: config.tlsName ?? config.tlsSNI ?? host, sni: sni))
+        let host = settings.socketPath == nil ? settings.host : "localhost"
+        let sni = settings.tlsSNI ?? settings.tlsName ?? (isIPAddress(host) ? nil : host)
+        return (context, TLSPeer(expectedName: settings.tlsName ?? settings.tlsSNI ?? host, sni: sni))
     }
 
     /// Drops the connection.
@@ -127,14 +117,13 @@ package final class Session {
     /// Connects and runs the handshake (AUTH, SELECT, HELLO 3 in one round trip), unless
     /// already connected.
     @discardableResult
-    package func connect() throws(SessionError) -> Connection {
+    package func connect() throws(RcliError) -> Connection {
         if let c = connection { return c }
         let conn: Connection
-        do {
-            conn = try Connection(endpoint: endpoint, connectTimeout: config.connectTimeout, tls: try tlsSetup())
+        do throws(NetError) {
+            conn = try Connection(endpoint: endpoint, connectTimeout: settings.connectTimeout, tls: try tlsSetup())
         } catch {
-            if case .tls(let what) = error { throw SessionError(message: "TLS configuration: " + what) }
-            throw SessionError(message: error.description)
+            throw .connect(error)
         }
         var steps: [(label: String, args: [[UInt8]])] = []
         if let password {
@@ -143,7 +132,7 @@ package final class Session {
             args.append(Array(password.utf8))
             steps.append(("AUTH", args))
         } else if user != nil {
-            throw SessionError(message: "--user needs a password (-a, --pass, --askpass or REDISCLI_AUTH)")
+            throw .usage("--user needs a password (-a, --pass, --askpass or REDISCLI_AUTH)")
         }
         if database != 0 {
             steps.append(("SELECT \(database)", [Array("SELECT".utf8), Array(String(database).utf8)]))
@@ -157,24 +146,20 @@ package final class Session {
         if readOnly {
             steps.append(("READONLY", [Array("READONLY".utf8)]))
         }
-        do {
+        var refused: RcliError?
+        do throws(NetError) {
             for step in steps { conn.enqueue(step.args) }
             try conn.flush(wait: true)
-            var failure: String?
             for step in steps {
                 let reply = try conn.nextValue()
-                if failure == nil, case .error(let msg) = reply {
-                    failure = "\(step.label) failed: " + String(decoding: msg, as: UTF8.self)
+                if refused == nil, case .error(let msg) = reply {
+                    refused = .handshake(step: step.label, reply: String(decoding: msg, as: UTF8.self))
                 }
             }
-            if let failure { throw SessionError(message: failure) }
-        } catch let e as SessionError {
-            throw e
-        } catch let e as NetError {
-            throw SessionError(message: "Error: " + e.description)
         } catch {
-            throw SessionError(message: "Error: \(error)")
+            throw .network(error)
         }
+        if let refused { throw refused }
         connection = conn
         return conn
     }

@@ -26,21 +26,21 @@ package final class StandaloneTransport: Transport {
 
     /// Connects now; the failure when the server cannot be reached.
     package func open() -> RcliError? {
-        do throws(SessionError) {
+        do throws(RcliError) {
             try session.connect()
             return nil
         } catch {
-            return error.rcliError
+            return error
         }
     }
 
     package func submit(_ id: EntryID, _ command: Outbound, now: Double) {
         guard failure == nil else { return }
         let conn: Connection
-        do throws(SessionError) {
+        do throws(RcliError) {
             conn = try session.connect()
         } catch {
-            failure = error.rcliError
+            failure = error
             return
         }
         var request = InFlight<EntryID>(tag: id, start: conn.bytesQueued, blocking: command.traits?.blocking ?? false,
@@ -87,7 +87,7 @@ package final class StandaloneTransport: Transport {
                 current = .stream
             } else {
                 session.disconnect()
-                failure = .connectionLost(.protocolViolation(.unexpectedReply), silent: false, tls: session.config.tls)
+                failure = .connectionLost(.protocolViolation(.unexpectedReply), silent: false, tls: session.settings.tls)
                 return takeFailure()
             }
         }
@@ -130,7 +130,7 @@ package final class StandaloneTransport: Transport {
         depth = 0
         current = .none
         if case .closed = error, idle, !carriesTransfer { return }
-        failure = .connectionLost(error, silent: silent, tls: session.config.tls)
+        failure = .connectionLost(error, silent: silent, tls: session.settings.tls)
     }
 
     package func prepareWait(_ reactor: Reactor, now: Double) -> Double? {
@@ -233,7 +233,7 @@ package final class StandaloneTransport: Transport {
 
     package var location: String? {
         guard session.connection != nil else { return nil }
-        let config = session.config
+        let config = session.settings
         var p = config.socketPath.map { "redis \($0)" } ?? "\(config.host):\(config.port)"
         if session.database != 0 { p += "[\(session.database)]" }
         return p

@@ -23,7 +23,9 @@ enum Transports {
             output.err.flush()
         } : nil
         do throws(RcliError) {
-            guard let pool = try ClusterPool.open(session: session, report: report) else {
+            var policy = ClusterRouter.Policy()
+            policy.replicaReads = config.replicaReads
+            guard let pool = try ClusterPool.open(session: session, policy: policy, natMap: config.natMap, report: report) else {
                 output.err.write("rcli: \(session.endpoint) is not a cluster node (cluster support disabled); -c has no effect\n")
                 output.err.flush()
                 return .success(nil)
