@@ -23,7 +23,8 @@ let package = Package(
         .target(name: "Cluster", dependencies: ["RESP"], swiftSettings: fast),
         // libedit, owned by RcliCore/REPL/LineEditor.swift alone.
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
-        // Options, output formatters, command-line tokenizer, the run modes and the shell.
+        // The program: CLI (options, run mode), Engine (the run loop, pipeline), Transports
+        // (standalone, cluster), Input, Output (formatters, sinks, errors), Modes, REPL, Commands.
         .target(name: "RcliCore", dependencies: ["RESP", "RedisNet", "Cluster", "CLibEdit"], swiftSettings: fast),
         .executableTarget(name: "rcli", dependencies: ["RcliCore"]),
 

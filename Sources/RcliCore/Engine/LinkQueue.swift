@@ -1,32 +1,3 @@
-/// The position of an item in a run, in input order.
-package typealias EntryID = Int
-
-/// One request a connection owes replies for, tagged with what it answers (an entry id, or the
-/// cluster's command record).
-package struct InFlight<Tag> {
-    /// What it answers; nil for rcli's own requests (ASKING, MULTI sent late, state replays).
-    package let tag: Tag?
-    /// Where the request starts in the connection's byte stream: at or past the bytes written
-    /// when the connection is lost, it never left this process.
-    package let start: Int
-    /// A command that may legitimately wait long for its reply (BLPOP, WAIT, XREAD BLOCK ...).
-    package let blocking: Bool
-    /// The replies it owes (a `--pipe` chunk stands for many commands).
-    package var replies: Int
-    /// Its reply may come as a RESP3 push ((UN)SUBSCRIBE and friends).
-    package var pushIsReply = false
-    /// Once answered, the connection streams messages (SUBSCRIBE, MONITOR).
-    package var startsStream = false
-
-    /// One request.
-    package init(tag: Tag?, start: Int, blocking: Bool = false, replies: Int = 1) {
-        self.tag = tag
-        self.start = start
-        self.blocking = blocking
-        self.replies = replies
-    }
-}
-
 /// What one connection owes, in order, and the facts about it the engine decides on: when it
 /// last made progress (a hung node is given up after the reply timeout, but never while a
 /// blocking command is at the head or the link streams messages), and which requests a lost
@@ -89,6 +60,4 @@ package struct LinkQueue<Tag> {
     }
 }
 
-extension InFlight: Sendable where Tag: Sendable {}
-extension InFlight: Equatable where Tag: Equatable {}
 extension LinkQueue: Sendable where Tag: Sendable {}

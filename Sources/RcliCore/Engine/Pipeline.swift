@@ -1,13 +1,5 @@
 import RESP
 
-/// How much may be in flight at once.
-package enum WindowPolicy: Sendable, Equatable {
-    /// At most this many commands sent and not yet answered.
-    case commands(Int)
-    /// `--pipe`: input is read while the transport has fewer than this many bytes unsent.
-    case unsentBytes(Int)
-}
-
 /// The order and the bookkeeping of a run, with no I/O: which commands may be sent (the window,
 /// barriers after `connect` and after a redirect or retry, `-i`'s pause), which reply is
 /// printed next (input order, or as they come for `--pipe`), when input stops (`quit`, a

@@ -98,26 +98,3 @@ package final class LineSource: CommandSource {
         return [(.command(args), repeatCount)]
     }
 }
-
-/// `:set` preferences (the shell's, accepted in scripts too).
-package enum Preferences {
-    /// Checks a `:...` line; returns the text to print ("" when accepted). Accepted:
-    /// `:set hints|nohints`, `:set annotations on|off` and `:set autocluster on|off` (the shell
-    /// acts on them).
-    package static func apply(_ args: [[UInt8]], interactive: Bool) -> String {
-        let origin = interactive ? "" : ".rclirc: "
-        let word = String(decoding: args[0], as: UTF8.self)
-        guard word.lowercased() == ":set", args.count >= 2 else {
-            return "\(origin)unknown redis-cli internal command '\(word)'\n"
-        }
-        let pref = String(decoding: args[1], as: UTF8.self)
-        switch pref.lowercased() {
-        case "hints", "nohints": return ""
-        case "annotations", "autocluster":
-            let value = args.count == 3 ? String(decoding: args[2], as: UTF8.self).lowercased() : ""
-            if args.count == 3 && (value == "on" || value == "off") { return "" }
-            return "\(origin):set \(pref.lowercased()) takes on or off\n"
-        default: return "\(origin)unknown redis-cli preference '\(pref)'\n"
-        }
-    }
-}

@@ -1,0 +1,27 @@
+/// A command as the engine hands it to a transport.
+package struct Outbound {
+    /// Its arguments (empty for a raw `--pipe` chunk).
+    package let args: [[UInt8]]
+    /// `--pipe`: requests as read from stdin, sent as they are.
+    package let raw: [UInt8]?
+    /// The replies it owes (the number of requests in a raw chunk; 1 otherwise).
+    package let replies: Int
+    /// What the engine knows of the command (nil for raw chunks).
+    package let traits: CommandTraits?
+
+    /// A command from its arguments.
+    package init(args: [[UInt8]], traits: CommandTraits) {
+        self.args = args
+        self.raw = nil
+        self.replies = 1
+        self.traits = traits
+    }
+
+    /// Raw requests (`--pipe`), `count` of them.
+    package init(raw: [UInt8], count: Int) {
+        self.args = []
+        self.raw = raw
+        self.replies = count
+        self.traits = nil
+    }
+}

@@ -1,0 +1,53 @@
+import Cluster
+import RESP
+import RedisNet
+
+/// One node's connection in cluster mode, with the requests it owes replies for, in order.
+final class ClusterLink {
+    /// The node.
+    let node: NodeAddress
+    /// Its session (credentials, protocol, READONLY ...).
+    let session: Session
+    /// What it owes.
+    var queue = LinkQueue<ClusterCommand>()
+    private var builder = RESPValueBuilder()
+    /// Its registration in the engine's reactor, and the connection it was made for.
+    var token: ReactorToken?
+    var registered: ObjectIdentifier?
+
+    init(node: NodeAddress, session: Session) {
+        self.node = node
+        self.session = session
+    }
+
+    /// The open connection, nil when not connected.
+    var connection: Connection? { session.connection }
+
+    /// True while it owes replies or streams messages.
+    var isBusy: Bool { !queue.isEmpty || queue.streaming }
+
+    /// Queues a request for `command` (nil: rcli's own); the connection must be open.
+    func send(_ args: [[UInt8]], raw: ArraySlice<UInt8>? = nil, for command: ClusterCommand?, now: Double) {
+        guard let conn = session.connection else { return }
+        queue.append(InFlight(tag: command, start: conn.bytesQueued, blocking: command?.isBlocking ?? false), now: now)
+        if let raw { conn.enqueueRaw(raw) } else { conn.enqueue(args) }
+    }
+
+    /// Everything still owed, split by whether it was written, and the connection dropped.
+    func abandon() -> (unsent: [InFlight<ClusterCommand>], unknown: [InFlight<ClusterCommand>]) {
+        let written = session.connection?.bytesWritten ?? 0
+        let lost = queue.lose(written: written)
+        builder = RESPValueBuilder()
+        session.disconnect()
+        return lost
+    }
+
+    /// The next whole value already received, if any.
+    func nextValue() throws(NetError) -> RESPValue? {
+        guard let conn = session.connection else { return nil }
+        while let event = try conn.bufferedEvent() {
+            if let value = builder.feed(event) { return value }
+        }
+        return nil
+    }
+}
