@@ -3,7 +3,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 PREFIX ?= /usr/local
 RELEASE := .build/release/rcli
 
-.PHONY: all deps build run test install demo bench generate clean
+.PHONY: all deps build run test lint format install demo bench generate clean
 
 all: build
 
@@ -16,9 +16,17 @@ build: deps
 run: build
 	$(RELEASE) $(ARGS)
 
-test: deps
+test: deps lint
 	swift build --build-tests
 	scripts/with-servers scripts/swift-test
+
+# Formatting and line length (.swift-format); part of `make test`.
+lint:
+	scripts/lint
+
+# Applies the formatter to the tree.
+format:
+	swift format format --in-place --parallel --recursive Sources Tests Package.swift
 
 install: build
 	install -D -m 0755 $(RELEASE) $(DESTDIR)$(PREFIX)/bin/rcli

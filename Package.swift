@@ -9,7 +9,7 @@ let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .wh
 let package = Package(
     name: "rcli",
     products: [
-        .executable(name: "rcli", targets: ["rcli"]),
+        .executable(name: "rcli", targets: ["rcli"])
     ],
     targets: [
         // RESP2/RESP3 values, the bounded incremental parser and the encoder. No I/O.

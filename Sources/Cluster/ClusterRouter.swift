@@ -132,7 +132,9 @@ package struct ClusterRouter: Sendable {
     private var troubleSince: [NodeAddress: Double] = [:]
 
     /// A router over `map`, with `current` as the node for keyless commands.
-    package init(map: SlotMap, current: NodeAddress, seeds: [NodeAddress], policy: Policy = Policy(), natMap: NatMap = NatMap()) {
+    package init(
+        map: SlotMap, current: NodeAddress, seeds: [NodeAddress], policy: Policy = Policy(), natMap: NatMap = NatMap()
+    ) {
         self.map = natMap.translate(map)
         self.current = natMap.translate(current)
         self.seeds = seeds
@@ -171,7 +173,9 @@ package struct ClusterRouter: Sendable {
     }
 
     /// An error reply from `node` for `state`'s command (already sent to `target`).
-    package mutating func errorReply(_ error: [UInt8], from target: RouteTarget, state: inout RouteState, now: Double) -> RouteDecision {
+    package mutating func errorReply(_ error: [UInt8], from target: RouteTarget, state: inout RouteState, now: Double)
+        -> RouteDecision
+    {
         state.askTarget = nil
         guard let redirect = Redirect.parse(error, replyingHost: target.node.host) else { return .deliver }
         switch redirect {
@@ -196,8 +200,10 @@ package struct ClusterRouter: Sendable {
             return .resend(.ask(slot: slot, node: node))
         case .retry(let reason):
             if reason.hasPrefix("CLUSTERDOWN") || reason.hasPrefix("MASTERDOWN") { reloadWanted = true }
-            if reason.hasPrefix("CLUSTERDOWN Hash slot not served"), let slot = state.slot, map.master(for: slot) == nil,
-               state.retries >= 2 {
+            if reason.hasPrefix("CLUSTERDOWN Hash slot not served"), let slot = state.slot,
+                map.master(for: slot) == nil,
+                state.retries >= 2
+            {
                 // The map has been reloaded since, and no node claims the slot
                 // (cluster-require-full-coverage no): waiting will not help.
                 return .fail(.slotNotServed(slot: slot, reason: reason))
@@ -214,7 +220,9 @@ package struct ClusterRouter: Sendable {
 
     /// `target` could not be reached, or its connection failed, before `state`'s command was
     /// written (a command that may have run is the caller's to report, never to resend).
-    package mutating func unreachable(_ target: RouteTarget, state: inout RouteState, now: Double, problem: String) -> RouteDecision {
+    package mutating func unreachable(_ target: RouteTarget, state: inout RouteState, now: Double, problem: String)
+        -> RouteDecision
+    {
         markDown(target.node, now: now)
         state.askTarget = nil
         if target.replica {
@@ -255,7 +263,9 @@ package struct ClusterRouter: Sendable {
     /// Retry later, within the budget. A node that has been failing for longer than the budget
     /// gets one attempt per command, not a full budget each: a shard that stays down (no replica
     /// to promote) costs a script one failed command per line, not 20 s per line.
-    private mutating func backOff(_ state: inout RouteState, node: NodeAddress, now: Double, problem: String) -> RouteDecision {
+    private mutating func backOff(_ state: inout RouteState, node: NodeAddress, now: Double, problem: String)
+        -> RouteDecision
+    {
         let troubled = troubleSince[node] ?? now
         troubleSince[node] = troubled
         if state.firstRetry == nil && now - troubled >= policy.retryBudget {

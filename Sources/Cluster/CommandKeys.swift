@@ -9,9 +9,10 @@ package enum CommandKeys {
         return out
     }()
     /// Commands with subcommands (`object`, `xinfo` ...): only these look up `name|sub`.
-    private static let containers: Set<String> = Set(table.keys.compactMap { name in
-        name.firstIndex(of: "|").map { String(name[..<$0]) }
-    })
+    private static let containers: Set<String> = Set(
+        table.keys.compactMap { name in
+            name.firstIndex(of: "|").map { String(name[..<$0]) }
+        })
 
     /// The entry for `args` (`container|sub` first for commands with subcommands), nil for
     /// keyless or unknown commands.

@@ -32,7 +32,8 @@ package struct FanOut: Sendable, Equatable {
 
     /// Commands that can be split, and the number of arguments per key.
     private static let splittable: [String: (stride: Int, merge: Merge?)] = [
-        "mget": (1, nil), "mset": (2, .allOK), "del": (1, .sum), "unlink": (1, .sum), "exists": (1, .sum), "touch": (1, .sum),
+        "mget": (1, nil), "mset": (2, .allOK), "del": (1, .sum), "unlink": (1, .sum), "exists": (1, .sum),
+        "touch": (1, .sum),
     ]
 
     /// The split of `args` when it is one of MGET, MSET, DEL, UNLINK, EXISTS, TOUCH and its keys
@@ -94,7 +95,9 @@ package struct FanOut: Sendable, Equatable {
         case .positional(let total):
             var out = [RESPValue](repeating: .null, count: total)
             for (part, reply) in zip(parts, replies) {
-                guard case .array(let items) = reply, items.count == part.positions.count else { return Self.unexpected(reply) }
+                guard case .array(let items) = reply, items.count == part.positions.count else {
+                    return Self.unexpected(reply)
+                }
                 for (position, item) in zip(part.positions, items) where position < total { out[position] = item }
             }
             return .array(out)

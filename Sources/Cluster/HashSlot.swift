@@ -25,7 +25,8 @@ package enum HashSlot {
     /// The same for a key that lies inside a larger buffer.
     package static func hashedPart(_ key: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         if let open = key.firstIndex(of: UInt8(ascii: "{")),
-           let close = key[(open + 1)...].firstIndex(of: UInt8(ascii: "}")), close > open + 1 {
+            let close = key[(open + 1)...].firstIndex(of: UInt8(ascii: "}")), close > open + 1
+        {
             return key[(open + 1)..<close]
         }
         return key[...]

@@ -69,7 +69,8 @@ package struct KeySpec: Sendable, Equatable {
         case .keyNum(let numIndex, let firstKey, let keyStep):
             step = keyStep
             guard numIndex >= 0, numIndex < argc - first,
-                  let n = Int(String(decoding: args[first + numIndex], as: UTF8.self)), n >= 0, n < argc else { return [] }
+                let n = Int(String(decoding: args[first + numIndex], as: UTF8.self)), n >= 0, n < argc
+            else { return [] }
             first += firstKey
             last = first + n - 1
         }

@@ -21,7 +21,8 @@ package struct NatMap: Sendable, Equatable {
     }
 
     private static func side(_ text: Substring) -> (host: String, port: Int?)? {
-        var host = text, portText: Substring?
+        var host = text
+        var portText: Substring?
         if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
             host = text[text.index(after: text.startIndex)..<close]
             let rest = text[text.index(after: close)...]
@@ -57,7 +58,9 @@ package struct NatMap: Sendable, Equatable {
     }
 
     package static func == (a: NatMap, b: NatMap) -> Bool {
-        a.rules.elementsEqual(b.rules) { $0.from == $1.from && $0.fromPort == $1.fromPort && $0.to == $1.to && $0.toPort == $1.toPort }
+        a.rules.elementsEqual(b.rules) {
+            $0.from == $1.from && $0.fromPort == $1.fromPort && $0.to == $1.to && $0.toPort == $1.toPort
+        }
     }
 }
 
@@ -65,5 +68,7 @@ package struct NatMap: Sendable, Equatable {
 package struct NatMapError: Error, Sendable, CustomStringConvertible {
     /// The offending entry.
     package let item: String
-    package var description: String { "Invalid --nat-map entry '\(item)': expected from=to with host or host:port on both sides" }
+    package var description: String {
+        "Invalid --nat-map entry '\(item)': expected from=to with host or host:port on both sides"
+    }
 }

@@ -20,7 +20,8 @@ package enum Redirect: Sendable, Equatable {
         switch code {
         case "MOVED", "ASK":
             guard words.count >= 3, let slot = Int(words[1]), (0..<HashSlot.count).contains(slot),
-                  let node = NodeAddress(parsing: String(words[2]), defaultHost: replyingHost) else {
+                let node = NodeAddress(parsing: String(words[2]), defaultHost: replyingHost)
+            else {
                 return .malformed(Self.visible(text))
             }
             return code == "MOVED" ? .moved(slot: slot, node: node) : .ask(slot: slot, node: node)
@@ -44,7 +45,8 @@ extension NodeAddress {
     /// `defaultHost`. Nil when the port is not a number in 1...65535.
     package init?(parsing text: String, defaultHost: String) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
-              (1...65535).contains(port) else { return nil }
+            (1...65535).contains(port)
+        else { return nil }
         var host = String(text[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         self.init(host: host.isEmpty ? defaultHost : host, port: port)

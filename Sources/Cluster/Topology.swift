@@ -14,7 +14,8 @@ package enum Topology {
         var result: [(Shard, [ClosedRange<Int>])] = []
         for entry in entries {
             let fields = entry.fields
-            guard case .some(.array(let slotBounds)) = fields["slots"], case .some(.array(let nodes)) = fields["nodes"] else {
+            guard case .some(.array(let slotBounds)) = fields["slots"], case .some(.array(let nodes)) = fields["nodes"]
+            else {
                 throw Malformed(reason: "a shard without slots or nodes")
             }
             var ranges: [ClosedRange<Int>] = []
@@ -27,11 +28,13 @@ package enum Topology {
                 i += 2
             }
             var master: NodeAddress?
-            var healthy: [NodeAddress] = [], others: [NodeAddress] = []
+            var healthy: [NodeAddress] = []
+            var others: [NodeAddress] = []
             for node in nodes {
                 let f = node.fields
                 guard case .some(.integer(let port)) = f["port"] ?? f["tls-port"] else { continue }
-                let host = [f["hostname"], f["endpoint"], f["ip"]].compactMap { $0?.text }
+                let host =
+                    [f["hostname"], f["endpoint"], f["ip"]].compactMap { $0?.text }
                     .first { !$0.isEmpty && $0 != "?" } ?? seedHost
                 let address = NodeAddress(host: host, port: Int(port))
                 let role = f["role"]?.text
@@ -58,7 +61,9 @@ package enum Topology {
         var byMaster: [NodeAddress: (Shard, [ClosedRange<Int>])] = [:]
         var order: [NodeAddress] = []
         for entry in entries {
-            guard case .array(let e) = entry, e.count >= 3, case .integer(let a) = e[0], case .integer(let b) = e[1], a <= b else {
+            guard case .array(let e) = entry, e.count >= 3, case .integer(let a) = e[0], case .integer(let b) = e[1],
+                a <= b
+            else {
                 throw Malformed(reason: "a bad CLUSTER SLOTS entry")
             }
             let nodes = e.dropFirst(2).compactMap { node -> NodeAddress? in

@@ -35,12 +35,24 @@ package enum Escaping {
             }
             if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
             switch b {
-            case UInt8(ascii: "\\"), UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(b)
-            case 10: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
-            case 13: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
-            case 9: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
-            case 7: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "a"))
-            case 8: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "b"))
+            case UInt8(ascii: "\\"), UInt8(ascii: "\""):
+                out.append(UInt8(ascii: "\\"))
+                out.append(b)
+            case 10:
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "n"))
+            case 13:
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "r"))
+            case 9:
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "t"))
+            case 7:
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "a"))
+            case 8:
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "b"))
             default: appendHexEscape(b, to: &out)
             }
             i += 1
@@ -74,8 +86,10 @@ package enum Escaping {
     }
 
     /// `appendTerminalSafe` over a buffer.
-    package static func appendTerminalSafe(buffer bytes: UnsafeBufferPointer<UInt8>, multiline: Bool,
-                                           to out: inout [UInt8]) {
+    package static func appendTerminalSafe(
+        buffer bytes: UnsafeBufferPointer<UInt8>, multiline: Bool,
+        to out: inout [UInt8]
+    ) {
         var runStart = 0
         var i = 0
         let n = bytes.count
@@ -119,12 +133,24 @@ package enum Escaping {
             }
             if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
             switch b {
-            case UInt8(ascii: "\\"), UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(b)
-            case 10: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
-            case 12: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "f"))
-            case 13: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
-            case 9: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
-            case 8: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "b"))
+            case UInt8(ascii: "\\"), UInt8(ascii: "\""):
+                out.append(UInt8(ascii: "\\"))
+                out.append(b)
+            case 10:
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "n"))
+            case 12:
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "f"))
+            case 13:
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "r"))
+            case 9:
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "t"))
+            case 8:
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "b"))
             default:
                 out.append(contentsOf: unicodeEscapePrefix)
                 out.append(hexDigits[Int(b >> 4)])

@@ -4,13 +4,16 @@ public enum RESPEncoder {
     public static func encode<S: Sequence>(_ args: S, count: Int, into out: inout [UInt8]) where S.Element == [UInt8] {
         out.append(UInt8(ascii: "*"))
         appendDecimal(count, to: &out)
-        out.append(13); out.append(10)
+        out.append(13)
+        out.append(10)
         for arg in args {
             out.append(UInt8(ascii: "$"))
             appendDecimal(arg.count, to: &out)
-            out.append(13); out.append(10)
+            out.append(13)
+            out.append(10)
             out.append(contentsOf: arg)
-            out.append(13); out.append(10)
+            out.append(13)
+            out.append(10)
         }
     }
 
@@ -25,9 +28,12 @@ public enum RESPEncoder {
     public static func appendDecimal(_ n: Int, to out: inout [UInt8]) {
         if n < 0 { out.append(UInt8(ascii: "-")) }
         var v = n.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var count = 0
         withUnsafeMutableBytes(of: &digits) { d in
             repeat {

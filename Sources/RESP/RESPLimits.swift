@@ -10,8 +10,10 @@ public struct RESPLimits: Sendable {
     public var maxLineLength: Int
 
     /// Limits for replies from a real server.
-    public init(maxDepth: Int = 512, maxBulkLength: Int = 512 * 1024 * 1024,
-                maxAggregateCount: Int = Int(Int32.max), maxLineLength: Int = 64 * 1024 * 1024) {
+    public init(
+        maxDepth: Int = 512, maxBulkLength: Int = 512 * 1024 * 1024,
+        maxAggregateCount: Int = Int(Int32.max), maxLineLength: Int = 64 * 1024 * 1024
+    ) {
         self.maxDepth = maxDepth
         self.maxBulkLength = maxBulkLength
         self.maxAggregateCount = maxAggregateCount

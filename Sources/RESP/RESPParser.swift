@@ -6,7 +6,10 @@
 /// Attributes (`|`) are parsed and dropped. Every length read off the wire is checked against
 /// `RESPLimits` before it is used, and none is used to reserve memory.
 public struct RESPParser: Sendable {
-    private enum FrameKind: Sendable { case aggregate(RESPAggregateKind), attribute }
+    private enum FrameKind: Sendable {
+        case aggregate(RESPAggregateKind)
+        case attribute
+    }
     private struct Frame: Sendable {
         var kind: FrameKind
         var remaining: Int
@@ -129,12 +132,14 @@ public struct RESPParser: Sendable {
             }
             if let bulk = pendingBulk {
                 guard buffer.count - pos >= bulk.length + 2 else { return nil }
-                let start = pos, end = pos + bulk.length
+                let start = pos
+                let end = pos + bulk.length
                 guard buffer[end] == 13, buffer[end + 1] == 10 else { throw RESPProtocolError.missingCRLF }
                 pendingBulk = nil
                 pos = end + 2
                 scanFrom = pos
-                let value = bulk.type == UInt8(ascii: "$")
+                let value =
+                    bulk.type == UInt8(ascii: "$")
                     ? .bulkString(reuse(buffer[start..<end]))
                     : try Self.bulkValue(type: bulk.type, buffer[start..<end])
                 if let event = scalar(value) { return event }
@@ -183,7 +188,9 @@ public struct RESPParser: Sendable {
                     frames.append(Frame(kind: .aggregate(.map), remaining: 2 * n))
                     if attributeDepth == 0 { return .begin(.map, count: n) }
                 default:
-                    let kind: RESPAggregateKind = type == UInt8(ascii: "*") ? .array
+                    let kind: RESPAggregateKind =
+                        type == UInt8(ascii: "*")
+                        ? .array
                         : type == UInt8(ascii: "~") ? .set : .push
                     frames.append(Frame(kind: .aggregate(kind), remaining: n))
                     if attributeDepth == 0 { return .begin(kind, count: n) }
@@ -277,7 +284,10 @@ public struct RESPParser: Sendable {
     static func parseInt64(_ s: ArraySlice<UInt8>) -> Int64? {
         var i = s.startIndex
         var negative = false
-        if i < s.endIndex, s[i] == UInt8(ascii: "-") { negative = true; i += 1 }
+        if i < s.endIndex, s[i] == UInt8(ascii: "-") {
+            negative = true
+            i += 1
+        }
         guard i < s.endIndex, s.endIndex - i <= 19 else { return nil }
         var value: Int64 = 0
         while i < s.endIndex {

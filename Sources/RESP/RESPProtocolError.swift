@@ -21,8 +21,10 @@ public enum RESPProtocolError: Error, Sendable, Equatable, CustomStringConvertib
             let shown = (0x21...0x7e).contains(b) ? "\"\(Character(Unicode.Scalar(b)))\"" : "byte 0x" + hex(b)
             return "Protocol error, got \(shown) as reply type byte"
         case .invalidLength(let s): return "Protocol error, invalid length '\(s)'"
-        case .bulkTooLarge(let n, let limit): return "Protocol error, bulk length \(n) exceeds the limit of \(limit) bytes"
-        case .aggregateTooLarge(let n, let limit): return "Protocol error, aggregate of \(n) elements exceeds the limit of \(limit)"
+        case .bulkTooLarge(let n, let limit):
+            return "Protocol error, bulk length \(n) exceeds the limit of \(limit) bytes"
+        case .aggregateTooLarge(let n, let limit):
+            return "Protocol error, aggregate of \(n) elements exceeds the limit of \(limit)"
         case .tooDeep(let limit): return "Protocol error, reply nested deeper than \(limit) levels"
         case .invalidInteger(let s): return "Protocol error, invalid integer '\(s)'"
         case .invalidDouble(let s): return "Protocol error, invalid double '\(s)'"

@@ -56,8 +56,10 @@ public enum RESPValue: Sendable, Hashable {
         }
     }
 
-    private static func replay(_ kind: RESPAggregateKind, _ items: [RESPValue], _ count: Int,
-                               _ body: (RESPEvent) throws -> Void) rethrows {
+    private static func replay(
+        _ kind: RESPAggregateKind, _ items: [RESPValue], _ count: Int,
+        _ body: (RESPEvent) throws -> Void
+    ) rethrows {
         try body(.begin(kind, count: count))
         for item in items { try item.forEachEvent(body) }
         try body(.end(kind))

@@ -3,8 +3,9 @@ package enum Rcli {
     /// Runs rcli with `arguments` (without the program name).
     package static func main(_ arguments: [String]) -> Int32 {
         let environment = System.environment()
-        let output = OutputContext(out: .standardOutput(), err: .standardError(),
-                                   stdoutIsTerminal: System.isTerminal(1) || environment["FAKETTY"] != nil)
+        let output = OutputContext(
+            out: .standardOutput(), err: .standardError(),
+            stdoutIsTerminal: System.isTerminal(1) || environment["FAKETTY"] != nil)
         let parsed: ParsedCommandLine
         let mode: RunMode
         do throws(RcliError) {
@@ -38,7 +39,8 @@ package enum Rcli {
             break
         }
         if config.passwordOnCommandLine && !config.noAuthWarning {
-            output.err.write("Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.\n")
+            output.err.write(
+                "Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.\n")
             output.err.flush()
         }
         if config.tls && config.tlsOptions.insecure {

@@ -22,12 +22,15 @@ package final class Connection {
 
     /// Connects (no Redis handshake; see `Session`). With `tls`, the TLS handshake and the
     /// certificate checks complete here, before anything is sent.
-    package init(endpoint: Endpoint, connectTimeout: Double?, tls: (context: TLSContext, peer: TLSPeer)? = nil,
-                 limits: RESPLimits = RESPLimits()) throws(NetError) {
+    package init(
+        endpoint: Endpoint, connectTimeout: Double?, tls: (context: TLSContext, peer: TLSPeer)? = nil,
+        limits: RESPLimits = RESPLimits()
+    ) throws(NetError) {
         self.endpoint = endpoint
         let socket = try Socket.connect(to: endpoint, timeout: connectTimeout)
         if let tls {
-            self.stream = try TLSStream(socket: socket, context: tls.context, peer: tls.peer, endpoint: endpoint, timeout: connectTimeout)
+            self.stream = try TLSStream(
+                socket: socket, context: tls.context, peer: tls.peer, endpoint: endpoint, timeout: connectTimeout)
         } else {
             self.stream = PlainStream(socket)
         }
@@ -79,8 +82,9 @@ package final class Connection {
         while outboxStart < outbox.count {
             let start = outboxStart
             let r: Result<SystemCallResult, NetError> = outbox.withUnsafeBytes { raw in
-                do throws(NetError) { return .success(try stream.write(UnsafeRawBufferPointer(rebasing: raw[start...]))) }
-                catch { return .failure(error) }
+                do throws(NetError) {
+                    return .success(try stream.write(UnsafeRawBufferPointer(rebasing: raw[start...])))
+                } catch { return .failure(error) }
             }
             switch r {
             case .success(.done(let n)):

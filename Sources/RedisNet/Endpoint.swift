@@ -16,6 +16,7 @@ package enum Endpoint: Sendable, Hashable, CustomStringConvertible {
 
 /// True for an IPv4 or IPv6 address literal (not a host name).
 package func isIPAddress(_ name: String) -> Bool {
-    var v4 = in_addr(), v6 = in6_addr()
+    var v4 = in_addr()
+    var v6 = in6_addr()
     return inet_pton(AF_INET, name, &v4) == 1 || inet_pton(AF_INET6, name, &v6) == 1
 }

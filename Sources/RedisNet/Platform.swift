@@ -2,22 +2,22 @@
 // other targets) here, and every call whose name or shape differs between Linux and Darwin has a
 // neutral wrapper below. Nothing outside this file names Glibc or Darwin.
 #if canImport(Glibc)
-@_exported @preconcurrency import Glibc
-/// The platform's socket type constant for streams.
-let platformSockStream = Int32(SOCK_STREAM.rawValue)
+    @_exported @preconcurrency import Glibc
+    /// The platform's socket type constant for streams.
+    let platformSockStream = Int32(SOCK_STREAM.rawValue)
 #elseif canImport(Musl)
-@_exported @preconcurrency import Musl
-let platformSockStream = SOCK_STREAM
+    @_exported @preconcurrency import Musl
+    let platformSockStream = SOCK_STREAM
 #elseif canImport(Darwin)
-@_exported @preconcurrency import Darwin
-let platformSockStream = SOCK_STREAM
+    @_exported @preconcurrency import Darwin
+    let platformSockStream = SOCK_STREAM
 #endif
 
 /// send() flags that keep a write to a closed socket from raising SIGPIPE.
 #if canImport(Darwin)
-let platformSendFlags: Int32 = 0
+    let platformSendFlags: Int32 = 0
 #else
-let platformSendFlags = Int32(MSG_NOSIGNAL)
+    let platformSendFlags = Int32(MSG_NOSIGNAL)
 #endif
 
 /// The text of an errno value.
@@ -62,10 +62,10 @@ package enum Platform {
     /// The process environment.
     package static func environment() -> [String: String] {
         #if canImport(Darwin)
-        guard let start = _NSGetEnviron()?.pointee else { return [:] }
-        var p: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = start
+            guard let start = _NSGetEnviron()?.pointee else { return [:] }
+            var p: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = start
         #else
-        var p = environ
+            var p = environ
         #endif
         var env: [String: String] = [:]
         while let entry = p.pointee {
@@ -81,9 +81,9 @@ package enum Platform {
     package static func handle(signal: Int32, with handler: @convention(c) (Int32) -> Void) {
         var action = sigaction()
         #if canImport(Darwin)
-        action.__sigaction_u.__sa_handler = handler
+            action.__sigaction_u.__sa_handler = handler
         #else
-        action.__sigaction_handler.sa_handler = handler
+            action.__sigaction_handler.sa_handler = handler
         #endif
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0

@@ -148,13 +148,17 @@ package final class Reactor {
     // MARK: blocking helpers (one descriptor, or a few, outside the run loop)
 
     /// Waits until `fd` is ready for `interest` or `deadline` passes; empty on timeout.
-    package static func wait(for fd: Int32, _ interest: Interest, until deadline: Double?) throws(SystemError) -> Readiness {
+    package static func wait(for fd: Int32, _ interest: Interest, until deadline: Double?) throws(SystemError)
+        -> Readiness
+    {
         try wait(for: [(fd, interest)], until: deadline)[0]
     }
 
     /// Waits until one of `descriptors` is ready or `deadline` passes; each one's readiness.
-    package static func wait(for descriptors: [(fd: Int32, interest: Interest)],
-                             until deadline: Double?) throws(SystemError) -> [Readiness] {
+    package static func wait(
+        for descriptors: [(fd: Int32, interest: Interest)],
+        until deadline: Double?
+    ) throws(SystemError) -> [Readiness] {
         var set = descriptors.map { pollfd(fd: $0.fd, events: events($0.interest), revents: 0) }
         _ = try waitOnSet(&set, deadline: deadline)
         return set.map { readiness($0.revents) }

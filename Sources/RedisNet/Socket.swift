@@ -1,4 +1,3 @@
-
 /// A connected, non-blocking stream socket (TCP or Unix). Owns its descriptor.
 package final class Socket {
     /// The descriptor, valid until deinit.
@@ -23,7 +22,9 @@ package final class Socket {
         }
     }
 
-    private static func connectTCP(host: String, port: Int, endpoint: Endpoint, timeout: Double?) throws(NetError) -> Socket {
+    private static func connectTCP(host: String, port: Int, endpoint: Endpoint, timeout: Double?) throws(NetError)
+        -> Socket
+    {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = platformSockStream
@@ -39,8 +40,9 @@ package final class Socket {
         while let ai = cursor {
             cursor = ai.pointee.ai_next
             do {
-                let socket = try attempt(family: ai.pointee.ai_family, address: ai.pointee.ai_addr,
-                                         length: ai.pointee.ai_addrlen, timeout: timeout)
+                let socket = try attempt(
+                    family: ai.pointee.ai_family, address: ai.pointee.ai_addr,
+                    length: ai.pointee.ai_addrlen, timeout: timeout)
                 var one: Int32 = 1
                 setsockopt(socket.fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
                 setsockopt(socket.fd, SOL_SOCKET, SO_KEEPALIVE, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -64,7 +66,9 @@ package final class Socket {
         do {
             return try withUnsafePointer(to: &addr) { p throws(SystemError) -> Socket in
                 try p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa throws(SystemError) -> Socket in
-                    try attempt(family: AF_UNIX, address: sa, length: socklen_t(MemoryLayout<sockaddr_un>.size), timeout: timeout)
+                    try attempt(
+                        family: AF_UNIX, address: sa, length: socklen_t(MemoryLayout<sockaddr_un>.size),
+                        timeout: timeout)
                 }
             }
         } catch {
@@ -72,8 +76,10 @@ package final class Socket {
         }
     }
 
-    private static func attempt(family: Int32, address: UnsafePointer<sockaddr>?, length: socklen_t,
-                                timeout: Double?) throws(SystemError) -> Socket {
+    private static func attempt(
+        family: Int32, address: UnsafePointer<sockaddr>?, length: socklen_t,
+        timeout: Double?
+    ) throws(SystemError) -> Socket {
         let fd = socket(family, platformSockStream, 0)
         guard fd >= 0 else { throw SystemError(call: "socket", code: errno) }
         let s = Socket(fd: fd)
@@ -84,7 +90,9 @@ package final class Socket {
         let e = errno
         guard e == EINPROGRESS || e == EINTR else { throw SystemError(call: "connect", code: e) }
         let deadline = timeout.map { monotonicSeconds() + max($0, 0.001) }
-        if try Reactor.wait(for: fd, .write, until: deadline).isEmpty { throw SystemError(call: "connect", code: ETIMEDOUT) }
+        if try Reactor.wait(for: fd, .write, until: deadline).isEmpty {
+            throw SystemError(call: "connect", code: ETIMEDOUT)
+        }
         var err: Int32 = 0
         var len = socklen_t(MemoryLayout<Int32>.size)
         getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len)

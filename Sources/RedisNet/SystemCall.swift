@@ -1,4 +1,3 @@
-
 /// A failed system call: which call and its errno.
 package struct SystemError: Error, Sendable, CustomStringConvertible {
     /// The call that failed, e.g. "connect".

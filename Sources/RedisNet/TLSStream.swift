@@ -36,19 +36,27 @@ package final class TLSContext {
             let reason = String(decoding: why.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             throw .tls("cannot load OpenSSL (\(reason)); install libssl3")
         }
-        guard let ctx = rcli_SSL_CTX_new(rcli_TLS_client_method()) else { throw .tls("cannot create a TLS context: " + TLSContext.drainErrors()) }
+        guard let ctx = rcli_SSL_CTX_new(rcli_TLS_client_method()) else {
+            throw .tls("cannot create a TLS context: " + TLSContext.drainErrors())
+        }
         self.ctx = ctx
         self.options = options
         _ = rcli_ssl_ctx_set_min_tls12(ctx)
         _ = rcli_ssl_ctx_auto_retry_off(ctx)
         rcli_ssl_ctx_set_verify_peer(ctx, options.insecure ? 0 : 1)
         if options.caFile != nil || options.caDirectory != nil {
-            for (path, what) in [(options.caFile, "CA certificate file"), (options.caDirectory, "CA certificate directory")] {
-                if let path, access(path, R_OK) != 0 { throw .tls("cannot read the \(what) \(path): \(errnoDescription(errno))") }
+            for (path, what) in [
+                (options.caFile, "CA certificate file"), (options.caDirectory, "CA certificate directory"),
+            ] {
+                if let path, access(path, R_OK) != 0 {
+                    throw .tls("cannot read the \(what) \(path): \(errnoDescription(errno))")
+                }
             }
             rcli_ERR_clear_error()
             if rcli_SSL_CTX_load_verify_locations(ctx, options.caFile, options.caDirectory) != 1 {
-                throw .tls("cannot load the CA certificates from \(options.caFile ?? options.caDirectory ?? ""): " + TLSContext.drainErrors())
+                throw .tls(
+                    "cannot load the CA certificates from \(options.caFile ?? options.caDirectory ?? ""): "
+                        + TLSContext.drainErrors())
             }
         } else if rcli_SSL_CTX_set_default_verify_paths(ctx) != 1 {
             throw .tls("cannot load the system's trusted certificates: " + TLSContext.drainErrors())
@@ -57,7 +65,9 @@ package final class TLSContext {
         case (nil, nil):
             break
         case (let cert?, let key?):
-            if access(cert, R_OK) != 0 { throw .tls("cannot read the client certificate \(cert): \(errnoDescription(errno))") }
+            if access(cert, R_OK) != 0 {
+                throw .tls("cannot read the client certificate \(cert): \(errnoDescription(errno))")
+            }
             rcli_ERR_clear_error()
             if rcli_SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 {
                 throw .tls("\(cert) is not a PEM certificate: " + TLSContext.drainErrors())
@@ -122,7 +132,9 @@ final class TLSStream: ByteStream {
     private let ssl: OpaquePointer
 
     init(socket: Socket, context: TLSContext, peer: TLSPeer, endpoint: Endpoint, timeout: Double?) throws(NetError) {
-        guard let ssl = rcli_SSL_new(context.ctx) else { throw .tls("cannot create a TLS session: " + TLSContext.drainErrors()) }
+        guard let ssl = rcli_SSL_new(context.ctx) else {
+            throw .tls("cannot create a TLS session: " + TLSContext.drainErrors())
+        }
         self.socket = socket
         self.ssl = ssl
         _ = rcli_ssl_enable_partial_writes(ssl)
@@ -149,17 +161,22 @@ final class TLSStream: ByteStream {
                 throw .io(error)
             }
             if ready.isEmpty {
-                throw .connect(endpoint, reason: "SSL_connect failed: the TLS handshake timed out (is this a TLS port?)")
+                throw .connect(
+                    endpoint, reason: "SSL_connect failed: the TLS handshake timed out (is this a TLS port?)")
             }
         }
         // The chain was verified during the handshake; the name is checked here, before anything
         // is sent, so the message can say whom the certificate is for.
-        if !context.options.insecure && rcli_peer_matches(ssl, peer.expectedName, isIPAddress(peer.expectedName) ? 1 : 0) != 1 {
+        if !context.options.insecure
+            && rcli_peer_matches(ssl, peer.expectedName, isIPAddress(peer.expectedName) ? 1 : 0) != 1
+        {
             var names = [CChar](repeating: 0, count: 512)
             rcli_peer_names(ssl, &names, names.count)
             let list = String(decoding: names.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw .connect(endpoint, reason: "SSL_connect failed: certificate verify failed: hostname mismatch (expected "
-                           + "\(peer.expectedName), certificate is for \(list.isEmpty ? "no name" : list))")
+            throw .connect(
+                endpoint,
+                reason: "SSL_connect failed: certificate verify failed: hostname mismatch (expected "
+                    + "\(peer.expectedName), certificate is for \(list.isEmpty ? "no name" : list))")
         }
     }
 
@@ -175,7 +192,9 @@ final class TLSStream: ByteStream {
         }
         if code == SSL_ERROR_SYSCALL && rcli_ERR_peek_error() == 0 {
             let e = errno
-            return e == 0 ? "the server closed the connection during the TLS handshake (is this a TLS port?)" : errnoDescription(e)
+            return e == 0
+                ? "the server closed the connection during the TLS handshake (is this a TLS port?)"
+                : errnoDescription(e)
         }
         if code == SSL_ERROR_ZERO_RETURN {
             return "the server closed the connection during the TLS handshake"

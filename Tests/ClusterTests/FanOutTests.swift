@@ -1,5 +1,6 @@
-import Testing
 import RESP
+import Testing
+
 @testable import Cluster
 
 private func a(_ words: String...) -> [[UInt8]] { words.map { Array($0.utf8) } }
@@ -20,7 +21,9 @@ private func bulk(_ s: String) -> RESPValue { .bulkString(Array(s.utf8)) }
     #expect(plan.parts[1].args == a("mget", "bar") && plan.parts[1].slot == 5061)
     let merged = plan.combine([.array([bulk("1"), bulk("3")]), .array([.null]), .array([bulk("4")])])
     #expect(merged == .array([bulk("1"), .null, bulk("3"), bulk("4")]))
-    #expect(plan.combine([.array([bulk("1")]), .array([.null]), .array([bulk("4")])]).isError, "a short part is an error, not a wrong answer")
+    #expect(
+        plan.combine([.array([bulk("1")]), .array([.null]), .array([bulk("4")])]).isError,
+        "a short part is an error, not a wrong answer")
 }
 
 @Test func countsAreSummedAndErrorsWin() throws {
@@ -30,7 +33,9 @@ private func bulk(_ s: String) -> RESPValue { .bulkString(Array(s.utf8)) }
     #expect(del.combine([.integer(1), wrong]) == wrong)
     let mset = try #require(FanOut.split(a("MSET", "foo", "1", "bar", "2")))
     #expect(mset.parts.map(\.args) == [a("MSET", "foo", "1"), a("MSET", "bar", "2")])
-    #expect(mset.combine([.simpleString(Array("OK".utf8)), .simpleString(Array("OK".utf8))]) == .simpleString(Array("OK".utf8)))
+    #expect(
+        mset.combine([.simpleString(Array("OK".utf8)), .simpleString(Array("OK".utf8))])
+            == .simpleString(Array("OK".utf8)))
     let keys = FanOut.perMaster(a("KEYS", "*"), slots: [0, 6000], merge: .concatenate)
     #expect(keys.combine([.array([bulk("a")]), .array([bulk("b")])]) == .array([bulk("a"), bulk("b")]))
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Cluster
 
 private func b(_ s: String) -> [UInt8] { Array(s.utf8) }

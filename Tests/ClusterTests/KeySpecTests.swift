@@ -1,8 +1,11 @@
 import Testing
+
 @testable import Cluster
 
 private func args(_ text: String) -> [[UInt8]] { text.split(separator: " ").map { Array($0.utf8) } }
-private func keys(_ text: String) -> [String] { CommandKeys.keys(args(text)).map { String(decoding: $0, as: UTF8.self) } }
+private func keys(_ text: String) -> [String] {
+    CommandKeys.keys(args(text)).map { String(decoding: $0, as: UTF8.self) }
+}
 
 @Test func keysOfPlainAndMultiKeyCommands() {
     #expect(keys("GET a") == ["a"])
@@ -23,8 +26,11 @@ private func keys(_ text: String) -> [String] { CommandKeys.keys(args(text)).map
     #expect(keys("XREAD COUNT 2 STREAMS s1 s2 0 0") == ["s1", "s2"])
     #expect(keys("XREADGROUP GROUP g c STREAMS s1 >") == ["s1"])
     #expect(keys("MIGRATE h 6379 k 0 1000") == ["k"])
-    #expect(CommandKeys.keys([Array("MIGRATE".utf8), Array("h".utf8), Array("1".utf8), [], Array("0".utf8), Array("9".utf8),
-                              Array("KEYS".utf8), Array("a".utf8), Array("b".utf8)]) == [Array("a".utf8), Array("b".utf8)])
+    #expect(
+        CommandKeys.keys([
+            Array("MIGRATE".utf8), Array("h".utf8), Array("1".utf8), [], Array("0".utf8), Array("9".utf8),
+            Array("KEYS".utf8), Array("a".utf8), Array("b".utf8),
+        ]) == [Array("a".utf8), Array("b".utf8)])
     #expect(keys("GEORADIUS g 0 0 1 km STORE dst") == ["g", "dst"])
     #expect(keys("OBJECT ENCODING k") == ["k"])
     #expect(keys("object help") == [])

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Cluster
 
 private let a = NodeAddress(host: "10.0.0.1", port: 7000)
@@ -8,8 +9,10 @@ private let ra = NodeAddress(host: "10.0.0.4", port: 7003)
 private let stranger = NodeAddress(host: "10.0.0.9", port: 7009)
 
 private func threeShards() -> SlotMap {
-    SlotMap(shards: [(Shard(master: a, replicas: [ra]), [0...5460]), (Shard(master: b, replicas: []), [5461...10922]),
-                     (Shard(master: c, replicas: []), [10923...16383])])
+    SlotMap(shards: [
+        (Shard(master: a, replicas: [ra]), [0...5460]), (Shard(master: b, replicas: []), [5461...10922]),
+        (Shard(master: c, replicas: []), [10923...16383]),
+    ])
 }
 
 private func router(_ policy: ClusterRouter.Policy = .init()) -> ClusterRouter {
@@ -26,9 +29,15 @@ private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
 }
 
 @Test func parsesRedirects() {
-    #expect(Redirect.parse(err("MOVED 3999 127.0.0.1:6381"), replyingHost: "h") == .moved(slot: 3999, node: NodeAddress(host: "127.0.0.1", port: 6381)))
-    #expect(Redirect.parse(err("ASK 1 :6381"), replyingHost: "h") == .ask(slot: 1, node: NodeAddress(host: "h", port: 6381)))
-    #expect(Redirect.parse(err("MOVED 1 ::1:6381"), replyingHost: "h") == .moved(slot: 1, node: NodeAddress(host: "::1", port: 6381)))
+    #expect(
+        Redirect.parse(err("MOVED 3999 127.0.0.1:6381"), replyingHost: "h")
+            == .moved(slot: 3999, node: NodeAddress(host: "127.0.0.1", port: 6381)))
+    #expect(
+        Redirect.parse(err("ASK 1 :6381"), replyingHost: "h") == .ask(slot: 1, node: NodeAddress(host: "h", port: 6381))
+    )
+    #expect(
+        Redirect.parse(err("MOVED 1 ::1:6381"), replyingHost: "h")
+            == .moved(slot: 1, node: NodeAddress(host: "::1", port: 6381)))
     #expect(Redirect.parse(err("MOVED 99999 h:1"), replyingHost: "h") == .malformed("MOVED 99999 h:1"))
     #expect(Redirect.parse(err("MOVED 1 nohostport"), replyingHost: "h") == .malformed("MOVED 1 nohostport"))
     #expect(Redirect.parse(err("MOVED 1 h:0\u{1b}[2J"), replyingHost: "h") == .malformed("MOVED 1 h:0\\x1b[2J"))
@@ -41,17 +50,22 @@ private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
     var r = router()
     var s = RouteState(slot: 100, readOnly: false)
     let t = r.route(s, now: 0)
-    #expect(r.errorReply(err("MOVED 100 10.0.0.3:7002"), from: t, state: &s, now: 0) == .resend(.moved(slot: 100, node: c)))
+    #expect(
+        r.errorReply(err("MOVED 100 10.0.0.3:7002"), from: t, state: &s, now: 0) == .resend(.moved(slot: 100, node: c)))
     #expect(r.route(s, now: 0).node == c)
     #expect(r.map.master(for: 100) == c)
     #expect(r.map.master(for: 101) == a, "only the one slot moves")
     #expect(!r.reloadWanted, "a known node needs no reload")
 
     var s2 = RouteState(slot: 200, readOnly: false)
-    #expect(r.errorReply(err("ASK 200 10.0.0.2:7001"), from: r.route(s2, now: 0), state: &s2, now: 0) == .resend(.ask(slot: 200, node: b)))
+    #expect(
+        r.errorReply(err("ASK 200 10.0.0.2:7001"), from: r.route(s2, now: 0), state: &s2, now: 0)
+            == .resend(.ask(slot: 200, node: b)))
     #expect(r.route(s2, now: 0) == RouteTarget(node: b, replica: false, asking: true))
     #expect(r.map.master(for: 200) == a)
-    #expect(r.errorReply(err("ERR x"), from: RouteTarget(node: b, replica: false, asking: true), state: &s2, now: 0) == .deliver)
+    #expect(
+        r.errorReply(err("ERR x"), from: RouteTarget(node: b, replica: false, asking: true), state: &s2, now: 0)
+            == .deliver)
     #expect(r.route(s2, now: 0).node == a, "ASK holds for one attempt")
 }
 
@@ -76,11 +90,15 @@ private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
     }
     #expect(decisions.prefix(5).allSatisfy { if case .resend(.moved(slot: 5, _)) = $0 { true } else { false } })
     #expect(decisions[5] == .fail(.redirectLoop(slot: 5, last: "MOVED", node: a, limit: 5)))
-    guard case .fail(let failure) = decisions[5] else { Issue.record("no failure: \(decisions)"); return }
+    guard case .fail(let failure) = decisions[5] else {
+        Issue.record("no failure: \(decisions)")
+        return
+    }
     #expect(failure.text.contains("redirect loop") && failure.text.contains("slot 5"))
     var s2 = RouteState(slot: 5, readOnly: false)
     for _ in 0..<5 { _ = r.errorReply(err("ASK 5 10.0.0.2:7001"), from: r.route(s2, now: 0), state: &s2, now: 0) }
-    if case .fail = r.errorReply(err("ASK 5 10.0.0.2:7001"), from: r.route(s2, now: 0), state: &s2, now: 0) {} else {
+    if case .fail = r.errorReply(err("ASK 5 10.0.0.2:7001"), from: r.route(s2, now: 0), state: &s2, now: 0) {
+    } else {
         Issue.record("an ASK loop is not stopped")
     }
 }
@@ -99,7 +117,10 @@ private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
             now = until
             continue
         }
-        guard case .fail(let failure) = d else { Issue.record("unexpected \(d)"); return }
+        guard case .fail(let failure) = d else {
+            Issue.record("unexpected \(d)")
+            return
+        }
         #expect(failure == .retriesExhausted(seconds: 2, problem: "CLUSTERDOWN The cluster is down"))
         #expect(failure.text == "Error: gave up after 2s of retries: CLUSTERDOWN The cluster is down")
         break
@@ -122,7 +143,10 @@ private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
     #expect(r.reloadSources(now: 0.01).last == a, "the failed node last")
     #expect(r.reloadSources(now: 0.01).contains(NodeAddress(host: "seed", port: 7000)))
     // After failover the new map names the promoted replica; the command goes there.
-    r.install(SlotMap(shards: [(Shard(master: ra, replicas: []), [0...5460]), (Shard(master: b, replicas: []), [5461...16383])]))
+    r.install(
+        SlotMap(shards: [
+            (Shard(master: ra, replicas: []), [0...5460]), (Shard(master: b, replicas: []), [5461...16383]),
+        ]))
     #expect(r.route(s, now: 1).node == ra)
 }
 
@@ -134,11 +158,15 @@ private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
     #expect(r.route(read, now: 0) == RouteTarget(node: ra, replica: true, asking: false))
     #expect(r.route(RouteState(slot: 1, readOnly: false), now: 0).node == a, "writes go to the master")
     #expect(r.route(RouteState(slot: 6000, readOnly: true), now: 0).node == b, "no replica: the master")
-    #expect(r.unreachable(r.route(read, now: 0), state: &read, now: 0, problem: "refused") == .resend(.replicaFallback(problem: "refused")))
+    #expect(
+        r.unreachable(r.route(read, now: 0), state: &read, now: 0, problem: "refused")
+            == .resend(.replicaFallback(problem: "refused")))
     #expect(r.route(read, now: 0).node == a, "a failing replica falls back to the master")
     var read2 = RouteState(slot: 1, readOnly: true)
     #expect(r.route(read2, now: 0.01).node == a, "a replica backing off is skipped")
-    #expect(r.errorReply(err("LOADING"), from: RouteTarget(node: ra, replica: true, asking: false), state: &read2, now: 1) == .resend(.replicaFallback(problem: "LOADING")))
+    #expect(
+        r.errorReply(err("LOADING"), from: RouteTarget(node: ra, replica: true, asking: false), state: &read2, now: 1)
+            == .resend(.replicaFallback(problem: "LOADING")))
     #expect(r.route(read2, now: 1).node == a)
 }
 
@@ -146,14 +174,17 @@ private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
     let nat = try NatMap(parsing: "10.0.0.1:7000=127.0.0.1:17000,10.0.0.3=localhost")
     var r = ClusterRouter(map: threeShards(), current: a, seeds: [], natMap: nat)
     #expect(r.route(RouteState(slot: 0, readOnly: false), now: 0).node == NodeAddress(host: "127.0.0.1", port: 17000))
-    #expect(r.route(RouteState(slot: 16000, readOnly: false), now: 0).node == NodeAddress(host: "localhost", port: 7002))
+    #expect(
+        r.route(RouteState(slot: 16000, readOnly: false), now: 0).node == NodeAddress(host: "localhost", port: 7002))
     var s = RouteState(slot: 6000, readOnly: false)
     _ = r.errorReply(err("MOVED 6000 10.0.0.3:7002"), from: r.route(s, now: 0), state: &s, now: 0)
     #expect(r.route(s, now: 0).node == NodeAddress(host: "localhost", port: 7002))
     #expect(throws: NatMapError.self) { try NatMap(parsing: "nonsense") }
     #expect(throws: NatMapError.self) { try NatMap(parsing: "a:1=b") }
     #expect(throws: NatMapError.self) { try NatMap(parsing: "a:99999=b:1") }
-    #expect(try NatMap(parsing: "[::1]:7000=127.0.0.1:7000").translate(NodeAddress(host: "::1", port: 7000)) == NodeAddress(host: "127.0.0.1", port: 7000))
+    #expect(
+        try NatMap(parsing: "[::1]:7000=127.0.0.1:7000").translate(NodeAddress(host: "::1", port: 7000))
+            == NodeAddress(host: "127.0.0.1", port: 7000))
 }
 
 @Test func aNodeDownForLongerThanTheBudgetFailsNewCommandsAtOnce() {
@@ -168,7 +199,8 @@ private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
         now = until
     }
     var next = RouteState(slot: 200, readOnly: false)
-    guard case .fail(let failure) = r.unreachable(r.route(next, now: now), state: &next, now: now, problem: "refused") else {
+    guard case .fail(let failure) = r.unreachable(r.route(next, now: now), state: &next, now: now, problem: "refused")
+    else {
         Issue.record("a new command waited the whole budget again")
         return
     }

@@ -1,29 +1,44 @@
-import Testing
 import RESP
+import Testing
+
 @testable import Cluster
 
 private func s(_ t: String) -> RESPValue { .bulkString(Array(t.utf8)) }
 
-private func node(_ ip: String, _ port: Int64, _ role: String, _ health: String = "online", hostname: String? = nil) -> RESPValue {
-    var items: [RESPValue] = [s("id"), s("x"), s("port"), .integer(port), s("ip"), s(ip), s("endpoint"), s(ip),
-                              s("role"), s(role), s("health"), s(health)]
+private func node(_ ip: String, _ port: Int64, _ role: String, _ health: String = "online", hostname: String? = nil)
+    -> RESPValue
+{
+    var items: [RESPValue] = [
+        s("id"), s("x"), s("port"), .integer(port), s("ip"), s(ip), s("endpoint"), s(ip),
+        s("role"), s(role), s("health"), s(health),
+    ]
     if let hostname { items += [s("hostname"), s(hostname)] }
     return .array(items)
 }
 
 @Test func shardsReplyBuildsTheSlotMap() throws {
     let reply: RESPValue = .array([
-        .array([s("slots"), .array([.integer(0), .integer(5460), .integer(10923), .integer(10999)]),
-                s("nodes"), .array([node("10.0.0.1", 7000, "master", hostname: "a.example.com"),
-                                    node("10.0.0.2", 7001, "replica", "loading"), node("10.0.0.3", 7002, "replica")])]),
-        .array([s("slots"), .array([.integer(5461), .integer(10922)]),
-                s("nodes"), .array([node("", 7003, "master")])]),
+        .array([
+            s("slots"), .array([.integer(0), .integer(5460), .integer(10923), .integer(10999)]),
+            s("nodes"),
+            .array([
+                node("10.0.0.1", 7000, "master", hostname: "a.example.com"),
+                node("10.0.0.2", 7001, "replica", "loading"), node("10.0.0.3", 7002, "replica"),
+            ]),
+        ]),
+        .array([
+            s("slots"), .array([.integer(5461), .integer(10922)]),
+            s("nodes"), .array([node("", 7003, "master")]),
+        ]),
     ])
     let map = try Topology.fromShards(reply, seedHost: "seed.example.com")
     #expect(map.master(for: 0) == NodeAddress(host: "a.example.com", port: 7000))
     #expect(map.master(for: 10999) == NodeAddress(host: "a.example.com", port: 7000))
-    #expect(map.replicas(for: 100) == [NodeAddress(host: "10.0.0.3", port: 7002), NodeAddress(host: "10.0.0.2", port: 7001)],
-            "healthy replicas first")
+    #expect(
+        map.replicas(for: 100) == [
+            NodeAddress(host: "10.0.0.3", port: 7002), NodeAddress(host: "10.0.0.2", port: 7001),
+        ],
+        "healthy replicas first")
     #expect(map.master(for: 6000) == NodeAddress(host: "seed.example.com", port: 7003), "an empty ip means the seed")
     #expect(map.master(for: 11000) == nil)
     #expect(map.coveredSlots == 5461 + 77 + 5462)
@@ -31,7 +46,10 @@ private func node(_ ip: String, _ port: Int64, _ role: String, _ health: String 
 
 @Test func slotsReplyBuildsTheSameMap() throws {
     let reply: RESPValue = .array([
-        .array([.integer(0), .integer(5460), .array([s("127.0.0.1"), .integer(7000), s("id1")]), .array([s("127.0.0.1"), .integer(7003), s("id4")])]),
+        .array([
+            .integer(0), .integer(5460), .array([s("127.0.0.1"), .integer(7000), s("id1")]),
+            .array([s("127.0.0.1"), .integer(7003), s("id4")]),
+        ]),
         .array([.integer(5461), .integer(16383), .array([s(""), .integer(7001), s("id2")])]),
     ])
     let map = try Topology.fromSlots(reply, seedHost: "127.0.0.9")
@@ -51,8 +69,11 @@ private func node(_ ip: String, _ port: Int64, _ role: String, _ health: String 
 
 @Test func malformedTopologiesAreErrors() {
     #expect(throws: Topology.Malformed.self) { try Topology.fromShards(.integer(1), seedHost: "x") }
-    #expect(throws: Topology.Malformed.self) { try Topology.fromSlots(.array([.array([.integer(5), .integer(1), .array([])])]), seedHost: "x") }
     #expect(throws: Topology.Malformed.self) {
-        try Topology.fromShards(.array([.array([s("slots"), .array([.integer(0), .integer(10)]), s("nodes"), .array([])])]), seedHost: "x")
+        try Topology.fromSlots(.array([.array([.integer(5), .integer(1), .array([])])]), seedHost: "x")
+    }
+    #expect(throws: Topology.Malformed.self) {
+        try Topology.fromShards(
+            .array([.array([s("slots"), .array([.integer(0), .integer(10)]), s("nodes"), .array([])])]), seedHost: "x")
     }
 }

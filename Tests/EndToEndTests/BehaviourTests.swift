@@ -76,13 +76,30 @@ import Testing
             (["-n", "x", "ping"], "Invalid value for -n: 'x' (expected an integer)\n"),
             (["-i", "-1", "ping"], "Invalid value for -i: '-1' (expected a non-negative number of seconds)\n"),
             (["-u", "redis://127.0.0.1:99999", "ping"], "Invalid port in URI: 'redis://127.0.0.1:99999'\n"),
-            (["--ldb", "--eval", "x.lua"], "Option '--ldb' is not supported by rcli: the Lua debugger is not built in; use redis-cli --ldb.\n"),
-            (["--lru-test", "100"], "Option '--lru-test' is not supported by rcli: the LRU cache simulation is not built in; use redis-cli --lru-test.\n"),
-            (["--cluster", "info", "ping"], "Option '--cluster' is not supported by rcli: the cluster manager is not built in; use redis-cli --cluster.\n"),
-            (["--intrinsic-latency", "0"], "Invalid value for --intrinsic-latency: '0' (expected a positive number of seconds)\n"),
+            (
+                ["--ldb", "--eval", "x.lua"],
+                "Option '--ldb' is not supported by rcli: the Lua debugger is not built in; use redis-cli --ldb.\n"
+            ),
+            (
+                ["--lru-test", "100"],
+                "Option '--lru-test' is not supported by rcli: the LRU cache simulation is not "
+                    + "built in; use redis-cli --lru-test.\n"
+            ),
+            (
+                ["--cluster", "info", "ping"],
+                "Option '--cluster' is not supported by rcli: the cluster manager is not built in; "
+                    + "use redis-cli --cluster.\n"
+            ),
+            (
+                ["--intrinsic-latency", "0"],
+                "Invalid value for --intrinsic-latency: '0' (expected a positive number of seconds)\n"
+            ),
             (["--intrinsic-latency", "x"], "Invalid value for --intrinsic-latency: 'x' (expected an integer)\n"),
             (["--memkeys-samples", "-2"], "Invalid value for --memkeys-samples: '-2' (expected 0 or more)\n"),
-            (["-c", "--nat-map", "a:1=b", "ping"], "Invalid --nat-map entry 'a:1=b': expected from=to with host or host:port on both sides\n"),
+            (
+                ["-c", "--nat-map", "a:1=b", "ping"],
+                "Invalid --nat-map entry 'a:1=b': expected from=to with host or host:port on both sides\n"
+            ),
         ]
         for (args, message) in cases {
             let r = try rcli(args)
@@ -116,15 +133,19 @@ import Testing
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
         listen(fd, 0)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        _ = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
         let port = Int(UInt16(bigEndian: addr.sin_port))
         var fillers: [Int32] = []
-        defer { fillers.forEach { close($0) } }
+        defer { for fd in fillers { close(fd) } }
         for _ in 0..<4 {
             let c = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             _ = fcntl(c, F_SETFL, O_NONBLOCK)
             var target = addr
-            _ = withUnsafePointer(to: &target) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(c, $0, len) } }
+            _ = withUnsafePointer(to: &target) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(c, $0, len) }
+            }
             fillers.append(c)
         }
         usleep(100_000)
@@ -140,7 +161,8 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: TestEnvironment.rcli)
         process.arguments = ["-p", port]
-        let input = Pipe(), output = Pipe()
+        let input = Pipe()
+        let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         try process.run()
@@ -163,7 +185,9 @@ import Testing
         let port = try TestEnvironment.port()
         let p = uniquePrefix()
         var script = ""
-        for i in 0..<20_000 { script += i % 3 == 0 ? "incr \(p)n\n" : (i % 3 == 1 ? "echo e\(i)\n" : "bogus\(i % 7)\n") }
+        for i in 0..<20_000 {
+            script += i % 3 == 0 ? "incr \(p)n\n" : (i % 3 == 1 ? "echo e\(i)\n" : "bogus\(i % 7)\n")
+        }
         let reset = { try seed([["del", p + "n"]]) }
         try reset()
         let ours = try rcli(["-p", port], stdin: script)

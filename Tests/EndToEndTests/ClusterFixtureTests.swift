@@ -1,7 +1,7 @@
-import Foundation
-import Testing
 import Cluster
+import Foundation
 import RedisNet
+import Testing
 
 /// The fixture cluster exists and agrees with rcli's slot computation.
 @Suite(.serialized) struct ClusterFixtureTests {
@@ -21,7 +21,9 @@ import RedisNet
 
     @Test func slotsMatchTheServersKeyslot() throws {
         let port = try Self.ports()[0]
-        var keys = ["", "a", "foo", "123456789", "{user1000}.following", "foo{}{bar}", "foo{{bar}}zap", "é", "x{y}z{w}"]
+        var keys = [
+            "", "a", "foo", "123456789", "{user1000}.following", "foo{}{bar}", "foo{{bar}}zap", "é", "x{y}z{w}",
+        ]
         for i in 0..<40 { keys.append("key:\(i * 7919)") }
         var script = ""
         for key in keys { script += "cluster keyslot \"\(key)\"\n" }
@@ -36,8 +38,10 @@ import RedisNet
     @Test func topologyFromTheRealClusterRoutesEveryKeyWithoutRedirects() throws {
         let ports = try Self.ports()
         let conn = try Connection(endpoint: .tcp(host: "127.0.0.1", port: Int(ports[3]) ?? 0), connectTimeout: 5)
-        let shards = try Topology.fromShards(try conn.roundTrip([Array("CLUSTER".utf8), Array("SHARDS".utf8)]), seedHost: "127.0.0.1")
-        let slots = try Topology.fromSlots(try conn.roundTrip([Array("CLUSTER".utf8), Array("SLOTS".utf8)]), seedHost: "127.0.0.1")
+        let shards = try Topology.fromShards(
+            try conn.roundTrip([Array("CLUSTER".utf8), Array("SHARDS".utf8)]), seedHost: "127.0.0.1")
+        let slots = try Topology.fromSlots(
+            try conn.roundTrip([Array("CLUSTER".utf8), Array("SLOTS".utf8)]), seedHost: "127.0.0.1")
         #expect(shards.coveredSlots == 16384)
         #expect(shards.shards.count == 3)
         #expect(shards.shards.allSatisfy { $0.replicas.count == 1 })

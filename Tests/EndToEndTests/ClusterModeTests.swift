@@ -1,14 +1,15 @@
-import Foundation
-import Testing
 import Cluster
+import Foundation
 import RedisNet
+import Testing
 
 /// `rcli -c` against the fixture cluster. Part of the serialized cluster suite: some tests move
 /// slots and put them back.
 extension ClusterFixtureTests {
     static func map() throws -> SlotMap {
         let conn = try Connection(endpoint: .tcp(host: "127.0.0.1", port: Int(try ports()[0]) ?? 0), connectTimeout: 5)
-        return try Topology.fromShards(try conn.roundTrip([Array("CLUSTER".utf8), Array("SHARDS".utf8)]), seedHost: "127.0.0.1")
+        return try Topology.fromShards(
+            try conn.roundTrip([Array("CLUSTER".utf8), Array("SHARDS".utf8)]), seedHost: "127.0.0.1")
     }
 
     /// The master that owns `key` now.
@@ -18,12 +19,16 @@ extension ClusterFixtureTests {
 
     /// The slot of `key`, the master owning it, another master, and their node IDs: the two ends of
     /// a migration the test sets up.
-    static func migration(of key: String) throws -> (slot: Int, source: NodeAddress, target: NodeAddress,
-                                                     sourceID: String, targetID: String) {
+    static func migration(of key: String) throws -> (
+        slot: Int, source: NodeAddress, target: NodeAddress,
+        sourceID: String, targetID: String
+    ) {
         let source = try owner(key)
         let target = try #require(try map().masters.first { $0 != source })
-        let sourceID = try redisCli(["-p", "\(source.port)", "cluster", "myid"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
-        let targetID = try redisCli(["-p", "\(target.port)", "cluster", "myid"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let sourceID = try redisCli(["-p", "\(source.port)", "cluster", "myid"]).out.trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        let targetID = try redisCli(["-p", "\(target.port)", "cluster", "myid"]).out.trimmingCharacters(
+            in: .whitespacesAndNewlines)
         return (HashSlot.slot(Array(key.utf8)), source, target, sourceID, targetID)
     }
 
@@ -35,7 +40,9 @@ extension ClusterFixtureTests {
             let tag = "{\(base)\(i)}"
             let slot = HashSlot.slot(Array(tag.utf8))
             let owner = try owner(tag)
-            if try redisCli(["-p", "\(owner.port)", "cluster", "countkeysinslot", "\(slot)"]).out == "0\n" { return tag }
+            if try redisCli(["-p", "\(owner.port)", "cluster", "countkeysinslot", "\(slot)"]).out == "0\n" {
+                return tag
+            }
         }
         throw TestEnvironment.FixtureMissing()
     }
@@ -44,7 +51,9 @@ extension ClusterFixtureTests {
     static func key(_ prefix: String, notOn other: String) throws -> String {
         let map = try map()
         let avoid = map.master(for: HashSlot.slot(Array(other.utf8)))
-        for i in 0..<1000 where map.master(for: HashSlot.slot(Array("\(prefix)\(i)".utf8))) != avoid { return "\(prefix)\(i)" }
+        for i in 0..<1000 where map.master(for: HashSlot.slot(Array("\(prefix)\(i)".utf8))) != avoid {
+            return "\(prefix)\(i)"
+        }
         throw TestEnvironment.FixtureMissing()
     }
 
@@ -64,7 +73,10 @@ extension ClusterFixtureTests {
         let ports = try Self.ports()
         let p = uniquePrefix()
         var script = ""
-        for i in 0..<3000 { script += i % 3 == 2 ? "get \(p)\(i - 1)\n" : (i % 3 == 0 ? "set \(p)\(i) v\(i)\n" : "incr \(p)n{\(i % 50)}\n") }
+        for i in 0..<3000 {
+            script +=
+                i % 3 == 2 ? "get \(p)\(i - 1)\n" : (i % 3 == 0 ? "set \(p)\(i) v\(i)\n" : "incr \(p)n{\(i % 50)}\n")
+        }
         script += "get \(p)missing\nbogus command\n"
         let movedBefore = try Self.errorCount("MOVED")
         let ours = try rcli(["-c", "-p", ports[4]], stdin: script)
@@ -79,7 +91,9 @@ extension ClusterFixtureTests {
         for i in 0..<50 { del += " \(p)n{\(i)}" }
         #expect(try rcli(["-c", "-p", ports[0]], stdin: del + "\n").out == "1050\n")
         let theirs = try redisCli(["-c", "-p", ports[4]], stdin: script)
-        let theirLines = theirs.out.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("-> Redirected") }
+        let theirLines = theirs.out.split(separator: "\n", omittingEmptySubsequences: false).filter {
+            !$0.hasPrefix("-> Redirected")
+        }
         #expect(ours.out.split(separator: "\n", omittingEmptySubsequences: false) == theirLines)
     }
 
@@ -164,8 +178,9 @@ extension ClusterFixtureTests {
         // The slot moves to another master, keys and all, while rcli still has the old map.
         _ = try redisCli(["-p", "\(target.port)", "cluster", "setslot", "\(slot)", "importing", sourceID])
         _ = try redisCli(["-p", "\(source.port)", "cluster", "setslot", "\(slot)", "migrating", targetID])
-        let moved = try redisCli(["-p", "\(source.port)", "migrate", "127.0.0.1", "\(target.port)", "", "0", "5000", "keys"]
-                                 + (0..<100).map { "\(tag)\($0)" })
+        let moved = try redisCli(
+            ["-p", "\(source.port)", "migrate", "127.0.0.1", "\(target.port)", "", "0", "5000", "keys"]
+                + (0..<100).map { "\(tag)\($0)" })
         #expect(moved.out == "OK\n", "\(moved.out)")
         for port in ports { _ = try redisCli(["-p", port, "cluster", "setslot", "\(slot)", "node", targetID]) }
         try rcli.write(sets(100..<200))
@@ -174,8 +189,10 @@ extension ClusterFixtureTests {
         let out = end.out
         #expect(end.status == 0, "\(out)")
         #expect(out.hasSuffix("errors: 0, replies: 200\n"), "\(out)")
-        #expect(out.contains("\(source): errors: 0, replies: 100\n") && out.contains("\(target): errors: 0, replies: 100\n"),
-                "the second half was redirected to the new owner: \(out)")
+        #expect(
+            out.contains("\(source): errors: 0, replies: 100\n")
+                && out.contains("\(target): errors: 0, replies: 100\n"),
+            "the second half was redirected to the new owner: \(out)")
         #expect(try keysIn(target) == "200\n")
         // Empty the slot and give it back.
         var del = "DEL"
@@ -188,7 +205,9 @@ extension ClusterFixtureTests {
     @Test func crossSlotCommandsAreSplitAndMerged() throws {
         let ports = try Self.ports()
         let p = uniquePrefix()
-        let a = "\(p)a", b = try Self.key("\(p)b", notOn: a), c = try Self.key("\(p)c", notOn: b)
+        let a = "\(p)a"
+        let b = try Self.key("\(p)b", notOn: a)
+        let c = try Self.key("\(p)c", notOn: b)
         let script = """
             mset \(a) 1 \(b) 2 \(c) 3
             mget \(c) \(p)none \(a) \(b)
@@ -209,7 +228,12 @@ extension ClusterFixtureTests {
         // DBSIZE sums the masters, KEYS covers them all.
         _ = try rcli(["-c", "-p", ports[0]], stdin: "mset \(a) 1 \(b) 2 \(c) 3\n")
         var sum = 0
-        for master in try Self.map().masters { sum += Int(try redisCli(["-p", "\(master.port)", "dbsize"]).out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1 }
+        for master in try Self.map().masters {
+            sum +=
+                Int(
+                    try redisCli(["-p", "\(master.port)", "dbsize"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+                ) ?? -1
+        }
         #expect(try rcli(["-c", "-p", ports[0], "dbsize"]).out == "\(sum)\n")
         let keys = try rcli(["-c", "-p", ports[0], "keys", "\(p)*"]).out.split(separator: "\n").sorted()
         #expect(keys == [a, b, c].map { Substring($0) }.sorted())
@@ -219,8 +243,12 @@ extension ClusterFixtureTests {
     @Test func transactionIsPinnedAndOtherSlotsAreRefused() throws {
         let ports = try Self.ports()
         let p = uniquePrefix()
-        let here = "\(p){tx}a", alsoHere = "\(p){tx}b", elsewhere = try Self.key("\(p)x", notOn: here)
-        let script = "multi\nset \(here) 1\nset \(elsewhere) 2\nincr \(alsoHere)\nexec\nget \(elsewhere)\nmget \(here) \(alsoHere)\n"
+        let here = "\(p){tx}a"
+        let alsoHere = "\(p){tx}b"
+        let elsewhere = try Self.key("\(p)x", notOn: here)
+        let script =
+            "multi\nset \(here) 1\nset \(elsewhere) 2\nincr \(alsoHere)\nexec\nget "
+            + "\(elsewhere)\nmget \(here) \(alsoHere)\n"
         let r = try rcli(["-c", "-p", ports[2], "--no-raw"], stdin: script)
         let lines = r.out.split(separator: "\n").map(String.init)
         #expect(lines.count == 9, "\(r.out)")
@@ -235,7 +263,8 @@ extension ClusterFixtureTests {
     @Test func readOnlyTypedByHandSurvivesRedirectsAndReplicaReadsUseReplicas() throws {
         let ports = try Self.ports()
         let p = uniquePrefix()
-        let a = "\(p)a", b = try Self.key("\(p)b", notOn: a)
+        let a = "\(p)a"
+        let b = try Self.key("\(p)b", notOn: a)
         _ = try rcli(["-c", "-p", ports[0], "mset", a, "1", b, "2"])
         let r = try rcli(["-c", "-p", ports[0]], stdin: "readonly\nget \(a)\nclient info\nget \(b)\nclient info\n")
         let infos = r.out.split(separator: "\n").filter { $0.hasPrefix("id=") }
@@ -247,11 +276,14 @@ extension ClusterFixtureTests {
         // --replica-reads: reads are served by replicas, writes by masters (annotations say which).
         // Replication is asynchronous: wait until both replicas have the values.
         for _ in 0..<100 {
-            if try rcli(["-c", "-p", ports[0], "--replica-reads"], stdin: "get \(a)\nget \(b)\n").out == "1\n2\n" { break }
+            if try rcli(["-c", "-p", ports[0], "--replica-reads"], stdin: "get \(a)\nget \(b)\n").out == "1\n2\n" {
+                break
+            }
             usleep(20_000)
         }
-        let replicas = try rcli(["-c", "-p", ports[0], "--replica-reads"], stdin: "get \(a)\nget \(b)\nset \(a) 3\n",
-                                environment: ["FAKETTY": "1"])
+        let replicas = try rcli(
+            ["-c", "-p", ports[0], "--replica-reads"], stdin: "get \(a)\nget \(b)\nset \(a) 3\n",
+            environment: ["FAKETTY": "1"])
         let lines = replicas.out.split(separator: "\n").map(String.init)
         #expect(lines.count == 6, "\(replicas.out)")
         guard lines.count == 6 else { return }
@@ -274,7 +306,11 @@ extension ClusterFixtureTests {
         _ = try rcli(["-c", "-p", ports[0], "mset"] + keys.flatMap { [$0, "0"] })
         let zeros = String(repeating: "0\n", count: keys.count)
         for _ in 0..<100 {
-            if try rcli(["-c", "-p", ports[0], "--replica-reads"], stdin: keys.map { "get \($0)\n" }.joined()).out == zeros { break }
+            if try rcli(["-c", "-p", ports[0], "--replica-reads"], stdin: keys.map { "get \($0)\n" }.joined()).out
+                == zeros
+            {
+                break
+            }
             usleep(20_000)
         }
         var script = ""
@@ -310,7 +346,11 @@ extension ClusterFixtureTests {
         // A server without cluster support: works standalone, says so once.
         let standalone = try rcli(["-c", "-p", try TestEnvironment.port()], stdin: "ping\nping\n")
         #expect(standalone.out == "PONG\nPONG\n")
-        #expect(standalone.err == "rcli: 127.0.0.1:\(try TestEnvironment.port()) is not a cluster node (cluster support disabled); -c has no effect\n")
+        #expect(
+            standalone.err
+                == "rcli: 127.0.0.1:\(try TestEnvironment.port()) is not a cluster node (cluster "
+                + "support disabled); -c has no effect\n"
+        )
         #expect(standalone.status == 0)
         // Nothing listening.
         let port = try { try FakeServer(reply: []).port }()
@@ -328,30 +368,46 @@ extension ClusterFixtureTests {
                 + "$2\r\nip\r\n$9\r\n127.0.0.1\r\n$4\r\nrole\r\n$6\r\nmaster\r\n"
         }
         // A node that answers MOVED to itself forever.
-        let loop = try FakeServer(replyFor: { port in
-            Array((shards(port) + String(repeating: "-MOVED 12182 127.0.0.1:\(port)\r\n", count: 10)).utf8)
-        }, holdOpen: 5)
+        let loop = try FakeServer(
+            replyFor: { port in
+                Array((shards(port) + String(repeating: "-MOVED 12182 127.0.0.1:\(port)\r\n", count: 10)).utf8)
+            }, holdOpen: 5)
         let r = try rcli(["-c", "-p", "\(loop.port)", "get", "foo"], timeout: 10)
         #expect(r.status == 1)
         #expect(r.out == "")
-        #expect(r.err == "Error: redirect loop: slot 12182 was redirected 5 times (last: MOVED to 127.0.0.1:\(loop.port)); the cluster's slot assignments disagree [GET foo]\n")
+        #expect(
+            r.err
+                == "Error: redirect loop: slot 12182 was redirected 5 times (last: MOVED to "
+                + "127.0.0.1:\(loop.port)); the cluster's slot assignments disagree [GET foo]\n"
+        )
         // A redirect to an address that cannot be read, with an escape sequence in it.
-        let garbled = try FakeServer(replyFor: { port in Array((shards(port) + "-MOVED 12182 \u{1b}[31mnowhere\r\n").utf8) }, holdOpen: 5)
+        let garbled = try FakeServer(
+            replyFor: { port in Array((shards(port) + "-MOVED 12182 \u{1b}[31mnowhere\r\n").utf8) }, holdOpen: 5)
         let g = try rcli(["-c", "-p", "\(garbled.port)", "get", "foo"], timeout: 10)
         #expect(g.status == 1)
-        #expect(g.err == "Error: cannot follow the redirect 'MOVED 12182 \\x1b[31mnowhere' from 127.0.0.1:\(garbled.port) [GET foo]\n")
+        #expect(
+            g.err
+                == "Error: cannot follow the redirect 'MOVED 12182 \\x1b[31mnowhere' from "
+                + "127.0.0.1:\(garbled.port) [GET foo]\n"
+        )
         // A node that takes the command and never answers (hung): given up after --reply-timeout.
         let silent = try FakeServer(replyFor: { port in Array(shards(port).utf8) }, holdOpen: 10)
         let started = Date()
         let h = try rcli(["-c", "--reply-timeout", "1", "-p", "\(silent.port)", "get", "foo"], timeout: 15)
         #expect(h.status == 1)
-        #expect(h.err == "Error: no reply in 1.00s (127.0.0.1:\(silent.port)); the command may or may not have run [GET foo]\n")
+        #expect(
+            h.err
+                == "Error: no reply in 1.00s (127.0.0.1:\(silent.port)); the command may or may not "
+                + "have run [GET foo]\n"
+        )
         #expect(Date().timeIntervalSince(started) < 5)
         // A topology reply that is not one.
         let junk = try FakeServer(reply: Array("*1\r\n:5\r\n".utf8), holdOpen: 5)
         let j = try rcli(["-c", "-p", "\(junk.port)", "get", "foo"], timeout: 10)
         #expect(j.status == 1)
-        #expect(j.err == "Error: 127.0.0.1:\(junk.port): unexpected cluster topology reply: a shard without slots or nodes\n")
+        #expect(
+            j.err
+                == "Error: 127.0.0.1:\(junk.port): unexpected cluster topology reply: a shard without slots or nodes\n")
     }
 }
 
@@ -360,15 +416,18 @@ extension ClusterFixtureTests {
         let ports = try Self.ports()
         let seed = try #require(try Self.map().masters.first)
         let p = uniquePrefix()
-        let key = try Self.key("\(p)k", notOn: try { () throws -> String in
-            // a key on the seed, so `key` is on another master
-            for i in 0..<1000 where try Self.owner("\(p)s\(i)") == seed { return "\(p)s\(i)" }
-            throw TestEnvironment.FixtureMissing()
-        }())
+        let key = try Self.key(
+            "\(p)k",
+            notOn: try { () throws -> String in
+                // a key on the seed, so `key` is on another master
+                for i in 0..<1000 where try Self.owner("\(p)s\(i)") == seed { return "\(p)s\(i)" }
+                throw TestEnvironment.FixtureMissing()
+            }())
         let owner = try Self.owner(key)
         let slot = HashSlot.slot(Array(key.utf8))
         let home = try scratchDirectory("home")
-        let shell = try TmuxSession([TestEnvironment.rcli, "-c", "-p", "\(seed.port)"], environment: ["HOME": home.path])
+        let shell = try TmuxSession(
+            [TestEnvironment.rcli, "-c", "-p", "\(seed.port)"], environment: ["HOME": home.path])
         try shell.wait(for: "\(seed)> ")
         try shell.type("set \(key) v")
         try shell.wait(for: "[slot \(slot) → \(owner) master]")
@@ -416,7 +475,8 @@ extension ClusterFixtureTests {
     /// A cluster of its own (the shared one must stay whole): a master is killed under a shell,
     /// and the next command for its slots waits for the failover instead of failing.
     @Test func masterKilledMidSessionIsFollowedToItsReplica() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-failover-\(UUID().uuidString.prefix(8))")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "rcli-failover-\(UUID().uuidString.prefix(8))")
         let script = TestEnvironment.packageRoot.appendingPathComponent("scripts/redis-cluster").path
         // posix_spawn, not Process: the daemonized servers must not inherit the runner's
         // descriptors or its blocked signals.
@@ -426,19 +486,27 @@ extension ClusterFixtureTests {
             try? FileManager.default.removeItem(at: dir)
         }
         #expect(started.status == 0)
-        let ports = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").map(String.init)
+        let ports = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").map(
+            String.init)
         try #require(ports.count == 6)
         let conn = try Connection(endpoint: .tcp(host: "127.0.0.1", port: Int(ports[0]) ?? 0), connectTimeout: 5)
-        let map = try Topology.fromShards(try conn.roundTrip([Array("CLUSTER".utf8), Array("SHARDS".utf8)]), seedHost: "127.0.0.1")
+        let map = try Topology.fromShards(
+            try conn.roundTrip([Array("CLUSTER".utf8), Array("SHARDS".utf8)]), seedHost: "127.0.0.1")
         let victim = try #require(map.masters.first { "\($0.port)" != ports[0] })
-        let key = try #require((0..<1000).map { "fo:\($0)" }.first { map.master(for: HashSlot.slot(Array($0.utf8))) == victim })
+        let key = try #require(
+            (0..<1000).map { "fo:\($0)" }.first { map.master(for: HashSlot.slot(Array($0.utf8))) == victim })
         let shell = try CoProcess(["-c", "-p", ports[0], "--verbose"])
         #expect(shell.send("set \(key) before") == ["OK"])
-        let nodeDir = try #require(try FileManager.default.contentsOfDirectory(atPath: dir.path).first { name in
-            (try? String(contentsOfFile: dir.appendingPathComponent(name).appendingPathComponent("redis.log").path, encoding: .utf8))?
-                .contains("Running mode=cluster, port=\(victim.port)") ?? false
-        })
-        let pid = try String(contentsOfFile: dir.appendingPathComponent(nodeDir).appendingPathComponent("redis.pid").path, encoding: .utf8)
+        let nodeDir = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: dir.path).first { name in
+                (try? String(
+                    contentsOfFile: dir.appendingPathComponent(name).appendingPathComponent("redis.log").path,
+                    encoding: .utf8))?
+                    .contains("Running mode=cluster, port=\(victim.port)") ?? false
+            })
+        let pid = try String(
+            contentsOfFile: dir.appendingPathComponent(nodeDir).appendingPathComponent("redis.pid").path,
+            encoding: .utf8)
         #expect(kill(pid_t(pid.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0, SIGKILL) == 0)
         let start = Date()
         #expect(shell.send("set \(key) after", timeout: 25) == ["OK"], "the write waits for the promoted replica")

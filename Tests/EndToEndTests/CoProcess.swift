@@ -63,6 +63,8 @@ final class CoProcess {
         let out = pending + output.fileHandleForReading.readDataToEndOfFile()
         pending = Data()
         let err = errors.fileHandleForReading.readDataToEndOfFile()
-        return (ended, process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        return (
+            ended, process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self)
+        )
     }
 }

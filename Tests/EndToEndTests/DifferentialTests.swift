@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 /// rcli against redis-cli 7.0 on the same real server: identical bytes, stderr and status.
@@ -6,7 +7,9 @@ import Testing
     static let fakeTTY = ["FAKETTY": "1"]
 
     // bignum and attrib are left out under RESP3: redis-cli 7.0 fails on them (rcli prints them).
-    static let protocolTypes = ["string", "integer", "double", "null", "array", "set", "map", "push", "verbatim", "true", "false"]
+    static let protocolTypes = [
+        "string", "integer", "double", "null", "array", "set", "map", "push", "verbatim", "true", "false",
+    ]
 
     @Test("DEBUG PROTOCOL replies, every format, RESP2 and RESP3", arguments: protocolTypes)
     func debugProtocol(_ type: String) throws {
@@ -52,7 +55,11 @@ import Testing
         var hset = ["hset", p + "h"]
         var sadd = ["sadd", p + "s"]
         var rpush = ["rpush", p + "l"]
-        for i in 1...11 { hset += ["f\(i)", "v\(i)"]; sadd += ["m\(i)"]; rpush += ["e\(i)"] }
+        for i in 1...11 {
+            hset += ["f\(i)", "v\(i)"]
+            sadd += ["m\(i)"]
+            rpush += ["e\(i)"]
+        }
         try seed([hset, sadd, rpush])
         for proto in ["-2", "-3"] {
             for format in Self.formats + [["--no-raw", "-d", "|"]] {
@@ -93,25 +100,25 @@ import Testing
     @Test func stdinScriptsInEveryFormat() throws {
         let p = uniquePrefix()
         let script = """
-        set \(p)a 1
-        get \(p)a
-        set "\(p)bad
+            set \(p)a 1
+            get \(p)a
+            set "\(p)bad
 
-           \t
-        rpush \(p)l x
-        incr \(p)l
-        "get" '\(p)a'
-        set \(p)c "x\\x41\\n\\"q\\""
-         get \(p)c\u{20}
-        3 incr \(p)n
-        0 incr \(p)n
-        set \(p)d "trailing"quote
-        lrange \(p)l 0 -1
-        :set hints
-        :set bogus
-        :unknown
-        get \(p)last
-        """
+               \t
+            rpush \(p)l x
+            incr \(p)l
+            "get" '\(p)a'
+            set \(p)c "x\\x41\\n\\"q\\""
+             get \(p)c\u{20}
+            3 incr \(p)n
+            0 incr \(p)n
+            set \(p)d "trailing"quote
+            lrange \(p)l 0 -1
+            :set hints
+            :set bogus
+            :unknown
+            get \(p)last
+            """
         let reset = { try seed([["del", p + "a", p + "l", p + "c", p + "n"]]) }
         for format in Self.formats {
             try expectSameAsRedisCli(format, stdin: script + "\n", reset: reset)
@@ -121,7 +128,8 @@ import Testing
 
     @Test func stdinScriptStopsAtQuit() throws {
         let p = uniquePrefix()
-        try expectSameAsRedisCli([], stdin: "set \(p)q 1\nquit\nset \(p)q 2\n", reset: { try seed([["del", p + "q"]]) })
+        try expectSameAsRedisCli(
+            [], stdin: "set \(p)q 1\nquit\nset \(p)q 2\n", reset: { try seed([["del", p + "q"]]) })
         try expectSameAsRedisCli(["get", p + "q"])
     }
 
@@ -187,5 +195,3 @@ import Testing
         #expect(uri.out == "PONG\n")
     }
 }
-
-import Foundation

@@ -45,7 +45,8 @@ func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bo
 
 /// A new empty directory under the temporary directory, named after `name`; the caller removes it.
 func scratchDirectory(_ name: String) throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rcli-\(name)-\(UUID().uuidString.prefix(8))")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "rcli-\(name)-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir
 }
@@ -69,11 +70,15 @@ func testProcess(_ executable: String, _ arguments: [String], environment: [Stri
 
 /// Runs `executable` with `arguments`, `stdin` (empty input when nil) and extra environment;
 /// a run longer than `timeout` seconds is killed and recorded as a hang.
-func run(_ executable: String, _ arguments: [String], stdin: [UInt8]? = nil, environment: [String: String] = [:],
-         timeout: Double = 30) throws -> RunResult {
+func run(
+    _ executable: String, _ arguments: [String], stdin: [UInt8]? = nil, environment: [String: String] = [:],
+    timeout: Double = 30
+) throws -> RunResult {
     let dir = try scratchDirectory("e2e")
     defer { try? FileManager.default.removeItem(at: dir) }
-    let inURL = dir.appendingPathComponent("in"), outURL = dir.appendingPathComponent("out"), errURL = dir.appendingPathComponent("err")
+    let inURL = dir.appendingPathComponent("in")
+    let outURL = dir.appendingPathComponent("out")
+    let errURL = dir.appendingPathComponent("err")
     try Data(stdin ?? []).write(to: inURL)
     FileManager.default.createFile(atPath: outURL.path, contents: nil)
     FileManager.default.createFile(atPath: errURL.path, contents: nil)
@@ -90,13 +95,18 @@ func run(_ executable: String, _ arguments: [String], stdin: [UInt8]? = nil, env
         Issue.record("\(executable) \(arguments) did not finish within \(timeout)s")
     }
     process.waitUntilExit()
-    return RunResult(stdout: Array(try Data(contentsOf: outURL)), stderr: Array(try Data(contentsOf: errURL)),
-                     status: process.terminationStatus)
+    return RunResult(
+        stdout: Array(try Data(contentsOf: outURL)), stderr: Array(try Data(contentsOf: errURL)),
+        status: process.terminationStatus)
 }
 
 /// Runs rcli.
-func rcli(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], timeout: Double = 30) throws -> RunResult {
-    try run(TestEnvironment.rcli, arguments, stdin: stdin.map { Array($0.utf8) }, environment: environment, timeout: timeout)
+func rcli(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], timeout: Double = 30) throws
+    -> RunResult
+{
+    try run(
+        TestEnvironment.rcli, arguments, stdin: stdin.map { Array($0.utf8) }, environment: environment, timeout: timeout
+    )
 }
 
 /// Runs redis-cli.
@@ -107,9 +117,11 @@ func redisCli(_ arguments: [String], stdin: String? = nil, environment: [String:
 /// Runs rcli and redis-cli with the same arguments against the fixture server and expects
 /// identical stdout, stderr and exit status.
 /// `reset` runs before each of the two runs, for commands that change data.
-func expectSameAsRedisCli(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                          compareStderr: Bool = true, reset: (() throws -> Void)? = nil,
-                          sourceLocation: SourceLocation = #_sourceLocation) throws {
+func expectSameAsRedisCli(
+    _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+    compareStderr: Bool = true, reset: (() throws -> Void)? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws {
     let port = try TestEnvironment.port()
     try reset?()
     let ours = try rcli(["-p", port] + arguments, stdin: stdin, environment: environment)

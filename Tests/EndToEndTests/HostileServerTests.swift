@@ -6,10 +6,19 @@ import Testing
     static let cases: [(name: String, reply: String, message: String)] = [
         ("unknown type byte", "?what\r\n", "Error: Protocol error, got \"?\" as reply type byte\n"),
         ("negative length", "$-5\r\n", "Error: Protocol error, invalid length '-5'\n"),
-        ("huge bulk", "$99999999999\r\n", "Error: Protocol error, bulk length 99999999999 exceeds the limit of 536870912 bytes\n"),
-        ("huge aggregate", "*99999999999\r\n", "Error: Protocol error, aggregate of 99999999999 elements exceeds the limit of 2147483647\n"),
+        (
+            "huge bulk", "$99999999999\r\n",
+            "Error: Protocol error, bulk length 99999999999 exceeds the limit of 536870912 bytes\n"
+        ),
+        (
+            "huge aggregate", "*99999999999\r\n",
+            "Error: Protocol error, aggregate of 99999999999 elements exceeds the limit of 2147483647\n"
+        ),
         ("non-numeric integer", ":12x\r\n", "Error: Protocol error, invalid integer '12x'\n"),
-        ("deep nesting", String(repeating: "*1\r\n", count: 10_000) + ":1\r\n", "Error: Protocol error, reply nested deeper than 512 levels\n"),
+        (
+            "deep nesting", String(repeating: "*1\r\n", count: 10_000) + ":1\r\n",
+            "Error: Protocol error, reply nested deeper than 512 levels\n"
+        ),
         ("truncated bulk", "$10\r\nabc", "Error: Server closed the connection\n"),
         ("truncated array", "*3\r\n:1\r\n", "Error: Server closed the connection\n"),
         ("announced but absent elements", "*2000000000\r\n", "Error: Server closed the connection\n"),

@@ -41,12 +41,15 @@ import Testing
     @Test func ctrlCCancelsABlockingCommandAndKeepsTheSession() throws {
         let port = try TestEnvironment.port()
         let p = uniquePrefix()
-        let shell = try TmuxSession([TestEnvironment.rcli, "-p", port, "-n", "2"], environment: ["HOME": try home().path])
+        let shell = try TmuxSession(
+            [TestEnvironment.rcli, "-p", port, "-n", "2"], environment: ["HOME": try home().path])
         try shell.wait(for: "127.0.0.1:\(port)[2]> ")
         try shell.type("blpop \(p)nothing 0")
         usleep(300_000)
         try shell.key("C-c")
-        try shell.wait(for: "a fresh prompt after Ctrl-C") { $0.components(separatedBy: "127.0.0.1:\(port)[2]>").count >= 3 }
+        try shell.wait(for: "a fresh prompt after Ctrl-C") {
+            $0.components(separatedBy: "127.0.0.1:\(port)[2]>").count >= 3
+        }
         #expect(try shell.isAlive(), "Ctrl-C must not end the shell")
         try shell.type("set \(p)after 1")
         try shell.wait(for: "OK")
@@ -106,7 +109,8 @@ import Testing
 
         // A directory where the history file should be: no crash, a warning, commands work.
         let dirHome = try self.home()
-        try FileManager.default.createDirectory(at: dirHome.appendingPathComponent(".rcli_history"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dirHome.appendingPathComponent(".rcli_history"), withIntermediateDirectories: true)
         let shell2 = try TmuxSession([TestEnvironment.rcli, "-p", port], environment: ["HOME": dirHome.path])
         try shell2.wait(for: "127.0.0.1:\(port)> ")
         try shell2.type("ping")
@@ -128,8 +132,9 @@ import Testing
         let port = try TestEnvironment.port("RCLI_TEST_AUTH_PORT")
         let p = uniquePrefix()
         let name = "rcli-\(UUID().uuidString.prefix(8))"
-        let shell = try TmuxSession([TestEnvironment.rcli, "-p", port, "--user", "alice", "--pass", "wonderland", "--no-auth-warning"],
-                                    environment: ["HOME": try home().path])
+        let shell = try TmuxSession(
+            [TestEnvironment.rcli, "-p", port, "--user", "alice", "--pass", "wonderland", "--no-auth-warning"],
+            environment: ["HOME": try home().path])
         try shell.wait(for: "127.0.0.1:\(port)> ")
         try shell.type("client setname \(name)")
         try shell.type("select 4")
@@ -146,7 +151,9 @@ import Testing
         try shell.wait(for: "\"\(name)\"")
         let check = try redisCli(["-p", port, "-a", "s3cret", "--no-auth-warning", "-n", "4", "get", p + "k"])
         #expect(check.out == "v\n", "the reconnect must keep database 4 and alice's credentials")
-        #expect(!(try shell.screen()).contains("Server closed the connection"), "an idle close loses nothing and needs no message")
+        #expect(
+            !(try shell.screen()).contains("Server closed the connection"),
+            "an idle close loses nothing and needs no message")
     }
 
     @Test func subscribeStreamsUntilCtrlC() throws {
@@ -184,8 +191,9 @@ import Testing
     @Test func helpAndHintsFallBackToTheCommittedTable() throws {
         // An ACL user who may not run COMMAND still gets help and hints.
         let port = try TestEnvironment.port("RCLI_TEST_AUTH_PORT")
-        let shell = try TmuxSession([TestEnvironment.rcli, "-p", port, "--user", "nocmd", "--pass", "pw", "--no-auth-warning"],
-                                    environment: ["HOME": try home().path])
+        let shell = try TmuxSession(
+            [TestEnvironment.rcli, "-p", port, "--user", "nocmd", "--pass", "pw", "--no-auth-warning"],
+            environment: ["HOME": try home().path])
         try shell.wait(for: "127.0.0.1:\(port)> ")
         try shell.type("command docs get")
         try shell.wait(for: "NOPERM")

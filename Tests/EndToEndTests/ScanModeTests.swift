@@ -29,13 +29,18 @@ import Testing
     /// A user who may not SCAN: the same words and status as redis-cli, for every scanning mode.
     @Test func refusedScanSaysSoAsRedisCli() throws {
         let port = try TestEnvironment.port("RCLI_TEST_AUTH_PORT")
-        _ = try redisCli(["-p", port, "-a", "s3cret", "--no-auth-warning", "acl", "setuser", "noscan", "on", ">pw", "~*", "&*",
-                          "+@all", "-scan"])
+        _ = try redisCli([
+            "-p", port, "-a", "s3cret", "--no-auth-warning", "acl", "setuser", "noscan", "on", ">pw", "~*", "&*",
+            "+@all", "-scan",
+        ])
         for mode in ["--scan", "--bigkeys", "--memkeys", "--hotkeys"] {
             let args = ["-p", port, "--user", "noscan", "--pass", "pw", "--no-auth-warning", mode]
-            let ours = try rcli(args), theirs = try redisCli(args)
+            let ours = try rcli(args)
+            let theirs = try redisCli(args)
             #expect(ours.status == 1 && theirs.status == 1, "\(mode)")
-            #expect(ours.err == "SCAN error: NOPERM this user has no permissions to run the 'scan' command\n", "\(mode): \(ours.err)")
+            #expect(
+                ours.err == "SCAN error: NOPERM this user has no permissions to run the 'scan' command\n",
+                "\(mode): \(ours.err)")
             #expect(ours.err == theirs.err && ours.out == theirs.out, "\(mode)")
         }
     }
@@ -77,12 +82,19 @@ extension ClusterFixtureTests {
 @Suite struct PipeModeTests {
     @Test func pipeMatchesRedisCli() throws {
         let p = uniquePrefix()
-        try expectSameAsRedisCli(["--pipe"], stdin: "SET \(p)a 1\r\nBOGUS\r\n*2\r\n$3\r\nGET\r\n$\(p.utf8.count + 1)\r\n\(p)a\r\n")
+        try expectSameAsRedisCli(
+            ["--pipe"], stdin: "SET \(p)a 1\r\nBOGUS\r\n*2\r\n$3\r\nGET\r\n$\(p.utf8.count + 1)\r\n\(p)a\r\n")
         try expectSameAsRedisCli(["--pipe"], stdin: "")
         var big = ""
-        for i in 0..<50_000 { big += "*3\r\n$5\r\nRPUSH\r\n$\(p.utf8.count + 1)\r\n\(p)l\r\n$\(String(i).utf8.count)\r\n\(i)\r\n" }
+        for i in 0..<50_000 {
+            big += "*3\r\n$5\r\nRPUSH\r\n$\(p.utf8.count + 1)\r\n\(p)l\r\n$\(String(i).utf8.count)\r\n\(i)\r\n"
+        }
         let ours = try rcli(["-p", try TestEnvironment.port(), "--pipe"], stdin: big)
-        #expect(ours.out == "All data transferred. Waiting for the last reply...\nLast reply received from server.\nerrors: 0, replies: 50000\n")
+        #expect(
+            ours.out
+                == "All data transferred. Waiting for the last reply...\nLast reply received from "
+                + "server.\nerrors: 0, replies: 50000\n"
+        )
         #expect(ours.status == 0)
         #expect(try redisCli(["-p", try TestEnvironment.port(), "llen", "\(p)l"]).out == "50000\n")
         _ = try redisCli(["-p", try TestEnvironment.port(), "del", "\(p)a", "\(p)l"])
@@ -102,7 +114,10 @@ extension ClusterFixtureTests {
         // The bad part, where the fault is (from the end of the good part), and why.
         let cases: [(String, Int, String)] = [
             ("*2\r\n$3\r\nGET\r\n:5\r\n" + ping, 13, "expected '$' (a bulk string argument), found \":\""),
-            ("*2\r\n$3\r\nGET\r\n$2\r\nabc\r\n" + ping, 19, "a bulk string is not followed by CRLF (its length is wrong)"),
+            (
+                "*2\r\n$3\r\nGET\r\n$2\r\nabc\r\n" + ping, 19,
+                "a bulk string is not followed by CRLF (its length is wrong)"
+            ),
             ("*x\r\n" + ping, 1, "expected a length and CRLF, found \"x\""),
             ("SET \"unclosed\r\n" + ping, 0, "unbalanced quotes in an inline command"),
             ("*2\r\n$3\r\nGET\r\n$9\r\nabc", 0, "the input ends in the middle of a command"),
@@ -111,7 +126,9 @@ extension ClusterFixtureTests {
             _ = try redisCli(["-p", port, "del", p + "n"])
             let r = try rcli(["-p", port, "--pipe"], stdin: good + tail)
             #expect(r.status == 1, "\(tail)")
-            #expect(r.err == "Error: --pipe input is not Redis protocol at byte \(g + at) (after 2 commands): \(reason)\n", "\(tail)")
+            #expect(
+                r.err == "Error: --pipe input is not Redis protocol at byte \(g + at) (after 2 commands): \(reason)\n",
+                "\(tail)")
             #expect(r.out.hasSuffix("errors: 0, replies: 2\n"), "the two good commands ran, nothing after: \(r.out)")
             #expect(try redisCli(["-p", port, "get", p + "n"]).out == "1\n")
         }
@@ -125,10 +142,11 @@ extension ClusterFixtureTests {
         let p = uniquePrefix()
         var input = ""
         for i in 0..<3000 {
-            let key = "\(p)\(i)", value = "\(i)"
+            let key = "\(p)\(i)"
+            let value = "\(i)"
             input += "*3\r\n$3\r\nSET\r\n$\(key.utf8.count)\r\n\(key)\r\n$\(value.utf8.count)\r\n\(value)\r\n"
         }
-        input += "MSET \(p)x 1 \(p)y 2\r\n"   // cross-slot: the server's error, counted
+        input += "MSET \(p)x 1 \(p)y 2\r\n" // cross-slot: the server's error, counted
         let before = try Self.movedCount(ports)
         let r = try rcli(["-c", "-p", ports[0], "--pipe"], stdin: input)
         #expect(r.status == 1, "one error reply")
@@ -153,7 +171,8 @@ extension ClusterFixtureTests {
         for port in ports {
             let info = try redisCli(["-p", port, "info", "errorstats"]).out
             if let line = info.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("errorstat_MOVED:") }),
-               let n = line.split(separator: "=").last.flatMap({ Int($0) }) {
+                let n = line.split(separator: "=").last.flatMap({ Int($0) })
+            {
                 total += n
             }
         }

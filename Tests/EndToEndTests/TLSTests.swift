@@ -9,7 +9,9 @@ import Testing
     }
 
     private func ca() -> [String] { ["--tls", "--cacert", dir + "/ca.crt"] }
-    private func client(_ key: String = "client") -> [String] { ["--cert", dir + "/client.crt", "--key", dir + "/\(key).key"] }
+    private func client(_ key: String = "client") -> [String] {
+        ["--cert", dir + "/client.crt", "--key", dir + "/\(key).key"]
+    }
 
     @Test func verifiedConnectionsWorkInEveryMode() throws {
         let port = try TestEnvironment.port("RCLI_TEST_TLS_PORT")
@@ -27,12 +29,21 @@ import Testing
         #expect(lines.count == 10_001)
         if lines.count == 10_001 {
             for i in stride(from: 0, to: 5000, by: 499) {
-                #expect(lines[2 * i] == "OK" && lines[2 * i + 1] == Substring(String(repeating: "v", count: i % 300 + 1)))
+                #expect(
+                    lines[2 * i] == "OK" && lines[2 * i + 1] == Substring(String(repeating: "v", count: i % 300 + 1)))
             }
         }
         // Same output as redis-cli --tls on a large reply.
-        let big = try rcli(ca() + ["-p", port, "--no-raw", "eval", "local t = {} for i=1,20000 do t[i] = 'element-' .. i end return t", "0"])
-        let theirs = try redisCli(ca() + ["-p", port, "--no-raw", "eval", "local t = {} for i=1,20000 do t[i] = 'element-' .. i end return t", "0"])
+        let big = try rcli(
+            ca() + [
+                "-p", port, "--no-raw", "eval", "local t = {} for i=1,20000 do t[i] = 'element-' .. i end return t",
+                "0",
+            ])
+        let theirs = try redisCli(
+            ca() + [
+                "-p", port, "--no-raw", "eval", "local t = {} for i=1,20000 do t[i] = 'element-' .. i end return t",
+                "0",
+            ])
         #expect(big.out == theirs.out)
         #expect(big.stdout.count > 300_000)
     }
@@ -42,14 +53,17 @@ import Testing
         let r = try rcli(ca() + ["-p", wrong, "ping"])
         #expect(r.status == 1)
         #expect(r.out == "")
-        #expect(r.err == "Could not connect to Redis at 127.0.0.1:\(wrong): SSL_connect failed: certificate verify failed: "
+        #expect(
+            r.err == "Could not connect to Redis at 127.0.0.1:\(wrong): SSL_connect failed: certificate verify failed: "
                 + "hostname mismatch (expected 127.0.0.1, certificate is for evil.example.com)\n")
         // redis-cli accepts it: the certificate chain is valid.
         #expect(try redisCli(ca() + ["-p", wrong, "ping"]).out == "PONG\n")
         // The name to expect can be given with --sni.
         #expect(try rcli(ca() + ["--sni", "evil.example.com", "-p", wrong, "ping"]).out == "PONG\n")
         let good = try TestEnvironment.port("RCLI_TEST_TLS_PORT")
-        #expect(try rcli(ca() + ["--sni", "evil.example.com", "-p", good, "ping"]).err.contains("certificate is for localhost, 127.0.0.1"))
+        #expect(
+            try rcli(ca() + ["--sni", "evil.example.com", "-p", good, "ping"]).err.contains(
+                "certificate is for localhost, 127.0.0.1"))
         // --insecure skips every check, and says so.
         let insecure = try rcli(["--tls", "--insecure", "-p", wrong, "ping"])
         #expect(insecure.out == "PONG\n")
@@ -60,25 +74,56 @@ import Testing
         let expired = try TestEnvironment.port("RCLI_TEST_TLS_EXPIRED_PORT")
         let good = try TestEnvironment.port("RCLI_TEST_TLS_PORT")
         let cases: [([String], String)] = [
-            (ca() + ["-p", expired, "ping"], "Could not connect to Redis at 127.0.0.1:\(expired): SSL_connect failed: certificate verify failed: certificate has expired\n"),
-            (["--tls", "--cacert", dir + "/otherca.crt", "-p", good, "ping"],
-             "Could not connect to Redis at 127.0.0.1:\(good): SSL_connect failed: certificate verify failed: self-signed certificate in certificate chain\n"),
-            (["--tls", "--cacert", dir + "/missing.crt", "-p", good, "ping"],
-             "TLS configuration: cannot read the CA certificate file \(dir)/missing.crt: No such file or directory\n"),
-            (["--tls", "--cacertdir", dir + "/missing", "-p", good, "ping"],
-             "TLS configuration: cannot read the CA certificate directory \(dir)/missing: No such file or directory\n"),
-            (["--tls", "--cacert", dir + "/garbage.key", "-p", good, "ping"],
-             "TLS configuration: cannot load the CA certificates from \(dir)/garbage.key: no certificate or crl found\n"),
-            (ca() + client("stray") + ["-p", good, "ping"],
-             "TLS configuration: the private key \(dir)/stray.key does not match the client certificate \(dir)/client.crt\n"),
-            (ca() + client("garbage") + ["-p", good, "ping"],
-             "TLS configuration: \(dir)/garbage.key is not a PEM private key (or it is protected by a passphrase)\n"),
-            (ca() + client("missing") + ["-p", good, "ping"],
-             "TLS configuration: cannot read the private key \(dir)/missing.key: No such file or directory\n"),
-            (ca() + ["--cert", dir + "/client.crt", "-p", good, "ping"], "TLS configuration: --cert and --key go together (mutual TLS needs both)\n"),
-            (ca() + ["--tls-ciphers", "NOPE", "-p", good, "ping"], "TLS configuration: invalid --tls-ciphers 'NOPE': no cipher match\n"),
-            (ca() + ["-p", try TestEnvironment.port(), "ping"],
-             "Could not connect to Redis at 127.0.0.1:\(try TestEnvironment.port()): SSL_connect failed: the TLS handshake timed out (is this a TLS port?)\n"),
+            (
+                ca() + ["-p", expired, "ping"],
+                "Could not connect to Redis at 127.0.0.1:\(expired): SSL_connect failed: "
+                    + "certificate verify failed: certificate has expired\n"
+            ),
+            (
+                ["--tls", "--cacert", dir + "/otherca.crt", "-p", good, "ping"],
+                "Could not connect to Redis at 127.0.0.1:\(good): SSL_connect failed: certificate "
+                    + "verify failed: self-signed certificate in certificate chain\n"
+            ),
+            (
+                ["--tls", "--cacert", dir + "/missing.crt", "-p", good, "ping"],
+                "TLS configuration: cannot read the CA certificate file \(dir)/missing.crt: No such file or directory\n"
+            ),
+            (
+                ["--tls", "--cacertdir", dir + "/missing", "-p", good, "ping"],
+                "TLS configuration: cannot read the CA certificate directory \(dir)/missing: No "
+                    + "such file or directory\n"
+            ),
+            (
+                ["--tls", "--cacert", dir + "/garbage.key", "-p", good, "ping"],
+                "TLS configuration: cannot load the CA certificates from \(dir)/garbage.key: no "
+                    + "certificate or crl found\n"
+            ),
+            (
+                ca() + client("stray") + ["-p", good, "ping"],
+                "TLS configuration: the private key \(dir)/stray.key does not match the client "
+                    + "certificate \(dir)/client.crt\n"
+            ),
+            (
+                ca() + client("garbage") + ["-p", good, "ping"],
+                "TLS configuration: \(dir)/garbage.key is not a PEM private key (or it is protected by a passphrase)\n"
+            ),
+            (
+                ca() + client("missing") + ["-p", good, "ping"],
+                "TLS configuration: cannot read the private key \(dir)/missing.key: No such file or directory\n"
+            ),
+            (
+                ca() + ["--cert", dir + "/client.crt", "-p", good, "ping"],
+                "TLS configuration: --cert and --key go together (mutual TLS needs both)\n"
+            ),
+            (
+                ca() + ["--tls-ciphers", "NOPE", "-p", good, "ping"],
+                "TLS configuration: invalid --tls-ciphers 'NOPE': no cipher match\n"
+            ),
+            (
+                ca() + ["-p", try TestEnvironment.port(), "ping"],
+                "Could not connect to Redis at 127.0.0.1:\(try TestEnvironment.port()): SSL_connect "
+                    + "failed: the TLS handshake timed out (is this a TLS port?)\n"
+            ),
             (["-p", good, "ping"], "Error: Server closed the connection without a reply (a TLS port? try --tls)\n"),
         ]
         for (args, message) in cases {
@@ -94,7 +139,9 @@ import Testing
         #expect(try rcli(ca() + client() + ["-p", port, "ping"]).out == "PONG\n")
         let without = try rcli(ca() + ["-p", port, "ping"])
         #expect(without.status == 1)
-        #expect(without.err.contains("certificate required") || without.err.contains("client certificate"), "\(without.err)")
+        #expect(
+            without.err.contains("certificate required") || without.err.contains("client certificate"), "\(without.err)"
+        )
     }
 
     @Test func aStalledHandshakeTimesOut() throws {
@@ -103,13 +150,18 @@ import Testing
         let start = Date()
         let r = try rcli(ca() + ["-t", "1", "-p", "\(server.port)", "ping"], timeout: 15)
         #expect(r.status == 1)
-        #expect(r.err == "Could not connect to Redis at 127.0.0.1:\(server.port): SSL_connect failed: the TLS handshake timed out (is this a TLS port?)\n")
+        #expect(
+            r.err
+                == "Could not connect to Redis at 127.0.0.1:\(server.port): SSL_connect failed: the "
+                + "TLS handshake timed out (is this a TLS port?)\n"
+        )
         #expect(Date().timeIntervalSince(start) < 5)
         // A peer that closes in the middle of a TLS record.
         let cut = try FakeServer(reply: [0x16, 0x03, 0x03, 0x00, 0x50, 0x02, 0x00])
         let c = try rcli(ca() + ["-t", "2", "-p", "\(cut.port)", "ping"], timeout: 15)
         #expect(c.status == 1)
-        #expect(c.err.hasPrefix("Could not connect to Redis at 127.0.0.1:\(cut.port): SSL_connect failed: "), "\(c.err)")
+        #expect(
+            c.err.hasPrefix("Could not connect to Redis at 127.0.0.1:\(cut.port): SSL_connect failed: "), "\(c.err)")
         #expect(c.err.split(separator: "\n").count == 1)
     }
 
@@ -139,7 +191,9 @@ extension TLSTests {
         let port = try TestEnvironment.port("RCLI_TEST_TLS_PORT")
         let p = uniquePrefix()
         var input = ""
-        for i in 0..<2000 { input += "*3\r\n$5\r\nRPUSH\r\n$\(p.utf8.count + 1)\r\n\(p)l\r\n$\(String(i).utf8.count)\r\n\(i)\r\n" }
+        for i in 0..<2000 {
+            input += "*3\r\n$5\r\nRPUSH\r\n$\(p.utf8.count + 1)\r\n\(p)l\r\n$\(String(i).utf8.count)\r\n\(i)\r\n"
+        }
         let piped = try rcli(ca() + ["-p", port, "--pipe"], stdin: input)
         #expect(piped.status == 0 && piped.out.hasSuffix("errors: 0, replies: 2000\n"), "\(piped.out)\(piped.err)")
         let big = try rcli(ca() + ["-p", port, "--bigkeys", "--pattern", p + "*"])
@@ -148,7 +202,9 @@ extension TLSTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let rdb = try rcli(ca() + ["-p", port, "--rdb", dir.appendingPathComponent("tls.rdb").path])
         #expect(rdb.status == 0 && rdb.err.contains("Transfer finished with success"), "\(rdb.err)")
-        let size = (try? FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("tls.rdb").path)[.size] as? Int) ?? 0
+        let size =
+            (try? FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("tls.rdb").path)[.size]
+                as? Int) ?? 0
         #expect(size > 2000)
         let latency = try rcli(ca() + ["-p", port, "--latency", "-i", "0.3"])
         #expect(latency.status == 0 && latency.out.split(separator: " ").count == 4, "\(latency.out)")
@@ -158,8 +214,11 @@ extension TLSTests {
         var sets = ""
         for i in 0..<1000 { sets += "SET \(p)\(i) \(i)\r\n" }
         let cluster = try rcli(ca() + ["-c", "-p", ports[0], "--pipe"], stdin: sets)
-        #expect(cluster.status == 0 && cluster.out.hasSuffix("errors: 0, replies: 1000\n"), "\(cluster.out)\(cluster.err)")
-        #expect(cluster.out.split(separator: "\n").filter { $0.hasPrefix("localhost:") || $0.hasPrefix("127.0.0.1:") }.count == 3)
+        #expect(
+            cluster.status == 0 && cluster.out.hasSuffix("errors: 0, replies: 1000\n"), "\(cluster.out)\(cluster.err)")
+        #expect(
+            cluster.out.split(separator: "\n").filter { $0.hasPrefix("localhost:") || $0.hasPrefix("127.0.0.1:") }.count
+                == 3)
         var del = "del"
         for i in 0..<1000 { del += " \(p)\(i)" }
         #expect(try rcli(ca() + ["-c", "-p", ports[1]], stdin: del + "\n").out == "1000\n")

@@ -21,7 +21,7 @@ func spawnAndWait(_ path: String, _ arguments: [String]) -> (status: Int32, stdo
     // per child and would wait forever for a descriptor the tmux server kept.
     _ = spawnCloseFrom(&actions, 3)
     var argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
+    defer { for p in argv { free(p) } }
     // The test runner's threads block most signals and a mask survives exec: give the child
     // (and the tmux server and shells it starts) an empty mask and default handlers, as a
     // terminal would, so SIGHUP and SIGTERM end them.
@@ -52,7 +52,8 @@ final class TmuxSession {
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
         let env = environment.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
         let command = "env TERM=xterm \(env) " + arguments.map(Self.quote).joined(separator: " ")
-        let r = spawnAndWait("/usr/bin/tmux", ["-L", socket, "new-session", "-d", "-s", "t", "-x", "160", "-y", "50", command])
+        let r = spawnAndWait(
+            "/usr/bin/tmux", ["-L", socket, "new-session", "-d", "-s", "t", "-x", "160", "-y", "50", command])
         #expect(r.status == 0, "tmux did not start")
     }
 
@@ -94,8 +95,10 @@ final class TmuxSession {
 
     /// Waits until the screen satisfies `condition`; records an issue with the screen if not.
     @discardableResult
-    func wait(for what: String, timeout: Double = 5, sourceLocation: SourceLocation = #_sourceLocation,
-              _ condition: (String) -> Bool) throws -> String {
+    func wait(
+        for what: String, timeout: Double = 5, sourceLocation: SourceLocation = #_sourceLocation,
+        _ condition: (String) -> Bool
+    ) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var text = ""
         repeat {
@@ -110,7 +113,8 @@ final class TmuxSession {
     /// Waits until the screen contains `text` (capture-pane drops trailing blanks, so `text`'s
     /// are ignored too).
     @discardableResult
-    func wait(for text: String, timeout: Double = 5, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    func wait(for text: String, timeout: Double = 5, sourceLocation: SourceLocation = #_sourceLocation) throws -> String
+    {
         var needle = text
         while needle.last == " " { needle.removeLast() }
         return try wait(for: "'\(text)'", timeout: timeout, sourceLocation: sourceLocation) { $0.contains(needle) }

@@ -4,11 +4,14 @@ import Testing
 
 /// Runs rcli for `seconds` (a mode that never ends by itself), then kills it; `during`
 /// runs meanwhile with the path of the growing stdout file (stderr is "err" beside it).
-func rcliFor(_ seconds: Double, _ arguments: [String], environment: [String: String] = [:],
-             during: ((URL) throws -> Void)? = nil) throws -> RunResult {
+func rcliFor(
+    _ seconds: Double, _ arguments: [String], environment: [String: String] = [:],
+    during: ((URL) throws -> Void)? = nil
+) throws -> RunResult {
     let dir = try scratchDirectory("for")
     defer { try? FileManager.default.removeItem(at: dir) }
-    let outURL = dir.appendingPathComponent("out"), errURL = dir.appendingPathComponent("err")
+    let outURL = dir.appendingPathComponent("out")
+    let errURL = dir.appendingPathComponent("err")
     FileManager.default.createFile(atPath: outURL.path, contents: nil)
     FileManager.default.createFile(atPath: errURL.path, contents: nil)
     let process = testProcess(TestEnvironment.rcli, arguments, environment: environment)
@@ -23,8 +26,9 @@ func rcliFor(_ seconds: Double, _ arguments: [String], environment: [String: Str
     // SIGKILL: the runner may hand its children SIGTERM blocked.
     if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     process.waitUntilExit()
-    return RunResult(stdout: Array(try Data(contentsOf: outURL)), stderr: Array(try Data(contentsOf: errURL)),
-                     status: ended ? process.terminationStatus : -1)
+    return RunResult(
+        stdout: Array(try Data(contentsOf: outURL)), stderr: Array(try Data(contentsOf: errURL)),
+        status: ended ? process.terminationStatus : -1)
 }
 
 /// A redis-server of the test's own (for modes that replicate from it or lose it).
@@ -38,7 +42,9 @@ final class OwnServer {
     /// `owned`: the directory is removed at the end.
     init(_ extra: [String] = [], dir: URL? = nil, owned: Bool = true) throws {
         self.owned = owned
-        self.dir = dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("rcli-own-\(UUID().uuidString.prefix(8))")
+        self.dir =
+            dir
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("rcli-own-\(UUID().uuidString.prefix(8))")
         // posix_spawn, not Process: the daemon must not inherit the runner's descriptors.
         let started = spawnAndWait(Self.fixture, ["start", self.dir.path] + extra)
         guard started.status == 0 else { throw TestEnvironment.FixtureMissing() }
@@ -51,10 +57,15 @@ final class OwnServer {
 
     /// Starts redis-server again on the same port.
     func restart() -> Bool {
-        spawnAndWait("/usr/bin/redis-server", ["--port", port, "--bind", "127.0.0.1", "--daemonize", "yes",
-                                               "--dir", dir.path, "--pidfile", dir.appendingPathComponent("redis.pid").path,
-                                               "--logfile", dir.appendingPathComponent("redis.log").path,
-                                               "--save", "", "--appendonly", "no"]).status == 0
+        spawnAndWait(
+            "/usr/bin/redis-server",
+            [
+                "--port", port, "--bind", "127.0.0.1", "--daemonize", "yes",
+                "--dir", dir.path, "--pidfile", dir.appendingPathComponent("redis.pid").path,
+                "--logfile", dir.appendingPathComponent("redis.log").path,
+                "--save", "", "--appendonly", "no",
+            ]
+        ).status == 0
     }
 
     func cli(_ args: [String]) throws -> RunResult {
@@ -91,8 +102,10 @@ final class OwnServer {
     @Test func keyReportsMatchRedisCli() throws {
         let port = try TestEnvironment.port()
         try Self.seedKeySpace()
-        for (mode, theirMode) in [(["--bigkeys"], ["--bigkeys"]), (["--memkeys"], ["--memkeys"]),
-                                  (["--memkeys-samples", "2"], ["--memkeys", "--memkeys-samples", "2"])] {
+        for (mode, theirMode) in [
+            (["--bigkeys"], ["--bigkeys"]), (["--memkeys"], ["--memkeys"]),
+            (["--memkeys-samples", "2"], ["--memkeys", "--memkeys-samples", "2"]),
+        ] {
             // redis-cli 7.0 scans 10 keys per round trip: with --count 10 the progress lines
             // (percentages included) are the same. The summary's type order in redis-cli is
             // its hash table's; rcli lists types in a fixed order, so lines are compared sorted.
@@ -103,8 +116,10 @@ final class OwnServer {
             #expect(ours.out.contains("Biggest string found so far '\"str:60\"' with "), "\(ours.out)")
             // The default COUNT 1000 changes only the progress percentages.
             let fast = try rcli(["-p", port, "-n", Self.db] + mode)
-            #expect(fast.out.components(separatedBy: "-------- summary -------")[1].split(separator: "\n").sorted()
-                    == theirs.out.components(separatedBy: "-------- summary -------")[1].split(separator: "\n").sorted())
+            #expect(
+                fast.out.components(separatedBy: "-------- summary -------")[1].split(separator: "\n").sorted()
+                    == theirs.out.components(separatedBy: "-------- summary -------")[1].split(separator: "\n").sorted()
+            )
         }
         let big = try rcli(["-p", port, "-n", Self.db, "--bigkeys"]).out
         #expect(big.contains("Sampled 76 keys in the keyspace!\n"))
@@ -121,11 +136,14 @@ final class OwnServer {
         let refused = try rcli(["-p", port, "-n", Self.db, "--hotkeys"])
         let theirs = try redisCli(["-p", port, "-n", Self.db, "--hotkeys"])
         #expect(refused.status == 1 && refused.status == theirs.status)
-        #expect(refused.err == theirs.err && refused.err.hasPrefix("Error: ERR An LFU maxmemory policy is not selected"))
+        #expect(
+            refused.err == theirs.err && refused.err.hasPrefix("Error: ERR An LFU maxmemory policy is not selected"))
         #expect(refused.out == theirs.out)
         _ = try redisCli(["-p", port, "config", "set", "maxmemory-policy", "allkeys-lfu"])
         defer { _ = try? redisCli(["-p", port, "config", "set", "maxmemory-policy", "noeviction"]) }
-        _ = try redisCli(["-p", port, "-n", Self.db], stdin: String(repeating: "get str:7\n", count: 200) + String(repeating: "get str:9\n", count: 30))
+        _ = try redisCli(
+            ["-p", port, "-n", Self.db],
+            stdin: String(repeating: "get str:7\n", count: 200) + String(repeating: "get str:9\n", count: 30))
         let ours = try rcli(["-p", port, "-n", Self.db, "--hotkeys", "--count", "10"])
         let lfu = try redisCli(["-p", port, "-n", Self.db, "--hotkeys"])
         #expect(ours.status == 0)
@@ -140,12 +158,15 @@ final class OwnServer {
         let r = try rcliFor(1.5, ["-p", port, "--stat", "-i", "0.2"])
         let lines = r.out.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.first == "------- data ------ --------------------- load -------------------- - child -")
-        #expect(lines.dropFirst().first == "keys       mem      clients blocked requests            connections          ")
+        #expect(
+            lines.dropFirst().first == "keys       mem      clients blocked requests            connections          ")
         let rows = lines.dropFirst(2).filter { !$0.isEmpty }
         #expect(rows.count >= 4, "\(r.out)")
         let row = rows.first.map(String.init) ?? ""
         // keys (11 wide), memory like 1.46M (8 wide), clients, blocked, "N (+d)" (19 wide), connections.
-        #expect(row.range(of: #"^\d+ +\d+(\.\d\d[KMG]|B) +\d+ +\d+ +\d+ \(\+\d+\) +\d+ *$"#, options: .regularExpression) != nil, "\(row)")
+        #expect(
+            row.range(of: #"^\d+ +\d+(\.\d\d[KMG]|B) +\d+ +\d+ +\d+ \(\+\d+\) +\d+ *$"#, options: .regularExpression)
+                != nil, "\(row)")
         #expect(rows.dropFirst().allSatisfy { $0.contains("(+") })
         let bad = try rcli(["-p", "1", "--stat"])
         #expect(bad.status == 1 && bad.err == "Could not connect to Redis at 127.0.0.1:1: Connection refused\n")
@@ -159,10 +180,14 @@ final class OwnServer {
         let csv = try rcli(["-p", port, "--latency", "--csv", "-i", "0.3"])
         #expect(csv.out.range(of: #"^\d+,\d+,\d+\.\d\d,\d+\n$"#, options: .regularExpression) != nil, "\(csv.out)")
         let history = try rcliFor(1.2, ["-p", port, "--latency-history", "-i", "0.3"])
-        #expect(history.out.hasPrefix("0 0 0.00 1\n") || history.out.range(of: #"^\d+ \d+ \d+\.\d\d 1\n"#, options: .regularExpression) != nil)
+        #expect(
+            history.out.hasPrefix("0 0 0.00 1\n")
+                || history.out.range(of: #"^\d+ \d+ \d+\.\d\d 1\n"#, options: .regularExpression) != nil)
         #expect(history.out.contains(" -- 0.3"), "a range line closes each interval: \(history.out.prefix(300))")
         let dist = try rcliFor(1.2, ["-p", port, "--latency-dist", "-i", "0.3"])
-        #expect(dist.out.hasPrefix("---------------------------------------------\n. - * #          .01 .125 .25 .5 milliseconds\n"))
+        #expect(
+            dist.out.hasPrefix(
+                "---------------------------------------------\n. - * #          .01 .125 .25 .5 milliseconds\n"))
         let spectrum = dist.out.split(separator: "\n").first { $0.hasPrefix("\u{1b}[38;5;0m") }.map(String.init) ?? ""
         #expect(spectrum.components(separatedBy: "\u{1b}[48;5;").count == 32, "31 buckets: \(spectrum)")
     }
@@ -196,8 +221,12 @@ final class OwnServer {
         let r = try rcli(["-p", "1", "--intrinsic-latency", "1"])
         #expect(r.status == 0)
         #expect(r.out.hasPrefix("Max latency so far: "))
-        #expect(r.out.range(of: #"\n\n\d+ total runs \(avg latency: \d+\.\d{4} microseconds / \d+\.\d\d nanoseconds per run\)\.\nWorst run took \d+x longer than the average latency\.\n$"#,
-                            options: .regularExpression) != nil, "\(r.out)")
+        #expect(
+            r.out.range(
+                of:
+                    #"\n\n\d+ total runs \(avg latency: \d+\.\d{4} microseconds / \d+\.\d\d "#
+                    + #"nanoseconds per run\)\.\nWorst run took \d+x longer than the average latency\.\n$"#,
+                options: .regularExpression) != nil, "\(r.out)")
     }
 }
 
@@ -216,10 +245,13 @@ final class OwnServer {
         }
         let end = rcli.end(within: 10)
         #expect(end.ended, "rcli ends when the server goes away")
-        let out = end.out, err = end.err
+        let out = end.out
+        let err = end.err
         #expect(end.status == 1)
         #expect(out.hasSuffix("errors: 0, replies: 1000\n") || out.hasSuffix("errors: 0, replies: 1001\n"), "\(out)")
-        #expect(err.hasPrefix("Error: ") && err.contains("the server acknowledged 10") && err.hasSuffix("may or may not have run\n"), "\(err)")
+        #expect(
+            err.hasPrefix("Error: ") && err.contains("the server acknowledged 10")
+                && err.hasSuffix("may or may not have run\n"), "\(err)")
         #expect(err.split(separator: "\n").count == 1, "one line: \(err)")
     }
 }
@@ -250,17 +282,22 @@ final class OwnServer {
             #expect(r.status == 0, "\(r.err)")
             #expect(r.out.isEmpty)
             if diskless == "yes" {
-                #expect(r.err.hasPrefix("SYNC sent to master, writing bytes of bulk transfer until EOF marker to '\(file.path)'\n"))
+                #expect(
+                    r.err.hasPrefix(
+                        "SYNC sent to master, writing bytes of bulk transfer until EOF marker to '\(file.path)'\n"))
                 #expect(r.err.contains("Transfer finished with success after "))
             } else {
-                #expect(r.err.range(of: #"^SYNC sent to master, writing \d+ bytes to '.*'\nTransfer finished with success\.\n$"#,
-                                    options: .regularExpression) != nil, "\(r.err)")
+                #expect(
+                    r.err.range(
+                        of: #"^SYNC sent to master, writing \d+ bytes to '.*'\nTransfer finished with success\.\n$"#,
+                        options: .regularExpression) != nil, "\(r.err)")
             }
             let loaded = try Self.load(file)
             #expect(loaded.keys == "1000\n")
             #expect(loaded.functions.contains("rclilib"))
-            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.contains("partial") },
-                    "no temporary file is left")
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.contains("partial") },
+                "no temporary file is left")
         }
         let dir = try scratchDirectory("frdb")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -293,9 +330,14 @@ final class OwnServer {
         let fake = try FakeServer(reply: Array("+OK\r\n+OK\r\n\n\n$EOF:\(mark)\r\nREDIS0010partial".utf8), holdOpen: 1)
         let cut = try rcli(["-p", "\(fake.port)", "--rdb", file.path])
         #expect(cut.status == 1)
-        #expect(cut.err.hasSuffix("I/O Error reading RDB payload from socket: the server closed the connection after 16 bytes\n"), "\(cut.err)")
+        #expect(
+            cut.err.hasSuffix(
+                "I/O Error reading RDB payload from socket: the server closed the connection after 16 bytes\n"),
+            "\(cut.err)")
         #expect(try String(contentsOf: file, encoding: .utf8) == "older backup")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["keep.rdb"], "the partial file is removed")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["keep.rdb"], "the partial file is removed"
+        )
     }
 
     @Test func replicaPrintsWhatTheMasterPropagates() throws {
@@ -322,7 +364,9 @@ final class OwnServer {
         #expect(r.out.contains("\"set\",\"greeting\",\"hello \\\"world\\\"\"\n"), "\(r.out)")
         #expect(r.out.contains("\"SELECT\",\"3\"\n\"incr\",\"counter\"\n"), "\(r.out)")
         #expect(r.err.contains("SYNC done after "))
-        #expect(r.err.hasSuffix("Error: the master (127.0.0.1:\(master.port)) closed the replication connection\n"), "\(r.err)")
+        #expect(
+            r.err.hasSuffix("Error: the master (127.0.0.1:\(master.port)) closed the replication connection\n"),
+            "\(r.err)")
     }
 }
 
@@ -342,8 +386,10 @@ extension ClusterFixtureTests {
         let r = try rcli(["-c", "-p", ports[0], "--bigkeys", "--pattern", p + "*"])
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out.contains("Sampled 302 keys in the keyspace!\n"), "\(r.out)")
-        #expect(r.out.range(of: #"Biggest string found '"[^']*biggest"' has 500 bytes \(on 127\.0\.0\.1:\d+\)\n"#,
-                            options: .regularExpression) != nil, "\(r.out)")
+        #expect(
+            r.out.range(
+                of: #"Biggest string found '"[^']*biggest"' has 500 bytes \(on 127\.0\.0\.1:\d+\)\n"#,
+                options: .regularExpression) != nil, "\(r.out)")
         #expect(r.out.contains("301 strings with "))
         let theirs = try redisCli(["-c", "-p", ports[0], "--bigkeys"]).out
         #expect(!theirs.contains("Sampled 302 keys"), "redis-cli reports one node")
@@ -355,8 +401,9 @@ extension ClusterFixtureTests {
             usleep(100_000)
         }
         #expect(fromReplicas.contains("Sampled 302 keys in the keyspace!\n"), "\(fromReplicas)")
-        let masters = Set(try rcli(["-c", "-p", ports[0], "--bigkeys", "--pattern", p + "*"]).out
-            .matches(of: /\(on (127\.0\.0\.1:\d+)\)/).map { String($0.1) })
+        let masters = Set(
+            try rcli(["-c", "-p", ports[0], "--bigkeys", "--pattern", p + "*"]).out
+                .matches(of: /\(on (127\.0\.0\.1:\d+)\)/).map { String($0.1) })
         let replicas = Set(fromReplicas.matches(of: /\(on (127\.0\.0\.1:\d+)\)/).map { String($0.1) })
         #expect(masters.isDisjoint(with: replicas), "replica reads name replicas: \(masters) vs \(replicas)")
     }

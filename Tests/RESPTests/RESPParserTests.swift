@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RESP
 
 private func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
@@ -35,9 +36,15 @@ private let samples: [(String, RESPValue)] = [
     ("=15\r\ntxt:Some string\r\n", .verbatim(format: bytes("txt"), text: bytes("Some string"))),
     ("!8\r\nSYNTAX x\r\n", .error(bytes("SYNTAX x"))),
     ("*0\r\n", .array([])),
-    ("*3\r\n:1\r\n*2\r\n+a\r\n$1\r\nb\r\n*0\r\n", .array([.integer(1), .array([.simpleString(bytes("a")), .bulkString(bytes("b"))]), .array([])])),
+    (
+        "*3\r\n:1\r\n*2\r\n+a\r\n$1\r\nb\r\n*0\r\n",
+        .array([.integer(1), .array([.simpleString(bytes("a")), .bulkString(bytes("b"))]), .array([])])
+    ),
     ("~2\r\n:1\r\n:2\r\n", .set([.integer(1), .integer(2)])),
-    ("%2\r\n+k\r\n:1\r\n+j\r\n%0\r\n", .map([.simpleString(bytes("k")), .integer(1), .simpleString(bytes("j")), .map([])])),
+    (
+        "%2\r\n+k\r\n:1\r\n+j\r\n%0\r\n",
+        .map([.simpleString(bytes("k")), .integer(1), .simpleString(bytes("j")), .map([])])
+    ),
     (">2\r\n+message\r\n$2\r\nhi\r\n", .push([.simpleString(bytes("message")), .bulkString(bytes("hi"))])),
     ("|1\r\n+ttl\r\n:3600\r\n+after\r\n", .simpleString(bytes("after"))),
     ("*2\r\n|1\r\n+a\r\n*1\r\n:1\r\n:7\r\n:8\r\n", .array([.integer(7), .integer(8)])),
@@ -142,9 +149,12 @@ func garbageIsRejected(_ i: Int) {
 }
 
 @Test func encoderWritesBulkArrays() {
-    #expect(RESPEncoder.encode([bytes("SET"), bytes("k"), [0, 13, 10]]) == bytes("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3\r\n") + [0, 13, 10] + bytes("\r\n"))
+    #expect(
+        RESPEncoder.encode([bytes("SET"), bytes("k"), [0, 13, 10]]) == bytes("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3\r\n") + [
+            0, 13, 10,
+        ] + bytes("\r\n"))
     var out: [UInt8] = []
-    RESPEncoder.appendDecimal(-1234567890, to: &out)
+    RESPEncoder.appendDecimal(-1_234_567_890, to: &out)
     #expect(out == bytes("-1234567890"))
 }
 

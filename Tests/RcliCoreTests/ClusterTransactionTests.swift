@@ -1,15 +1,20 @@
-import Testing
 import Cluster
+import Testing
+
 @testable import RcliCore
 
-private let a = NodeAddress(host: "h", port: 1), b = NodeAddress(host: "h", port: 2)
+private let a = NodeAddress(host: "h", port: 1)
+private let b = NodeAddress(host: "h", port: 2)
 
 @Test func multiIsHeldThenPinnedToTheFirstKeyedCommandsNode() {
     var tx = ClusterTransaction()
     #expect(tx.step(name: "multi", owner: nil, current: b) == .holdMulti)
     #expect(tx.step(name: "set", owner: a, current: b) == .send(a, sendMultiFirst: true))
     #expect(tx.step(name: "incr", owner: a, current: b) == .send(a, sendMultiFirst: false))
-    guard case .refuse(let text) = tx.step(name: "set", owner: b, current: b) else { Issue.record("not refused"); return }
+    guard case .refuse(let text) = tx.step(name: "set", owner: b, current: b) else {
+        Issue.record("not refused")
+        return
+    }
     #expect(text.contains("served by h:2") && text.contains("pinned to h:1"))
     #expect(tx.step(name: "exec", owner: nil, current: b) == .send(a, sendMultiFirst: false))
     #expect(tx.step(name: "get", owner: b, current: b) == .route, "after EXEC commands route normally")
@@ -18,7 +23,10 @@ private let a = NodeAddress(host: "h", port: 1), b = NodeAddress(host: "h", port
 @Test func watchPinsAndEmptyTransactionsGoToTheCurrentNode() {
     var tx = ClusterTransaction()
     #expect(tx.step(name: "watch", owner: a, current: b) == .send(a, sendMultiFirst: false))
-    if case .refuse = tx.step(name: "watch", owner: b, current: b) {} else { Issue.record("WATCH on another node allowed") }
+    if case .refuse = tx.step(name: "watch", owner: b, current: b) {
+    } else {
+        Issue.record("WATCH on another node allowed")
+    }
     #expect(tx.step(name: "multi", owner: nil, current: b) == .send(a, sendMultiFirst: false))
     #expect(tx.step(name: "exec", owner: nil, current: b) == .send(a, sendMultiFirst: false))
     var empty = ClusterTransaction()
@@ -41,6 +49,7 @@ private let a = NodeAddress(host: "h", port: 1), b = NodeAddress(host: "h", port
     let seed2 = Session(settings: config.connection, password: nil)
     #expect(seed2.forNode(host: "10.0.0.7", port: 7000, readOnly: false).settings.tlsName == "seed.example.com")
     #expect(seed2.forNode(host: "node-1.example.com", port: 7000, readOnly: false).settings.tlsName == nil)
-    #expect(seed2.forNode(host: "10.0.0.7", port: 1, readOnly: false).forNode(host: "10.0.0.8", port: 2, readOnly: false)
-        .settings.tlsName == "seed.example.com", "clones of clones keep the seed's name")
+    #expect(
+        seed2.forNode(host: "10.0.0.7", port: 1, readOnly: false).forNode(host: "10.0.0.8", port: 2, readOnly: false)
+            .settings.tlsName == "seed.example.com", "clones of clones keep the seed's name")
 }

@@ -2,6 +2,7 @@ import Cluster
 import RESP
 import RedisNet
 import Testing
+
 @testable import RcliCore
 
 /// A transport without sockets: it answers what it was sent, either one event at a time in
@@ -26,7 +27,11 @@ private final class FakeTransport: Transport {
     }
     /// Answers everything sent so far.
     func service(now: Double) {
-        var batch = sent.filter { id, _ in !pending.contains { if case .replyEvent(id, _, _) = $0 { true } else if case .reply(id, _, _) = $0 { true } else { false } } }
+        var batch = sent.filter { id, _ in
+            !pending.contains {
+                if case .replyEvent(id, _, _) = $0 { true } else if case .reply(id, _, _) = $0 { true } else { false }
+            }
+        }
         sent.removeAll()
         if style == .wholeValuesOutOfOrder { batch.reverse() }
         for (id, args) in batch {
@@ -44,9 +49,10 @@ private final class FakeTransport: Transport {
                     sent.append((id, args))
                     continue
                 }
-                pending.append(word == "fail"
-                    ? .failed(id, .noConnection, node: nil)
-                    : .reply(id, .bulkString(Array(word.utf8)), origin: nil))
+                pending.append(
+                    word == "fail"
+                        ? .failed(id, .noConnection, node: nil)
+                        : .reply(id, .bulkString(Array(word.utf8)), origin: nil))
             }
             inFlight -= 1
         }
@@ -74,16 +80,21 @@ private final class FakeTransport: Transport {
 }
 
 /// Runs `lines` through an engine over `transport`; what reached stdout and stderr.
-private func run(_ lines: [String], on transport: FakeTransport, window: Int = 1000,
-                 exitOnError: Bool = false) -> (out: String, err: String, status: Int32) {
+private func run(
+    _ lines: [String], on transport: FakeTransport, window: Int = 1000,
+    exitOnError: Bool = false
+) -> (out: String, err: String, status: Int32) {
     let dir = "/tmp/rcli-engine-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let outFD = Platform.open(dir + ".out", O_RDWR | O_CREAT | O_TRUNC, 0o600)
     let errFD = Platform.open(dir + ".err", O_RDWR | O_CREAT | O_TRUNC, 0o600)
     defer {
-        close(outFD); close(errFD)
-        unlink(dir + ".out"); unlink(dir + ".err")
+        close(outFD)
+        close(errFD)
+        unlink(dir + ".out")
+        unlink(dir + ".err")
     }
-    let out = OutputSink(fd: outFD), err = OutputSink(fd: errFD)
+    let out = OutputSink(fd: outFD)
+    let err = OutputSink(fd: errFD)
     var style = PrintingSink.Style(format: .raw, showPushes: false)
     style.exitOnError = exitOnError
     var settings = Pipeline.Settings(window: .commands(window))

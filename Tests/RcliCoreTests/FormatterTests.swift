@@ -1,28 +1,33 @@
-import Testing
 import RESP
+import Testing
+
 @testable import RcliCore
 
 private func b(_ s: String) -> [UInt8] { Array(s.utf8) }
 
-private func format(_ value: RESPValue, _ f: OutputFormat, d: String = "\n", D: String = "\n") -> String {
+private func format(_ value: RESPValue, _ f: OutputFormat, d: String = "\n", reply: String = "\n") -> String {
     var out: [UInt8] = []
-    Formatters.make(f, elementDelimiter: b(d), replyDelimiter: b(D)).format(value, into: &out)
+    Formatters.make(f, elementDelimiter: b(d), replyDelimiter: b(reply)).format(value, into: &out)
     return String(decoding: out, as: UTF8.self)
 }
 
-private let nested: RESPValue = .array([.integer(1), .array([.integer(2), .array([.integer(3), .bulkString(b("x"))]), .array([])]), .bulkString(b("y")), .array([])])
+private let nested: RESPValue = .array([
+    .integer(1), .array([.integer(2), .array([.integer(3), .bulkString(b("x"))]), .array([])]), .bulkString(b("y")),
+    .array([]),
+])
 
 @Test func ttyNestedArraysMatchRedisCli() {
-    #expect(format(nested, .tty) == """
-    1) (integer) 1
-    2) 1) (integer) 2
-       2) 1) (integer) 3
-          2) "x"
-       3) (empty array)
-    3) "y"
-    4) (empty array)
+    #expect(
+        format(nested, .tty) == """
+            1) (integer) 1
+            2) 1) (integer) 2
+               2) 1) (integer) 3
+                  2) "x"
+               3) (empty array)
+            3) "y"
+            4) (empty array)
 
-    """)
+            """)
 }
 
 @Test func ttyIndexColumnIsRightAligned() {
@@ -33,9 +38,13 @@ private let nested: RESPValue = .array([.integer(1), .array([.integer(2), .array
 }
 
 @Test func ttyMapsSetsAndScalars() {
-    #expect(format(.map([.integer(0), .boolean(false), .bulkString(b("k")), .null]), .tty) == "1# (integer) 0 => (false)\n2# \"k\" => (nil)\n")
+    #expect(
+        format(.map([.integer(0), .boolean(false), .bulkString(b("k")), .null]), .tty)
+            == "1# (integer) 0 => (false)\n2# \"k\" => (nil)\n")
     #expect(format(.set([.double(b("3.5"))]), .tty) == "1~ (double) 3.5\n")
-    #expect(format(.map([.bulkString(b("a")), .map([.bulkString(b("b")), .integer(1)])]), .tty) == "1# \"a\" => \n   1# \"b\" => (integer) 1\n")
+    #expect(
+        format(.map([.bulkString(b("a")), .map([.bulkString(b("b")), .integer(1)])]), .tty)
+            == "1# \"a\" => \n   1# \"b\" => (integer) 1\n")
     #expect(format(.map([.bulkString(b("a")), .array([])]), .tty) == "1# \"a\" => (empty array)\n")
     #expect(format(.map([]), .tty) == "(empty hash)\n")
     #expect(format(.set([]), .tty) == "(empty set)\n")
@@ -53,7 +62,7 @@ private let nested: RESPValue = .array([.integer(1), .array([.integer(2), .array
 
 @Test func rawJoinsWithDelimiters() {
     #expect(format(nested, .raw) == "1\n2\n3\nx\n\ny\n\n")
-    #expect(format(.array([.bulkString(b("a")), .bulkString(b("b"))]), .raw, d: "X", D: "Y") == "aXbY")
+    #expect(format(.array([.bulkString(b("a")), .bulkString(b("b"))]), .raw, d: "X", reply: "Y") == "aXbY")
     #expect(format(.map([.integer(0), .boolean(true)]), .raw) == "0 (true)\n")
     #expect(format(.error(b("ERR x")), .raw) == "ERR x\n\n")
     #expect(format(.null, .raw) == "\n")
@@ -63,7 +72,8 @@ private let nested: RESPValue = .array([.integer(1), .array([.integer(2), .array
     #expect(format(nested, .csv) == "1,2,3,\"x\",,\"y\",\n")
     #expect(format(.error(b("ERR \"x\"")), .csv) == "ERROR,\"ERR \\\"x\\\"\"\n")
     #expect(format(nested, .json) == "[1,[2,[3,\"x\"],[]],\"y\",[]]\n")
-    #expect(format(.map([.integer(0), .boolean(false), .null, .double(b("1.5"))]), .json) == "{\"0\":false,\"null\":1.5}\n")
+    #expect(
+        format(.map([.integer(0), .boolean(false), .null, .double(b("1.5"))]), .json) == "{\"0\":false,\"null\":1.5}\n")
     #expect(format(.map([.array([.integer(1)]), .integer(2)]), .json) == "{\"[1]\":2}\n")
     #expect(format(.bulkString([1, 0xc3, 0xa9, 0x22, 10]), .json) == "\"\\u0001é\\\"\\n\"\n")
     #expect(format(.bulkString([1, 0xc3, 0x5c]), .quotedJSON) == "\"\\\\x01\\\\xc3\\\\\\\\\"\n")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RcliCore
 
 private func b(_ s: String) -> [UInt8] { Array(s.utf8) }
@@ -13,7 +14,10 @@ extension LineSource {
 @Test func splitterFollowsRedisCliQuoting() {
     #expect(CommandLineSplitter.split(b("set  k   v")) == [b("set"), b("k"), b("v")])
     #expect(CommandLineSplitter.split(b(#"set "a b" 'c d'"#)) == [b("set"), b("a b"), b("c d")])
-    #expect(CommandLineSplitter.split(b(#"set "\x41\n\t\"\\" 'it\'s'"#)) == [b("set"), [0x41, 10, 9, 0x22, 0x5c], b("it's")])
+    #expect(
+        CommandLineSplitter.split(b(#"set "\x41\n\t\"\\" 'it\'s'"#)) == [
+            b("set"), [0x41, 10, 9, 0x22, 0x5c], b("it's"),
+        ])
     #expect(CommandLineSplitter.split(b(#"a"b c"d"#)) == nil)
     #expect(CommandLineSplitter.split(b(#"ab"c d" e"#)) == [b("abc d"), b("e")])
     #expect(CommandLineSplitter.split(b(#"set "unterminated"#)) == nil)
@@ -25,7 +29,8 @@ extension LineSource {
 
 @Test func lineItemsHandleRepeatsQuitAndPreferences() {
     #expect(LineSource.items(for: b("3 ping")[...]) == Array(repeating: .command([b("ping")]), count: 3))
-    #expect(LineSource.items(for: b("0 ping")[...]) == [.message(b("Invalid redis-cli repeat command option value.\n"))])
+    #expect(
+        LineSource.items(for: b("0 ping")[...]) == [.message(b("Invalid redis-cli repeat command option value.\n"))])
     #expect(LineSource.items(for: b("5")[...]) == [.command([b("5")])])
     #expect(LineSource.items(for: b("QUIT")[...]) == [.quit])
     #expect(LineSource.items(for: b("connect localhost 6380")[...]) == [.connect(host: "localhost", port: 6380)])
@@ -35,7 +40,8 @@ extension LineSource {
 }
 
 @Test func optionsParseLikeRedisCli() throws {
-    let p = try OptionParser.parse(["-h", "example", "-p", "7000", "-n", "2", "-3", "--csv", "-e", "get", "-k"], environment: [:])
+    let p = try OptionParser.parse(
+        ["-h", "example", "-p", "7000", "-n", "2", "-3", "--csv", "-e", "get", "-k"], environment: [:])
     #expect(p.config.host == "example")
     #expect(p.config.port == 7000)
     #expect(p.config.database == 2)
@@ -48,7 +54,8 @@ extension LineSource {
     #expect(try OptionParser.parse(["ping"], environment: ["REDISCLI_AUTH": "pw"]).config.password == "pw")
     let argv = try OptionParser.parse(["-a", "x", "ping"], environment: ["REDISCLI_AUTH": "pw"])
     #expect(argv.config.password == "x" && argv.config.passwordOnCommandLine)
-    #expect(try OptionParser.parse(["--askpass", "-a", "x"], environment: ["REDISCLI_AUTH": "pw"]).config.password == nil)
+    #expect(
+        try OptionParser.parse(["--askpass", "-a", "x"], environment: ["REDISCLI_AUTH": "pw"]).config.password == nil)
     #expect { try OptionParser.parse(["-x1"], environment: [:]) } throws: {
         ($0 as? RcliError)?.text == "Unrecognized option or bad number of args for: '-x1'"
     }
@@ -59,9 +66,12 @@ extension LineSource {
 }
 
 @Test func urisParse() throws {
-    func parse(_ uri: String) throws -> CLIConfiguration { try OptionParser.parse(["-u", uri], environment: [:]).config }
+    func parse(_ uri: String) throws -> CLIConfiguration {
+        try OptionParser.parse(["-u", uri], environment: [:]).config
+    }
     var c = try parse("redis://alice:p%40ss@db.example.com:6380/4")
-    #expect(c.user == "alice" && c.password == "p@ss" && c.host == "db.example.com" && c.port == 6380 && c.database == 4)
+    #expect(
+        c.user == "alice" && c.password == "p@ss" && c.host == "db.example.com" && c.port == 6380 && c.database == 4)
     c = try parse("redis://:secret@[::1]:7000")
     #expect(c.user == nil && c.password == "secret" && c.host == "::1" && c.port == 7000)
     c = try parse("redis://localhost")

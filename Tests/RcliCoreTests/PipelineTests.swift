@@ -1,6 +1,7 @@
 import Cluster
 import RESP
 import Testing
+
 @testable import RcliCore
 
 /// The pipeline without sockets: events in, decisions out.
@@ -43,7 +44,8 @@ private func drain(_ p: inout Pipeline, now: Double = 0) -> [String] {
 @Test func theWindowLimitsCommandsInFlight() {
     var p = Pipeline(Pipeline.Settings(window: .commands(2)), now: 0)
     #expect(p.wantsInput(now: 0, backlog: 0))
-    let a = admit(&p, "get", "a"), _ = admit(&p, "get", "b")
+    let a = admit(&p, "get", "a")
+    let _ = admit(&p, "get", "b")
     #expect(!p.wantsInput(now: 0, backlog: 0), "two in flight: the window is full")
     p.replied(a, ok(), origin: nil, now: 0)
     #expect(!p.wantsInput(now: 0, backlog: 0), "answered but not delivered still counts")
@@ -61,7 +63,8 @@ private func drain(_ p: inout Pipeline, now: Double = 0) -> [String] {
     var p = Pipeline(Pipeline.Settings(window: .commands(100)), now: 0)
     let a = admit(&p, "get", "a")
     p.admitMessage(Array("note".utf8), now: 0)
-    let b = admit(&p, "get", "b"), c = admit(&p, "get", "c")
+    let b = admit(&p, "get", "b")
+    let c = admit(&p, "get", "c")
     p.replied(c, .bulkString(Array("C".utf8)), origin: nil, now: 0)
     p.replied(b, .bulkString(Array("B".utf8)), origin: nil, now: 0)
     #expect(drain(&p).isEmpty, "the first command is still waiting")
@@ -93,7 +96,8 @@ private func drain(_ p: inout Pipeline, now: Double = 0) -> [String] {
     p.replied(a, ok(), origin: nil, now: 0)
     _ = drain(&p)
     #expect(p.wantsInput(now: 0, backlog: 0))
-    let b = admit(&p, "get", "k"), c = admit(&p, "get", "other")
+    let b = admit(&p, "get", "k")
+    let c = admit(&p, "get", "other")
     p.rerouted(b)
     #expect(!p.wantsInput(now: 0, backlog: 0), "after a redirect, later commands wait until all sent so far settle")
     p.replied(c, ok(), origin: nil, now: 0)

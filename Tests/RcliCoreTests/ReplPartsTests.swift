@@ -1,12 +1,15 @@
-import Testing
 import RESP
+import Testing
+
 @testable import RcliCore
 
 @Test func secretsStayOutOfHistory() {
-    for line in ["AUTH pw", "auth user pw", "3 auth pw", "HELLO 3 AUTH default pw", "hello 3 setname x auth u p",
-                 "ACL SETUSER bob on >secret", "acl setuser bob #abc123", "CONFIG SET requirepass x",
-                 "config set masterauth y", "MIGRATE h 6379 k 0 1000 AUTH pw", "migrate h 6379 \"\" 0 1000 AUTH2 u p KEYS a",
-                 "auth \"unbalanced"] {
+    for line in [
+        "AUTH pw", "auth user pw", "3 auth pw", "HELLO 3 AUTH default pw", "hello 3 setname x auth u p",
+        "ACL SETUSER bob on >secret", "acl setuser bob #abc123", "CONFIG SET requirepass x",
+        "config set masterauth y", "MIGRATE h 6379 k 0 1000 AUTH pw", "migrate h 6379 \"\" 0 1000 AUTH2 u p KEYS a",
+        "auth \"unbalanced",
+    ] {
         #expect(!HistoryPolicy.mayRemember(line: line), "\(line)")
     }
     for line in ["get auth", "hello 3", "acl setuser bob on", "config set maxmemory 1mb", "set k v", "acl list"] {
@@ -20,16 +23,32 @@ private func b(_ s: String) -> RESPValue { .bulkString(Array(s.utf8)) }
     // SET's arguments as COMMAND DOCS describes them (abridged).
     let key: RESPValue = .map([b("name"), b("key"), b("type"), b("key")])
     let value: RESPValue = .map([b("name"), b("value"), b("type"), b("string")])
-    let condition: RESPValue = .map([b("name"), b("condition"), b("type"), b("oneof"), b("flags"), .array([b("optional")]),
-                                     b("arguments"), .array([.map([b("name"), b("nx"), b("type"), b("pure-token"), b("token"), b("NX")]),
-                                                             .map([b("name"), b("xx"), b("type"), b("pure-token"), b("token"), b("XX")])])])
-    let ex: RESPValue = .map([b("name"), b("seconds"), b("type"), b("integer"), b("token"), b("EX"), b("flags"), .array([b("optional")])])
-    let pairs: RESPValue = .map([b("name"), b("data"), b("type"), b("block"), b("flags"), .array([b("multiple")]),
-                                 b("arguments"), .array([.map([b("name"), b("field"), b("type"), b("string")]),
-                                                         .map([b("name"), b("value"), b("type"), b("string")])])])
-    #expect([key, value, condition, ex].map(HelpCommand.syntax).joined(separator: " ") == "key value [NX|XX] [EX seconds]")
+    let condition: RESPValue = .map([
+        b("name"), b("condition"), b("type"), b("oneof"), b("flags"), .array([b("optional")]),
+        b("arguments"),
+        .array([
+            .map([b("name"), b("nx"), b("type"), b("pure-token"), b("token"), b("NX")]),
+            .map([b("name"), b("xx"), b("type"), b("pure-token"), b("token"), b("XX")]),
+        ]),
+    ])
+    let ex: RESPValue = .map([
+        b("name"), b("seconds"), b("type"), b("integer"), b("token"), b("EX"), b("flags"), .array([b("optional")]),
+    ])
+    let pairs: RESPValue = .map([
+        b("name"), b("data"), b("type"), b("block"), b("flags"), .array([b("multiple")]),
+        b("arguments"),
+        .array([
+            .map([b("name"), b("field"), b("type"), b("string")]),
+            .map([b("name"), b("value"), b("type"), b("string")]),
+        ]),
+    ])
+    #expect(
+        [key, value, condition, ex].map(HelpCommand.syntax).joined(separator: " ") == "key value [NX|XX] [EX seconds]")
     #expect(HelpCommand.syntax(pairs) == "field value [field value ...]")
-    #expect(HelpCommand.topLevelTokens("key field value [field value ...]") == ["key", "field", "value", "[field value ...]"])
+    #expect(
+        HelpCommand.topLevelTokens("key field value [field value ...]") == [
+            "key", "field", "value", "[field value ...]",
+        ])
     #expect(HelpCommand.distance("gett", "get") == 1)
 }
 

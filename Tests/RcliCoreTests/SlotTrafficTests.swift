@@ -1,5 +1,6 @@
-import Testing
 import Cluster
+import Testing
+
 @testable import RcliCore
 
 private func entry(_ words: String...) -> ClusterCommand {
@@ -25,7 +26,8 @@ private func entry(_ words: String...) -> ClusterCommand {
 
 @Test func aReadWaitsForEarlierWritesAndCountsDrainToZero() {
     var traffic = SlotTraffic()
-    let w1 = entry("set", "{t}a", "1"), w2 = entry("incr", "{t}b")
+    let w1 = entry("set", "{t}a", "1")
+    let w2 = entry("incr", "{t}b")
     traffic.begin(w1)
     traffic.begin(w2)
     let read = entry("mget", "{t}a", "{t}b")

@@ -20,19 +20,19 @@ package enum HelpText {
         }
         s += """
 
-        Examples:
-          cat /etc/passwd | rcli -x set mypasswd
-          rcli -D "" --raw dump key > key.dump && rcli -X dump_tag restore key2 0 dump_tag replace < key.dump
-          rcli -r 100 lpush mylist x
-          rcli -r 100 -i 1 info | grep used_memory_human:
-          rcli --quoted-input set '"null-\\x00-separated"' value
-          rcli -u redis://user:secret@127.0.0.1:6379/2 ping
-          rcli < commands.txt    (pipelined: replies printed in input order)
+            Examples:
+              cat /etc/passwd | rcli -x set mypasswd
+              rcli -D "" --raw dump key > key.dump && rcli -X dump_tag restore key2 0 dump_tag replace < key.dump
+              rcli -r 100 lpush mylist x
+              rcli -r 100 -i 1 info | grep used_memory_human:
+              rcli --quoted-input set '"null-\\x00-separated"' value
+              rcli -u redis://user:secret@127.0.0.1:6379/2 ping
+              rcli < commands.txt    (pipelined: replies printed in input order)
 
-        When no command is given and stdin is a terminal, rcli starts in interactive mode.
-        With stdin not a terminal, each line of stdin is a command.
+            When no command is given and stdin is a terminal, rcli starts in interactive mode.
+            With stdin not a terminal, each line of stdin is a command.
 
-        """
+            """
         return s
     }
 

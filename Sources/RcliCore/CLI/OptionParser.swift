@@ -10,7 +10,9 @@ package enum OptionParser {
     }()
 
     /// Parses `arguments` (without the program name) with `environment` for REDISCLI_AUTH.
-    package static func parse(_ arguments: [String], environment: [String: String]) throws(RcliError) -> ParsedCommandLine {
+    package static func parse(_ arguments: [String], environment: [String: String]) throws(RcliError)
+        -> ParsedCommandLine
+    {
         var parsed = ParsedCommandLine()
         var i = 0
         while i < arguments.count {

@@ -26,9 +26,11 @@ package struct OptionSpec: Sendable {
     package let apply: @Sendable (inout ParsedCommandLine, String) throws(RcliError) -> Void
 
     /// A spec; `apply` receives "" for flags.
-    package init(_ names: [String], value: String? = nil, help: String, completion: ValueCompletion = .none,
-                 refusal: String? = nil, hidden: Bool = false,
-                 apply: @escaping @Sendable (inout ParsedCommandLine, String) throws(RcliError) -> Void) {
+    package init(
+        _ names: [String], value: String? = nil, help: String, completion: ValueCompletion = .none,
+        refusal: String? = nil, hidden: Bool = false,
+        apply: @escaping @Sendable (inout ParsedCommandLine, String) throws(RcliError) -> Void
+    ) {
         self.names = names
         self.valueName = value
         self.help = help

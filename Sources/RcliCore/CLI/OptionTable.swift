@@ -3,64 +3,85 @@ import Cluster
 /// The one table of command-line options, in `--help` order.
 package enum OptionTable {
     /// Every option rcli knows, including those still planned (rejected clearly when used).
-    package static let all: [OptionSpec] = connection + protocolAndRepeat + cluster + tls + output + modes + eval + tools + unsupported + misc
+    package static let all: [OptionSpec] =
+        connection + protocolAndRepeat + cluster + tls + output + modes + eval + tools + unsupported + misc
 
     static let connection: [OptionSpec] = [
-        OptionSpec(["-h"], value: "hostname", help: "Server hostname (default: 127.0.0.1).", completion: .host) { p, v throws(RcliError) in
+        OptionSpec(["-h"], value: "hostname", help: "Server hostname (default: 127.0.0.1).", completion: .host) {
+            p, v throws(RcliError) in
             p.config.host = v
         },
         OptionSpec(["-p"], value: "port", help: "Server port (default: 6379).") { p, v throws(RcliError) in
             p.config.port = try Values.port(v, option: "-p")
         },
-        OptionSpec(["-s"], value: "socket", help: "Server socket (overrides hostname and port).", completion: .file) { p, v throws(RcliError) in
+        OptionSpec(["-s"], value: "socket", help: "Server socket (overrides hostname and port).", completion: .file) {
+            p, v throws(RcliError) in
             p.config.socketPath = v
         },
-        OptionSpec(["-a"], value: "password", help: """
-            Password to use when connecting to the server.
-            You can also use the REDISCLI_AUTH environment
-            variable to pass this password more safely
-            (if both are used, this argument takes precedence).
-            """) { p, v throws(RcliError) in
+        OptionSpec(
+            ["-a"], value: "password",
+            help: """
+                Password to use when connecting to the server.
+                You can also use the REDISCLI_AUTH environment
+                variable to pass this password more safely
+                (if both are used, this argument takes precedence).
+                """
+        ) { p, v throws(RcliError) in
             p.config.password = v
             p.config.passwordOnCommandLine = true
         },
-        OptionSpec(["--user"], value: "username", help: "Used to send ACL style 'AUTH username pass'. Needs -a.") { p, v throws(RcliError) in
+        OptionSpec(["--user"], value: "username", help: "Used to send ACL style 'AUTH username pass'. Needs -a.") {
+            p, v throws(RcliError) in
             p.config.user = v
         },
-        OptionSpec(["--pass"], value: "password", help: "Alias of -a for consistency with the new --user option.") { p, v throws(RcliError) in
+        OptionSpec(["--pass"], value: "password", help: "Alias of -a for consistency with the new --user option.") {
+            p, v throws(RcliError) in
             p.config.password = v
             p.config.passwordOnCommandLine = true
         },
-        OptionSpec(["--askpass"], help: """
-            Force user to input password with mask from the terminal.
-            If this argument is used, '-a' and REDISCLI_AUTH
-            environment variable will be ignored.
-            """) { p, _ throws(RcliError) in
+        OptionSpec(
+            ["--askpass"],
+            help: """
+                Force user to input password with mask from the terminal.
+                If this argument is used, '-a' and REDISCLI_AUTH
+                environment variable will be ignored.
+                """
+        ) { p, _ throws(RcliError) in
             p.config.askPassword = true
         },
-        OptionSpec(["-u"], value: "uri", help: """
-            Server URI: redis://[user[:password]@]host[:port][/db],
-            unix://[user[:password]@]/path/to/socket[?db=N].
-            """) { p, v throws(RcliError) in
+        OptionSpec(
+            ["-u"], value: "uri",
+            help: """
+                Server URI: redis://[user[:password]@]host[:port][/db],
+                unix://[user[:password]@]/path/to/socket[?db=N].
+                """
+        ) { p, v throws(RcliError) in
             try RedisURI.apply(v, to: &p.config)
         },
-        OptionSpec(["-t"], value: "timeout", help: """
-            Server connection timeout in seconds (decimals allowed).
-            Default timeout is 0, meaning no limit, depending on the OS.
-            """) { p, v throws(RcliError) in
+        OptionSpec(
+            ["-t"], value: "timeout",
+            help: """
+                Server connection timeout in seconds (decimals allowed).
+                Default timeout is 0, meaning no limit, depending on the OS.
+                """
+        ) { p, v throws(RcliError) in
             let t = try Values.seconds(v, option: "-t")
             p.config.connectTimeout = t > 0 ? t : nil
         },
     ]
 
     static let protocolAndRepeat: [OptionSpec] = [
-        OptionSpec(["-r"], value: "repeat", help: "Execute specified command N times (negative: forever).") { p, v throws(RcliError) in
+        OptionSpec(["-r"], value: "repeat", help: "Execute specified command N times (negative: forever).") {
+            p, v throws(RcliError) in
             p.config.repeatCount = try Values.integer(v, option: "-r")
         },
-        OptionSpec(["-i"], value: "interval", help: """
-            When -r is used, waits <interval> seconds per command.
-            It is possible to specify sub-second times like -i 0.1.
-            """) { p, v throws(RcliError) in
+        OptionSpec(
+            ["-i"], value: "interval",
+            help: """
+                When -r is used, waits <interval> seconds per command.
+                It is possible to specify sub-second times like -i 0.1.
+                """
+        ) { p, v throws(RcliError) in
             p.config.interval = try Values.seconds(v, option: "-i")
         },
         OptionSpec(["-n"], value: "db", help: "Database number.") { p, v throws(RcliError) in
@@ -77,45 +98,65 @@ package enum OptionTable {
         OptionSpec(["-x"], help: "Read last argument from STDIN (see example below).") { p, _ throws(RcliError) in
             p.config.lastArgumentFromStdin = true
         },
-        OptionSpec(["-X"], value: "tag", help: "Read <tag> argument from STDIN (see example below).") { p, v throws(RcliError) in
+        OptionSpec(["-X"], value: "tag", help: "Read <tag> argument from STDIN (see example below).") {
+            p, v throws(RcliError) in
             p.config.stdinTag = v
         },
-        OptionSpec(["-d"], value: "delimiter", help: "Delimiter between response bulks for raw formatting (default: \\n).") { p, v throws(RcliError) in
+        OptionSpec(
+            ["-d"], value: "delimiter", help: "Delimiter between response bulks for raw formatting (default: \\n)."
+        ) { p, v throws(RcliError) in
             p.config.elementDelimiter = Array(v.utf8)
         },
-        OptionSpec(["-D"], value: "delimiter", help: "Delimiter between responses for raw formatting (default: \\n).") { p, v throws(RcliError) in
+        OptionSpec(["-D"], value: "delimiter", help: "Delimiter between responses for raw formatting (default: \\n).") {
+            p, v throws(RcliError) in
             p.config.replyDelimiter = Array(v.utf8)
         },
-        OptionSpec(["-e"], help: """
-            Return exit error code when command execution fails.
-            In a stdin script, no command after a failing one runs.
-            """) { p, _ throws(RcliError) in
+        OptionSpec(
+            ["-e"],
+            help: """
+                Return exit error code when command execution fails.
+                In a stdin script, no command after a failing one runs.
+                """
+        ) { p, _ throws(RcliError) in
             p.config.exitOnError = true
         },
     ]
 
     static let cluster: [OptionSpec] = [
-        OptionSpec(["-c"], help: "Enable cluster mode (follow -ASK and -MOVED redirections).") { p, _ throws(RcliError) in
+        OptionSpec(["-c"], help: "Enable cluster mode (follow -ASK and -MOVED redirections).") {
+            p, _ throws(RcliError) in
             p.config.cluster = true
         },
-        OptionSpec(["--replica-reads"], help: """
-            With -c, send read-only commands to a replica of the key's
-            shard (READONLY is sent for you); writes go to the master.
-            """) { p, _ throws(RcliError) in
+        OptionSpec(
+            ["--replica-reads"],
+            help: """
+                With -c, send read-only commands to a replica of the key's
+                shard (READONLY is sent for you); writes go to the master.
+                """
+        ) { p, _ throws(RcliError) in
             p.config.replicaReads = true
         },
-        OptionSpec(["--reply-timeout"], value: "seconds", help: """
-            With -c, give up on a node that owes a reply for this long
-            (default 30; blocking commands such as BLPOP are exempt).
-            """) { p, v throws(RcliError) in
+        OptionSpec(
+            ["--reply-timeout"], value: "seconds",
+            help: """
+                With -c, give up on a node that owes a reply for this long
+                (default 30; blocking commands such as BLPOP are exempt).
+                """
+        ) { p, v throws(RcliError) in
             let t = try Values.seconds(v, option: "--reply-timeout")
-            guard t > 0 else { throw RcliError.usage("Invalid value for --reply-timeout: '\(v)' (expected a positive number of seconds)") }
+            guard t > 0 else {
+                throw RcliError.usage(
+                    "Invalid value for --reply-timeout: '\(v)' (expected a positive number of seconds)")
+            }
             p.config.replyTimeout = t
         },
-        OptionSpec(["--nat-map"], value: "from=to,...", help: """
-            With -c, rewrite node addresses the cluster announces, e.g.
-            10.0.1.5:6379=127.0.0.1:7001 or 10.0.1.5=bastion (host only).
-            """) { p, v throws(RcliError) in
+        OptionSpec(
+            ["--nat-map"], value: "from=to,...",
+            help: """
+                With -c, rewrite node addresses the cluster announces, e.g.
+                10.0.1.5:6379=127.0.0.1:7001 or 10.0.1.5=bastion (host only).
+                """
+        ) { p, v throws(RcliError) in
             switch Result(catching: { () throws(NatMapError) in try NatMap(parsing: v) }) {
             case .success(let map): p.config.natMap = map
             case .failure(let e): throw RcliError.usage(e.description)
@@ -127,190 +168,272 @@ package enum OptionTable {
         OptionSpec(["--pipe"], help: "Transfer raw Redis protocol from stdin to server.") { p, _ throws(RcliError) in
             p.config.pipe = true
         },
-        OptionSpec(["--pipe-timeout"], value: "n", help: """
-            In --pipe mode, abort with error if after sending all data.
-            no reply is received within <n> seconds.
-            Default timeout: 30. Use 0 to wait forever.
-            """) { p, v throws(RcliError) in
+        OptionSpec(
+            ["--pipe-timeout"], value: "n",
+            help: """
+                In --pipe mode, abort with error if after sending all data.
+                no reply is received within <n> seconds.
+                Default timeout: 30. Use 0 to wait forever.
+                """
+        ) { p, v throws(RcliError) in
             p.config.pipeTimeout = try Values.seconds(v, option: "--pipe-timeout")
         },
-        OptionSpec(["--scan"], help: """
-            List all keys using the SCAN command (with -c, on every master).
-            """) { p, _ throws(RcliError) in
+        OptionSpec(
+            ["--scan"],
+            help: """
+                List all keys using the SCAN command (with -c, on every master).
+                """
+        ) { p, _ throws(RcliError) in
             p.config.scan = true
         },
-        OptionSpec(["--pattern"], value: "pat", help: """
-            Keys pattern when using the --scan, --bigkeys or --hotkeys
-            options (default: *).
-            """) { p, v throws(RcliError) in
+        OptionSpec(
+            ["--pattern"], value: "pat",
+            help: """
+                Keys pattern when using the --scan, --bigkeys or --hotkeys
+                options (default: *).
+                """
+        ) { p, v throws(RcliError) in
             p.config.scanPattern = Array(v.utf8)
         },
-        OptionSpec(["--quoted-pattern"], value: "pat", help: """
-            Same as --pattern, but the specified string can be
-            quoted, in order to pass an otherwise non binary-safe string.
-            """) { p, v throws(RcliError) in
+        OptionSpec(
+            ["--quoted-pattern"], value: "pat",
+            help: """
+                Same as --pattern, but the specified string can be
+                quoted, in order to pass an otherwise non binary-safe string.
+                """
+        ) { p, v throws(RcliError) in
             guard let split = CommandLineSplitter.split(Array(v.utf8)), split.count == 1 else {
                 throw RcliError.usage("Invalid quoted string specified for --quoted-pattern.")
             }
             p.config.scanPattern = split[0]
         },
-        OptionSpec(["--count"], value: "count", help: """
-            Count option when using the --scan, --bigkeys or --hotkeys (default: 1000).
-            """) { p, v throws(RcliError) in
+        OptionSpec(
+            ["--count"], value: "count",
+            help: """
+                Count option when using the --scan, --bigkeys or --hotkeys (default: 1000).
+                """
+        ) { p, v throws(RcliError) in
             let n = try Values.integer(v, option: "--count")
-            guard n > 0 else { throw RcliError.usage("Invalid value for --count: '\(v)' (expected a positive integer)") }
+            guard n > 0 else {
+                throw RcliError.usage("Invalid value for --count: '\(v)' (expected a positive integer)")
+            }
             p.config.scanCount = Int(n)
         },
     ]
 
     static let tools: [OptionSpec] = [
-        OptionSpec(["--stat"], help: """
-            Print rolling stats about server: mem, clients, ... (-i sets
-            the interval, default 1 second; with -c, one line per master).
-            """) { p, _ throws(RcliError) in
+        OptionSpec(
+            ["--stat"],
+            help: """
+                Print rolling stats about server: mem, clients, ... (-i sets
+                the interval, default 1 second; with -c, one line per master).
+                """
+        ) { p, _ throws(RcliError) in
             p.config.toolMode = .stat
         },
-        OptionSpec(["--latency"], help: """
-            Enter a special mode continuously sampling latency.
-            If you use this mode in an interactive session it runs
-            forever displaying real-time stats. Otherwise if --raw or
-            --csv is specified, or if you redirect the output to a non
-            TTY, it samples the latency for 1 second (you can use
-            -i to change the interval), then produces a single output
-            and exits.
-            """) { p, _ throws(RcliError) in
+        OptionSpec(
+            ["--latency"],
+            help: """
+                Enter a special mode continuously sampling latency.
+                If you use this mode in an interactive session it runs
+                forever displaying real-time stats. Otherwise if --raw or
+                --csv is specified, or if you redirect the output to a non
+                TTY, it samples the latency for 1 second (you can use
+                -i to change the interval), then produces a single output
+                and exits.
+                """
+        ) { p, _ throws(RcliError) in
             p.config.toolMode = .latency(.running)
         },
-        OptionSpec(["--latency-history"], help: """
-            Like --latency but tracking latency changes over time.
-            Default time interval is 15 sec. Change it using -i.
-            """) { p, _ throws(RcliError) in
+        OptionSpec(
+            ["--latency-history"],
+            help: """
+                Like --latency but tracking latency changes over time.
+                Default time interval is 15 sec. Change it using -i.
+                """
+        ) { p, _ throws(RcliError) in
             p.config.toolMode = .latency(.history)
         },
-        OptionSpec(["--latency-dist"], help: """
-            Shows latency as a spectrum, requires xterm 256 colors.
-            Default time interval is 1 sec. Change it using -i.
-            """) { p, _ throws(RcliError) in
+        OptionSpec(
+            ["--latency-dist"],
+            help: """
+                Shows latency as a spectrum, requires xterm 256 colors.
+                Default time interval is 1 sec. Change it using -i.
+                """
+        ) { p, _ throws(RcliError) in
             p.config.toolMode = .latency(.distribution)
         },
-        OptionSpec(["--replica", "--slave"], help: """
-            Simulate a replica showing commands received from the master.
-            """) { p, _ throws(RcliError) in
+        OptionSpec(
+            ["--replica", "--slave"],
+            help: """
+                Simulate a replica showing commands received from the master.
+                """
+        ) { p, _ throws(RcliError) in
             p.config.toolMode = .replica
         },
-        OptionSpec(["--rdb"], value: "filename", help: """
-            Transfer an RDB dump from remote server to local file.
-            Use filename of "-" to write to stdout.
-            """, completion: .file) { p, v throws(RcliError) in
+        OptionSpec(
+            ["--rdb"], value: "filename",
+            help: """
+                Transfer an RDB dump from remote server to local file.
+                Use filename of "-" to write to stdout.
+                """, completion: .file
+        ) { p, v throws(RcliError) in
             p.config.toolMode = .rdb(path: v, functionsOnly: false)
         },
-        OptionSpec(["--functions-rdb"], value: "filename", help: """
-            Like --rdb but only get the functions (not the keys)
-            when getting the RDB dump file.
-            """, completion: .file) { p, v throws(RcliError) in
+        OptionSpec(
+            ["--functions-rdb"], value: "filename",
+            help: """
+                Like --rdb but only get the functions (not the keys)
+                when getting the RDB dump file.
+                """, completion: .file
+        ) { p, v throws(RcliError) in
             p.config.toolMode = .rdb(path: v, functionsOnly: true)
         },
-        OptionSpec(["--bigkeys"], help: """
-            Sample Redis keys looking for keys with many elements (complexity)
-            (with -c, the whole cluster; --replica-reads reads replicas).
-            """) { p, _ throws(RcliError) in
+        OptionSpec(
+            ["--bigkeys"],
+            help: """
+                Sample Redis keys looking for keys with many elements (complexity)
+                (with -c, the whole cluster; --replica-reads reads replicas).
+                """
+        ) { p, _ throws(RcliError) in
             p.config.toolMode = .keyStats(.size)
         },
-        OptionSpec(["--memkeys"], help: """
-            Sample Redis keys looking for keys consuming a lot of memory.
-            """) { p, _ throws(RcliError) in
+        OptionSpec(
+            ["--memkeys"],
+            help: """
+                Sample Redis keys looking for keys consuming a lot of memory.
+                """
+        ) { p, _ throws(RcliError) in
             p.config.toolMode = .keyStats(.memory)
         },
-        OptionSpec(["--memkeys-samples"], value: "n", help: """
-            Sample Redis keys looking for keys consuming a lot of memory.
-            And define number of key elements to sample
-            """) { p, v throws(RcliError) in
+        OptionSpec(
+            ["--memkeys-samples"], value: "n",
+            help: """
+                Sample Redis keys looking for keys consuming a lot of memory.
+                And define number of key elements to sample
+                """
+        ) { p, v throws(RcliError) in
             let n = try Values.integer(v, option: "--memkeys-samples")
-            guard n >= 0 else { throw RcliError.usage("Invalid value for --memkeys-samples: '\(v)' (expected 0 or more)") }
+            guard n >= 0 else {
+                throw RcliError.usage("Invalid value for --memkeys-samples: '\(v)' (expected 0 or more)")
+            }
             p.config.memkeysSamples = Int(n)
             p.config.toolMode = .keyStats(.memory)
         },
-        OptionSpec(["--hotkeys"], help: """
-            Sample Redis keys looking for hot keys.
-            only works when maxmemory-policy is *lfu.
-            """) { p, _ throws(RcliError) in
+        OptionSpec(
+            ["--hotkeys"],
+            help: """
+                Sample Redis keys looking for hot keys.
+                only works when maxmemory-policy is *lfu.
+                """
+        ) { p, _ throws(RcliError) in
             p.config.toolMode = .keyStats(.frequency)
         },
-        OptionSpec(["--intrinsic-latency"], value: "sec", help: """
-            Run a test to measure intrinsic system latency.
-            The test will run for the specified amount of seconds.
-            """) { p, v throws(RcliError) in
+        OptionSpec(
+            ["--intrinsic-latency"], value: "sec",
+            help: """
+                Run a test to measure intrinsic system latency.
+                The test will run for the specified amount of seconds.
+                """
+        ) { p, v throws(RcliError) in
             let n = try Values.integer(v, option: "--intrinsic-latency")
-            guard n > 0 else { throw RcliError.usage("Invalid value for --intrinsic-latency: '\(v)' (expected a positive number of seconds)") }
+            guard n > 0 else {
+                throw RcliError.usage(
+                    "Invalid value for --intrinsic-latency: '\(v)' (expected a positive number of seconds)")
+            }
             p.config.toolMode = .intrinsicLatency(seconds: Int(n))
         },
     ]
 
     static let eval: [OptionSpec] = [
-        OptionSpec(["--eval"], value: "file", help: """
-            Send an EVAL command using the Lua script at <file>:
-            keys, then a lone comma, then arguments follow.
-            """, completion: .file) { p, v throws(RcliError) in
+        OptionSpec(
+            ["--eval"], value: "file",
+            help: """
+                Send an EVAL command using the Lua script at <file>:
+                keys, then a lone comma, then arguments follow.
+                """, completion: .file
+        ) { p, v throws(RcliError) in
             p.config.evalFile = v
-        },
+        }
     ]
 
     static let tls: [OptionSpec] = [
         OptionSpec(["--tls"], help: "Establish a secure TLS connection.") { p, _ throws(RcliError) in
             p.config.tls = true
         },
-        OptionSpec(["--sni"], value: "host", help: """
-            Server name indication for TLS, and the name the server's
-            certificate must carry (default: the host connected to).
-            """, completion: .host) { p, v throws(RcliError) in
+        OptionSpec(
+            ["--sni"], value: "host",
+            help: """
+                Server name indication for TLS, and the name the server's
+                certificate must carry (default: the host connected to).
+                """, completion: .host
+        ) { p, v throws(RcliError) in
             p.config.tlsSNI = v
         },
-        OptionSpec(["--cacert"], value: "file", help: "CA Certificate file to verify with.", completion: .file) { p, v throws(RcliError) in
+        OptionSpec(["--cacert"], value: "file", help: "CA Certificate file to verify with.", completion: .file) {
+            p, v throws(RcliError) in
             p.config.tlsOptions.caFile = v
         },
-        OptionSpec(["--cacertdir"], value: "dir", help: """
-            Directory where trusted CA certificates are stored.
-            If neither cacert nor cacertdir are specified, the default
-            system-wide trusted root certs configuration will apply.
-            """, completion: .directory) { p, v throws(RcliError) in
+        OptionSpec(
+            ["--cacertdir"], value: "dir",
+            help: """
+                Directory where trusted CA certificates are stored.
+                If neither cacert nor cacertdir are specified, the default
+                system-wide trusted root certs configuration will apply.
+                """, completion: .directory
+        ) { p, v throws(RcliError) in
             p.config.tlsOptions.caDirectory = v
         },
-        OptionSpec(["--insecure"], help: "Allow insecure TLS connection by skipping cert validation.") { p, _ throws(RcliError) in
+        OptionSpec(["--insecure"], help: "Allow insecure TLS connection by skipping cert validation.") {
+            p, _ throws(RcliError) in
             p.config.tlsOptions.insecure = true
         },
-        OptionSpec(["--cert"], value: "file", help: "Client certificate to authenticate with.", completion: .file) { p, v throws(RcliError) in
+        OptionSpec(["--cert"], value: "file", help: "Client certificate to authenticate with.", completion: .file) {
+            p, v throws(RcliError) in
             p.config.tlsOptions.certFile = v
         },
-        OptionSpec(["--key"], value: "file", help: "Private key file to authenticate with.", completion: .file) { p, v throws(RcliError) in
+        OptionSpec(["--key"], value: "file", help: "Private key file to authenticate with.", completion: .file) {
+            p, v throws(RcliError) in
             p.config.tlsOptions.keyFile = v
         },
-        OptionSpec(["--tls-ciphers"], value: "list", help: """
-            Sets the list of preferred ciphers (TLSv1.2 and below)
-            See the ciphers(1ssl) manpage for more information about the syntax of this string.
-            """) { p, v throws(RcliError) in
+        OptionSpec(
+            ["--tls-ciphers"], value: "list",
+            help: """
+                Sets the list of preferred ciphers (TLSv1.2 and below)
+                See the ciphers(1ssl) manpage for more information about the syntax of this string.
+                """
+        ) { p, v throws(RcliError) in
             p.config.tlsOptions.ciphers = v
         },
-        OptionSpec(["--tls-ciphersuites"], value: "list", help: """
-            Sets the list of preferred ciphersuites (TLSv1.3)
-            See the ciphers(1ssl) manpage for more information about the syntax of this string,
-            and specifically for TLSv1.3 ciphersuites.
-            """) { p, v throws(RcliError) in
+        OptionSpec(
+            ["--tls-ciphersuites"], value: "list",
+            help: """
+                Sets the list of preferred ciphersuites (TLSv1.3)
+                See the ciphers(1ssl) manpage for more information about the syntax of this string,
+                and specifically for TLSv1.3 ciphersuites.
+                """
+        ) { p, v throws(RcliError) in
             p.config.tlsOptions.cipherSuites = v
         },
-        OptionSpec(["--tls-name-from-seed"], help: """
-            With -c and --tls, check nodes the cluster announces by IP
-            address against the seed's name (--sni or -h), as for
-            ElastiCache configuration endpoints.
-            """) { p, _ throws(RcliError) in
+        OptionSpec(
+            ["--tls-name-from-seed"],
+            help: """
+                With -c and --tls, check nodes the cluster announces by IP
+                address against the seed's name (--sni or -h), as for
+                ElastiCache configuration endpoints.
+                """
+        ) { p, _ throws(RcliError) in
             p.config.tlsNameFromSeed = true
         },
     ]
 
     static let output: [OptionSpec] = [
-        OptionSpec(["--raw"], help: "Use raw formatting for replies (default when STDOUT is\nnot a tty).") { p, _ throws(RcliError) in
+        OptionSpec(["--raw"], help: "Use raw formatting for replies (default when STDOUT is\nnot a tty).") {
+            p, _ throws(RcliError) in
             p.config.outputFormat = .raw
         },
-        OptionSpec(["--no-raw"], help: "Force formatted output even when STDOUT is not a tty.") { p, _ throws(RcliError) in
+        OptionSpec(["--no-raw"], help: "Force formatted output even when STDOUT is not a tty.") {
+            p, _ throws(RcliError) in
             p.config.outputFormat = .tty
         },
         OptionSpec(["--quoted-input"], help: "Force input to be handled as quoted strings.") { p, _ throws(RcliError) in
@@ -319,16 +442,21 @@ package enum OptionTable {
         OptionSpec(["--csv"], help: "Output in CSV format.") { p, _ throws(RcliError) in
             p.config.outputFormat = .csv
         },
-        OptionSpec(["--json"], help: "Output in JSON format (default RESP3, use -2 if you want to use with RESP2).") { p, _ throws(RcliError) in
+        OptionSpec(["--json"], help: "Output in JSON format (default RESP3, use -2 if you want to use with RESP2).") {
+            p, _ throws(RcliError) in
             p.config.outputFormat = .json
         },
-        OptionSpec(["--quoted-json"], help: "Same as --json, but produce ASCII-safe quoted strings, not Unicode.") { p, _ throws(RcliError) in
+        OptionSpec(["--quoted-json"], help: "Same as --json, but produce ASCII-safe quoted strings, not Unicode.") {
+            p, _ throws(RcliError) in
             p.config.outputFormat = .quotedJSON
         },
-        OptionSpec(["--show-pushes"], value: "yn", help: """
-            Whether to print RESP3 PUSH messages.  Enabled by default when
-            STDOUT is a tty but can be overridden with --show-pushes no.
-            """, completion: .choices(["yes", "no"])) { p, v throws(RcliError) in
+        OptionSpec(
+            ["--show-pushes"], value: "yn",
+            help: """
+                Whether to print RESP3 PUSH messages.  Enabled by default when
+                STDOUT is a tty but can be overridden with --show-pushes no.
+                """, completion: .choices(["yes", "no"])
+        ) { p, v throws(RcliError) in
             p.config.showPushes = try Values.yesNo(v, option: "--show-pushes")
         },
     ]
@@ -349,7 +477,9 @@ package enum OptionTable {
         OptionSpec(["--verbose"], help: "Verbose mode.") { p, _ throws(RcliError) in
             p.config.verbose = true
         },
-        OptionSpec(["--no-auth-warning"], help: "Don't show warning message when using password on command\nline interface.") { p, _ throws(RcliError) in
+        OptionSpec(
+            ["--no-auth-warning"], help: "Don't show warning message when using password on command\nline interface."
+        ) { p, _ throws(RcliError) in
             p.config.noAuthWarning = true
         },
         OptionSpec(["--help"], help: "Output this help and exit.") { p, _ throws(RcliError) in
@@ -358,8 +488,10 @@ package enum OptionTable {
         OptionSpec(["--version", "-v"], help: "Output version and exit.") { p, _ throws(RcliError) in
             p.action = .version
         },
-        OptionSpec(["--generate"], value: "what", help: "Print the man page, a shell completion or the command table.",
-                   completion: .choices(["man", "bash", "zsh", "fish", "commands"]), hidden: true) { p, v throws(RcliError) in
+        OptionSpec(
+            ["--generate"], value: "what", help: "Print the man page, a shell completion or the command table.",
+            completion: .choices(["man", "bash", "zsh", "fish", "commands"]), hidden: true
+        ) { p, v throws(RcliError) in
             guard ["man", "bash", "zsh", "fish", "commands"].contains(v) else {
                 throw RcliError.usage("--generate takes man, bash, zsh, fish or commands")
             }
@@ -371,7 +503,9 @@ package enum OptionTable {
 /// Validating converters for option values.
 enum Values {
     static func integer(_ v: String, option: String) throws(RcliError) -> Int64 {
-        guard let n = Int64(v) else { throw RcliError.usage("Invalid value for \(option): '\(v)' (expected an integer)") }
+        guard let n = Int64(v) else {
+            throw RcliError.usage("Invalid value for \(option): '\(v)' (expected an integer)")
+        }
         return n
     }
 

@@ -33,7 +33,9 @@ enum RedisURI {
                     if kv.count == 2, kv[0] == "db" { config.database = try database(kv[1], uri: uri) }
                 }
             }
-            guard path.hasPrefix("/") else { throw RcliError.usage("Invalid URI: '\(uri)' (a unix:// URI needs an absolute socket path)") }
+            guard path.hasPrefix("/") else {
+                throw RcliError.usage("Invalid URI: '\(uri)' (a unix:// URI needs an absolute socket path)")
+            }
             config.socketPath = try percentDecode(path)
             return
         }
@@ -50,14 +52,20 @@ enum RedisURI {
             guard let close = authority.firstIndex(of: "]") else { throw RcliError.usage("Invalid URI: '\(uri)'") }
             host = authority[authority.index(after: authority.startIndex)..<close]
             let after = authority[authority.index(after: close)...]
-            if after.hasPrefix(":") { port = after.dropFirst() } else if !after.isEmpty { throw RcliError.usage("Invalid URI: '\(uri)'") }
+            if after.hasPrefix(":") {
+                port = after.dropFirst()
+            } else if !after.isEmpty {
+                throw RcliError.usage("Invalid URI: '\(uri)'")
+            }
         } else if let colon = authority.lastIndex(of: ":") {
             host = authority[..<colon]
             port = authority[authority.index(after: colon)...]
         }
         if !host.isEmpty { config.host = String(host) }
         if let port {
-            guard let p = Int(port), (1...65535).contains(p) else { throw RcliError.usage("Invalid port in URI: '\(uri)'") }
+            guard let p = Int(port), (1...65535).contains(p) else {
+                throw RcliError.usage("Invalid port in URI: '\(uri)'")
+            }
             config.port = p
         }
     }

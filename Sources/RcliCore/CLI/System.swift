@@ -34,7 +34,9 @@ package enum System {
     }
 
     /// Reads once from `fd` into `buffer` (appending): bytes read, 0 at end of input.
-    package static func read(_ fd: Int32, appendingTo buffer: inout [UInt8], max: Int = 64 * 1024) -> Result<Int, SystemError> {
+    package static func read(_ fd: Int32, appendingTo buffer: inout [UInt8], max: Int = 64 * 1024) -> Result<
+        Int, SystemError
+    > {
         let old = buffer.count
         buffer.append(contentsOf: repeatElement(0, count: max))
         while true {

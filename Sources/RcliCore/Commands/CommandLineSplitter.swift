@@ -14,13 +14,16 @@ package enum CommandLineSplitter {
             while p < n, isSpace(bytes[p]) { p += 1 }
             if p >= n { return args }
             var current: [UInt8] = []
-            var inDouble = false, inSingle = false, done = false
+            var inDouble = false
+            var inSingle = false
+            var done = false
             while !done {
                 if inDouble {
                     guard p < n else { return nil }
                     let c = bytes[p]
                     if c == UInt8(ascii: "\\"), p + 3 < n, bytes[p + 1] == UInt8(ascii: "x"),
-                       let h = hexValue(bytes[p + 2]), let l = hexValue(bytes[p + 3]) {
+                        let h = hexValue(bytes[p + 2]), let l = hexValue(bytes[p + 3])
+                    {
                         current.append(h << 4 | l)
                         p += 3
                     } else if c == UInt8(ascii: "\\"), p + 1 < n {

@@ -31,7 +31,8 @@ package struct CommandTraits: Sendable, Equatable {
         case "memory":
             rawOutput = argc >= 2 && (sub == "malloc-stats" || sub == "doctor")
         case "cluster":
-            rawOutput = (argc == 2 && (sub == "nodes" || sub == "info"))
+            rawOutput =
+                (argc == 2 && (sub == "nodes" || sub == "info"))
                 || (argc == 3 && (sub == "slaves" || sub == "replicas"))
         case "client":
             rawOutput = argc >= 2 && (sub == "list" || sub == "info")

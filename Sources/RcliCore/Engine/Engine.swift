@@ -22,7 +22,8 @@ package final class Engine {
     private var streamingReply: EntryID?
 
     /// An engine over `transport`; Ctrl-C is noticed when `interruptDescriptor` is given.
-    package init(transport: Transport, sink: ReplySink, settings: Pipeline.Settings, interruptDescriptor: Int32? = nil) {
+    package init(transport: Transport, sink: ReplySink, settings: Pipeline.Settings, interruptDescriptor: Int32? = nil)
+    {
         self.transport = transport
         self.sink = sink
         self.settings = settings
@@ -157,15 +158,19 @@ package final class Engine {
             break
         case .reply(let id, let value, let origin):
             if !settings.ordered {
-                _ = sink.deliver(Pipeline.Entry(id: id, item: .command(nil, args: []), sentAt: now,
-                                                outcome: .value(value, origin: origin)), now: now)
+                _ = sink.deliver(
+                    Pipeline.Entry(
+                        id: id, item: .command(nil, args: []), sentAt: now,
+                        outcome: .value(value, origin: origin)), now: now)
             }
             pipeline.replied(id, value, origin: origin, now: now)
         case .failed(let id, let why, let node):
             if !settings.ordered {
                 let origin = node.map { ReplyOrigin(node: $0, slot: nil) }
-                _ = sink.deliver(Pipeline.Entry(id: id, item: .command(nil, args: []), sentAt: now,
-                                                outcome: .failed(why, origin: origin)), now: now)
+                _ = sink.deliver(
+                    Pipeline.Entry(
+                        id: id, item: .command(nil, args: []), sentAt: now,
+                        outcome: .failed(why, origin: origin)), now: now)
             }
             pipeline.failedCommand(id, why, now: now)
         case .rerouted(let id, _):

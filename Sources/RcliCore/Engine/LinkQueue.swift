@@ -52,7 +52,8 @@ package struct LinkQueue<Tag> {
     /// never left (safe to send elsewhere); the others may or may not have run.
     package mutating func lose(written: Int) -> (unsent: [InFlight<Tag>], unknown: [InFlight<Tag>]) {
         streaming = false
-        var unsent: [InFlight<Tag>] = [], unknown: [InFlight<Tag>] = []
+        var unsent: [InFlight<Tag>] = []
+        var unknown: [InFlight<Tag>] = []
         for request in fifo.drain() {
             if request.start >= written { unsent.append(request) } else { unknown.append(request) }
         }

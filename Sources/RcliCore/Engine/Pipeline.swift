@@ -229,7 +229,10 @@ package struct Pipeline {
     package mutating func abandonAll(_ failure: CommandFailure) {
         inputStopped = true
         if !settings.ordered {
-            if outstanding > 0 { errors += 1; failed = true }
+            if outstanding > 0 {
+                errors += 1
+                failed = true
+            }
             outstanding = 0
             return
         }
@@ -325,7 +328,8 @@ package struct Pipeline {
     /// Acts on the time: `--pipe-timeout` gives up.
     package mutating func tick(now: Double) {
         guard stop == nil, inputEnded, outstanding > 0, let timeout = settings.replyTimeoutAfterInput,
-              now - lastReply >= timeout else { return }
+            now - lastReply >= timeout
+        else { return }
         errors += 1
         failed = true
         stop = .noReplies(seconds: timeout)

@@ -38,7 +38,10 @@ package final class LineSource: CommandSource {
                 let item = expanded[expandedHead].item
                 expanded[expandedHead].count -= 1
                 if expanded[expandedHead].count == 0 { expandedHead += 1 }
-                if expandedHead == expanded.count { expanded.removeAll(); expandedHead = 0 }
+                if expandedHead == expanded.count {
+                    expanded.removeAll()
+                    expandedHead = 0
+                }
                 return item
             }
             guard let line = takeLine() else { return nil }
@@ -86,7 +89,8 @@ package final class LineSource: CommandSource {
             return []
         case "connect" where args.count == 3:
             guard let port = Int(String(decoding: args[2], as: UTF8.self)), (0...65535).contains(port) else {
-                return one(.message(Array("Invalid port for connect: '\(String(decoding: args[2], as: UTF8.self))'\n".utf8)))
+                return one(
+                    .message(Array("Invalid port for connect: '\(String(decoding: args[2], as: UTF8.self))'\n".utf8)))
             }
             return one(.connect(host: String(decoding: args[1], as: UTF8.self), port: port))
         default:

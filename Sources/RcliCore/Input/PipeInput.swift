@@ -1,4 +1,5 @@
 import RESP
+
 /// `--pipe`'s stdin, checked as it arrives: commands in the protocol's request form (arrays of
 /// bulk strings) or inline (a line of words, as the server also accepts them); CR/LF between
 /// commands is allowed. A violation is reported with its byte offset, and nothing from the bad
@@ -69,7 +70,8 @@ struct PipeInput {
     }
 
     private func failure(at index: Int, _ what: String) -> RcliError {
-        RcliError.mode("Error: --pipe input is not Redis protocol at byte \(base + index) (after \(commands) commands): \(what)")
+        RcliError.mode(
+            "Error: --pipe input is not Redis protocol at byte \(base + index) (after \(commands) commands): \(what)")
     }
 
     /// Parses one command at `pos`; advances past it only when it is complete.
@@ -135,7 +137,9 @@ struct PipeInput {
             i += 1
         }
         guard i + 1 < buffer.count else {
-            if i < buffer.count && buffer[i] != 13 { throw failure(at: i, "expected a length, found \(Self.show(buffer[i]))") }
+            if i < buffer.count && buffer[i] != 13 {
+                throw failure(at: i, "expected a length, found \(Self.show(buffer[i]))")
+            }
             return nil
         }
         guard digits > 0, buffer[i] == 13, buffer[i + 1] == 10 else {

@@ -28,8 +28,10 @@ struct BigKeysReport: KeyReport {
         types = known.map { TypeStats(name: $0.0, sizeCommand: $0.1, unit: memory ? "bytes" : $0.2) }
     }
 
-    mutating func add(_ keys: [[UInt8]], conn: Connection, node: String, config: CLIConfiguration, pct: Double,
-                      output: OutputContext) throws(RcliError) {
+    mutating func add(
+        _ keys: [[UInt8]], conn: Connection, node: String, config: CLIConfiguration, pct: Double,
+        output: OutputContext
+    ) throws(RcliError) {
         guard !keys.isEmpty else { return }
         let out = output.out
         let typeReplies = try KeySpaceScan.pipeline(conn, keys.map { [Array("TYPE".utf8), $0] })
@@ -38,7 +40,10 @@ struct BigKeysReport: KeyReport {
             switch reply {
             case .simpleString(let t), .bulkString(let t):
                 let name = String(decoding: t, as: UTF8.self)
-                if name == "none" { indices.append(nil); continue }
+                if name == "none" {
+                    indices.append(nil)
+                    continue
+                }
                 if let i = types.firstIndex(where: { $0.name == name }) {
                     indices.append(i)
                 } else {
@@ -49,7 +54,8 @@ struct BigKeysReport: KeyReport {
             case .error(let msg):
                 throw RcliError.mode("TYPE returned an error: " + String(decoding: msg, as: UTF8.self))
             default:
-                throw RcliError.mode("Invalid reply type for TYPE on key " + String(decoding: KeyStatsMode.quoted(key), as: UTF8.self))
+                throw RcliError.mode(
+                    "Invalid reply type for TYPE on key " + String(decoding: KeyStatsMode.quoted(key), as: UTF8.self))
             }
         }
         var commands: [[[UInt8]]] = []
@@ -75,7 +81,9 @@ struct BigKeysReport: KeyReport {
             } else {
                 let cmd = memory ? "MEMORY USAGE" : (indices[k].flatMap { types[$0].sizeCommand } ?? "")
                 out.flush()
-                output.err.write("Warning:  \(cmd) on '\(String(decoding: keys[k], as: UTF8.self))' failed (may have changed type)\n")
+                output.err.write(
+                    "Warning:  \(cmd) on '\(String(decoding: keys[k], as: UTF8.self))' failed (may have changed type)\n"
+                )
                 output.err.flush()
             }
         }
@@ -87,7 +95,8 @@ struct BigKeysReport: KeyReport {
             keyBytes += keys[k].count
             sampled += 1
             if types[index].biggest < size {
-                out.write(System.cFormat("[%05.2f%%] Biggest ", pct) + Self.padRight(types[index].name, 6) + " found so far ")
+                out.write(
+                    System.cFormat("[%05.2f%%] Biggest ", pct) + Self.padRight(types[index].name, 6) + " found so far ")
                 out.write(KeyStatsMode.quoted(keys[k]))
                 out.write(" with \(size) \(types[index].unit)\n")
                 types[index].biggest = size
@@ -102,8 +111,9 @@ struct BigKeysReport: KeyReport {
 
     func summary(out: OutputSink) {
         out.write("Sampled \(sampled) keys in the keyspace!\n")
-        out.write("Total key length in bytes is \(keyBytes) (avg len "
-                  + System.cFormat("%.2f", sampled > 0 ? Double(keyBytes) / Double(sampled) : 0) + ")\n\n")
+        out.write(
+            "Total key length in bytes is \(keyBytes) (avg len "
+                + System.cFormat("%.2f", sampled > 0 ? Double(keyBytes) / Double(sampled) : 0) + ")\n\n")
         for t in types {
             guard let key = t.biggestKey else { continue }
             out.write("Biggest " + Self.padLeft(t.name, 6) + " found ")
@@ -115,8 +125,9 @@ struct BigKeysReport: KeyReport {
         for t in types {
             let share = sampled > 0 ? 100 * Double(t.count) / Double(sampled) : 0
             let average = t.count > 0 ? Double(t.total) / Double(t.count) : 0
-            out.write("\(t.count) \(t.name)s with \(t.total) \(t.unit) ("
-                      + System.cFormat("%05.2f%% of keys, avg size %.2f", share, average) + ")\n")
+            out.write(
+                "\(t.count) \(t.name)s with \(t.total) \(t.unit) ("
+                    + System.cFormat("%05.2f%% of keys, avg size %.2f", share, average) + ")\n")
         }
     }
 

@@ -10,8 +10,10 @@ struct HotKeysReport: KeyReport {
     private var hotKeys = [[UInt8]?](repeating: nil, count: poolSize)
     private var nodes = [String](repeating: "", count: poolSize)
 
-    mutating func add(_ keys: [[UInt8]], conn: Connection, node: String, config: CLIConfiguration, pct: Double,
-                      output: OutputContext) throws(RcliError) {
+    mutating func add(
+        _ keys: [[UInt8]], conn: Connection, node: String, config: CLIConfiguration, pct: Double,
+        output: OutputContext
+    ) throws(RcliError) {
         guard !keys.isEmpty else { return }
         let out = output.out
         let replies = try KeySpaceScan.pipeline(conn, keys.map { [Array("OBJECT".utf8), Array("FREQ".utf8), $0] })
@@ -22,7 +24,9 @@ struct HotKeysReport: KeyReport {
             case .error(let msg): throw RcliError.mode("Error: " + String(decoding: msg, as: UTF8.self))
             default:
                 out.flush()
-                output.err.write("Warning: OBJECT freq on '\(String(decoding: key, as: UTF8.self))' failed (may have been deleted)\n")
+                output.err.write(
+                    "Warning: OBJECT freq on '\(String(decoding: key, as: UTF8.self))' failed (may have been deleted)\n"
+                )
                 output.err.flush()
             }
             sampled += 1

@@ -29,7 +29,8 @@ struct InfoStats {
             case "loading": loading = number != 0
             default:
                 if key.hasPrefix("db"), Int(key.dropFirst(2)) != nil,
-                   let keysField = value.split(separator: ",").first, keysField.hasPrefix("keys=") {
+                    let keysField = value.split(separator: ",").first, keysField.hasPrefix("keys=")
+                {
                     keys += Int(keysField.dropFirst(5)) ?? 0
                 }
             }

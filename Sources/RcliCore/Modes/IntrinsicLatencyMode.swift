@@ -30,10 +30,14 @@ enum IntrinsicLatencyMode {
             }
             if stop {
                 let averageMicros = Double(end - testStart) / Double(runs)
-                out.write(System.cFormat("\n%lld total runs (avg latency: %.4f microseconds / %.2f nanoseconds per run).\n",
-                                         runs, averageMicros, averageMicros * 1000))
-                out.write(System.cFormat("Worst run took %.0fx longer than the average latency.\n",
-                                         Double(maxLatency) / averageMicros))
+                out.write(
+                    System.cFormat(
+                        "\n%lld total runs (avg latency: %.4f microseconds / %.2f nanoseconds per run).\n",
+                        runs, averageMicros, averageMicros * 1000))
+                out.write(
+                    System.cFormat(
+                        "Worst run took %.0fx longer than the average latency.\n",
+                        Double(maxLatency) / averageMicros))
                 out.flush()
                 return sink == 0xFF && runs < 0 ? 1 : 0
             }
@@ -46,7 +50,8 @@ enum IntrinsicLatencyMode {
     @inline(never)
     private static func busyWork(_ s: inout [UInt8], seed: UInt8) -> UInt8 {
         for k in 0..<256 { s[k] = UInt8(k) &+ seed }
-        var i: UInt8 = 0, j: UInt8 = 0
+        var i: UInt8 = 0
+        var j: UInt8 = 0
         for _ in 0..<1000 {
             i &+= 1
             j &+= s[Int(i)]

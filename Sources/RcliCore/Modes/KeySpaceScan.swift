@@ -17,8 +17,10 @@ struct KeySpaceScan {
     /// (for pipelined follow-up commands), until the cursor comes back to 0. With `prefetch`
     /// (for a body that sends nothing), the next SCAN goes out as soon as a reply's cursor is
     /// known, so the server works on the next batch while `body` prints this one.
-    func forEachBatch(_ session: Session, prefetch: Bool = false,
-                      _ body: (Connection, [[UInt8]]) throws(RcliError) -> Void) throws(RcliError) {
+    func forEachBatch(
+        _ session: Session, prefetch: Bool = false,
+        _ body: (Connection, [[UInt8]]) throws(RcliError) -> Void
+    ) throws(RcliError) {
         var cursor: [UInt8] = Array("0".utf8)
         var sent = false
         repeat {
@@ -37,8 +39,10 @@ struct KeySpaceScan {
 
     /// Reads one SCAN reply event by event, handing over its cursor as soon as it arrives
     /// (before the keys are read), and returns the keys.
-    private static func receiveBatch(_ conn: Connection,
-                                     onCursor: ([UInt8]) throws(RcliError) -> Void) throws(RcliError) -> [[UInt8]] {
+    private static func receiveBatch(
+        _ conn: Connection,
+        onCursor: ([UInt8]) throws(RcliError) -> Void
+    ) throws(RcliError) -> [[UInt8]] {
         let unexpected = RcliError.mode("Error: unexpected reply to SCAN")
         let first = try event(conn)
         guard case .begin(.array, 2) = first else {
@@ -46,7 +50,9 @@ struct KeySpaceScan {
             var value = builder.feed(first)
             while value == nil { value = builder.feed(try event(conn)) }
             // redis-cli's words for a refused SCAN.
-            if case .error(let msg) = value { throw RcliError.mode("SCAN error: " + String(decoding: msg, as: UTF8.self)) }
+            if case .error(let msg) = value {
+                throw RcliError.mode("SCAN error: " + String(decoding: msg, as: UTF8.self))
+            }
             throw unexpected
         }
         guard case .scalar(let c) = try event(conn), let cursor = c.stringBytes else { throw unexpected }

@@ -6,7 +6,9 @@ import RedisNet
 /// `-c` one report covers every shard (read from replicas with `--replica-reads`), and the
 /// summary names the node of each key.
 enum KeyStatsMode {
-    static func run(_ kind: KeyStatsKind, config: CLIConfiguration, transport: Transport, output: OutputContext) -> Int32 {
+    static func run(_ kind: KeyStatsKind, config: CLIConfiguration, transport: Transport, output: OutputContext)
+        -> Int32
+    {
         let nodes = transport.servers(replicas: config.replicaReads)
         let out = output.out
         do throws(RcliError) {
@@ -18,7 +20,8 @@ enum KeyStatsMode {
                 }
                 total += Int(n)
             }
-            out.write("\n# Scanning the entire keyspace to find \(kind == .frequency ? "hot" : "biggest") keys as well as\n")
+            out.write(
+                "\n# Scanning the entire keyspace to find \(kind == .frequency ? "hot" : "biggest") keys as well as\n")
             out.write("# average sizes per key type.  You can use -i 0.1 to sleep 0.1 sec\n")
             out.write("# per 100 SCAN commands (not usually needed).\n\n")
             out.flush()

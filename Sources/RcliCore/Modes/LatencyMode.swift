@@ -12,7 +12,8 @@ enum LatencyMode {
         let server = Reconnecting(session: session, output: output)
         do throws(RcliError) {
             switch kind {
-            case .running, .history: try running(history: kind == .history, config: config, server: server, output: output)
+            case .running, .history:
+                try running(history: kind == .history, config: config, server: server, output: output)
             case .distribution: try distribution(config: config, server: server, output: output)
             }
             return 0
@@ -27,13 +28,18 @@ enum LatencyMode {
         }
     }
 
-    private static func running(history: Bool, config: CLIConfiguration, server: Reconnecting,
-                                output: OutputContext) throws(RcliError) {
+    private static func running(
+        history: Bool, config: CLIConfiguration, server: Reconnecting,
+        output: OutputContext
+    ) throws(RcliError) {
         let format = config.outputFormat ?? (output.stdoutIsTerminal ? .tty : .raw)
         let historyInterval = config.interval > 0 ? config.interval : 15
         let sampleFor = config.interval > 0 ? config.interval : 1
         var start = monotonicSeconds()
-        var minimum = 0, maximum = 0, total = 0, count = 0
+        var minimum = 0
+        var maximum = 0
+        var total = 0
+        var count = 0
         let out = output.out
         while true {
             let sent = milliseconds()
@@ -41,9 +47,13 @@ enum LatencyMode {
             let latency = milliseconds() - sent
             count += 1
             if count == 1 {
-                minimum = latency; maximum = latency; total = latency
+                minimum = latency
+                maximum = latency
+                total = latency
             } else {
-                minimum = min(minimum, latency); maximum = max(maximum, latency); total += latency
+                minimum = min(minimum, latency)
+                maximum = max(maximum, latency)
+                total += latency
             }
             let average = Double(total) / Double(count)
             if format == .tty {
@@ -61,19 +71,26 @@ enum LatencyMode {
                 out.write(System.cFormat(" -- %.2f seconds range\n", monotonicSeconds() - start))
                 out.flush()
                 start = monotonicSeconds()
-                minimum = 0; maximum = 0; total = 0; count = 0
+                minimum = 0
+                maximum = 0
+                total = 0
+                count = 0
             }
             System.sleep(seconds: sampleRate)
         }
     }
 
-    private static func line(_ minimum: Int, _ maximum: Int, _ average: Double, _ count: Int, format: OutputFormat) -> String {
+    private static func line(_ minimum: Int, _ maximum: Int, _ average: Double, _ count: Int, format: OutputFormat)
+        -> String
+    {
         switch format {
-        case .tty: return "min: \(minimum), max: \(maximum), avg: " + System.cFormat("%.2f", average) + " (\(count) samples)"
+        case .tty:
+            return "min: \(minimum), max: \(maximum), avg: " + System.cFormat("%.2f", average) + " (\(count) samples)"
         case .csv: return "\(minimum),\(maximum)," + System.cFormat("%.2f", average) + ",\(count)\n"
         case .raw: return "\(minimum) \(maximum) " + System.cFormat("%.2f", average) + " \(count)\n"
         case .json, .quotedJSON:
-            return "{\"min\":\(minimum),\"max\":\(maximum),\"avg\":" + System.cFormat("%.2f", average) + ",\"samples\":\(count)}\n"
+            return "{\"min\":\(minimum),\"max\":\(maximum),\"avg\":" + System.cFormat("%.2f", average)
+                + ",\"samples\":\(count)}\n"
         }
     }
 
@@ -87,12 +104,17 @@ enum LatencyMode {
         (400_000, "I"), (500_000, "J"), (1_000_000, "K"), (2_000_000, "L"), (4_000_000, "M"),
         (8_000_000, "N"), (16_000_000, "O"), (30_000_000, "P"), (60_000_000, "Q"), (Int.max, "?"),
     ]
-    private static let palette = [0, 233, 234, 235, 237, 239, 241, 243, 245, 247, 144, 143, 142, 184, 226, 214, 208, 202, 196]
+    private static let palette = [
+        0, 233, 234, 235, 237, 239, 241, 243, 245, 247, 144, 143, 142, 184, 226, 214, 208, 202, 196,
+    ]
 
-    private static func distribution(config: CLIConfiguration, server: Reconnecting, output: OutputContext) throws(RcliError) {
+    private static func distribution(config: CLIConfiguration, server: Reconnecting, output: OutputContext)
+        throws(RcliError)
+    {
         let interval = config.interval > 0 ? config.interval : 1
         var counts = [Int](repeating: 0, count: buckets.count)
-        var count = 0, outputs = 0
+        var count = 0
+        var outputs = 0
         var start = monotonicSeconds()
         let out = output.out
         while true {

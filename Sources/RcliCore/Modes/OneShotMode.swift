@@ -3,7 +3,9 @@ import RedisNet
 /// `rcli [options] command args...`: run one command (`-r` times), print, exit.
 package enum OneShotMode {
     /// Builds the argument vector (`--quoted-input`, `-x`, `-X`) and runs it.
-    package static func run(_ words: [String], config: CLIConfiguration, transport: Transport, output: OutputContext) -> Int32 {
+    package static func run(_ words: [String], config: CLIConfiguration, transport: Transport, output: OutputContext)
+        -> Int32
+    {
         var args: [[UInt8]] = []
         for word in words {
             if config.quotedInput {
@@ -40,8 +42,11 @@ package enum OneShotMode {
             }
         }
         if config.repeatCount == 0 { return 0 }
-        guard let (engine, _) = output.engine(transport, style: output.printingStyle(config),
-                                              settings: output.runSettings(config)) else { return 1 }
+        guard
+            let (engine, _) = output.engine(
+                transport, style: output.printingStyle(config),
+                settings: output.runSettings(config))
+        else { return 1 }
         return engine.run(RepeatSource(args: args, count: config.repeatCount))
     }
 }
@@ -49,7 +54,8 @@ package enum OneShotMode {
 /// `--eval file k1 k2 , a1 a2` as redis-cli builds it: `EVAL <script> 2 k1 k2 a1 a2`. Only a
 /// word that is exactly `,` separates keys from arguments (the first one).
 func evalArguments(script: [UInt8], words: [[UInt8]]) -> [[UInt8]] {
-    var keys: [[UInt8]] = [], rest: [[UInt8]] = []
+    var keys: [[UInt8]] = []
+    var rest: [[UInt8]] = []
     var gotComma = false
     for word in words {
         if !gotComma && word == [UInt8(ascii: ",")] {
@@ -62,4 +68,3 @@ func evalArguments(script: [UInt8], words: [[UInt8]]) -> [[UInt8]] {
     }
     return [Array("EVAL".utf8), script, Array(String(keys.count).utf8)] + keys + rest
 }
-

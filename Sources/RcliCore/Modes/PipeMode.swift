@@ -10,7 +10,8 @@ package enum PipeMode {
         settings.ordered = false
         settings.errorsFail = true
         settings.replyTimeoutAfterInput = config.pipeTimeout > 0 ? config.pipeTimeout : nil
-        let engine = Engine(transport: transport, sink: CountingSink(out: output.out, err: output.err), settings: settings)
+        let engine = Engine(
+            transport: transport, sink: CountingSink(out: output.out, err: output.err), settings: settings)
         let source = PipeSource(fd: 0) { error in
             output.err.write(error.text + "\n")
             output.err.flush()

@@ -6,8 +6,10 @@ import RedisNet
 /// transfer succeeded. Messages on stderr as redis-cli's.
 package enum RDBMode {
     /// Runs the transfer.
-    package static func run(_ config: CLIConfiguration, path: String, functionsOnly: Bool, session: Session,
-                            output: OutputContext) -> Int32 {
+    package static func run(
+        _ config: CLIConfiguration, path: String, functionsOnly: Bool, session: Session,
+        output: OutputContext
+    ) -> Int32 {
         let file: TransferFile
         switch TransferFile.open(path) {
         case .success(let f): file = f
@@ -24,7 +26,8 @@ package enum RDBMode {
             let payload = try sync.start(replconf: replconf)
             switch payload {
             case .length(let n): output.err.write("SYNC sent to master, writing \(n) bytes to '\(path)'\n")
-            case .eofMark: output.err.write("SYNC sent to master, writing bytes of bulk transfer until EOF marker to '\(path)'\n")
+            case .eofMark:
+                output.err.write("SYNC sent to master, writing bytes of bulk transfer until EOF marker to '\(path)'\n")
             }
             output.err.flush()
             let total = try sync.readPayload(payload) { file.write($0) }

@@ -10,8 +10,10 @@ package enum ReplicaMode {
         let sync = ReplicationSync(conn: conn)
         do throws(RcliError) {
             // An empty filter asks a 7.0 server for an RDB without data: nothing to skip.
-            let payload = try sync.start(replconf: [(option: ["capa", "eof"], required: false),
-                                                    (option: ["rdb-filter-only", ""], required: false)])
+            let payload = try sync.start(replconf: [
+                (option: ["capa", "eof"], required: false),
+                (option: ["rdb-filter-only", ""], required: false),
+            ])
             switch payload {
             case .length(let n): output.err.write("SYNC with master, discarding \(n) bytes of bulk transfer...\n")
             case .eofMark: output.err.write("SYNC with master, discarding bytes of bulk transfer until EOF marker...\n")

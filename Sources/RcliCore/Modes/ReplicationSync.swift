@@ -23,11 +23,13 @@ struct ReplicationSync {
     func start(replconf: [(option: [String], required: Bool)]) throws(RcliError) -> Payload {
         do {
             for (option, required) in replconf {
-                let reply = try conn.roundTrip([Array("REPLCONF".utf8)] + option.map { Array($0.utf8) },
-                                               deadline: monotonicSeconds() + idleTimeout)
+                let reply = try conn.roundTrip(
+                    [Array("REPLCONF".utf8)] + option.map { Array($0.utf8) },
+                    deadline: monotonicSeconds() + idleTimeout)
                 if case .error(let msg) = reply, required {
-                    throw RcliError.mode("The server refused REPLCONF rdb-filter-only (Redis 7.0 or later is needed): "
-                                  + String(decoding: msg, as: UTF8.self))
+                    throw RcliError.mode(
+                        "The server refused REPLCONF rdb-filter-only (Redis 7.0 or later is needed): "
+                            + String(decoding: msg, as: UTF8.self))
                 }
             }
             conn.enqueueRaw(Array("SYNC\r\n".utf8))
@@ -42,7 +44,9 @@ struct ReplicationSync {
             let body = line.dropFirst()
             if body.starts(with: Array("EOF:".utf8)) {
                 let mark = Array(body.dropFirst(4))
-                guard mark.count == 40 else { throw RcliError.mode("Bad EOF mark in SYNC reply: " + Self.visible(line)) }
+                guard mark.count == 40 else {
+                    throw RcliError.mode("Bad EOF mark in SYNC reply: " + Self.visible(line))
+                }
                 return .eofMark(mark)
             }
             guard let n = Int(String(decoding: body, as: UTF8.self)), n >= 0 else {
@@ -61,7 +65,8 @@ struct ReplicationSync {
     /// Reads the payload to its end, giving each chunk to `sink` (which returns an error text
     /// to stop). Bytes after the payload stay in the connection. Returns the payload size.
     func readPayload(_ payload: Payload, into sink: ([UInt8]) -> String?) throws(RcliError) -> Int {
-        var total = 0, received = 0
+        var total = 0
+        var received = 0
         do {
             switch payload {
             case .length(var left):
@@ -96,7 +101,12 @@ struct ReplicationSync {
         } catch let e as RcliError {
             throw e
         } catch let e as NetError {
-            if case .closed = e { throw RcliError.mode("I/O Error reading RDB payload from socket: the server closed the connection after \(received) bytes") }
+            if case .closed = e {
+                throw RcliError.mode(
+                    "I/O Error reading RDB payload from socket: the server closed the connection "
+                        + "after \(received) bytes"
+                )
+            }
             throw RcliError.mode("I/O Error reading RDB payload from socket: " + e.description)
         } catch {
             throw RcliError.mode("Error: \(error)")
@@ -115,7 +125,10 @@ struct ReplicationSync {
                 let b = chunk[i]
                 i += 1
                 if b == 10 {
-                    if line.isEmpty || line == [13] { line = []; continue }
+                    if line.isEmpty || line == [13] {
+                        line = []
+                        continue
+                    }
                     if line.last == 13 { line.removeLast() }
                     conn.unread(Array(chunk[i...]))
                     return line

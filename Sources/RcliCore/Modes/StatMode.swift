@@ -52,8 +52,10 @@ enum StatMode {
     static func humanBytes(_ n: Int) -> String {
         let sign = n < 0 ? "-" : ""
         let v = Double(n.magnitude)
-        let units: [(Double, String)] = [(1024, "K"), (1024 * 1024, "M"), (1024 * 1024 * 1024, "G"),
-                                         (1024.0 * 1024 * 1024 * 1024, "T"), (1024.0 * 1024 * 1024 * 1024 * 1024, "P")]
+        let units: [(Double, String)] = [
+            (1024, "K"), (1024 * 1024, "M"), (1024 * 1024 * 1024, "G"),
+            (1024.0 * 1024 * 1024 * 1024, "T"), (1024.0 * 1024 * 1024 * 1024 * 1024, "P"),
+        ]
         if v < 1024 { return "\(sign)\(n.magnitude)B" }
         var chosen = units[0]
         for u in units where v >= u.0 { chosen = u }

@@ -11,7 +11,8 @@ enum ToolModes {
         case .intrinsicLatency(let seconds):
             return IntrinsicLatencyMode.run(seconds: seconds, output: output)
         case .rdb(let path, let functionsOnly):
-            return RDBMode.run(config, path: path, functionsOnly: functionsOnly, session: transport.primary, output: output)
+            return RDBMode.run(
+                config, path: path, functionsOnly: functionsOnly, session: transport.primary, output: output)
         case .replica:
             return ReplicaMode.run(config, session: transport.primary, output: output)
         }

@@ -30,7 +30,9 @@ package final class TransferFile {
         // Fail on the real name first (a missing directory, no permission), as redis-cli would.
         if !exists {
             let probe = Platform.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-            guard probe >= 0 else { return .failure(RcliError.mode("Error opening '\(path)': \(System.describe(errno))")) }
+            guard probe >= 0 else {
+                return .failure(RcliError.mode("Error opening '\(path)': \(System.describe(errno))"))
+            }
             close(probe)
             unlink(path)
         } else if access(path, W_OK) != 0 {
@@ -38,7 +40,9 @@ package final class TransferFile {
         }
         let temporary = path + ".rcli-partial-\(getpid())"
         let fd = Platform.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return .failure(RcliError.mode("Error opening '\(temporary)': \(System.describe(errno))")) }
+        guard fd >= 0 else {
+            return .failure(RcliError.mode("Error opening '\(temporary)': \(System.describe(errno))"))
+        }
         return .success(TransferFile(fd: fd, path: path, temporary: temporary))
     }
 

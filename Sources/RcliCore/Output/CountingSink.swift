@@ -88,7 +88,8 @@ final class CountingSink: ReplySink {
 
     func endRun(_ pipeline: Pipeline, failure: RcliError?) {
         var summary = pipeline.stop == nil ? "Last reply received from server.\n" : ""
-        for (node, counts) in perNode.sorted(by: { "\($0.key)" < "\($1.key)" }) where counts.replies + counts.errors > 0 {
+        for (node, counts) in perNode.sorted(by: { "\($0.key)" < "\($1.key)" }) where counts.replies + counts.errors > 0
+        {
             summary += "\(node): errors: \(counts.errors), replies: \(counts.replies)\n"
         }
         out.write(summary + "errors: \(pipeline.errors), replies: \(pipeline.replies)\n")

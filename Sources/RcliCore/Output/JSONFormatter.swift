@@ -56,7 +56,11 @@ package final class JSONFormatter: ReplyFormatter {
     }
 
     private func appendString(_ bytes: [UInt8], to out: inout [UInt8]) {
-        if quoted { Escaping.appendQuotedJSONString(bytes, to: &out) } else { Escaping.appendJSONString(bytes, to: &out) }
+        if quoted {
+            Escaping.appendQuotedJSONString(bytes, to: &out)
+        } else {
+            Escaping.appendJSONString(bytes, to: &out)
+        }
     }
 
     private func appendKey(_ value: RESPValue, to out: inout [UInt8]) {

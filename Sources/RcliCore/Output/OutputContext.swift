@@ -16,8 +16,9 @@ package struct OutputContext {
 
     /// How replies look for a configuration (cluster annotations on a terminal in tty format).
     package func printingStyle(_ config: CLIConfiguration) -> PrintingSink.Style {
-        var style = PrintingSink.Style(format: config.outputFormat ?? (stdoutIsTerminal ? .tty : .raw),
-                                       showPushes: config.showPushes ?? stdoutIsTerminal)
+        var style = PrintingSink.Style(
+            format: config.outputFormat ?? (stdoutIsTerminal ? .tty : .raw),
+            showPushes: config.showPushes ?? stdoutIsTerminal)
         style.exitOnError = config.exitOnError
         style.elementDelimiter = config.elementDelimiter
         style.replyDelimiter = config.replyDelimiter
@@ -36,14 +37,18 @@ package struct OutputContext {
 
     /// An engine printing replies over `transport` (a server is connected to first, so an
     /// unreachable one fails before anything runs); nil after printing why not.
-    func engine(_ transport: Transport, style: PrintingSink.Style, settings: Pipeline.Settings,
-                interruptDescriptor: Int32? = nil) -> (Engine, PrintingSink)? {
+    func engine(
+        _ transport: Transport, style: PrintingSink.Style, settings: Pipeline.Settings,
+        interruptDescriptor: Int32? = nil
+    ) -> (Engine, PrintingSink)? {
         if let error = transport.open() {
             _ = fail(error)
             return nil
         }
         let sink = PrintingSink(style: style, out: out, err: err)
-        return (Engine(transport: transport, sink: sink, settings: settings, interruptDescriptor: interruptDescriptor), sink)
+        return (
+            Engine(transport: transport, sink: sink, settings: settings, interruptDescriptor: interruptDescriptor), sink
+        )
     }
 
     /// Prints `error` on stderr (what was printed on stdout first) and returns status 1: the one

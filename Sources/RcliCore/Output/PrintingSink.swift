@@ -65,8 +65,9 @@ package final class PrintingSink: ReplySink {
     }
 
     private func makeFormatters() {
-        formatter = Formatters.make(style.format, elementDelimiter: style.elementDelimiter,
-                                    replyDelimiter: style.replyDelimiter)
+        formatter = Formatters.make(
+            style.format, elementDelimiter: style.elementDelimiter,
+            replyDelimiter: style.replyDelimiter)
         rawFormatter = style.format == .tty ? RawFormatter(replyDelimiter: [], terminalSafe: true) : formatter
         pushFormatter = Formatters.make(style.format == .raw ? .tty : style.format)
         currentFormatter = formatter
@@ -125,7 +126,8 @@ package final class PrintingSink: ReplySink {
     /// Before the first reply of a streaming SUBSCRIBE: redis-cli's banner, once, unless raw.
     private func announce(_ item: Pipeline.Item?) {
         guard case .command(let traits?, _) = item, traits.subscribe, traits.streaming, !bannerShown,
-              style.format != .raw else { return }
+            style.format != .raw
+        else { return }
         out.write("Reading messages... (press Ctrl-C to quit)\n")
         bannerShown = true
     }

@@ -56,7 +56,8 @@ package enum RcliError: Error, Sendable {
         case .connectionLost(let e, let silent, let tls):
             guard case .closed = e, silent else { return "Error: " + e.description }
             return tls
-                ? "Error: Server closed the TLS connection without a reply (does it require a client certificate? --cert and --key)"
+                ? "Error: Server closed the TLS connection without a reply (does it require a "
+                    + "client certificate? --cert and --key)"
                 : "Error: Server closed the connection without a reply (a TLS port? try --tls)"
         case .command(let failure):
             return Self.text(failure)

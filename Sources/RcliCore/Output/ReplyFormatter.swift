@@ -10,8 +10,6 @@ package protocol ReplyFormatter: AnyObject {
     var canFlush: Bool { get }
 }
 
-import RESP
-
 extension ReplyFormatter {
     /// Formats a whole value by replaying it as events.
     package func format(_ value: RESPValue, into out: inout [UInt8]) {
@@ -23,8 +21,10 @@ extension ReplyFormatter {
 package enum Formatters {
     /// A formatter for `format`. `rawDelimiters` are `-d` (between elements) and `-D` (after
     /// each reply) for raw output.
-    package static func make(_ format: OutputFormat, elementDelimiter: [UInt8] = [10],
-                             replyDelimiter: [UInt8] = [10]) -> ReplyFormatter {
+    package static func make(
+        _ format: OutputFormat, elementDelimiter: [UInt8] = [10],
+        replyDelimiter: [UInt8] = [10]
+    ) -> ReplyFormatter {
         switch format {
         case .tty: return TTYFormatter()
         case .raw: return RawFormatter(elementDelimiter: elementDelimiter, replyDelimiter: replyDelimiter)

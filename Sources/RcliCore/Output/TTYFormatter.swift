@@ -36,11 +36,16 @@ package final class TTYFormatter: ReplyFormatter {
             if isMapValue && count > 0 { out.append(10) }
             var width = 0
             var i = count
-            repeat { width += 1; i /= 10 } while i > 0
+            repeat {
+                width += 1
+                i /= 10
+            } while i > 0
             let indent = frames.last?.childIndent ?? 0
-            frames.append(Frame(kind: kind, elements: kind == .map ? count * 2 : count, width: width,
-                                indent: indent, childIndent: indent + width + 2,
-                                prefixFirst: isMapValue && count > 0))
+            frames.append(
+                Frame(
+                    kind: kind, elements: kind == .map ? count * 2 : count, width: width,
+                    indent: indent, childIndent: indent + width + 2,
+                    prefixFirst: isMapValue && count > 0))
             return false
         case .scalar(let value):
             startElement(&out)

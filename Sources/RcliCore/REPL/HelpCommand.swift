@@ -4,8 +4,10 @@ import RESP
 /// on first use, over the session's connection).
 final class HelpCommand {
     /// Command groups as COMMAND DOCS names them.
-    static let groups = ["bitmap", "cluster", "connection", "generic", "geo", "hash", "hyperloglog", "list", "pubsub",
-                         "scripting", "sentinel", "server", "set", "sorted-set", "stream", "string", "transactions"]
+    static let groups = [
+        "bitmap", "cluster", "connection", "generic", "geo", "hash", "hyperloglog", "list", "pubsub",
+        "scripting", "sentinel", "server", "set", "sorted-set", "stream", "string", "transactions",
+    ]
 
     struct Doc {
         var name: String
@@ -91,33 +93,38 @@ final class HelpCommand {
         if all.isEmpty { return "No help available: the server did not answer COMMAND DOCS.\n" }
         if topic.hasPrefix("@") {
             let group = String(topic.dropFirst()).lowercased()
-            let matching = all.values.filter { $0.group == group && !$0.name.contains("|") }.sorted { $0.name < $1.name }
+            let matching = all.values.filter { $0.group == group && !$0.name.contains("|") }.sorted {
+                $0.name < $1.name
+            }
             return matching.isEmpty ? "No commands in group '\(group)'.\n" : matching.map(Self.render).joined()
         }
         let name = args.joined(separator: "|").lowercased()
         if let doc = all[name] ?? all[topic.lowercased()] { return Self.render(doc) }
         let suggestions = all.keys.filter { !$0.contains("|") && Self.distance($0, topic.lowercased()) <= 2 }.sorted()
-        return "No help for '\(topic)'." + (suggestions.isEmpty ? "" : " Did you mean: \(suggestions.joined(separator: ", "))?") + "\n"
+        return "No help for '\(topic)'."
+            + (suggestions.isEmpty ? "" : " Did you mean: \(suggestions.joined(separator: ", "))?") + "\n"
     }
 
     static let banner = """
-    rcli \(HelpText.version)
-    To get help about Redis commands type:
-          "help @<group>" to get a list of commands in <group>
-          "help <command>" for help on <command>
-          "help <tab>" to get a list of possible help topics
-          "quit" to exit
+        rcli \(HelpText.version)
+        To get help about Redis commands type:
+              "help @<group>" to get a list of commands in <group>
+              "help <command>" for help on <command>
+              "help <tab>" to get a list of possible help topics
+              "quit" to exit
 
-    To set rcli preferences:
-          ":set hints" enable online hints
-          ":set nohints" disable online hints
-    Set your preferences in ~/.rclirc
+        To set rcli preferences:
+              ":set hints" enable online hints
+              ":set nohints" disable online hints
+        Set your preferences in ~/.rclirc
 
-    """
+        """
 
     static func render(_ doc: Doc) -> String {
         let display = doc.name.split(separator: "|").joined(separator: " ").uppercased()
-        return "\n  \(display)\(doc.syntax.isEmpty ? "" : " " + doc.syntax)\n  summary: \(doc.summary)\n  since: \(doc.since)\n  group: \(doc.group)\n\n"
+        return
+            "\n  \(display)\(doc.syntax.isEmpty ? "" : " " + doc.syntax)\n  summary: "
+            + "\(doc.summary)\n  since: \(doc.since)\n  group: \(doc.group)\n\n"
     }
 
     /// The server's COMMAND DOCS, or the committed table (generated from redis-server 7.0 by
@@ -137,7 +144,8 @@ final class HelpCommand {
     /// COMMAND DOCS from the server, nil when it does not answer with docs.
     static func fetch(_ session: Session) -> [String: Doc]? {
         guard let conn = try? session.connect(),
-              let reply = try? conn.roundTrip([Array("COMMAND".utf8), Array("DOCS".utf8)]), !reply.isError else { return nil }
+            let reply = try? conn.roundTrip([Array("COMMAND".utf8), Array("DOCS".utf8)]), !reply.isError
+        else { return nil }
         var result: [String: Doc] = [:]
         collect(reply, into: &result)
         return result
@@ -204,7 +212,8 @@ final class HelpCommand {
 
     /// Edit distance, for "did you mean".
     static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         var row = Array(0...b.count)
         for i in 1...max(a.count, 1) where !a.isEmpty {
             var previous = row[0]

@@ -14,11 +14,15 @@ package enum HistoryPolicy {
         case "acl":
             // ACL SETUSER name ... >password / #hash / <password
             guard words.count > 1, words[1] == "setuser" else { return true }
-            return !args.dropFirst(3).contains { $0.first == UInt8(ascii: ">") || $0.first == UInt8(ascii: "<")
-                || $0.first == UInt8(ascii: "#") || $0.first == UInt8(ascii: "!") }
+            return !args.dropFirst(3).contains {
+                $0.first == UInt8(ascii: ">") || $0.first == UInt8(ascii: "<")
+                    || $0.first == UInt8(ascii: "#") || $0.first == UInt8(ascii: "!")
+            }
         case "config":
             guard words.count > 2, words[1] == "set" else { return true }
-            let secrets: Set<String> = ["requirepass", "masterauth", "masteruser", "tls-key-file-pass", "tls-client-key-file-pass"]
+            let secrets: Set<String> = [
+                "requirepass", "masterauth", "masteruser", "tls-key-file-pass", "tls-client-key-file-pass",
+            ]
             return !words.dropFirst(2).contains { secrets.contains($0) }
         default:
             return true

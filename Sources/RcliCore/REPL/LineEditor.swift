@@ -74,9 +74,11 @@ package final class LineEditor {
 
     private func command(_ words: [String]) {
         var argv = words.map { strdup($0) }
-        defer { argv.forEach { free($0) } }
+        defer { for p in argv { free(p) } }
         argv.withUnsafeMutableBufferPointer { buf in
-            buf.withMemoryRebound(to: UnsafePointer<CChar>?.self) { _ = el_parse(editor, Int32(words.count), $0.baseAddress) }
+            buf.withMemoryRebound(to: UnsafePointer<CChar>?.self) {
+                _ = el_parse(editor, Int32(words.count), $0.baseAddress)
+            }
         }
     }
 
@@ -108,7 +110,8 @@ package final class LineEditor {
         if pendingIndex >= pending.count {
             var shown = drawHint()
             while let background {
-                let ready = (try? Reactor.wait(for: [(0, .read), (background.descriptor, .read)], until: nil))
+                let ready =
+                    (try? Reactor.wait(for: [(0, .read), (background.descriptor, .read)], until: nil))
                     ?? [.readable, []]
                 if !ready[0].isEmpty { break }
                 if !ready[1].isEmpty {
@@ -120,7 +123,10 @@ package final class LineEditor {
                 }
             }
             guard fillPending() else { return 0 }
-            if shown { fputs("\u{1b}[K", rcli_stdout()); fflush(rcli_stdout()) }
+            if shown {
+                fputs("\u{1b}[K", rcli_stdout())
+                fflush(rcli_stdout())
+            }
         }
         insertPastedRun()
         // One UTF-8 character (reading the rest of a split sequence if needed).
@@ -174,8 +180,11 @@ package final class LineEditor {
         // Not for long lines, nor while more input is already waiting (a paste in progress):
         // a hint per pasted byte would make pasting quadratic.
         guard length > 0, length <= 4096,
-              Reactor.readinessNow(0, .read).isEmpty else { return false }
-        let line = String(decoding: UnsafeBufferPointer(start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self), count: length), as: UTF8.self)
+            Reactor.readinessNow(0, .read).isEmpty
+        else { return false }
+        let line = String(
+            decoding: UnsafeBufferPointer(
+                start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self), count: length), as: UTF8.self)
         guard var hint = hinter(line), !hint.isEmpty else { return false }
         let columns = Platform.terminalColumns(1) ?? 80
         let room = columns - (promptWidth + line.count) % columns - 1
@@ -205,7 +214,9 @@ package final class LineEditor {
     private func complete() -> UInt8 {
         guard let info = el_line(editor)?.pointee, let completer else { return UInt8(CC_ERROR) }
         let length = info.cursor - info.buffer
-        let before = String(decoding: UnsafeBufferPointer(start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self), count: length), as: UTF8.self)
+        let before = String(
+            decoding: UnsafeBufferPointer(
+                start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self), count: length), as: UTF8.self)
         let word = String(before.reversed().prefix(while: { $0 != " " }).reversed())
         let candidates = completer(before)
         guard !candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }

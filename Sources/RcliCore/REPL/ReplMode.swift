@@ -22,8 +22,10 @@ package final class ReplMode {
     /// The status of a line interrupted by Ctrl-C.
     static let interruptedStatus: Int32 = 130
 
-    private init(config: CLIConfiguration, transport: Transport, output: OutputContext, editor: LineEditor,
-                 environment: [String: String]) {
+    private init(
+        config: CLIConfiguration, transport: Transport, output: OutputContext, editor: LineEditor,
+        environment: [String: String]
+    ) {
         self.config = config
         self.output = output
         self.editor = editor
@@ -35,17 +37,21 @@ package final class ReplMode {
         sink = PrintingSink(style: style, out: output.out, err: output.err)
         var settings = output.runSettings(config)
         settings.window = .commands(1)
-        engine = Engine(transport: transport, sink: sink, settings: settings, interruptDescriptor: InterruptSignal.install())
+        engine = Engine(
+            transport: transport, sink: sink, settings: settings, interruptDescriptor: InterruptSignal.install())
         engine.subscribeKeepsPrompt = true
     }
 
     /// Runs the shell until `quit`, `exit` or Ctrl-D.
-    package static func run(_ config: CLIConfiguration, transport: Transport, output: OutputContext,
-                            environment: [String: String]) -> Int32 {
+    package static func run(
+        _ config: CLIConfiguration, transport: Transport, output: OutputContext,
+        environment: [String: String]
+    ) -> Int32 {
         guard let editor = LineEditor(program: "rcli") else {
             return StdinMode.run(config, transport: transport, output: output)
         }
-        let repl = ReplMode(config: config, transport: transport, output: output, editor: editor, environment: environment)
+        let repl = ReplMode(
+            config: config, transport: transport, output: output, editor: editor, environment: environment)
         return repl.loop()
     }
 
@@ -143,7 +149,10 @@ package final class ReplMode {
         let status = engine.run(ItemSource(batch))
         if sink.sawRedirect && !clusterNoteShown && !transport.followsRedirects {
             clusterNoteShown = true
-            output.out.write("(this is a Redis Cluster node: rcli -c follows MOVED/ASK redirects; ':set autocluster on' in ~/.rclirc does it for you)\n")
+            output.out.write(
+                "(this is a Redis Cluster node: rcli -c follows MOVED/ASK redirects; ':set "
+                    + "autocluster on' in ~/.rclirc does it for you)\n"
+            )
             output.out.flush()
         }
         if status == Self.interruptedStatus {
@@ -243,8 +252,10 @@ package final class ReplMode {
     private func detectCluster() {
         let session = engine.transport.primary
         guard let conn = session.connection,
-              let info = try? conn.roundTrip([Array("INFO".utf8), Array("cluster".utf8)], deadline: monotonicSeconds() + 5),
-              let text = info.text, text.contains("cluster_enabled:1") else { return }
+            let info = try? conn.roundTrip(
+                [Array("INFO".utf8), Array("cluster".utf8)], deadline: monotonicSeconds() + 5),
+            let text = info.text, text.contains("cluster_enabled:1")
+        else { return }
         if case .success(let cluster?) = Transports.cluster(session: session, config: config, output: output) {
             engine.transport = cluster
             output.err.write("rcli: \(session.endpoint) is a cluster node; cluster mode is on (autocluster)\n")

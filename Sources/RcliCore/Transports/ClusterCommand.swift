@@ -52,13 +52,16 @@ final class ClusterCommand {
 
     /// A command, its slot and read-only flag taken from its keys; with `trackingSlots`, also
     /// every slot its keys touch (`traffic`), from the same key lookup.
-    static func command(_ id: EntryID, _ args: [[UInt8]], traits: CommandTraits?,
-                        trackingSlots: Bool = false) -> ClusterCommand {
+    static func command(
+        _ id: EntryID, _ args: [[UInt8]], traits: CommandTraits?,
+        trackingSlots: Bool = false
+    ) -> ClusterCommand {
         let info = CommandKeys.info(for: args)
         let keys = info.map { CommandKeys.keys(args, info: $0) } ?? []
         let readOnly = info?.readOnly ?? false
-        let e = ClusterCommand(id: id, args: args, traits: traits,
-                               route: RouteState(slot: keys.first.map(HashSlot.slot), readOnly: readOnly))
+        let e = ClusterCommand(
+            id: id, args: args, traits: traits,
+            route: RouteState(slot: keys.first.map(HashSlot.slot), readOnly: readOnly))
         if trackingSlots && !keys.isEmpty {
             let slots = keys.map(HashSlot.slot)
             e.traffic = (slots.count > 1 ? Array(Set(slots)) : slots, readOnly)

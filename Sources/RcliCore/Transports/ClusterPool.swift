@@ -29,8 +29,10 @@ package final class ClusterPool {
 
     /// Connects to the seed and loads the topology. Nil when the seed is not a cluster node
     /// (cluster support disabled): the caller runs standalone.
-    package static func open(session: Session, policy: ClusterRouter.Policy, natMap: NatMap,
-                             report: ((String) -> Void)?) throws(RcliError) -> ClusterPool? {
+    package static func open(
+        session: Session, policy: ClusterRouter.Policy, natMap: NatMap,
+        report: ((String) -> Void)?
+    ) throws(RcliError) -> ClusterPool? {
         let config = session.settings
         let conn = try session.connect()
         let seedHost = config.socketPath == nil ? config.host : "127.0.0.1"
@@ -48,10 +50,12 @@ package final class ClusterPool {
         report?("topology from \(config.socketPath ?? seed.description): \(describe(router.map))")
         // Nodes other than the seed get a connect timeout even without -t: an announced address
         // that does not answer must not hold a run for the operating system's two minutes.
-        let template = session.forNode(host: seed.host, port: seed.port, readOnly: false,
-                                       connectTimeout: config.connectTimeout ?? ClusterPool.nodeConnectTimeout)
-        return ClusterPool(template: template, router: router, seedLink: ClusterLink(node: seed, session: session),
-                           report: report)
+        let template = session.forNode(
+            host: seed.host, port: seed.port, readOnly: false,
+            connectTimeout: config.connectTimeout ?? ClusterPool.nodeConnectTimeout)
+        return ClusterPool(
+            template: template, router: router, seedLink: ClusterLink(node: seed, session: session),
+            report: report)
     }
 
     private static func describe(_ map: SlotMap) -> String {
@@ -64,7 +68,9 @@ package final class ClusterPool {
     private static let clusterSupportDisabled = Array("cluster support disabled".utf8)
 
     /// CLUSTER SHARDS (or CLUSTER SLOTS on servers before 7.0) on `conn`.
-    private static func loadMap(_ conn: Connection, seedHost: String, within seconds: Double = 5) -> Result<SlotMap, RcliError> {
+    private static func loadMap(_ conn: Connection, seedHost: String, within seconds: Double = 5) -> Result<
+        SlotMap, RcliError
+    > {
         let deadline = monotonicSeconds() + seconds
         do throws(NetError) {
             var reply = try conn.roundTrip([Array("CLUSTER".utf8), Array("SHARDS".utf8)], deadline: deadline)
@@ -79,8 +85,10 @@ package final class ClusterPool {
                 return .failure(.topology(conn.endpoint, .refused(String(decoding: msg, as: UTF8.self))))
             }
             do {
-                return .success(fromShards ? try Topology.fromShards(reply, seedHost: seedHost)
-                                           : try Topology.fromSlots(reply, seedHost: seedHost))
+                return .success(
+                    fromShards
+                        ? try Topology.fromShards(reply, seedHost: seedHost)
+                        : try Topology.fromSlots(reply, seedHost: seedHost))
             } catch {
                 return .failure(.topology(conn.endpoint, .malformed(error.description)))
             }
@@ -95,7 +103,9 @@ package final class ClusterPool {
         if let existing = links[target.node] {
             link = existing
         } else {
-            link = ClusterLink(node: target.node, session: template.forNode(host: target.node.host, port: target.node.port, readOnly: target.replica))
+            link = ClusterLink(
+                node: target.node,
+                session: template.forNode(host: target.node.host, port: target.node.port, readOnly: target.replica))
             links[target.node] = link
         }
         if target.replica && !link.session.readsFromReplicas {
@@ -159,8 +169,11 @@ package final class ClusterPool {
     func reseed(host: String, port: Int) throws(RcliError) {
         for link in links.values { _ = link.abandon() }
         links.removeAll()
-        guard let fresh = try Self.open(session: template.forNode(host: host, port: port, readOnly: false),
-                                        policy: router.policy, natMap: router.natMap, report: report) else {
+        guard
+            let fresh = try Self.open(
+                session: template.forNode(host: host, port: port, readOnly: false),
+                policy: router.policy, natMap: router.natMap, report: report)
+        else {
             throw RcliError.notACluster(.tcp(host: host, port: port))
         }
         router = fresh.router

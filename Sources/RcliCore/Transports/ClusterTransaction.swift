@@ -69,6 +69,8 @@ struct ClusterTransaction {
     }
 
     private func refusal(_ node: NodeAddress, _ what: String) -> String {
-        "ERR rcli: this command's keys are served by \(node) but \(what) is pinned to \(pinned.map { "\($0)" } ?? "?"); not sent (the transaction is unchanged). Use a {hash tag} to keep keys together"
+        let pin = pinned.map { "\($0)" } ?? "?"
+        return "ERR rcli: this command's keys are served by \(node) but \(what) is pinned to \(pin); not sent "
+            + "(the transaction is unchanged). Use a {hash tag} to keep keys together"
     }
 }

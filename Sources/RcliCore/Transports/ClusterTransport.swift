@@ -40,8 +40,9 @@ package final class ClusterTransport: Transport {
             submitRaw(id, raw, now: now)
             return
         }
-        let e = ClusterCommand.command(id, command.args, traits: command.traits,
-                                       trackingSlots: pool.router.policy.replicaReads)
+        let e = ClusterCommand.command(
+            id, command.args, traits: command.traits,
+            trackingSlots: pool.router.policy.replicaReads)
         guard traffic.admits(e) else {
             held = e
             return
@@ -78,8 +79,9 @@ package final class ClusterTransport: Transport {
             e.fanOut = plan
             e.partsLeft = plan.parts.count
             for part in plan.parts {
-                let p = ClusterCommand(id: e.id, args: part.args, traits: e.traits,
-                                       route: RouteState(slot: part.slot, readOnly: e.route.readOnly))
+                let p = ClusterCommand(
+                    id: e.id, args: part.args, traits: e.traits,
+                    route: RouteState(slot: part.slot, readOnly: e.route.readOnly))
                 p.whole = e
                 e.parts.append(p)
             }
@@ -115,7 +117,8 @@ package final class ClusterTransport: Transport {
     }
 
     func dispatch(_ e: ClusterCommand, now: Double) {
-        let target = e.pinnedTo.map { RouteTarget(node: $0, replica: false, asking: false) }
+        let target =
+            e.pinnedTo.map { RouteTarget(node: $0, replica: false, asking: false) }
             ?? pool.router.route(e.route, now: now)
         if e.pinnedTo == nil, !target.asking, let until = pool.router.downUntil(target.node), until > now {
             park(e, until: until)
@@ -131,8 +134,9 @@ package final class ClusterTransport: Transport {
                 complete(e)
                 return
             }
-            decide(pool.router.unreachable(target, state: &e.route, now: now, problem: error.text), for: e, now: now,
-                   why: "\(target.node) unreachable")
+            decide(
+                pool.router.unreachable(target, state: &e.route, now: now, problem: error.text), for: e, now: now,
+                why: "\(target.node) unreachable")
             return
         }
         send(e, to: target, on: link, now: now)
@@ -229,7 +233,8 @@ package final class ClusterTransport: Transport {
         // A node that owes replies and says nothing (hung, or cut off without a reset).
         for link in pool.allLinks {
             guard let due = link.queue.deadline(replyTimeout: replyTimeout), due <= now,
-                  let conn = link.connection, !conn.hasBufferedInput else { continue }
+                let conn = link.connection, !conn.hasBufferedInput
+            else { continue }
             if (try? conn.receive()) == true { continue }
             failed(link, .timeout("no reply in \(System.cFormat("%.2f", replyTimeout))s"), now: now)
         }
@@ -254,7 +259,8 @@ package final class ClusterTransport: Transport {
     private func handle(_ value: RESPValue, from link: ClusterLink, now: Double) {
         let next = link.queue.head
         if case .push = value {
-            let expected = next?.tag.map { ($0.traits?.replyIsPush ?? false) || ($0.traits?.streaming ?? false) } ?? false
+            let expected =
+                next?.tag.map { ($0.traits?.replyIsPush ?? false) || ($0.traits?.streaming ?? false) } ?? false
             if !expected {
                 events.append(link.queue.streaming && next == nil ? .stream(.value(value)) : .push(.value(value)))
                 return
@@ -316,8 +322,10 @@ package final class ClusterTransport: Transport {
             for request in requests {
                 guard let e = request.tag else { continue }
                 if neverWritten && !e.inTransaction, let target = e.target {
-                    decide(pool.router.unreachable(target, state: &e.route, now: now, problem: "\(reason) (\(target.node))"),
-                           for: e, now: now, why: "\(target.node) failed")
+                    decide(
+                        pool.router.unreachable(
+                            target, state: &e.route, now: now, problem: "\(reason) (\(target.node))"),
+                        for: e, now: now, why: "\(target.node) failed")
                 } else if e.whole != nil {
                     e.failure = .unknownOutcome(reason: reason, node: link.node)
                     complete(e)
@@ -360,7 +368,9 @@ package final class ClusterTransport: Transport {
 
     package func handle(_ ready: ReadySet, now: Double) {
         for link in pool.allLinks {
-            guard let conn = link.connection, let w = watched[link.node], w.link == ObjectIdentifier(conn) else { continue }
+            guard let conn = link.connection, let w = watched[link.node], w.link == ObjectIdentifier(conn) else {
+                continue
+            }
             let readiness = ready.readiness(w.token)
             guard !readiness.isEmpty else { continue }
             do throws(NetError) {
@@ -429,13 +439,16 @@ package final class ClusterTransport: Transport {
         pool.router.map.shards.map { shard in
             let node = replicas ? (shard.replicas.first ?? shard.master) : shard.master
             let readOnly = replicas && node != shard.master
-            return (pool.template.forNode(host: node.host, port: node.port, readOnly: readOnly), "\(node.host):\(node.port)")
+            return (
+                pool.template.forNode(host: node.host, port: node.port, readOnly: readOnly), "\(node.host):\(node.port)"
+            )
         }
     }
 
     package var primary: Session {
         let current = pool.router.current
-        return pool.existingLink(current)?.session ?? pool.template.forNode(host: current.host, port: current.port, readOnly: false)
+        return pool.existingLink(current)?.session
+            ?? pool.template.forNode(host: current.host, port: current.port, readOnly: false)
     }
 
     package var location: String? { "\(pool.router.current)" }

@@ -37,7 +37,7 @@ struct PipeRouting {
             let probe = command.count > 1 ? [lastName, Array(command.arg(1))] : [lastName]
             lastInfo = CommandKeys.info(for: probe)
             if lastInfo != nil && command.count > 1 && CommandKeys.info(for: [lastName]) != lastInfo {
-                lastName = []  // a subcommand's entry: looked up each time
+                lastName = [] // a subcommand's entry: looked up each time
             }
             fixedKeyIndex = nil
             if let spec = lastInfo?.specs.first, case .index(let i) = spec.begin, case .range = spec.find {

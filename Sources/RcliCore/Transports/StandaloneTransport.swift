@@ -12,7 +12,11 @@ package final class StandaloneTransport: Transport {
     private var token: ReactorToken?
     private var registered: ObjectIdentifier?
     private var depth = 0
-    private enum Piece { case none, reply(InFlight<EntryID>), push, stream }
+    private enum Piece {
+        case none
+        case reply(InFlight<EntryID>)
+        case push, stream
+    }
     private var current = Piece.none
     private var failure: RcliError?
     /// The connection carried raw requests (`--pipe`): a transfer is never silently moved to a
@@ -43,8 +47,9 @@ package final class StandaloneTransport: Transport {
             failure = error
             return
         }
-        var request = InFlight<EntryID>(tag: id, start: conn.bytesQueued, blocking: command.traits?.blocking ?? false,
-                               replies: command.replies)
+        var request = InFlight<EntryID>(
+            tag: id, start: conn.bytesQueued, blocking: command.traits?.blocking ?? false,
+            replies: command.replies)
         if let traits = command.traits {
             request.pushIsReply = traits.streaming || traits.replyIsPush
             request.startsStream = traits.streaming
@@ -87,7 +92,8 @@ package final class StandaloneTransport: Transport {
                 current = .stream
             } else {
                 session.disconnect()
-                failure = .connectionLost(.protocolViolation(.unexpectedReply), silent: false, tls: session.settings.tls)
+                failure = .connectionLost(
+                    .protocolViolation(.unexpectedReply), silent: false, tls: session.settings.tls)
                 return takeFailure()
             }
         }
