@@ -12,7 +12,7 @@ package enum OptionTable {
             p.config.host = v
         },
         OptionSpec(["-p"], value: "port", help: "Server port (default: 6379).") { p, v throws(RcliError) in
-            p.config.port = try Values.port(v, option: "-p")
+            p.config.port = try OptionValues.port(v, option: "-p")
         },
         OptionSpec(["-s"], value: "socket", help: "Server socket (overrides hostname and port).", completion: .file) {
             p, v throws(RcliError) in
@@ -65,7 +65,7 @@ package enum OptionTable {
                 Default timeout is 0, meaning no limit, depending on the OS.
                 """
         ) { p, v throws(RcliError) in
-            let t = try Values.seconds(v, option: "-t")
+            let t = try OptionValues.seconds(v, option: "-t")
             p.config.connectTimeout = t > 0 ? t : nil
         },
     ]
@@ -73,7 +73,7 @@ package enum OptionTable {
     static let protocolAndRepeat: [OptionSpec] = [
         OptionSpec(["-r"], value: "repeat", help: "Execute specified command N times (negative: forever).") {
             p, v throws(RcliError) in
-            p.config.repeatCount = try Values.integer(v, option: "-r")
+            p.config.repeatCount = try OptionValues.integer(v, option: "-r")
         },
         OptionSpec(
             ["-i"], value: "interval",
@@ -82,10 +82,10 @@ package enum OptionTable {
                 It is possible to specify sub-second times like -i 0.1.
                 """
         ) { p, v throws(RcliError) in
-            p.config.interval = try Values.seconds(v, option: "-i")
+            p.config.interval = try OptionValues.seconds(v, option: "-i")
         },
         OptionSpec(["-n"], value: "db", help: "Database number.") { p, v throws(RcliError) in
-            let n = try Values.integer(v, option: "-n")
+            let n = try OptionValues.integer(v, option: "-n")
             guard n >= 0, n <= Int64(Int32.max) else { throw RcliError.usage("Invalid database number for -n: '\(v)'") }
             p.config.database = Int(n)
         },
@@ -143,7 +143,7 @@ package enum OptionTable {
                 (default 30; blocking commands such as BLPOP are exempt).
                 """
         ) { p, v throws(RcliError) in
-            let t = try Values.seconds(v, option: "--reply-timeout")
+            let t = try OptionValues.seconds(v, option: "--reply-timeout")
             guard t > 0 else {
                 throw RcliError.usage(
                     "Invalid value for --reply-timeout: '\(v)' (expected a positive number of seconds)")
@@ -162,199 +162,6 @@ package enum OptionTable {
             case .failure(let e): throw RcliError.usage(e.description)
             }
         },
-    ]
-
-    static let modes: [OptionSpec] = [
-        OptionSpec(["--pipe"], help: "Transfer raw Redis protocol from stdin to server.") { p, _ throws(RcliError) in
-            p.config.pipe = true
-        },
-        OptionSpec(
-            ["--pipe-timeout"], value: "n",
-            help: """
-                In --pipe mode, abort with error if after sending all data.
-                no reply is received within <n> seconds.
-                Default timeout: 30. Use 0 to wait forever.
-                """
-        ) { p, v throws(RcliError) in
-            p.config.pipeTimeout = try Values.seconds(v, option: "--pipe-timeout")
-        },
-        OptionSpec(
-            ["--scan"],
-            help: """
-                List all keys using the SCAN command (with -c, on every master).
-                """
-        ) { p, _ throws(RcliError) in
-            p.config.scan = true
-        },
-        OptionSpec(
-            ["--pattern"], value: "pat",
-            help: """
-                Keys pattern when using the --scan, --bigkeys or --hotkeys
-                options (default: *).
-                """
-        ) { p, v throws(RcliError) in
-            p.config.scanPattern = Array(v.utf8)
-        },
-        OptionSpec(
-            ["--quoted-pattern"], value: "pat",
-            help: """
-                Same as --pattern, but the specified string can be
-                quoted, in order to pass an otherwise non binary-safe string.
-                """
-        ) { p, v throws(RcliError) in
-            guard let split = CommandLineSplitter.split(Array(v.utf8)), split.count == 1 else {
-                throw RcliError.usage("Invalid quoted string specified for --quoted-pattern.")
-            }
-            p.config.scanPattern = split[0]
-        },
-        OptionSpec(
-            ["--count"], value: "count",
-            help: """
-                Count option when using the --scan, --bigkeys or --hotkeys (default: 1000).
-                """
-        ) { p, v throws(RcliError) in
-            let n = try Values.integer(v, option: "--count")
-            guard n > 0 else {
-                throw RcliError.usage("Invalid value for --count: '\(v)' (expected a positive integer)")
-            }
-            p.config.scanCount = Int(n)
-        },
-    ]
-
-    static let tools: [OptionSpec] = [
-        OptionSpec(
-            ["--stat"],
-            help: """
-                Print rolling stats about server: mem, clients, ... (-i sets
-                the interval, default 1 second; with -c, one line per master).
-                """
-        ) { p, _ throws(RcliError) in
-            p.config.toolMode = .stat
-        },
-        OptionSpec(
-            ["--latency"],
-            help: """
-                Enter a special mode continuously sampling latency.
-                If you use this mode in an interactive session it runs
-                forever displaying real-time stats. Otherwise if --raw or
-                --csv is specified, or if you redirect the output to a non
-                TTY, it samples the latency for 1 second (you can use
-                -i to change the interval), then produces a single output
-                and exits.
-                """
-        ) { p, _ throws(RcliError) in
-            p.config.toolMode = .latency(.running)
-        },
-        OptionSpec(
-            ["--latency-history"],
-            help: """
-                Like --latency but tracking latency changes over time.
-                Default time interval is 15 sec. Change it using -i.
-                """
-        ) { p, _ throws(RcliError) in
-            p.config.toolMode = .latency(.history)
-        },
-        OptionSpec(
-            ["--latency-dist"],
-            help: """
-                Shows latency as a spectrum, requires xterm 256 colors.
-                Default time interval is 1 sec. Change it using -i.
-                """
-        ) { p, _ throws(RcliError) in
-            p.config.toolMode = .latency(.distribution)
-        },
-        OptionSpec(
-            ["--replica", "--slave"],
-            help: """
-                Simulate a replica showing commands received from the master.
-                """
-        ) { p, _ throws(RcliError) in
-            p.config.toolMode = .replica
-        },
-        OptionSpec(
-            ["--rdb"], value: "filename",
-            help: """
-                Transfer an RDB dump from remote server to local file.
-                Use filename of "-" to write to stdout.
-                """, completion: .file
-        ) { p, v throws(RcliError) in
-            p.config.toolMode = .rdb(path: v, functionsOnly: false)
-        },
-        OptionSpec(
-            ["--functions-rdb"], value: "filename",
-            help: """
-                Like --rdb but only get the functions (not the keys)
-                when getting the RDB dump file.
-                """, completion: .file
-        ) { p, v throws(RcliError) in
-            p.config.toolMode = .rdb(path: v, functionsOnly: true)
-        },
-        OptionSpec(
-            ["--bigkeys"],
-            help: """
-                Sample Redis keys looking for keys with many elements (complexity)
-                (with -c, the whole cluster; --replica-reads reads replicas).
-                """
-        ) { p, _ throws(RcliError) in
-            p.config.toolMode = .keyStats(.size)
-        },
-        OptionSpec(
-            ["--memkeys"],
-            help: """
-                Sample Redis keys looking for keys consuming a lot of memory.
-                """
-        ) { p, _ throws(RcliError) in
-            p.config.toolMode = .keyStats(.memory)
-        },
-        OptionSpec(
-            ["--memkeys-samples"], value: "n",
-            help: """
-                Sample Redis keys looking for keys consuming a lot of memory.
-                And define number of key elements to sample
-                """
-        ) { p, v throws(RcliError) in
-            let n = try Values.integer(v, option: "--memkeys-samples")
-            guard n >= 0 else {
-                throw RcliError.usage("Invalid value for --memkeys-samples: '\(v)' (expected 0 or more)")
-            }
-            p.config.memkeysSamples = Int(n)
-            p.config.toolMode = .keyStats(.memory)
-        },
-        OptionSpec(
-            ["--hotkeys"],
-            help: """
-                Sample Redis keys looking for hot keys.
-                only works when maxmemory-policy is *lfu.
-                """
-        ) { p, _ throws(RcliError) in
-            p.config.toolMode = .keyStats(.frequency)
-        },
-        OptionSpec(
-            ["--intrinsic-latency"], value: "sec",
-            help: """
-                Run a test to measure intrinsic system latency.
-                The test will run for the specified amount of seconds.
-                """
-        ) { p, v throws(RcliError) in
-            let n = try Values.integer(v, option: "--intrinsic-latency")
-            guard n > 0 else {
-                throw RcliError.usage(
-                    "Invalid value for --intrinsic-latency: '\(v)' (expected a positive number of seconds)")
-            }
-            p.config.toolMode = .intrinsicLatency(seconds: Int(n))
-        },
-    ]
-
-    static let eval: [OptionSpec] = [
-        OptionSpec(
-            ["--eval"], value: "file",
-            help: """
-                Send an EVAL command using the Lua script at <file>:
-                keys, then a lone comma, then arguments follow.
-                """, completion: .file
-        ) { p, v throws(RcliError) in
-            p.config.evalFile = v
-        }
     ]
 
     static let tls: [OptionSpec] = [
@@ -457,7 +264,7 @@ package enum OptionTable {
                 STDOUT is a tty but can be overridden with --show-pushes no.
                 """, completion: .choices(["yes", "no"])
         ) { p, v throws(RcliError) in
-            p.config.showPushes = try Values.yesNo(v, option: "--show-pushes")
+            p.config.showPushes = try OptionValues.yesNo(v, option: "--show-pushes")
         },
     ]
 
@@ -498,36 +305,4 @@ package enum OptionTable {
             p.action = .generate(v)
         },
     ]
-}
-
-/// Validating converters for option values.
-enum Values {
-    static func integer(_ v: String, option: String) throws(RcliError) -> Int64 {
-        guard let n = Int64(v) else {
-            throw RcliError.usage("Invalid value for \(option): '\(v)' (expected an integer)")
-        }
-        return n
-    }
-
-    static func port(_ v: String, option: String) throws(RcliError) -> Int {
-        guard let n = Int(v), (0...65535).contains(n) else {
-            throw RcliError.usage("Invalid port for \(option): '\(v)' (expected 0-65535)")
-        }
-        return n
-    }
-
-    static func seconds(_ v: String, option: String) throws(RcliError) -> Double {
-        guard let d = Double(v), d.isFinite, d >= 0 else {
-            throw RcliError.usage("Invalid value for \(option): '\(v)' (expected a non-negative number of seconds)")
-        }
-        return d
-    }
-
-    static func yesNo(_ v: String, option: String) throws(RcliError) -> Bool {
-        switch v.lowercased() {
-        case "yes", "y": return true
-        case "no", "n": return false
-        default: throw RcliError.usage("Invalid value for \(option): '\(v)' (expected yes or no)")
-        }
-    }
 }
