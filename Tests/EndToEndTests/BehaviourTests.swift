@@ -206,4 +206,21 @@ import Testing
         #expect(r.err == "Error: Server closed the connection\n")
         #expect(r.status == 1)
     }
+
+    /// A SUBSCRIBE the server refuses (ACL) streams nothing: the script goes on with the next line.
+    @Test func aRefusedSubscribeDoesNotStopTheScript() throws {
+        let port = try TestEnvironment.port("RCLI_TEST_AUTH_PORT")
+        let user = "nosub\(getpid())"
+        _ = try redisCli([
+            "-p", port, "-a", "s3cret", "--no-auth-warning", "acl", "setuser", user, "on", ">pw", "~*", "&*",
+            "+@all", "-subscribe",
+        ])
+        defer { _ = try? redisCli(["-p", port, "-a", "s3cret", "--no-auth-warning", "acl", "deluser", user]) }
+        let r = try rcli(
+            ["-p", port, "--user", user, "-a", "pw", "--no-auth-warning"], stdin: "subscribe ch\nping\n",
+            timeout: 10)
+        #expect(r.status == 0)
+        #expect(r.out.hasPrefix("NOPERM"), "\(r.out)")
+        #expect(r.out.hasSuffix("\nPONG\n"), "the line after the refused SUBSCRIBE ran: \(r.out)")
+    }
 }

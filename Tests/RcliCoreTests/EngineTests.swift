@@ -71,7 +71,7 @@ private final class FakeTransport: Transport {
     func interrupt() {}
     func recover() {}
     func beginRun() {}
-    func endRun() {}
+    func endRun(completed: Bool) {}
     func servers(replicas: Bool) -> [(session: Session, label: String)] { [] }
     var primary: Session { Session(settings: ConnectionSettings(), password: nil) }
     var location: String? { "fake" }

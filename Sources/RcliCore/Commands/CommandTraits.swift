@@ -17,53 +17,75 @@ package struct CommandTraits: Sendable, Equatable {
     /// The reply may legitimately take long (BLPOP, WAIT, XREAD BLOCK ...): no reply timeout.
     package var blocking = false
 
+    /// The commands with traits, by name: one hash lookup per command (most have none), rather
+    /// than a string comparison per case.
+    private enum Kind {
+        case rawOutput, debug, memory, cluster, client, latency, subscribe, unsubscribe, streams, blocking, xread
+        case select, auth, hello, readOnly, readWrite
+    }
+
+    private static let kinds: [String: Kind] = {
+        var kinds: [String: Kind] = [
+            "info": .rawOutput, "lolwut": .rawOutput, "debug": .debug, "memory": .memory, "cluster": .cluster,
+            "client": .client, "latency": .latency, "xread": .xread, "xreadgroup": .xread, "select": .select,
+            "auth": .auth, "hello": .hello, "readonly": .readOnly, "readwrite": .readWrite,
+        ]
+        for name in ["subscribe", "psubscribe", "ssubscribe"] { kinds[name] = .subscribe }
+        for name in ["unsubscribe", "punsubscribe", "sunsubscribe"] { kinds[name] = .unsubscribe }
+        for name in ["monitor", "sync", "psync"] { kinds[name] = .streams }
+        for name in [
+            "blpop", "brpop", "brpoplpush", "blmove", "blmpop", "bzpopmin", "bzpopmax", "bzmpop", "wait", "waitaof",
+        ] {
+            kinds[name] = .blocking
+        }
+        return kinds
+    }()
+
     /// The traits of `args` (the command name is matched case-insensitively).
     package init(_ args: [[UInt8]]) {
-        guard let first = args.first else { return }
-        let name = Self.lower(first)
-        let sub = args.count > 1 ? Self.lower(args[1]) : ""
+        guard let first = args.first, let kind = Self.kinds[Self.lower(first)] else { return }
         let argc = args.count
-        switch name {
-        case "info", "lolwut":
+        var sub: String { argc > 1 ? Self.lower(args[1]) : "" }
+        switch kind {
+        case .rawOutput:
             rawOutput = true
-        case "debug":
+        case .debug:
             rawOutput = argc >= 2 && (sub == "htstats" || sub == "htstats-key")
-        case "memory":
+        case .memory:
             rawOutput = argc >= 2 && (sub == "malloc-stats" || sub == "doctor")
-        case "cluster":
+        case .cluster:
             rawOutput =
                 (argc == 2 && (sub == "nodes" || sub == "info"))
                 || (argc == 3 && (sub == "slaves" || sub == "replicas"))
-        case "client":
+        case .client:
+            let sub = sub
             rawOutput = argc >= 2 && (sub == "list" || sub == "info")
             if argc == 3 && sub == "setname" { sessionChange = .clientName(args[2]) }
-        case "latency":
+        case .latency:
             rawOutput = (argc == 3 && sub == "graph") || (argc == 2 && sub == "doctor")
-        case "subscribe", "psubscribe", "ssubscribe":
+        case .subscribe:
             streaming = true
             subscribe = true
             replyIsPush = true
-        case "unsubscribe", "punsubscribe", "sunsubscribe":
+        case .unsubscribe:
             replyIsPush = true
-        case "monitor", "sync", "psync":
+        case .streams:
             streaming = true
-        case "blpop", "brpop", "brpoplpush", "blmove", "blmpop", "bzpopmin", "bzpopmax", "bzmpop", "wait", "waitaof":
+        case .blocking:
             blocking = true
-        case "xread", "xreadgroup":
+        case .xread:
             blocking = args.contains { Self.lower($0) == "block" }
-        case "select":
+        case .select:
             if argc == 2, let n = Int(String(decoding: args[1], as: UTF8.self)) { selectsDatabase = n }
-        case "auth":
+        case .auth:
             if argc == 2 { sessionChange = .auth(user: nil, password: args[1]) }
             if argc == 3 { sessionChange = .auth(user: args[1], password: args[2]) }
-        case "hello":
+        case .hello:
             if argc >= 2, let v = Int(String(decoding: args[1], as: UTF8.self)) { sessionChange = .protocolVersion(v) }
-        case "readonly":
+        case .readOnly:
             sessionChange = .readOnly(true)
-        case "readwrite":
+        case .readWrite:
             sessionChange = .readOnly(false)
-        default:
-            break
         }
     }
 

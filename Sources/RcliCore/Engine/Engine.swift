@@ -84,7 +84,7 @@ package final class Engine {
             transport.handle(ready, now: monotonicSeconds())
         }
         watchInput(nil)
-        transport.endRun()
+        transport.endRun(completed: pipeline.stop != .interrupted && pipeline.stop != .fatal)
         if case .noReplies(let seconds) = pipeline.stop { failure = .noReplies(seconds: Int(seconds)) }
         sink.endRun(pipeline, failure: failure)
         return pipeline.status
@@ -188,6 +188,9 @@ package final class Engine {
             sink.stream(.event(e, last: last))
         case .stream(.value(let value)):
             if let message = pipeline.streamMessage(value) { sink.stream(.value(message)) }
+        case .streamEnded(let error):
+            sink.note(error)
+            pipeline.streamEnded()
         case .fatal(let error):
             failure = error
             pipeline.fatal()

@@ -79,6 +79,8 @@ package struct Pipeline {
     package private(set) var outstanding = 0
     private var connectPending = false
     private var settling = false
+    /// Input stopped because a streaming command was sent (it resumes if that is refused).
+    private var stoppedForStream = false
     /// No more input is read (quit, a streaming command, -e).
     package private(set) var inputStopped = false
     /// The source has no more input.
@@ -127,7 +129,10 @@ package struct Pipeline {
         } else {
             outstanding += replies
         }
-        if traits?.streaming == true { inputStopped = true }
+        if traits?.streaming == true {
+            inputStopped = true
+            stoppedForStream = true
+        }
         return id
     }
 
@@ -149,7 +154,6 @@ package struct Pipeline {
 
     /// The source has nothing more.
     package mutating func endOfInput(now: Double) {
-        if !inputEnded { lastReply = max(lastReply, now) }
         inputEnded = true
     }
 
@@ -212,7 +216,14 @@ package struct Pipeline {
     /// `id` was redirected or is being retried: later commands wait until everything sent so
     /// far is settled, so commands for one slot run in input order.
     package mutating func rerouted(_ id: EntryID) {
-        settling = true
+        // Counting runs (`--pipe`) keep reading: their replies have no order to keep.
+        if settings.ordered { settling = true }
+    }
+
+    /// The streaming link was lost: no more messages will come (the run fails).
+    package mutating func streamEnded() {
+        streaming = false
+        failed = true
     }
 
     /// A message on a streaming link; returned when it can be printed now, else kept.
@@ -308,7 +319,15 @@ package struct Pipeline {
                 inputStopped = true
                 stop = .errorReply
             }
-            if traits?.streaming == true && !isError { streaming = true }
+            if traits?.streaming == true {
+                if !isError {
+                    streaming = true
+                } else if stoppedForStream && stop == nil {
+                    // SUBSCRIBE/MONITOR refused: nothing streams, the script goes on.
+                    inputStopped = false
+                    stoppedForStream = false
+                }
+            }
             if settings.interval > 0 { notBefore = now + settings.interval }
         }
     }

@@ -41,8 +41,9 @@ package protocol Transport: AnyObject {
     func recover()
     /// Starts a run (the shell runs one per line; counters for `--verbose` restart).
     func beginRun()
-    /// Ends a run (`--verbose` prints its counters).
-    func endRun()
+    /// Ends a run (`--verbose` prints its counters when it `completed`: not after Ctrl-C or a
+    /// failure that stopped it).
+    func endRun(completed: Bool)
     /// The servers that together hold the key space, one session each with a label for
     /// reports (a cluster's masters, or with `replicas` a replica of each shard where one is
     /// known); for modes that talk to them one by one (`--scan`, `--bigkeys`, `--stat`).

@@ -29,6 +29,9 @@ package enum TransportEvent {
     case push(ReplyPart)
     /// A message on a link that streams (after SUBSCRIBE or MONITOR), or a piece of one.
     case stream(ReplyPart)
+    /// A link that streamed messages (SUBSCRIBE in a cluster) was lost: no more messages come;
+    /// what was owed for earlier commands is still delivered.
+    indirect case streamEnded(RcliError)
     /// The run cannot go on (the only connection was lost with commands in flight ...).
     indirect case fatal(RcliError)
 }

@@ -87,6 +87,17 @@ final class CountingSink: ReplySink {
     }
 
     func endRun(_ pipeline: Pipeline, failure: RcliError?) {
+        switch failure {
+        case .input?:
+            // stdin could not be read: that alone is reported.
+            if let failure { note(failure) }
+            return
+        case .noReplies?:
+            // redis-cli says so before its summary.
+            if let failure { note(failure) }
+        default:
+            break
+        }
         var summary = pipeline.stop == nil ? "Last reply received from server.\n" : ""
         for (node, counts) in perNode.sorted(by: { "\($0.key)" < "\($1.key)" }) where counts.replies + counts.errors > 0
         {
@@ -94,11 +105,14 @@ final class CountingSink: ReplySink {
         }
         out.write(summary + "errors: \(pipeline.errors), replies: \(pipeline.replies)\n")
         out.flush()
-        if case .connectionLost(let e, _, _)? = failure {
+        switch failure {
+        case .connectionLost(let e, _, _)?:
             // What the server acknowledged before it went away; the rest may or may not have run.
             note(.pipeLost(e, replies: pipeline.replies, errors: pipeline.errors, inputDone: inputDone))
-        } else if let failure {
-            note(failure)
+        case .noReplies?, nil:
+            break
+        case let other?:
+            note(other)
         }
     }
 

@@ -77,6 +77,8 @@ package final class PrintingSink: ReplySink {
         headStart = now
         current = .none
         depth = 0
+        pushDepth = 0
+        bannerShown = false
     }
 
     private func formatter(for item: Pipeline.Item?) -> ReplyFormatter {
@@ -245,10 +247,11 @@ package final class PrintingSink: ReplySink {
 
     package func endRun(_ pipeline: Pipeline, failure: RcliError?) {
         // A reply cut off mid-way (Ctrl-C, a lost connection) ends its line.
-        if depth > 0 || current != .none {
+        if depth > 0 || pushDepth > 0 || current != .none {
             out.write([10])
             current = .none
             depth = 0
+            pushDepth = 0
         }
         out.flush()
         if let failure {

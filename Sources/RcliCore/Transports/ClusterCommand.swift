@@ -69,8 +69,9 @@ final class ClusterCommand {
         return e
     }
 
-    /// A command that may legitimately wait a long time for its reply.
-    var isBlocking: Bool { traits?.blocking ?? false }
+    /// A command that may legitimately wait a long time for its reply: no reply timeout. A
+    /// `--pipe` request (no traits) is never timed out either; `--pipe-timeout` applies.
+    var isBlocking: Bool { traits?.blocking ?? true }
 
     /// True once it has a reply or a failure.
     var isComplete: Bool { reply != nil || failure != nil }

@@ -19,7 +19,10 @@ package final class ClusterTransport: Transport {
     /// A command held back by `traffic`: nothing later is read until it goes.
     private var held: ClusterCommand?
     private var stats = (redirects: 0, retries: 0)
-    private var watched: [NodeAddress: (link: ObjectIdentifier, token: ReactorToken)] = [:]
+    /// Reroutes reported but not yet taken by the engine: no input is read meanwhile, so a
+    /// later command for the same slot cannot overtake the one being redirected or retried.
+    private var reroutesPending = 0
+    private var watched: [NodeAddress: (fd: Int32, token: ReactorToken)] = [:]
     /// `--pipe`: slot → its master's link while the map stays as it was, and the key lookup of
     /// the last command name (a pipe file repeats one command).
     var pipeRouting = PipeRouting()
@@ -161,6 +164,7 @@ package final class ClusterTransport: Transport {
             complete(e)
         case .resend(let reason):
             stats.redirects += 1
+            reroutesPending += 1
             events.append(.rerouted(e.id, reason))
             pipeRouting.forgetSlots()
             if let t = e.route.askTarget {
@@ -171,6 +175,7 @@ package final class ClusterTransport: Transport {
             dispatch(e, now: now)
         case .wait(let until, _):
             stats.retries += 1
+            reroutesPending += 1
             events.append(.rerouted(e.id, .replicaFallback(problem: why)))
             report?("\(why); retrying in \(Int(((until - now) * 1000).rounded())) ms")
             park(e, until: until)
@@ -200,7 +205,10 @@ package final class ClusterTransport: Transport {
         if let reply = e.reply {
             events.append(.reply(e.id, reply, origin: e.origin))
         } else if let failure = e.failure {
-            events.append(.failed(e.id, failure, node: e.target?.node))
+            // The node is named only if a connection to it was made (as the counts per node of
+            // `--pipe -c` always were).
+            let node = e.target.flatMap { pool.existingLink($0.node)?.connection != nil ? $0.node : nil }
+            events.append(.failed(e.id, failure, node: node))
         }
     }
 
@@ -233,7 +241,7 @@ package final class ClusterTransport: Transport {
         // A node that owes replies and says nothing (hung, or cut off without a reset).
         for link in pool.allLinks {
             guard let due = link.queue.deadline(replyTimeout: replyTimeout), due <= now,
-                let conn = link.connection, !conn.hasBufferedInput
+                let conn = link.connection, !conn.hasBufferedInput, conn.parser.bufferedByteCount == 0
             else { continue }
             if (try? conn.receive()) == true { continue }
             failed(link, .timeout("no reply in \(System.cFormat("%.2f", replyTimeout))s"), now: now)
@@ -241,19 +249,19 @@ package final class ClusterTransport: Transport {
     }
 
     package func nextEvent(now: Double) -> TransportEvent? {
-        if let event = events.pop() { return event }
+        if let event = popEvent() { return event }
         for link in pool.allLinks where link.connection != nil {
             do throws(NetError) {
                 while let value = try link.nextValue() {
                     handle(value, from: link, now: now)
-                    if let event = events.pop() { return event }
+                    if let event = popEvent() { return event }
                 }
             } catch {
                 failed(link, error, now: now)
-                if let event = events.pop() { return event }
+                if let event = popEvent() { return event }
             }
         }
-        return events.pop()
+        return popEvent()
     }
 
     private func handle(_ value: RESPValue, from link: ClusterLink, now: Double) {
@@ -289,6 +297,10 @@ package final class ClusterTransport: Transport {
                 return
             }
         }
+        if value.isError, e.traits?.streaming == true, link.queue.isEmpty {
+            // SUBSCRIBE/MONITOR refused: no messages will follow on this link.
+            link.queue.streaming = false
+        }
         e.reply = value
         e.servedBy = e.target
         if e.whole == nil, let node = e.target?.node { pool.router.served(by: node) }
@@ -315,7 +327,7 @@ package final class ClusterTransport: Transport {
         }
         report?("connection to \(link.node) failed: \(reason)")
         if wasStreaming && all.isEmpty {
-            events.append(.fatal(.streamLost(reason: reason, node: link.node)))
+            events.append(.streamEnded(.streamLost(reason: reason, node: link.node)))
         }
         var unknown: [EntryID] = []
         for (requests, neverWritten) in [(lost.unsent, true), (lost.unknown, false)] {
@@ -344,11 +356,11 @@ package final class ClusterTransport: Transport {
             guard let conn = link.connection else { continue }
             live.insert(link.node)
             let interest: Interest = conn.hasPendingOutput ? [.read, .write] : .read
-            if let w = watched[link.node], w.link == ObjectIdentifier(conn), reactor.isRegistered(w.token) {
+            if let w = watched[link.node], w.fd == conn.descriptor, reactor.isRegistered(w.token) {
                 reactor.update(w.token, interest)
             } else {
                 if let w = watched[link.node] { reactor.deregister(w.token) }
-                watched[link.node] = (ObjectIdentifier(conn), reactor.register(conn.descriptor, interest))
+                watched[link.node] = (conn.descriptor, reactor.register(conn.descriptor, interest))
             }
             if conn.hasBufferedInput, let w = watched[link.node] { reactor.markReady(w.token) }
         }
@@ -368,7 +380,7 @@ package final class ClusterTransport: Transport {
 
     package func handle(_ ready: ReadySet, now: Double) {
         for link in pool.allLinks {
-            guard let conn = link.connection, let w = watched[link.node], w.link == ObjectIdentifier(conn) else {
+            guard let conn = link.connection, let w = watched[link.node], w.fd == conn.descriptor else {
                 continue
             }
             let readiness = ready.readiness(w.token)
@@ -394,7 +406,13 @@ package final class ClusterTransport: Transport {
         }
     }
 
-    package var holdsInput: Bool { held != nil }
+    package var holdsInput: Bool { held != nil || reroutesPending > 0 }
+
+    private func popEvent() -> TransportEvent? {
+        guard let event = events.pop() else { return nil }
+        if case .rerouted = event { reroutesPending -= 1 }
+        return event
+    }
 
     package func retarget(host: String, port: Int) -> RcliError? {
         do throws(RcliError) {
@@ -431,7 +449,8 @@ package final class ClusterTransport: Transport {
         stats = (0, 0)
     }
 
-    package func endRun() {
+    package func endRun(completed: Bool) {
+        guard completed else { return }
         report?("\(stats.redirects) redirects, \(stats.retries) retries, \(pool.reloads) topology reloads")
     }
 

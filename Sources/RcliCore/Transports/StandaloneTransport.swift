@@ -10,7 +10,8 @@ package final class StandaloneTransport: Transport {
     package let session: Session
     private var queue = LinkQueue<EntryID>()
     private var token: ReactorToken?
-    private var registered: ObjectIdentifier?
+    /// The descriptor `token` watches (a new connection may get a new one).
+    private var registered: Int32 = -1
     private var depth = 0
     private enum Piece {
         case none
@@ -107,7 +108,10 @@ package final class StandaloneTransport: Transport {
         case .reply(let request):
             if last {
                 current = .none
-                if queue.answered(now: now)?.complete == true, request.startsStream { queue.streaming = true }
+                // SUBSCRIBE/MONITOR stream from now on, unless they were refused (an error).
+                var refused = false
+                if case .scalar(.error) = event { refused = true }
+                if queue.answered(now: now)?.complete == true, request.startsStream, !refused { queue.streaming = true }
             }
             guard let id = request.tag else { return nextEvent(now: now) }
             return .replyEvent(id, event, last: last)
@@ -143,23 +147,23 @@ package final class StandaloneTransport: Transport {
         guard let conn = session.connection else {
             if let token { reactor.deregister(token) }
             token = nil
-            registered = nil
+            registered = -1
             return nil
         }
         let interest: Interest = conn.hasPendingOutput ? [.read, .write] : .read
-        if let token, registered == ObjectIdentifier(conn), reactor.isRegistered(token) {
+        if let token, registered == conn.descriptor, reactor.isRegistered(token) {
             reactor.update(token, interest)
         } else {
             if let token { reactor.deregister(token) }
             token = reactor.register(conn.descriptor, interest)
-            registered = ObjectIdentifier(conn)
+            registered = conn.descriptor
         }
         if conn.hasBufferedInput, let token { reactor.markReady(token) }
         return nil
     }
 
     package func handle(_ ready: ReadySet, now: Double) {
-        guard let conn = session.connection, registered == ObjectIdentifier(conn) else { return }
+        guard let conn = session.connection, registered == conn.descriptor else { return }
         let readiness = ready.readiness(token)
         do throws(NetError) {
             if readiness.contains(.writable) { try conn.flush(wait: false) }
@@ -208,6 +212,9 @@ package final class StandaloneTransport: Transport {
         } catch let error as NetError {
             session.disconnect()
             return .failure(.network(error))
+        } catch let error as RESPProtocolError {
+            session.disconnect()
+            return .failure(.network(.protocolViolation(error)))
         } catch {
             session.disconnect()
             return .failure(.network(.protocolViolation(.missingCRLF)))
@@ -229,7 +236,7 @@ package final class StandaloneTransport: Transport {
         failure = nil
     }
 
-    package func endRun() {}
+    package func endRun(completed: Bool) {}
 
     package func servers(replicas: Bool) -> [(session: Session, label: String)] {
         [(session, "")]
