@@ -24,42 +24,51 @@ package enum Escaping {
     /// `appendRepr` over a buffer.
     package static func appendRepr(buffer bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        appendRuns(
+            bytes, to: &out,
+            plain: { b, _ in b >= 0x20 && b <= 0x7e && b != UInt8(ascii: "\\") && b != UInt8(ascii: "\"") },
+            escape: { b, out in
+                switch b {
+                case UInt8(ascii: "\\"), UInt8(ascii: "\""): appendPair(UInt8(ascii: "\\"), b, to: &out)
+                case 10: appendPair(UInt8(ascii: "\\"), UInt8(ascii: "n"), to: &out)
+                case 13: appendPair(UInt8(ascii: "\\"), UInt8(ascii: "r"), to: &out)
+                case 9: appendPair(UInt8(ascii: "\\"), UInt8(ascii: "t"), to: &out)
+                case 7: appendPair(UInt8(ascii: "\\"), UInt8(ascii: "a"), to: &out)
+                case 8: appendPair(UInt8(ascii: "\\"), UInt8(ascii: "b"), to: &out)
+                default: appendHexEscape(b, to: &out)
+                }
+            })
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// The one escaping loop: runs of bytes that `plain` lets through are copied in one append
+    /// each, every other byte goes through `escape`. (`plain` also gets the byte's index, for
+    /// rules that look ahead.) Inlined, so the closures cost nothing per byte.
+    @inline(__always)
+    private static func appendRuns(
+        _ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8], plain: (UInt8, Int) -> Bool,
+        escape: (UInt8, inout [UInt8]) -> Void
+    ) {
         var runStart = 0
         var i = 0
         let n = bytes.count
         while i < n {
             let b = bytes[i]
-            if b >= 0x20 && b <= 0x7e && b != UInt8(ascii: "\\") && b != UInt8(ascii: "\"") {
+            if plain(b, i) {
                 i += 1
                 continue
             }
             if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-            switch b {
-            case UInt8(ascii: "\\"), UInt8(ascii: "\""):
-                out.append(UInt8(ascii: "\\"))
-                out.append(b)
-            case 10:
-                out.append(UInt8(ascii: "\\"))
-                out.append(UInt8(ascii: "n"))
-            case 13:
-                out.append(UInt8(ascii: "\\"))
-                out.append(UInt8(ascii: "r"))
-            case 9:
-                out.append(UInt8(ascii: "\\"))
-                out.append(UInt8(ascii: "t"))
-            case 7:
-                out.append(UInt8(ascii: "\\"))
-                out.append(UInt8(ascii: "a"))
-            case 8:
-                out.append(UInt8(ascii: "\\"))
-                out.append(UInt8(ascii: "b"))
-            default: appendHexEscape(b, to: &out)
-            }
+            escape(b, &out)
             i += 1
             runStart = i
         }
         if runStart < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<n])) }
-        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendPair(_ a: UInt8, _ b: UInt8, to out: inout [UInt8]) {
+        out.append(a)
+        out.append(b)
     }
 
     /// Appends `\xNN`.
@@ -90,25 +99,13 @@ package enum Escaping {
         buffer bytes: UnsafeBufferPointer<UInt8>, multiline: Bool,
         to out: inout [UInt8]
     ) {
-        var runStart = 0
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b >= 0x20 && b != 0x7f {
-                i += 1
-                continue
-            }
-            if multiline && (b == 10 || b == 9 || (b == 13 && i + 1 < n && bytes[i + 1] == 10)) {
-                i += 1
-                continue
-            }
-            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-            appendHexEscape(b, to: &out)
-            i += 1
-            runStart = i
-        }
-        if runStart < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<n])) }
+        appendRuns(
+            bytes, to: &out,
+            plain: { b, i in
+                (b >= 0x20 && b != 0x7f)
+                    || (multiline && (b == 10 || b == 9 || (b == 13 && i + 1 < bytes.count && bytes[i + 1] == 10)))
+            },
+            escape: { b, out in appendHexEscape(b, to: &out) })
     }
 
     // MARK: JSON
@@ -122,44 +119,23 @@ package enum Escaping {
     /// `appendJSONString` over a buffer.
     package static func appendJSONString(buffer bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        var runStart = 0
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b >= 0x20 && b != UInt8(ascii: "\\") && b != UInt8(ascii: "\"") {
-                i += 1
-                continue
-            }
-            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-            switch b {
-            case UInt8(ascii: "\\"), UInt8(ascii: "\""):
-                out.append(UInt8(ascii: "\\"))
-                out.append(b)
-            case 10:
-                out.append(UInt8(ascii: "\\"))
-                out.append(UInt8(ascii: "n"))
-            case 12:
-                out.append(UInt8(ascii: "\\"))
-                out.append(UInt8(ascii: "f"))
-            case 13:
-                out.append(UInt8(ascii: "\\"))
-                out.append(UInt8(ascii: "r"))
-            case 9:
-                out.append(UInt8(ascii: "\\"))
-                out.append(UInt8(ascii: "t"))
-            case 8:
-                out.append(UInt8(ascii: "\\"))
-                out.append(UInt8(ascii: "b"))
-            default:
-                out.append(contentsOf: unicodeEscapePrefix)
-                out.append(hexDigits[Int(b >> 4)])
-                out.append(hexDigits[Int(b & 0xf)])
-            }
-            i += 1
-            runStart = i
-        }
-        if runStart < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<n])) }
+        appendRuns(
+            bytes, to: &out,
+            plain: { b, _ in b >= 0x20 && b != UInt8(ascii: "\\") && b != UInt8(ascii: "\"") },
+            escape: { b, out in
+                switch b {
+                case UInt8(ascii: "\\"), UInt8(ascii: "\""): appendPair(UInt8(ascii: "\\"), b, to: &out)
+                case 10: appendPair(UInt8(ascii: "\\"), UInt8(ascii: "n"), to: &out)
+                case 12: appendPair(UInt8(ascii: "\\"), UInt8(ascii: "f"), to: &out)
+                case 13: appendPair(UInt8(ascii: "\\"), UInt8(ascii: "r"), to: &out)
+                case 9: appendPair(UInt8(ascii: "\\"), UInt8(ascii: "t"), to: &out)
+                case 8: appendPair(UInt8(ascii: "\\"), UInt8(ascii: "b"), to: &out)
+                default:
+                    out.append(contentsOf: unicodeEscapePrefix)
+                    out.append(hexDigits[Int(b >> 4)])
+                    out.append(hexDigits[Int(b & 0xf)])
+                }
+            })
         out.append(UInt8(ascii: "\""))
     }
 

@@ -24,7 +24,7 @@ public struct RESPParser: Sendable {
     private var attributeDepth = 0
     private var pendingBulk: (type: UInt8, length: Int)?
     private var builder = RESPValueBuilder()
-    /// The storage of the last bulk string handed out: when its reader has let go of it by the
+    /// The storage of the last bulk or simple string handed out: when its reader has let go of it by the
     /// next one (a formatter printing element by element does), it is reused, so streaming a
     /// million-element reply allocates nothing per element. A reader that keeps the value
     /// (building a whole reply) keeps it intact: the next bulk string gets new storage.
@@ -150,7 +150,7 @@ public struct RESPParser: Sendable {
             let body = buffer[(line.lowerBound + 1)..<line.upperBound]
             switch type {
             case UInt8(ascii: "+"):
-                if let e = scalar(.simpleString(Array(body))) { return e }
+                if let e = scalar(.simpleString(reuse(body))) { return e }
             case UInt8(ascii: "-"):
                 if let e = scalar(.error(Array(body))) { return e }
             case UInt8(ascii: ":"):

@@ -116,9 +116,9 @@ package final class Engine {
                 if traits.subscribe && subscribeKeepsPrompt && transport.pushesArriveApart { traits.streaming = false }
                 let id = pipeline.admit(traits, args: args, now: now)
                 transport.submit(id, Outbound(args: args, traits: traits), now: now)
-            case .raw(let bytes, let count):
-                let id = pipeline.admit(nil, args: [], replies: count, now: now)
-                transport.submit(id, Outbound(raw: bytes, count: count), now: now)
+            case .raw(let bytes, let ends):
+                let id = pipeline.admit(nil, args: [], replies: ends.count, now: now)
+                transport.submit(id, Outbound(raw: bytes, ends: ends), now: now)
             }
         }
         if source.isExhausted && !pipeline.inputEnded {
@@ -133,6 +133,13 @@ package final class Engine {
             if case .replyEvent(let id, let e, let last) = event {
                 // The hot path of a streamed reply: one call per element, no clock reads.
                 let first = streamingReply != id
+                if !settings.ordered {
+                    // Counted, not printed in order (`--pipe`): nothing to deliver first.
+                    let isError = sink.replyEvent(e, first: first, last: last)
+                    streamingReply = last ? nil : id
+                    if last { pipeline.streamed(id, isError: isError, now: now) }
+                    continue
+                }
                 if first {
                     deliver(&pipeline)
                     guard pipeline.streams(id) else { continue }

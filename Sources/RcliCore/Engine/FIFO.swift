@@ -1,9 +1,11 @@
-/// A first-in first-out queue over an array: pops move a head index, and the consumed prefix is
-/// dropped only once it is at least half the storage, so a long pipeline costs O(1) per item.
+/// A first-in first-out queue over an array: a pop moves the item out and advances a head
+/// index; the storage is reset whenever the queue runs empty (the usual case: items are taken
+/// about as fast as they come) and compacted only once the consumed prefix is at least half of
+/// it, so a long pipeline costs O(1) per item and copies nothing it does not have to.
 struct FIFO<Element> {
     init() {}
 
-    private var items: [Element] = []
+    private var items: [Element?] = []
     private var head = 0
 
     /// Items still queued.
@@ -19,9 +21,12 @@ struct FIFO<Element> {
     /// Takes the oldest item.
     mutating func pop() -> Element? {
         guard head < items.count else { return nil }
-        let item = items[head]
+        let item = items[head].take()
         head += 1
-        if head >= 1024 && head * 2 >= items.count {
+        if head == items.count {
+            items.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head >= 1024 && head * 2 >= items.count {
             items.removeFirst(head)
             head = 0
         }
@@ -35,10 +40,11 @@ struct FIFO<Element> {
 
     /// Takes everything, oldest first.
     mutating func drain() -> [Element] {
-        let rest = Array(items[head...])
+        let rest = items[head...].compactMap { $0 }
         items.removeAll()
         head = 0
         return rest
     }
 }
+
 extension FIFO: Sendable where Element: Sendable {}

@@ -4,6 +4,8 @@ package struct Outbound {
     package let args: [[UInt8]]
     /// `--pipe`: requests as read from stdin, sent as they are.
     package let raw: [UInt8]?
+    /// Where each of the raw requests ends in `raw`.
+    package let ends: [Int]
     /// The replies it owes (the number of requests in a raw chunk; 1 otherwise).
     package let replies: Int
     /// What the engine knows of the command (nil for raw chunks).
@@ -13,15 +15,17 @@ package struct Outbound {
     package init(args: [[UInt8]], traits: CommandTraits) {
         self.args = args
         self.raw = nil
+        self.ends = []
         self.replies = 1
         self.traits = traits
     }
 
-    /// Raw requests (`--pipe`), `count` of them.
-    package init(raw: [UInt8], count: Int) {
+    /// Raw requests (`--pipe`), ending at `ends`.
+    package init(raw: [UInt8], ends: [Int]) {
         self.args = []
         self.raw = raw
-        self.replies = count
+        self.ends = ends
+        self.replies = ends.count
         self.traits = nil
     }
 }

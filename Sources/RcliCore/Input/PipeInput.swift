@@ -5,27 +5,72 @@ import RESP
 /// commands is allowed. A violation is reported with its byte offset, and nothing from the bad
 /// command on is sent (the server would close the connection on it).
 struct PipeInput {
-    /// A command's arguments and where it starts in the input.
+    /// A command's arguments and where it starts in the input. Its arguments are found in its
+    /// bytes when asked for (routing asks for one or two), so reading a command allocates nothing.
     struct Command {
         /// Where it starts in the input.
         let offset: Int
-        /// Its bytes as they came.
+        /// Its bytes as they came (checked: `*N` then N bulk strings, or an inline line).
         let raw: ArraySlice<UInt8>
-        /// Each argument's place in `raw` (indices of the input buffer, as `raw`'s are).
-        let ranges: [Range<Int>]
+        /// How many arguments it has.
+        let count: Int
         /// An inline command's words (which `raw` holds unsplit).
         let inlineArgs: [[UInt8]]?
 
-        var count: Int { inlineArgs?.count ?? ranges.count }
-
-        /// Argument `i`.
+        /// Argument `i` (empty if the bytes do not hold it).
         func arg(_ i: Int) -> ArraySlice<UInt8> {
-            if let inlineArgs { return inlineArgs[i][...] }
-            return raw[ranges[i]]
+            if let inlineArgs { return i < inlineArgs.count ? inlineArgs[i][...] : [] }
+            guard var p = raw.firstIndex(of: 10).map({ $0 + 1 }) else { return [] }
+            var k = 0
+            while p < raw.endIndex, raw[p] == UInt8(ascii: "$") {
+                var length = 0
+                p += 1
+                while p < raw.endIndex, raw[p] >= 48 && raw[p] <= 57 {
+                    length = length * 10 + Int(raw[p] - 48)
+                    p += 1
+                }
+                let start = p + 2
+                let end = start + length
+                guard end <= raw.endIndex else { return [] }
+                if k == i { return raw[start..<end] }
+                k += 1
+                p = end + 2
+            }
+            return []
         }
 
         /// Every argument, copied.
-        var args: [[UInt8]] { inlineArgs ?? ranges.map { Array(raw[$0]) } }
+        var args: [[UInt8]] { inlineArgs ?? (0..<count).map { Array(arg($0)) } }
+
+        /// A command from bytes `takeComplete` already checked (CR/LF before it skipped); nil
+        /// when they hold none.
+        init?(checked bytes: ArraySlice<UInt8>, offset: Int = 0) {
+            var start = bytes.startIndex
+            while start < bytes.endIndex && (bytes[start] == 13 || bytes[start] == 10) { start += 1 }
+            guard start < bytes.endIndex else { return nil }
+            let raw = bytes[start...]
+            if raw.first == UInt8(ascii: "*") {
+                var n = 0
+                var i = start + 1
+                while i < raw.endIndex, raw[i] >= 48 && raw[i] <= 57 {
+                    n = n * 10 + Int(raw[i] - 48)
+                    i += 1
+                }
+                self.init(offset: offset, raw: raw, count: n, inlineArgs: nil)
+            } else {
+                var end = raw.endIndex
+                while end > start && (raw[end - 1] == 10 || raw[end - 1] == 13) { end -= 1 }
+                guard let words = CommandLineSplitter.split(Array(raw[start..<end])), !words.isEmpty else { return nil }
+                self.init(offset: offset, raw: raw, count: words.count, inlineArgs: words)
+            }
+        }
+
+        fileprivate init(offset: Int, raw: ArraySlice<UInt8>, count: Int, inlineArgs: [[UInt8]]?) {
+            self.offset = offset
+            self.raw = raw
+            self.count = count
+            self.inlineArgs = inlineArgs
+        }
     }
 
     private var buffer: [UInt8] = []
@@ -45,21 +90,23 @@ struct PipeInput {
         buffer += bytes
     }
 
-    /// The raw bytes of every complete command buffered (checked, not decoded), and the
-    /// failure that stopped the check, if any (the bytes before it are still good to send).
-    mutating func takeComplete() -> (bytes: ArraySlice<UInt8>, failure: RcliError?) {
+    /// The raw bytes of every complete command buffered (checked, not decoded), where each
+    /// command ends in them, and the failure that stopped the check, if any (the bytes before
+    /// it are still good to send).
+    mutating func takeComplete() -> (bytes: ArraySlice<UInt8>, ends: [Int], failure: RcliError?) {
         let start = pos
+        var ends: [Int] = []
         do throws(RcliError) {
-            while try parse(decode: false) != nil {}
-            return (buffer[start..<pos], nil)
+            while try parse() != nil { ends.append(pos - start) }
+            return (buffer[start..<pos], ends, nil)
         } catch {
-            return (buffer[start..<pos], error)
+            return (buffer[start..<pos], ends, error)
         }
     }
 
     /// The next complete command, nil when more input is needed.
     mutating func next() throws(RcliError) -> Command? {
-        try parse(decode: true)
+        try parse()
     }
 
     /// At end of input: fails when a command was cut short.
@@ -75,18 +122,16 @@ struct PipeInput {
     }
 
     /// Parses one command at `pos`; advances past it only when it is complete.
-    private mutating func parse(decode: Bool) throws(RcliError) -> Command? {
+    private mutating func parse() throws(RcliError) -> Command? {
         var i = pos
         while i < buffer.count && (buffer[i] == 13 || buffer[i] == 10) { i += 1 }
         pos = i
         guard i < buffer.count else { return nil }
         let start = i
-        guard buffer[i] == UInt8(ascii: "*") else { return try inline(at: i, decode: decode) }
+        guard buffer[i] == UInt8(ascii: "*") else { return try inline(at: i) }
         guard let (count, afterCount) = try header(at: i + 1, limit: 1 << 20) else { return nil }
         guard count > 0 else { throw failure(at: start, "a command needs at least one argument") }
         i = afterCount
-        var ranges: [Range<Int>] = []
-        if decode { ranges.reserveCapacity(count) }
         for _ in 0..<count {
             guard i < buffer.count else { return nil }
             guard buffer[i] == UInt8(ascii: "$") else {
@@ -98,16 +143,15 @@ struct PipeInput {
             guard buffer[end] == 13 && buffer[end + 1] == 10 else {
                 throw failure(at: end, "a bulk string is not followed by CRLF (its length is wrong)")
             }
-            if decode { ranges.append(afterLength..<end) }
             i = end + 2
         }
         pos = i
         commands += 1
-        return Command(offset: base + start, raw: buffer[start..<i], ranges: ranges, inlineArgs: nil)
+        return Command(offset: base + start, raw: buffer[start..<i], count: count, inlineArgs: nil)
     }
 
     /// An inline command: one line, split into words as the server (and `rcli < file`) does.
-    private mutating func inline(at start: Int, decode: Bool) throws(RcliError) -> Command? {
+    private mutating func inline(at start: Int) throws(RcliError) -> Command? {
         let limit = 64 * 1024
         guard let newline = buffer[start...].prefix(limit + 1).firstIndex(of: 10) else {
             if buffer.count - start > limit { throw failure(at: start, "an inline command is longer than 64 KB") }
@@ -119,9 +163,9 @@ struct PipeInput {
             throw failure(at: start, "unbalanced quotes in an inline command")
         }
         pos = newline + 1
-        guard !words.isEmpty else { return try parse(decode: decode) }
+        guard !words.isEmpty else { return try parse() }
         commands += 1
-        return Command(offset: base + start, raw: buffer[start..<newline + 1], ranges: [], inlineArgs: words)
+        return Command(offset: base + start, raw: buffer[start..<newline + 1], count: words.count, inlineArgs: words)
     }
 
     /// A decimal number ending in CRLF at `i`: the number and the index after CRLF, nil when

@@ -5,7 +5,7 @@ final class PipeSource: CommandSource {
     private let fd: Int32
     private var input = PipeInput()
     private var chunk: [UInt8] = []
-    private var ready: (bytes: [UInt8], count: Int)?
+    private var ready: (bytes: [UInt8], ends: [Int])?
     private var atEnd = false
     private let onFailure: (RcliError) -> Void
     /// The input was malformed (the run's status is then 1).
@@ -24,7 +24,7 @@ final class PipeSource: CommandSource {
     func next() -> ScriptItem? {
         guard let chunk = ready else { return nil }
         ready = nil
-        return .raw(chunk.bytes, count: chunk.count)
+        return .raw(chunk.bytes, ends: chunk.ends)
     }
 
     func readAvailable() throws(RcliError) {
@@ -34,10 +34,9 @@ final class PipeSource: CommandSource {
             atEnd = true
             do throws(RcliError) { try input.finish() } catch { fail(error) }
         case .success:
-            let before = input.commands
             input.feed(chunk)
             let complete = input.takeComplete()
-            if !complete.bytes.isEmpty { ready = (Array(complete.bytes), input.commands - before) }
+            if !complete.bytes.isEmpty { ready = (Array(complete.bytes), complete.ends) }
             if let failure = complete.failure {
                 // Nothing from the bad command on is sent; the replies to what was are collected.
                 atEnd = true

@@ -8,6 +8,7 @@ package enum ScriptItem: Sendable, Equatable {
     case connect(host: String, port: Int)
     /// `quit` / `exit`: read no further.
     case quit
-    /// `--pipe`: `count` requests as read from stdin, sent as they are.
-    case raw([UInt8], count: Int)
+    /// `--pipe`: requests as read from stdin (checked), sent as they are; `ends` says where
+    /// each one ends in the bytes.
+    case raw([UInt8], ends: [Int])
 }

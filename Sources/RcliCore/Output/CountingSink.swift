@@ -7,7 +7,11 @@ import RESP
 final class CountingSink: ReplySink {
     private let out: OutputSink
     private let err: OutputSink
-    private var perNode: [NodeAddress: (errors: Int, replies: Int)] = [:]
+    private var nodes: [NodeAddress] = []
+    private var counts: [(errors: Int, replies: Int)] = []
+    private var nodeIndex: [NodeAddress: Int] = [:]
+    private var lastNode: NodeAddress?
+    private var last = 0
     private var depth = 0
     private var inputDone = false
 
@@ -58,10 +62,20 @@ final class CountingSink: ReplySink {
     }
 
     private func count(_ node: NodeAddress, error: Bool, reply: Bool) {
-        var counts = perNode[node] ?? (0, 0)
-        if error { counts.errors += 1 }
-        if reply { counts.replies += 1 }
-        perNode[node] = counts
+        // Replies come in runs per node: the last node's slot is reused without hashing.
+        if node != lastNode {
+            if let i = nodeIndex[node] {
+                last = i
+            } else {
+                nodes.append(node)
+                counts.append((0, 0))
+                last = nodes.count - 1
+                nodeIndex[node] = last
+            }
+            lastNode = node
+        }
+        if error { counts[last].errors += 1 }
+        if reply { counts[last].replies += 1 }
     }
 
     func push(_ part: ReplyPart) {}
@@ -99,9 +113,9 @@ final class CountingSink: ReplySink {
             break
         }
         var summary = pipeline.stop == nil ? "Last reply received from server.\n" : ""
-        for (node, counts) in perNode.sorted(by: { "\($0.key)" < "\($1.key)" }) where counts.replies + counts.errors > 0
-        {
-            summary += "\(node): errors: \(counts.errors), replies: \(counts.replies)\n"
+        let perNode = zip(nodes, counts).sorted { "\($0.0)" < "\($1.0)" }
+        for (node, count) in perNode where count.replies + count.errors > 0 {
+            summary += "\(node): errors: \(count.errors), replies: \(count.replies)\n"
         }
         out.write(summary + "errors: \(pipeline.errors), replies: \(pipeline.replies)\n")
         out.flush()

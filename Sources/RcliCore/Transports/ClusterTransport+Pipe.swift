@@ -1,11 +1,13 @@
 import Cluster
 
 extension ClusterTransport {
-    /// `--pipe` requests (checked already): each goes to its slot's master as read.
-    func submitRaw(_ id: EntryID, _ raw: [UInt8], now: Double) {
-        var input = PipeInput()
-        input.feed(raw)
-        while let command = try? input.next() {
+    /// `--pipe` requests (checked already, ending at `ends`): each goes to its slot's master as
+    /// read.
+    func submitRaw(_ id: EntryID, _ raw: [UInt8], ends: [Int], now: Double) {
+        var start = 0
+        for end in ends {
+            defer { start = end }
+            guard let command = PipeInput.Command(checked: raw[start..<end]) else { continue }
             let slot = pipeRouting.slot(of: command)
             let asRead = command.inlineArgs == nil ? command.raw : nil
             let e = ClusterCommand(

@@ -40,7 +40,7 @@ package final class ClusterTransport: Transport {
 
     package func submit(_ id: EntryID, _ command: Outbound, now: Double) {
         if let raw = command.raw {
-            submitRaw(id, raw, now: now)
+            submitRaw(id, raw, ends: command.ends, now: now)
             return
         }
         let e = ClusterCommand.command(
