@@ -72,7 +72,7 @@ private func drain(_ p: inout Pipeline, now: Double = 0) -> [String] {
     p.replied(a, .bulkString(Array("A".utf8)), origin: nil, now: 0)
     #expect(drain(&p) == ["A", "message:note", "B", "C"])
     #expect(p.isSettled)
-    p.endOfInput(now: 0)
+    p.endOfInput()
     #expect(p.isFinished(now: 0))
     #expect(p.status == 0)
 }
@@ -130,7 +130,7 @@ private func drain(_ p: inout Pipeline, now: Double = 0) -> [String] {
     #expect(!p.wantsInput(now: 1.2, backlog: 0), "paused for -i")
     #expect(p.nextDeadline(now: 1.2) == 1.5)
     #expect(p.wantsInput(now: 1.5, backlog: 0))
-    p.endOfInput(now: 1.2)
+    p.endOfInput()
     #expect(!p.isFinished(now: 1.2), "the last pause is served too, as redis-cli does")
     #expect(p.isFinished(now: 1.6))
 }
@@ -146,7 +146,7 @@ private func drain(_ p: inout Pipeline, now: Double = 0) -> [String] {
     p.streamed(chunk, isError: true, now: 1)
     #expect(p.replies == 2 && p.errors == 1 && p.outstanding == 1)
     #expect(p.nextDeadline(now: 1) == nil, "no timeout while input may still come")
-    p.endOfInput(now: 1.5)
+    p.endOfInput()
     #expect(p.nextDeadline(now: 1.5) == 3, "measured from the last reply, as redis-cli does")
     p.tick(now: 2.9)
     #expect(p.stop == nil)
@@ -165,7 +165,7 @@ private func drain(_ p: inout Pipeline, now: Double = 0) -> [String] {
     p.failedCommand(chunk, .noConnection, now: 0)
     p.lost(2)
     #expect(p.replies == 2 && p.errors == 3 && p.outstanding == 0)
-    p.endOfInput(now: 0)
+    p.endOfInput()
     #expect(p.isFinished(now: 0))
     #expect(p.status == 1)
 }
@@ -198,7 +198,7 @@ private func drain(_ p: inout Pipeline, now: Double = 0) -> [String] {
     _ = drain(&p)
     #expect(p.streaming)
     #expect(p.takeStreamMessages() == [.bulkString([1])])
-    p.endOfInput(now: 0)
+    p.endOfInput()
     #expect(!p.isFinished(now: 0), "messages keep coming until Ctrl-C")
 }
 

@@ -122,7 +122,7 @@ package final class Engine {
             }
         }
         if source.isExhausted && !pipeline.inputEnded {
-            pipeline.endOfInput(now: now)
+            pipeline.endOfInput()
             sink.inputEnded()
         }
     }
@@ -131,16 +131,10 @@ package final class Engine {
         var now = monotonicSeconds()
         while pipeline.stop == nil, let event = transport.nextEvent(now: now) {
             if case .replyEvent(let id, let e, let last) = event {
-                // The hot path of a streamed reply: one call per element, no clock reads.
+                // The hot path of a streamed reply: one call per element, the clock read once
+                // per reply. In input order, whatever comes before it is delivered first.
                 let first = streamingReply != id
-                if !settings.ordered {
-                    // Counted, not printed in order (`--pipe`): nothing to deliver first.
-                    let isError = sink.replyEvent(e, first: first, last: last)
-                    streamingReply = last ? nil : id
-                    if last { pipeline.streamed(id, isError: isError, now: now) }
-                    continue
-                }
-                if first {
+                if first && settings.ordered {
                     deliver(&pipeline)
                     guard pipeline.streams(id) else { continue }
                     sink.replyBegins(for: pipeline.item(id))
@@ -164,21 +158,10 @@ package final class Engine {
         case .replyEvent:
             break
         case .reply(let id, let value, let origin):
-            if !settings.ordered {
-                _ = sink.deliver(
-                    Pipeline.Entry(
-                        id: id, item: .command(nil, args: []), sentAt: now,
-                        outcome: .value(value, origin: origin)), now: now)
-            }
+            deliverUnordered(id, .value(value, origin: origin), now: now)
             pipeline.replied(id, value, origin: origin, now: now)
         case .failed(let id, let why, let node):
-            if !settings.ordered {
-                let origin = node.map { ReplyOrigin(node: $0, slot: nil) }
-                _ = sink.deliver(
-                    Pipeline.Entry(
-                        id: id, item: .command(nil, args: []), sentAt: now,
-                        outcome: .failed(why, origin: origin)), now: now)
-            }
+            deliverUnordered(id, .failed(why, origin: node.map { ReplyOrigin(node: $0, slot: nil) }), now: now)
             pipeline.failedCommand(id, why, now: now)
         case .rerouted(let id, _):
             pipeline.rerouted(id)
@@ -202,6 +185,13 @@ package final class Engine {
             failure = error
             pipeline.fatal()
         }
+    }
+
+    /// In an unordered run (`--pipe`) an outcome goes to the sink as it comes.
+    private func deliverUnordered(_ id: EntryID, _ outcome: Pipeline.Outcome, now: Double) {
+        guard !settings.ordered else { return }
+        let entry = Pipeline.Entry(id: id, item: .command(nil, args: []), sentAt: now, outcome: outcome)
+        _ = sink.deliver(entry, now: now)
     }
 
     private func deliver(_ pipeline: inout Pipeline) {

@@ -25,6 +25,14 @@ package struct InFlight<Tag> {
         self.blocking = blocking
         self.replies = replies
     }
+
+    /// A request for a command with `traits` (nil for a raw `--pipe` request or rcli's own):
+    /// whether its reply may be a push and whether it starts a stream come from them.
+    package init(tag: Tag?, start: Int, traits: CommandTraits?, blocking: Bool, replies: Int = 1) {
+        self.init(tag: tag, start: start, blocking: blocking, replies: replies)
+        pushIsReply = traits.map { $0.streaming || $0.replyIsPush } ?? false
+        startsStream = traits?.streaming ?? false
+    }
 }
 
 extension InFlight: Sendable where Tag: Sendable {}

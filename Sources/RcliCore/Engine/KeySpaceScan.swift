@@ -27,7 +27,7 @@ struct KeySpaceScan {
         var cursor: [UInt8] = Array("0".utf8)
         var sent = false
         repeat {
-            let conn = try Self.connect(session)
+            let conn = try session.connect()
             if !sent { try Self.send(conn, request(cursor), wait: true) }
             var next: [UInt8] = []
             let keys = try Self.receiveBatch(conn) { (c: [UInt8]) throws(RcliError) in
@@ -84,11 +84,6 @@ struct KeySpaceScan {
     private static func send(_ conn: Connection, _ args: [[UInt8]], wait: Bool) throws(RcliError) {
         conn.enqueue(args)
         try io { () throws(NetError) in try conn.flush(wait: wait) }
-    }
-
-    /// The session's connection.
-    static func connect(_ session: Session) throws(RcliError) -> Connection {
-        try session.connect()
     }
 
     /// One round trip.

@@ -153,7 +153,7 @@ package struct Pipeline {
     }
 
     /// The source has nothing more.
-    package mutating func endOfInput(now: Double) {
+    package mutating func endOfInput() {
         inputEnded = true
     }
 
@@ -173,36 +173,29 @@ package struct Pipeline {
 
     /// The head's reply was streamed to the sink and is complete.
     package mutating func streamed(_ id: EntryID, isError: Bool, now: Double) {
+        settle(id, .streamed(isError: isError), isError: isError, now: now)
+    }
+
+    /// A whole reply to `id`.
+    package mutating func replied(_ id: EntryID, _ value: RESPValue, origin: ReplyOrigin?, now: Double) {
+        settle(id, .value(value, origin: origin), isError: value.isError, now: now)
+    }
+
+    /// `id` will get no reply.
+    package mutating func failedCommand(_ id: EntryID, _ failure: CommandFailure, now: Double) {
+        if !settings.ordered { failed = true }
+        settle(id, .failed(failure, origin: nil), isError: true, now: now)
+    }
+
+    /// What became of `id`: counted at once in an unordered run, else kept for its turn.
+    private mutating func settle(_ id: EntryID, _ outcome: Outcome, isError: Bool, now: Double) {
         lastReply = now
         if !settings.ordered {
             count(isError: isError, replies: 1)
             return
         }
         guard let i = index(id), entries[i].outcome == nil else { return }
-        entries[i].outcome = .streamed(isError: isError)
-    }
-
-    /// A whole reply to `id`.
-    package mutating func replied(_ id: EntryID, _ value: RESPValue, origin: ReplyOrigin?, now: Double) {
-        lastReply = now
-        if !settings.ordered {
-            count(isError: value.isError, replies: 1)
-            return
-        }
-        guard let i = index(id), entries[i].outcome == nil else { return }
-        entries[i].outcome = .value(value, origin: origin)
-    }
-
-    /// `id` will get no reply.
-    package mutating func failedCommand(_ id: EntryID, _ failure: CommandFailure, now: Double) {
-        lastReply = now
-        if !settings.ordered {
-            count(isError: true, replies: 1)
-            failed = true
-            return
-        }
-        guard let i = index(id), entries[i].outcome == nil else { return }
-        entries[i].outcome = .failed(failure, origin: nil)
+        entries[i].outcome = outcome
     }
 
     /// `count` commands of an unordered run were lost with their connection after being written:

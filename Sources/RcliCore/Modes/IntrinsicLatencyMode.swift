@@ -24,10 +24,7 @@ enum IntrinsicLatencyMode {
                 out.flush()
             }
             var stop = end > testEnd
-            if !stop, runs % 4096 == 0, let fd = interrupt {
-                var byte: [UInt8] = []
-                if case .success(let n) = System.read(fd, appendingTo: &byte, max: 1), n > 0 { stop = true }
-            }
+            if !stop, runs % 4096 == 0, interrupt != nil, InterruptSignal.takePending() { stop = true }
             if stop {
                 let averageMicros = Double(end - testStart) / Double(runs)
                 out.write(

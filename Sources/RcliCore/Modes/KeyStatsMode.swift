@@ -14,7 +14,7 @@ enum KeyStatsMode {
         do throws(RcliError) {
             var total = 0
             for node in nodes {
-                let conn = try KeySpaceScan.connect(node.session)
+                let conn = try node.session.connect()
                 guard case .integer(let n) = try KeySpaceScan.call(conn, [Array("DBSIZE".utf8)]) else {
                     throw RcliError.mode("Couldn't determine DBSIZE!")
                 }

@@ -12,7 +12,6 @@ final class CountingSink: ReplySink {
     private var nodeIndex: [NodeAddress: Int] = [:]
     private var lastNode: NodeAddress?
     private var last = 0
-    private var depth = 0
     private var inputDone = false
 
     init(out: OutputSink, err: OutputSink) {
@@ -25,21 +24,11 @@ final class CountingSink: ReplySink {
     func replyBegins(for item: Pipeline.Item?) {}
 
     func replyEvent(_ event: RESPEvent, first: Bool, last: Bool) -> Bool {
-        if first { depth = 0 }
-        let isError: Bool
-        if first, depth == 0, case .scalar(.error(let msg)) = event {
-            err.write(msg + [10])
-            err.flush()
-            isError = true
-        } else {
-            isError = false
-        }
-        switch event {
-        case .begin: depth += 1
-        case .end: depth -= 1
-        case .scalar: break
-        }
-        return isError
+        // An error reply is one event, the first of its reply.
+        guard first, case .scalar(.error(let msg)) = event else { return false }
+        err.write(msg + [10])
+        err.flush()
+        return true
     }
 
     func deliver(_ entry: Pipeline.Entry, now: Double) -> Bool {

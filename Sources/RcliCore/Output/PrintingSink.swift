@@ -92,9 +92,12 @@ package final class PrintingSink: ReplySink {
     }
 
     package func replyEvent(_ event: RESPEvent, first: Bool, last: Bool) -> Bool {
+        // An error reply is one event, the first of its reply.
+        var isError = false
         if first {
             current = .reply
             if case .scalar(.error(let msg)) = event {
+                isError = true
                 noteRedirect(msg)
                 if style.exitOnError {
                     err.write(msg)
@@ -103,8 +106,6 @@ package final class PrintingSink: ReplySink {
                 }
             }
         }
-        var isError = current == .stderrError
-        if first, case .scalar(.error) = event { isError = true }
         switch event {
         case .begin: depth += 1
         case .end: depth -= 1

@@ -29,7 +29,9 @@ final class ClusterLink {
     /// Queues a request for `command` (nil: rcli's own); the connection must be open.
     func send(_ args: [[UInt8]], raw: ArraySlice<UInt8>? = nil, for command: ClusterCommand?, now: Double) {
         guard let conn = session.connection else { return }
-        queue.append(InFlight(tag: command, start: conn.bytesQueued, blocking: command?.isBlocking ?? false), now: now)
+        let request = InFlight(
+            tag: command, start: conn.bytesQueued, traits: command?.traits, blocking: command?.isBlocking ?? false)
+        queue.append(request, now: now)
         if let raw { conn.enqueueRaw(raw) } else { conn.enqueue(args) }
     }
 

@@ -22,7 +22,7 @@ package final class ClusterTransport: Transport {
     /// Reroutes reported but not yet taken by the engine: no input is read meanwhile, so a
     /// later command for the same slot cannot overtake the one being redirected or retried.
     private var reroutesPending = 0
-    private var watched: [NodeAddress: (fd: Int32, token: ReactorToken)] = [:]
+    private var watched: [NodeAddress: ConnectionWatch] = [:]
     /// `--pipe`: slot → its master's link while the map stays as it was, and the key lookup of
     /// the last command name (a pipe file repeats one command).
     var pipeRouting = PipeRouting()
@@ -267,9 +267,7 @@ package final class ClusterTransport: Transport {
     private func handle(_ value: RESPValue, from link: ClusterLink, now: Double) {
         let next = link.queue.head
         if case .push = value {
-            let expected =
-                next?.tag.map { ($0.traits?.replyIsPush ?? false) || ($0.traits?.streaming ?? false) } ?? false
-            if !expected {
+            if !(next?.pushIsReply ?? false) {
                 events.append(link.queue.streaming && next == nil ? .stream(.value(value)) : .push(.value(value)))
                 return
             }
@@ -355,17 +353,10 @@ package final class ClusterTransport: Transport {
         for link in pool.allLinks {
             guard let conn = link.connection else { continue }
             live.insert(link.node)
-            let interest: Interest = conn.hasPendingOutput ? [.read, .write] : .read
-            if let w = watched[link.node], w.fd == conn.descriptor, reactor.isRegistered(w.token) {
-                reactor.update(w.token, interest)
-            } else {
-                if let w = watched[link.node] { reactor.deregister(w.token) }
-                watched[link.node] = (conn.descriptor, reactor.register(conn.descriptor, interest))
-            }
-            if conn.hasBufferedInput, let w = watched[link.node] { reactor.markReady(w.token) }
+            watched[link.node, default: ConnectionWatch()].watch(conn, in: reactor)
         }
-        for (node, w) in watched where !live.contains(node) {
-            reactor.deregister(w.token)
+        for node in watched.keys where !live.contains(node) {
+            watched[node]?.stop(in: reactor)
             watched[node] = nil
         }
         // A held command that may go now is work for the next pass: no waiting.
@@ -380,14 +371,9 @@ package final class ClusterTransport: Transport {
 
     package func handle(_ ready: ReadySet, now: Double) {
         for link in pool.allLinks {
-            guard let conn = link.connection, let w = watched[link.node], w.fd == conn.descriptor else {
-                continue
-            }
-            let readiness = ready.readiness(w.token)
-            guard !readiness.isEmpty else { continue }
+            guard let conn = link.connection, let watch = watched[link.node] else { continue }
             do throws(NetError) {
-                if readiness.contains(.writable) { try conn.flush(wait: false) }
-                if readiness.readOrHangup { try conn.receive() }
+                try watch.service(conn, ready)
             } catch {
                 failed(link, error, now: now)
             }

@@ -9,9 +9,7 @@ package final class StandaloneTransport: Transport {
     /// The session: credentials, database, protocol, and the connection.
     package let session: Session
     private var queue = LinkQueue<EntryID>()
-    private var token: ReactorToken?
-    /// The descriptor `token` watches (a new connection may get a new one).
-    private var registered: Int32 = -1
+    private var watch = ConnectionWatch()
     private var depth = 0
     private enum Piece {
         case none
@@ -48,13 +46,9 @@ package final class StandaloneTransport: Transport {
             failure = error
             return
         }
-        var request = InFlight<EntryID>(
-            tag: id, start: conn.bytesQueued, blocking: command.traits?.blocking ?? false,
+        let request = InFlight<EntryID>(
+            tag: id, start: conn.bytesQueued, traits: command.traits, blocking: command.traits?.blocking ?? false,
             replies: command.replies)
-        if let traits = command.traits {
-            request.pushIsReply = traits.streaming || traits.replyIsPush
-            request.startsStream = traits.streaming
-        }
         if let raw = command.raw {
             conn.enqueueRaw(raw)
             carriesTransfer = true
@@ -144,30 +138,14 @@ package final class StandaloneTransport: Transport {
     }
 
     package func prepareWait(_ reactor: Reactor, now: Double) -> Double? {
-        guard let conn = session.connection else {
-            if let token { reactor.deregister(token) }
-            token = nil
-            registered = -1
-            return nil
-        }
-        let interest: Interest = conn.hasPendingOutput ? [.read, .write] : .read
-        if let token, registered == conn.descriptor, reactor.isRegistered(token) {
-            reactor.update(token, interest)
-        } else {
-            if let token { reactor.deregister(token) }
-            token = reactor.register(conn.descriptor, interest)
-            registered = conn.descriptor
-        }
-        if conn.hasBufferedInput, let token { reactor.markReady(token) }
+        watch.watch(session.connection, in: reactor)
         return nil
     }
 
     package func handle(_ ready: ReadySet, now: Double) {
-        guard let conn = session.connection, registered == conn.descriptor else { return }
-        let readiness = ready.readiness(token)
+        guard let conn = session.connection else { return }
         do throws(NetError) {
-            if readiness.contains(.writable) { try conn.flush(wait: false) }
-            if readiness.readOrHangup { try conn.receive() }
+            try watch.service(conn, ready)
         } catch {
             lost(error)
         }
