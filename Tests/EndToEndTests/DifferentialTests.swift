@@ -72,6 +72,25 @@ import Testing
         }
     }
 
+    /// A map value that fits on one line (no aggregate of more than one element down its chain)
+    /// stays on its key's line: `"spec" => 1# "index" => (integer) 1` (`cliIsMultilineValueTTY`).
+    @Test func oneEntryMapValuesStayOnTheKeysLine() throws {
+        let scripts = [
+            "return {map={a={1}, b={}, c={map={d={map={e={1,2}}}}}}}",
+            "return {map={a={{'x'}}, b={map={c='d'}}, c={{'x', 'y'}}}}",
+            "return {{map={k={map={k2={map={}}}}}}}",
+        ]
+        for proto in ["-2", "-3"] {
+            for format in [["--no-raw"], []] {
+                try expectSameAsRedisCli([proto] + format + ["command", "info", "get", "set"])
+                for script in scripts {
+                    try expectSameAsRedisCli([proto] + format + ["eval", script, "0"])
+                }
+            }
+        }
+        try expectSameAsRedisCli(["-3", "command", "info", "get"], environment: Self.fakeTTY)
+    }
+
     @Test func errorRepliesAndExitCodes() throws {
         let p = uniquePrefix()
         try seed([["rpush", p + "l", "a"]])

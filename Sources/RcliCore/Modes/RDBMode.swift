@@ -23,7 +23,7 @@ package enum RDBMode {
         if functionsOnly { replconf.append((option: ["rdb-filter-only", "functions"], required: true)) }
         let sync = ReplicationSync(conn: conn)
         do throws(RcliError) {
-            let payload = try sync.start(replconf: replconf)
+            let payload = try sync.start(replconf: replconf, output: output)
             switch payload {
             case .length(let n): output.err.write("SYNC sent to master, writing \(n) bytes to '\(path)'\n")
             case .eofMark:

@@ -10,10 +10,11 @@ package enum ReplicaMode {
         let sync = ReplicationSync(conn: conn)
         do throws(RcliError) {
             // An empty filter asks a 7.0 server for an RDB without data: nothing to skip.
-            let payload = try sync.start(replconf: [
-                (option: ["capa", "eof"], required: false),
-                (option: ["rdb-filter-only", ""], required: false),
-            ])
+            let payload = try sync.start(
+                replconf: [
+                    (option: ["capa", "eof"], required: false),
+                    (option: ["rdb-filter-only", ""], required: false),
+                ], output: output)
             switch payload {
             case .length(let n): output.err.write("SYNC with master, discarding \(n) bytes of bulk transfer...\n")
             case .eofMark: output.err.write("SYNC with master, discarding bytes of bulk transfer until EOF marker...\n")
@@ -34,6 +35,11 @@ package enum ReplicaMode {
         do {
             while true {
                 if monotonicSeconds() - lastAck >= 1 {
+                    // Announced once, as redis-cli (which acknowledges only once) does.
+                    if lastAck == 0 {
+                        output.err.write("sending REPLCONF ACK 0\n")
+                        output.err.flush()
+                    }
                     conn.enqueue(["REPLCONF", "ACK", "0"].map { Array($0.utf8) })
                     try conn.flush(wait: true)
                     lastAck = monotonicSeconds()
@@ -46,9 +52,7 @@ package enum ReplicaMode {
             }
         } catch {
             output.out.flush()
-            if case .closed = error {
-                return output.fail(.mode("Error: the master (\(conn.endpoint)) closed the replication connection"))
-            }
+            // redis-cli's words ("Error: Server closed the connection", status 1): scripts grep them.
             return output.fail(.network(error))
         }
     }

@@ -6,6 +6,10 @@ import RESP
 ///
 /// The newline that ends a line is held back until the next output, because a map key's last
 /// newline is replaced by ` => `; that keeps every byte already written final.
+///
+/// A map's value stays on its key's line unless it spans lines (`cliIsMultilineValueTTY`): an
+/// aggregate of one element decides by that element (a map's by its value), so such a value is
+/// recorded until it ends and then printed knowing the answer.
 package final class TTYFormatter: ReplyFormatter {
     private struct Frame {
         var kind: RESPAggregateKind
@@ -23,6 +27,9 @@ package final class TTYFormatter: ReplyFormatter {
 
     private var frames: [Frame] = []
     private var pendingNewline = false
+    /// A map value of one element being recorded, and the depth of aggregates open in it.
+    private var recorded: [RESPEvent] = []
+    private var recordDepth = 0
 
     /// A formatter with no reply in progress.
     package init() {}
@@ -30,10 +37,74 @@ package final class TTYFormatter: ReplyFormatter {
     package var canFlush: Bool { true }
 
     package func feed(_ event: RESPEvent, into out: inout [UInt8]) -> Bool {
+        if recordDepth > 0 {
+            recorded.append(event)
+            switch event {
+            case .begin: recordDepth += 1
+            case .end: recordDepth -= 1
+            case .scalar: break
+            }
+            guard recordDepth == 0 else { return false }
+            let events = recorded
+            recorded = []
+            return replay(events, into: &out)
+        }
+        if case .begin(_, 1) = event, isAtMapValue {
+            recorded = [event]
+            recordDepth = 1
+            return false
+        }
+        return apply(event, multiline: nil, into: &out)
+    }
+
+    /// True when the next element is a map's value.
+    private var isAtMapValue: Bool {
+        guard let frame = frames.last else { return false }
+        return frame.kind == .map && frame.index % 2 == 1
+    }
+
+    /// Prints recorded events, deciding each one-element map value by looking ahead.
+    private func replay(_ events: [RESPEvent], into out: inout [UInt8]) -> Bool {
+        var done = false
+        for i in events.indices {
+            let multiline = isAtMapValue ? Self.spansLines(events, at: i) : nil
+            done = apply(events[i], multiline: multiline, into: &out)
+        }
+        return done
+    }
+
+    /// redis-cli's `cliIsMultilineValueTTY` for the value starting at `events[i]`.
+    private static func spansLines(_ events: [RESPEvent], at i: Int) -> Bool {
+        guard case .begin(let kind, let count) = events[i], count > 0 else { return false }
+        if count > 1 { return true }
+        var next = i + 1
+        if kind == .map { next = end(of: events, at: next) }
+        return next < events.count && spansLines(events, at: next)
+    }
+
+    /// The index just past the value starting at `events[i]`.
+    private static func end(of events: [RESPEvent], at i: Int) -> Int {
+        var depth = 0
+        var j = i
+        while j < events.count {
+            switch events[j] {
+            case .begin: depth += 1
+            case .end: depth -= 1
+            case .scalar: break
+            }
+            j += 1
+            if depth <= 0 { break }
+        }
+        return j
+    }
+
+    /// Prints one event; `multiline` is known for a map value that begins an aggregate.
+    private func apply(_ event: RESPEvent, multiline: Bool?, into out: inout [UInt8]) -> Bool {
         switch event {
         case .begin(let kind, let count):
             let isMapValue = startElement(&out)
-            if isMapValue && count > 0 { out.append(10) }
+            let breaks = isMapValue && (multiline ?? (count > 0))
+            if breaks { out.append(10) }
             var width = 0
             var i = count
             repeat {
@@ -45,7 +116,7 @@ package final class TTYFormatter: ReplyFormatter {
                 Frame(
                     kind: kind, elements: kind == .map ? count * 2 : count, width: width,
                     indent: indent, childIndent: indent + width + 2,
-                    prefixFirst: isMapValue && count > 0))
+                    prefixFirst: breaks))
             return false
         case .scalar(let value):
             startElement(&out)

@@ -19,10 +19,13 @@ struct ReplicationSync {
     var idleTimeout = 60.0
 
     /// Sends each REPLCONF, then SYNC, and reads the payload header. A refused option fails
-    /// only when `required` (older servers lack `rdb-only`, which is an optimisation).
-    func start(replconf: [(option: [String], required: Bool)]) throws(RcliError) -> Payload {
+    /// only when `required` (older servers lack `rdb-only`, which is an optimisation). Each
+    /// REPLCONF is announced on stderr as redis-cli does (`sending REPLCONF capa eof`).
+    func start(replconf: [(option: [String], required: Bool)], output: OutputContext) throws(RcliError) -> Payload {
         do {
             for (option, required) in replconf {
+                output.err.write("sending REPLCONF " + option.joined(separator: " ") + "\n")
+                output.err.flush()
                 let reply = try conn.roundTrip(
                     [Array("REPLCONF".utf8)] + option.map { Array($0.utf8) },
                     deadline: monotonicSeconds() + idleTimeout)
