@@ -34,7 +34,5 @@ static inline int rcli_el_set_signal(EditLine *el, int on) { return el_set(el, E
 static inline int rcli_history_set_size(History *h, int size) { HistEvent ev; return history(h, &ev, H_SETSIZE, size); }
 static inline int rcli_history_set_unique(History *h, int on) { HistEvent ev; return history(h, &ev, H_SETUNIQUE, on); }
 static inline int rcli_history_enter(History *h, const char *line) { HistEvent ev; return history(h, &ev, H_ENTER, line); }
-static inline int rcli_history_load(History *h, const char *path) { HistEvent ev; return history(h, &ev, H_LOAD, path); }
-static inline int rcli_history_save(History *h, const char *path) { HistEvent ev; return history(h, &ev, H_SAVE, path); }
 
 #endif

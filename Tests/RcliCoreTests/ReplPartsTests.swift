@@ -60,3 +60,15 @@ private func b(_ s: String) -> RESPValue { .bulkString(Array(s.utf8)) }
     #expect(table["config|get"]?.1 == "server")
     #expect(table["hset"]?.4 == "key field value [field value ...]")
 }
+
+@Test func historyFilesAreReadPlainOrFromLibeditsFormat() {
+    #expect(HistoryFile.parse(Array("get a\r\nset b 1\n\nping".utf8)) == ["get a", "set b 1", "ping"])
+    #expect(HistoryFile.parse([0x00, 0x41]) == nil, "NUL: not a history file")
+    #expect(HistoryFile.parse([0xff, 0x0a]) == nil, "not UTF-8: not a history file")
+    let libedit = "_HiStOrY_V2_\nset\\040k\\040\\\\n\\011x\nget\\ss\nbad\\012line\n\\M^A\\^?\n"
+    #expect(HistoryFile.parse(Array(libedit.utf8)) == ["set k \\n\tx", "get s", "\u{FFFD}\u{7f}"])
+    #expect(HistoryFile.unvis("caf\\303\\251") == "café")
+    var h = HistoryFile(path: "/nonexistent", limit: 3)
+    for line in ["a", "b", "b", "c", "d"] { h.append(line) }
+    #expect(h.lines == ["b", "c", "d"], "repeats are dropped and the oldest go beyond the limit")
+}

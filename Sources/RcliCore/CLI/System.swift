@@ -146,6 +146,31 @@ extension System {
         return fchmod(fd, 0o600) == 0
     }
 
+    /// Replaces `path`'s contents with `bytes`, mode 0600: written beside it and renamed over it,
+    /// so a crash never leaves half a file (a symbolic link is written through instead, so it
+    /// stays a link). False on failure, the old file untouched.
+    package static func replacePrivateFile(_ path: String, with bytes: [UInt8]) -> Bool {
+        var info = stat()
+        let isLink = lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+        let target = isLink ? path : path + ".rcli-\(getpid()).tmp"
+        let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | (isLink ? 0 : O_EXCL), 0o600)
+        guard fd >= 0 else { return false }
+        var offset = 0
+        var ok = fchmod(fd, 0o600) == 0
+        while ok && offset < bytes.count {
+            switch write(fd, bytes, from: offset) {
+            case .success(let n): offset += n
+            case .failure: ok = false
+            }
+        }
+        close(fd)
+        if !isLink && (!ok || rename(target, path) != 0) {
+            unlink(target)
+            return false
+        }
+        return ok
+    }
+
     /// True when `path` exists.
     package static func fileExists(_ path: String) -> Bool {
         access(path, F_OK) == 0

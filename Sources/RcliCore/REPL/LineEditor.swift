@@ -200,16 +200,6 @@ package final class LineEditor {
         rcli_history_enter(history, line)
     }
 
-    /// Loads a history file; false when it exists but cannot be read as history.
-    package func loadHistory(_ path: String) -> Bool {
-        rcli_history_load(history, path) >= 0
-    }
-
-    /// Saves the history to `path`; false on failure.
-    package func saveHistory(_ path: String) -> Bool {
-        rcli_history_save(history, path) >= 0
-    }
-
     /// Completes the word before the cursor with the completer's candidates.
     private func complete() -> UInt8 {
         guard let info = el_line(editor)?.pointee, let completer else { return UInt8(CC_ERROR) }

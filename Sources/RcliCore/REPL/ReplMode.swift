@@ -9,7 +9,7 @@ package final class ReplMode {
     private let output: OutputContext
     private let editor: LineEditor
     private let environment: [String: String]
-    private var historyPath: String?
+    private var history: HistoryFile?
     private var inTransaction = false
     private let help: HelpCommand
     private var hintsEnabled = true
@@ -79,7 +79,8 @@ package final class ReplMode {
                 if text.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
                 if HistoryPolicy.mayRemember(line: text) {
                     editor.remember(text)
-                    if let path = historyPath, System.ensurePrivateFile(path) { _ = editor.saveHistory(path) }
+                    history?.append(text)
+                    _ = history?.save()
                 }
                 if let status = execute(text) { return status }
             }
@@ -211,16 +212,15 @@ package final class ReplMode {
             return
         }
         if path == "/dev/null" || path.isEmpty { return }
-        if System.fileExists(path) && !(System.readTextFile(path)?.isEmpty ?? false) {
-            guard editor.loadHistory(path) else {
-                // Unreadable, a directory, or not a history file: keep it as it is.
-                output.err.write("Warning: cannot read history file \(path); history will not be saved this session\n")
-                output.err.flush()
-                return
-            }
+        switch HistoryFile.load(path) {
+        case .success(let file):
+            for line in file.lines { editor.remember(line) }
+            history = file
+        case .failure:
+            // Unreadable, a directory, or not a history file: keep it as it is.
+            output.err.write("Warning: cannot read history file \(path); history will not be saved this session\n")
+            output.err.flush()
         }
-        historyPath = path
-        if System.fileExists(path) { _ = System.ensurePrivateFile(path) }
     }
 
     private func loadPreferences() {
