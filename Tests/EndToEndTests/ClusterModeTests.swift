@@ -57,6 +57,17 @@ extension ClusterFixtureTests {
         throw TestEnvironment.FixtureMissing()
     }
 
+    /// A key served by the same master as `other` but in another slot.
+    static func key(_ prefix: String, sameNodeOtherSlotAs other: String) throws -> String {
+        let map = try map()
+        let slot = HashSlot.slot(Array(other.utf8))
+        for i in 0..<1000 {
+            let mine = HashSlot.slot(Array("\(prefix)\(i)".utf8))
+            if mine != slot && map.master(for: mine) == map.master(for: slot) { return "\(prefix)\(i)" }
+        }
+        throw TestEnvironment.FixtureMissing()
+    }
+
     /// The sum over all nodes of `INFO errorstats` for an error code (MOVED, ASK, CROSSSLOT).
     static func errorCount(_ code: String) throws -> Int {
         var total = 0
@@ -254,10 +265,38 @@ extension ClusterFixtureTests {
         #expect(lines.count == 9, "\(r.out)")
         guard lines.count == 9 else { return }
         #expect(Array(lines[0...1]) == ["OK", "QUEUED"])
-        #expect(lines[2].hasPrefix("(error) ERR rcli: this command's keys are served by"), "\(lines[2])")
+        #expect(lines[2].hasPrefix("(error) ERR rcli: this command's key hashes to slot"), "\(lines[2])")
         #expect(Array(lines[3...]) == ["QUEUED", "1) OK", "2) (integer) 1", "(nil)", "1) \"1\"", "2) \"1\""])
         // redis-cli -c instead runs the stray SET outside the transaction.
         _ = try rcli(["-c", "-p", ports[0], "del", here, alsoHere, elsewhere])
+    }
+
+    /// A second slot on the same node would be queued and make EXEC fail with CROSSSLOT, losing
+    /// the whole transaction: it is refused before it is queued instead.
+    @Test func transactionStaysInOneSlotEvenOnOneNode() throws {
+        let ports = try Self.ports()
+        let p = uniquePrefix()
+        let here = "\(p){tx}a"
+        let sameNode = try Self.key("\(p)n", sameNodeOtherSlotAs: here)
+        let script =
+            "multi\nset \(here) 1\nset \(sameNode) 2\nmset \(p){tx}b 1 \(sameNode) 2\nincr \(here)\nexec\n"
+            + "exists \(sameNode)\n"
+        let r = try rcli(["-c", "-p", ports[0], "--no-raw"], stdin: script)
+        let lines = r.out.split(separator: "\n").map(String.init)
+        #expect(lines.count == 8, "\(r.out)")
+        guard lines.count == 8 else { return }
+        #expect(Array(lines[0...1]) == ["OK", "QUEUED"])
+        let slot = HashSlot.slot(Array(here.utf8))
+        let other = HashSlot.slot(Array(sameNode.utf8))
+        #expect(
+            lines[2].hasPrefix(
+                "(error) ERR rcli: this command's key hashes to slot \(other) but the transaction's "
+                    + "first key is in slot \(slot)"), "\(lines[2])")
+        #expect(lines[2].contains("{hash tag}"))
+        #expect(
+            lines[3].hasPrefix("(error) ERR rcli: this command's keys hash to slots \(slot), \(other)"), "\(lines[3])")
+        #expect(Array(lines[4...]) == ["QUEUED", "1) OK", "2) (integer) 2", "(integer) 0"], "EXEC ran what was queued")
+        _ = try rcli(["-c", "-p", ports[0], "del", here])
     }
 
     @Test func readOnlyTypedByHandSurvivesRedirectsAndReplicaReadsUseReplicas() throws {

@@ -20,6 +20,27 @@ private let b = NodeAddress(host: "h", port: 2)
     #expect(tx.step(name: "get", owner: b, current: b) == .route, "after EXEC commands route normally")
 }
 
+@Test func multiIsPinnedToTheFirstKeyedCommandsSlot() {
+    var tx = ClusterTransaction()
+    #expect(tx.step(name: "multi", owner: nil, current: a) == .holdMulti)
+    #expect(tx.step(name: "ping", owner: nil, current: a) == .send(a, sendMultiFirst: true), "keyless: no slot yet")
+    #expect(tx.step(name: "set", slots: [7], owner: a, current: a) == .send(a, sendMultiFirst: false))
+    guard case .refuse(let other) = tx.step(name: "set", slots: [8], owner: a, current: a) else {
+        Issue.record("another slot on the same node was queued")
+        return
+    }
+    #expect(other.contains("slot 8") && other.contains("slot 7") && other.contains("{hash tag}"))
+    guard case .refuse(let split) = tx.step(name: "mset", slots: [7, 9], owner: a, current: a) else {
+        Issue.record("a command across slots was queued")
+        return
+    }
+    #expect(split.contains("slots 7, 9"))
+    #expect(tx.step(name: "get", slots: [7], owner: a, current: a) == .send(a, sendMultiFirst: false))
+    #expect(tx.step(name: "exec", owner: nil, current: a) == .send(a, sendMultiFirst: false))
+    #expect(tx.step(name: "multi", owner: nil, current: a) == .holdMulti)
+    #expect(tx.step(name: "set", slots: [8], owner: a, current: a) == .send(a, sendMultiFirst: true), "a new slot")
+}
+
 @Test func watchPinsAndEmptyTransactionsGoToTheCurrentNode() {
     var tx = ClusterTransaction()
     #expect(tx.step(name: "watch", owner: a, current: b) == .send(a, sendMultiFirst: false))

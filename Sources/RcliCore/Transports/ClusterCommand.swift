@@ -69,6 +69,13 @@ final class ClusterCommand {
         return e
     }
 
+    /// The distinct slots `args`' keys hash to, in key order.
+    static func slots(of args: [[UInt8]]) -> [Int] {
+        guard let info = CommandKeys.info(for: args) else { return [] }
+        var seen = Set<Int>()
+        return CommandKeys.keys(args, info: info).map(HashSlot.slot).filter { seen.insert($0).inserted }
+    }
+
     /// A command that may legitimately wait a long time for its reply: no reply timeout. A
     /// `--pipe` request (no traits) is never timed out either; `--pipe-timeout` applies.
     var isBlocking: Bool { traits?.blocking ?? true }

@@ -1,12 +1,15 @@
 import Cluster
 
 /// MULTI/EXEC and WATCH in cluster mode. MULTI is held (answered `OK` by rcli) until the first
-/// command that names a node; the transaction is then pinned to that node, and a command for
-/// a slot on another node is refused here, leaving the transaction intact. WATCH pins the same
-/// way. EXEC, DISCARD and UNWATCH end the pin.
+/// command that names a node; the transaction is then pinned to that node and to the slot of
+/// its first keyed command (EXEC fails with CROSSSLOT on a transaction that spans slots, even
+/// on one node), and a command for another slot or node is refused here, leaving the
+/// transaction intact. WATCH pins the node the same way. EXEC, DISCARD and UNWATCH end the pin.
 struct ClusterTransaction {
     /// The node the transaction (or WATCH) is pinned to.
     private(set) var pinned: NodeAddress?
+    /// The slot of the transaction's first keyed command.
+    private(set) var slot: Int?
     /// Inside MULTI.
     private(set) var inMulti = false
     /// MULTI was answered but not sent yet.
@@ -24,9 +27,10 @@ struct ClusterTransaction {
         case refuse(String)
     }
 
-    /// Decides for the command `name` whose keys' owner is `owner` (nil for keyless commands);
-    /// `current` is where keyless commands go.
-    mutating func step(name: String, owner: NodeAddress?, current: NodeAddress) -> Step {
+    /// Decides for the command `name` whose keys' owner is `owner` (nil for keyless commands)
+    /// and whose keys hash to `slots` (distinct, in key order); `current` is where keyless
+    /// commands go.
+    mutating func step(name: String, slots: [Int] = [], owner: NodeAddress?, current: NodeAddress) -> Step {
         switch name {
         case "multi":
             if inMulti { return .route }
@@ -55,9 +59,22 @@ struct ClusterTransaction {
             break
         }
         guard inMulti else { return .route }
+        if slots.count > 1 {
+            return .refuse(
+                "ERR rcli: this command's keys hash to slots \(slots.map(String.init).joined(separator: ", ")); a "
+                    + "transaction must stay in one slot, so it was not queued (the transaction is unchanged). "
+                    + Self.remedy)
+        }
+        if let first = slot, let mine = slots.first, mine != first {
+            return .refuse(
+                "ERR rcli: this command's key hashes to slot \(mine) but the transaction's first key is in slot "
+                    + "\(first); EXEC would fail with CROSSSLOT, so it was not queued (the transaction is unchanged). "
+                    + Self.remedy)
+        }
         let node = owner ?? pinned ?? current
         if let pinned, pinned != node { return .refuse(refusal(node, "this transaction")) }
         pinned = node
+        if slot == nil { slot = slots.first }
         let first = multiHeld
         multiHeld = false
         return .send(node, sendMultiFirst: first)
@@ -67,6 +84,9 @@ struct ClusterTransaction {
     mutating func reset() {
         self = ClusterTransaction()
     }
+
+    private static let remedy =
+        "Give the keys a common {hash tag} (user:{42}:name, user:{42}:age) to keep them in one slot"
 
     private func refusal(_ node: NodeAddress, _ what: String) -> String {
         let pin = pinned.map { "\($0)" } ?? "?"

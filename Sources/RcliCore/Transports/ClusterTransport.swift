@@ -57,7 +57,8 @@ package final class ClusterTransport: Transport {
         traffic.begin(e)
         let name = CommandTraits.lower(e.args[0])
         let owner = e.route.slot.flatMap { pool.router.map.master(for: $0) }
-        switch pool.transaction.step(name: name, owner: owner, current: pool.router.current) {
+        let slots = pool.transaction.inMulti ? ClusterCommand.slots(of: e.args) : []
+        switch pool.transaction.step(name: name, slots: slots, owner: owner, current: pool.router.current) {
         case .route:
             break
         case .holdMulti:
