@@ -19,6 +19,7 @@ _rcli() {
         -d) return ;;
         -D) return ;;
         --reply-timeout) return ;;
+        --retry-budget) return ;;
         --nat-map) return ;;
         --sni) COMPREPLY=($(compgen -A hostname -- "$cur")); return ;;
         --cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -39,7 +40,7 @@ _rcli() {
         --intrinsic-latency) return ;;
     esac
     if [[ "$cur" == -* ]]; then
-        COMPREPLY=($(compgen -W "--askpass --bigkeys --cacert --cacertdir --cert --count --csv --eval --functions-rdb --help --hotkeys --insecure --intrinsic-latency --json --key --latency --latency-dist --latency-history --memkeys --memkeys-samples --nat-map --no-auth-warning --no-raw --pass --pattern --pipe --pipe-timeout --quoted-input --quoted-json --quoted-pattern --raw --rdb --replica --replica-reads --reply-timeout --scan --show-pushes --slave --sni --stat --tls --tls-ciphers --tls-ciphersuites --tls-name-from-seed --user --verbose --version -2 -3 -D -X -a -c -d -e -h -i -n -p -r -s -t -u -v -x" -- "$cur"))
+        COMPREPLY=($(compgen -W "--askpass --bigkeys --cacert --cacertdir --cert --count --csv --eval --functions-rdb --help --hotkeys --insecure --intrinsic-latency --json --key --latency --latency-dist --latency-history --memkeys --memkeys-samples --nat-map --no-auth-warning --no-raw --pass --pattern --pipe --pipe-timeout --quoted-input --quoted-json --quoted-pattern --raw --rdb --replica --replica-reads --reply-timeout --retry-budget --retry-writes --scan --show-pushes --slave --sni --stat --tls --tls-ciphers --tls-ciphersuites --tls-name-from-seed --user --verbose --version -2 -3 -D -X -a -c -d -e -h -i -n -p -r -s -t -u -v -x" -- "$cur"))
     fi
 }
 complete -F _rcli rcli

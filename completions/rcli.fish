@@ -21,6 +21,8 @@ complete -c rcli -o e -d 'Return exit error code when command execution fails. I
 complete -c rcli -o c -d 'Enable cluster mode (follow -ASK and -MOVED redirections).'
 complete -c rcli -l replica-reads -d 'With -c, send read-only commands to a replica of the key\'s shard (READONLY is sent for you); writes go to the master.'
 complete -c rcli -l reply-timeout -x -d 'With -c, give up on a node that owes a reply for this long (default 30; blocking commands such as BLPOP are exempt).'
+complete -c rcli -l retry-budget -x -d 'With -c, how long a command is retried through a failover (TRYAGAIN, CLUSTERDOWN, an unreachable master; default 20). A shard that fails for that long is given up: its commands then fail at once until a probe (at most one a second) sees it serve again; other shards are not slowed.'
+complete -c rcli -l retry-writes -d 'With -c, also send again writes whose connection was lost after they were sent (reads always are). At-least-once: a write may then apply twice (INCR, LPUSH ...).'
 complete -c rcli -l nat-map -x -d 'With -c, rewrite node addresses the cluster announces, e.g. 10.0.1.5:6379=127.0.0.1:7001 or 10.0.1.5=bastion (host only).'
 complete -c rcli -l tls -d 'Establish a secure TLS connection.'
 complete -c rcli -l sni -x -a '(__fish_print_hostnames)' -d 'Server name indication for TLS, and the name the server\'s certificate must carry (default: the host connected to).'

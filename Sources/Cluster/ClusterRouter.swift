@@ -56,8 +56,9 @@ package enum RouteFailure: Sendable, Equatable {
     case redirectLoop(slot: Int, last: String, node: NodeAddress, limit: Int)
     /// Retried for the whole budget.
     case retriesExhausted(seconds: Int, problem: String)
-    /// The node has been failing for longer than the budget: one attempt, no retries.
-    case failingFor(seconds: Int, problem: String)
+    /// The shard's master failed a command for the whole budget and has not served since:
+    /// failed at once, with the reason it was given up for.
+    case shardDown(node: NodeAddress, seconds: Int, problem: String)
     /// No node serves the slot, and the map has been reloaded since.
     case slotNotServed(slot: Int, reason: String)
     /// A MOVED or ASK that cannot be read.
@@ -71,8 +72,9 @@ package enum RouteFailure: Sendable, Equatable {
                 + "the cluster's slot assignments disagree"
         case .retriesExhausted(let seconds, let problem):
             return "Error: gave up after \(seconds)s of retries: \(problem)"
-        case .failingFor(let seconds, let problem):
-            return "Error: gave up: \(problem) (failing for \(seconds)s)"
+        case .shardDown(let node, let seconds, let problem):
+            return "Error: gave up: \(problem) (\(node) failing for \(seconds)s; its commands fail at once until it "
+                + "serves again)"
         case .slotNotServed(let slot, let reason):
             return "Error: slot \(slot) is not served by any node (\(reason))"
         case .malformedRedirect(let text, let node):
@@ -93,6 +95,17 @@ package enum RouteDecision: Sendable, Equatable {
     case fail(RouteFailure)
 }
 
+/// Whether a command may go to its node now.
+package enum Admission: Sendable, Equatable {
+    /// Send it.
+    case go
+    /// The node was given up; this command is the probe (at most one a second) that may see it
+    /// serve again. Sent once, not retried.
+    case probe
+    /// The node was given up and is not due for a probe: fail at once.
+    case fail(RouteFailure)
+}
+
 /// Routes commands in a cluster: the slot map, redirects, retries and node health. A pure
 /// state machine: the caller feeds it replies and connection failures with the time, and it
 /// says where to send what. It never touches a socket.
@@ -109,6 +122,8 @@ package struct ClusterRouter: Sendable {
         package var maxBackoff = 1.0
         /// Send read-only commands to replicas.
         package var replicaReads = false
+        /// Seconds between probes of a shard given up on.
+        package var probeInterval = 1.0
 
         /// The defaults.
         package init() {}
@@ -128,25 +143,55 @@ package struct ClusterRouter: Sendable {
     /// True when the map is known to be stale (a MOVED to a new node, a node failure): the
     /// caller should reload the topology (`reloadSources`) and `install` it.
     package private(set) var reloadWanted = false
+    /// False when no topology could be read (a proxy or a service that refuses `CLUSTER`):
+    /// commands go to the current node and slot owners are learnt from MOVED, until a node
+    /// seen in a redirect answers for the topology (each is asked once).
+    package private(set) var topologyKnown: Bool
     private var downUntil: [NodeAddress: Double] = [:]
-    private var troubleSince: [NodeAddress: Double] = [:]
+    /// Masters given up on: why, since when, and when the next probe may go.
+    private var givenUp: [NodeAddress: (problem: String, since: Double, nextProbe: Double)] = [:]
+    /// Without a topology: nodes seen in redirects, and those not asked for the topology yet.
+    private var seenInRedirects: Set<NodeAddress> = []
+    private var topologyToAsk: [NodeAddress] = []
 
-    /// A router over `map`, with `current` as the node for keyless commands.
+    /// A router over `map`, with `current` as the node for keyless commands; without
+    /// `topologyKnown`, `map` holds only what redirects teach.
     package init(
-        map: SlotMap, current: NodeAddress, seeds: [NodeAddress], policy: Policy = Policy(), natMap: NatMap = NatMap()
+        map: SlotMap, current: NodeAddress, seeds: [NodeAddress], policy: Policy = Policy(), natMap: NatMap = NatMap(),
+        topologyKnown: Bool = true
     ) {
         self.map = natMap.translate(map)
         self.current = natMap.translate(current)
         self.seeds = seeds
         self.policy = policy
         self.natMap = natMap
+        self.topologyKnown = topologyKnown
+        seenInRedirects = Set(seeds)
     }
+
+    /// Whether a command for `target` may be sent now (see `Admission`).
+    package mutating func admit(_ target: RouteTarget, now: Double) -> Admission {
+        guard !givenUp.isEmpty, !target.replica, !target.asking, let down = givenUp[target.node] else { return .go }
+        guard now >= down.nextProbe else {
+            return .fail(.shardDown(node: target.node, seconds: Int(now - down.since), problem: down.problem))
+        }
+        givenUp[target.node]?.nextProbe = now + policy.probeInterval
+        // The shard may be serving from a promoted replica: look at the topology too.
+        if topologyKnown { reloadWanted = true }
+        return .probe
+    }
+
+    /// True while `node` is given up on (its commands fail at once).
+    package func isGivenUp(_ node: NodeAddress) -> Bool { givenUp[node] != nil }
 
     /// Where `state`'s command goes now.
     package func route(_ state: RouteState, now: Double) -> RouteTarget {
         if let ask = state.askTarget { return RouteTarget(node: ask, replica: false, asking: true) }
         guard let slot = state.slot, let master = map.master(for: slot) else {
-            return RouteTarget(node: current, replica: false, asking: false)
+            // Without a topology, a slot no redirect has placed yet goes to the seed (the
+            // endpoint meant to take any key), not to whichever node answered last.
+            let node = state.slot != nil && !topologyKnown ? seeds.first ?? current : current
+            return RouteTarget(node: node, replica: false, asking: false)
         }
         if policy.replicaReads && state.readOnly && !state.useMaster {
             let replicas = map.replicas(for: slot).filter { !isDown($0, now: now) }
@@ -168,8 +213,13 @@ package struct ClusterRouter: Sendable {
     /// The node `node` served a command: it becomes the current node.
     package mutating func served(by node: NodeAddress) {
         current = node
+        answered(by: node)
+    }
+
+    /// `node` answered a command (a part of a split one too): it is healthy.
+    package mutating func answered(by node: NodeAddress) {
         if !downUntil.isEmpty { downUntil[node] = nil }
-        if !troubleSince.isEmpty { troubleSince[node] = nil }
+        if !givenUp.isEmpty { givenUp[node] = nil }
     }
 
     /// An error reply from `node` for `state`'s command (already sent to `target`).
@@ -189,7 +239,11 @@ package struct ClusterRouter: Sendable {
                 state.useMaster = true
                 return .resend(.moved(slot: slot, node: node))
             }
-            if !map.nodes.contains(node) { reloadWanted = true }
+            if topologyKnown {
+                if !map.nodes.contains(node) { reloadWanted = true }
+            } else {
+                askForTopology(node)
+            }
             map.moved(slot: slot, to: node)
             return .resend(.moved(slot: slot, node: node))
         case .ask(let slot, let announced):
@@ -197,10 +251,13 @@ package struct ClusterRouter: Sendable {
             state.redirects += 1
             if state.redirects > policy.maxRedirects { return .fail(loop(slot: slot, last: "ASK", node: node)) }
             state.askTarget = node
+            if !topologyKnown { askForTopology(node) }
             return .resend(.ask(slot: slot, node: node))
         case .retry(let reason):
-            if reason.hasPrefix("CLUSTERDOWN") || reason.hasPrefix("MASTERDOWN") { reloadWanted = true }
-            if reason.hasPrefix("CLUSTERDOWN Hash slot not served"), let slot = state.slot,
+            if topologyKnown && (reason.hasPrefix("CLUSTERDOWN") || reason.hasPrefix("MASTERDOWN")) {
+                reloadWanted = true
+            }
+            if topologyKnown, reason.hasPrefix("CLUSTERDOWN Hash slot not served"), let slot = state.slot,
                 map.master(for: slot) == nil,
                 state.retries >= 2
             {
@@ -236,12 +293,13 @@ package struct ClusterRouter: Sendable {
     package mutating func markDown(_ node: NodeAddress, now: Double) {
         let previous = downUntil[node].map { max(0, $0 - now) } ?? 0
         downUntil[node] = now + min(policy.maxBackoff, max(policy.firstBackoff, previous * 2))
-        reloadWanted = true
+        if topologyKnown { reloadWanted = true }
     }
 
     /// Nodes to ask for the topology, best first: known nodes that are not backing off, then
     /// the seeds, then the rest.
     package func reloadSources(now: Double) -> [NodeAddress] {
+        if !topologyKnown { return topologyToAsk }
         var seen = Set<NodeAddress>()
         let known = [current] + map.nodes
         let candidates = known.filter { !isDown($0, now: now) } + seeds + known
@@ -252,34 +310,48 @@ package struct ClusterRouter: Sendable {
     package mutating func install(_ fresh: SlotMap) {
         map = natMap.translate(fresh)
         reloadWanted = false
+        topologyKnown = true
+        topologyToAsk = []
         if !map.nodes.contains(current), let first = map.masters.first { current = first }
+        let masters = Set(map.masters)
+        givenUp = givenUp.filter { masters.contains($0.key) }
     }
 
-    /// Reload attempts all failed: keep the old map, try again at the next failure.
+    /// Reload attempts all failed: keep the old map, try again at the next failure (without a
+    /// topology, the nodes asked are not asked again).
     package mutating func reloadFailed() {
         reloadWanted = false
+        topologyToAsk = []
     }
 
-    /// Retry later, within the budget. A node that has been failing for longer than the budget
-    /// gets one attempt per command, not a full budget each: a shard that stays down (no replica
-    /// to promote) costs a script one failed command per line, not 20 s per line.
+    /// Retry later, within the budget. A command that fails for the whole budget gives its node
+    /// up: later commands for it fail at once (`admit`) until a probe sees it serve, so a shard
+    /// that stays down costs a script one wait, not one per line.
     private mutating func backOff(_ state: inout RouteState, node: NodeAddress, now: Double, problem: String)
         -> RouteDecision
     {
-        let troubled = troubleSince[node] ?? now
-        troubleSince[node] = troubled
-        if state.firstRetry == nil && now - troubled >= policy.retryBudget {
-            return .fail(.failingFor(seconds: Int(now - troubled), problem: problem))
+        if let down = givenUp[node] {
+            // A probe, or a command that was waiting when the node was given up.
+            givenUp[node]?.problem = problem
+            return .fail(.shardDown(node: node, seconds: Int(now - down.since), problem: problem))
         }
         let started = state.firstRetry ?? now
         state.firstRetry = started
         if now - started >= policy.retryBudget {
+            givenUp[node] = (problem, started, now + policy.probeInterval)
             return .fail(.retriesExhausted(seconds: Int(policy.retryBudget.rounded()), problem: problem))
         }
         var delay = policy.firstBackoff
         for _ in 0..<min(state.retries, 20) { delay = min(policy.maxBackoff, delay * 2) }
         state.retries += 1
         return .wait(until: min(now + delay, started + policy.retryBudget), problem: problem)
+    }
+
+    /// Without a topology: a node seen for the first time is asked for it (once).
+    private mutating func askForTopology(_ node: NodeAddress) {
+        guard seenInRedirects.insert(node).inserted else { return }
+        topologyToAsk.append(node)
+        reloadWanted = true
     }
 
     private func loop(slot: Int, last: String, node: NodeAddress) -> RouteFailure {

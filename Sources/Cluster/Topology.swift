@@ -46,10 +46,10 @@ package enum Topology {
                     others.append(address)
                 }
             }
-            guard let master else {
-                if ranges.isEmpty { continue }
-                throw Malformed(reason: "a shard with slots but no master")
-            }
+            // A shard without slots serves no key: a failed-over master left behind (health
+            // fail), or a node added but not given slots yet. Routing and scanning skip it.
+            if ranges.isEmpty { continue }
+            guard let master else { throw Malformed(reason: "a shard with slots but no master") }
             result.append((Shard(master: master, replicas: healthy + others), ranges))
         }
         return SlotMap(shards: result)

@@ -187,29 +187,82 @@ private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
             == NodeAddress(host: "127.0.0.1", port: 7000))
 }
 
-@Test func aNodeDownForLongerThanTheBudgetFailsNewCommandsAtOnce() {
+@Test func aShardDownForTheWholeBudgetFailsItsCommandsAtOnceUntilAProbeSeesItServe() {
     var policy = ClusterRouter.Policy()
     policy.retryBudget = 2
     var r = router(policy)
     var first = RouteState(slot: 100, readOnly: false)
     var now = 0.0
+    var last = RouteDecision.deliver
     while true {
-        let d = r.unreachable(r.route(first, now: now), state: &first, now: now, problem: "refused")
-        guard case .wait(let until, _) = d else { break }
+        #expect(r.admit(r.route(first, now: now), now: now) == .go, "no give-up while the first command waits")
+        last = r.unreachable(r.route(first, now: now), state: &first, now: now, problem: "refused")
+        guard case .wait(let until, _) = last else { break }
         now = until
     }
-    var next = RouteState(slot: 200, readOnly: false)
-    guard case .fail(let failure) = r.unreachable(r.route(next, now: now), state: &next, now: now, problem: "refused")
-    else {
-        Issue.record("a new command waited the whole budget again")
+    #expect(last == .fail(.retriesExhausted(seconds: 2, problem: "refused")))
+    #expect(now <= 2.001)
+    let toA = r.route(RouteState(slot: 200, readOnly: false), now: now)
+    guard case .fail(let failure) = r.admit(toA, now: now + 0.5) else {
+        Issue.record("a command for the given-up shard was sent")
         return
     }
-    #expect(failure.text == "Error: gave up: refused (failing for 2s)")
-    r.served(by: a)
-    var later = RouteState(slot: 300, readOnly: false)
-    if case .fail = r.unreachable(r.route(later, now: now + 1), state: &later, now: now + 1, problem: "refused") {
-        Issue.record("a node that answered again is still written off")
+    #expect(failure.text.hasPrefix("Error: gave up: refused (10.0.0.1:7000 failing for 2s;"), "\(failure.text)")
+    #expect(r.admit(r.route(RouteState(slot: 6000, readOnly: false), now: now), now: now) == .go, "other shards go")
+    // One probe a second; a failed probe fails at once (no new wait) and the next is a second later.
+    #expect(r.admit(toA, now: now + 1) == .probe)
+    #expect(r.reloadWanted, "a probe looks at the topology too")
+    if case .probe = r.admit(toA, now: now + 1.5) { Issue.record("two probes within a second") }
+    var probe = RouteState(slot: 200, readOnly: false)
+    guard case .fail(.shardDown) = r.unreachable(toA, state: &probe, now: now + 1, problem: "still refused") else {
+        Issue.record("a failed probe waited")
+        return
     }
+    if case .fail(let again) = r.admit(toA, now: now + 1.2) {
+        #expect(again.text.contains("still refused"), "the latest reason is given")
+    }
+    #expect(r.admit(toA, now: now + 2) == .probe)
+    r.answered(by: a)
+    #expect(r.admit(toA, now: now + 2.1) == .go, "a shard that served again is back")
+    // A reload that shows another master for the slots forgets the old one.
+    var again = RouteState(slot: 100, readOnly: false)
+    now += 10
+    while case .wait(let until, _) = r.unreachable(r.route(again, now: now), state: &again, now: now, problem: "x") {
+        now = until
+    }
+    r.install(
+        SlotMap(shards: [
+            (Shard(master: ra, replicas: []), [0...5460]), (Shard(master: b, replicas: []), [5461...10922]),
+            (Shard(master: c, replicas: []), [10923...16383]),
+        ]))
+    #expect(r.route(RouteState(slot: 200, readOnly: false), now: now).node == ra)
+    #expect(!r.isGivenUp(a))
+}
+
+@Test func withoutATopologyCommandsGoToTheSeedAndRedirectsTeachTheMap() {
+    let seed = NodeAddress(host: "proxy", port: 6379)
+    var r = ClusterRouter(map: SlotMap(shards: []), current: seed, seeds: [seed], topologyKnown: false)
+    var s = RouteState(slot: 866, readOnly: false)
+    #expect(r.route(s, now: 0).node == seed)
+    #expect(
+        r.errorReply(err("MOVED 866 10.0.0.1:7000"), from: r.route(s, now: 0), state: &s, now: 0)
+            == .resend(.moved(slot: 866, node: a)))
+    #expect(r.route(s, now: 0).node == a, "the slot's owner is learnt")
+    #expect(r.reloadWanted && r.reloadSources(now: 0) == [a], "a new node is asked for the topology once")
+    r.reloadFailed()
+    var t = RouteState(slot: 867, readOnly: false)
+    _ = r.errorReply(err("MOVED 867 10.0.0.1:7000"), from: r.route(t, now: 0), state: &t, now: 0)
+    #expect(!r.reloadWanted, "not asked again")
+    r.markDown(b, now: 0)
+    #expect(!r.reloadWanted, "no topology to reload from after a failure")
+    var u = RouteState(slot: 900, readOnly: false)
+    #expect(
+        r.errorReply(err("ASK 900 10.0.0.2:7001"), from: r.route(u, now: 0), state: &u, now: 0)
+            == .resend(.ask(slot: 900, node: b)))
+    #expect(r.route(u, now: 0) == RouteTarget(node: b, replica: false, asking: true))
+    #expect(r.route(RouteState(slot: 900, readOnly: false), now: 0).node == seed, "ASK teaches nothing")
+    r.install(threeShards())
+    #expect(r.topologyKnown)
 }
 
 @Test func aSlotNoNodeServesFailsAfterAReload() {

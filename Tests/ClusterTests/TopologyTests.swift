@@ -77,3 +77,16 @@ private func node(_ ip: String, _ port: Int64, _ role: String, _ health: String 
             .array([.array([s("slots"), .array([.integer(0), .integer(10)]), s("nodes"), .array([])])]), seedHost: "x")
     }
 }
+
+@Test func shardsWithoutSlotsAreLeftOut() throws {
+    // After a failover, the old master is listed in a shard of its own, without slots.
+    let reply: RESPValue = .array([
+        .array([
+            s("slots"), .array([.integer(0), .integer(16383)]), s("nodes"), .array([node("10.0.0.2", 7001, "master")]),
+        ]),
+        .array([s("slots"), .array([]), s("nodes"), .array([node("10.0.0.1", 7000, "master", "fail")])]),
+    ])
+    let map = try Topology.fromShards(reply, seedHost: "seed")
+    #expect(map.masters == [NodeAddress(host: "10.0.0.2", port: 7001)], "tool modes must not scan a dead ex-master")
+    #expect(map.nodes.count == 1)
+}

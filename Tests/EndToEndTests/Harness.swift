@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 
 /// What a finished process left behind.
@@ -90,7 +91,8 @@ func run(
     let deadline = Date().addingTimeInterval(timeout)
     while process.isRunning && Date() < deadline { usleep(5_000) }
     if process.isRunning {
-        process.terminate()
+        // SIGKILL: the runner may hand its children SIGTERM blocked.
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         Issue.record("\(executable) \(arguments) did not finish within \(timeout)s")
     }

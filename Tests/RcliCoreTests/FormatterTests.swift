@@ -44,7 +44,11 @@ private let nested: RESPValue = .array([
     #expect(format(.set([.double(b("3.5"))]), .tty) == "1~ (double) 3.5\n")
     #expect(
         format(.map([.bulkString(b("a")), .map([.bulkString(b("b")), .integer(1)])]), .tty)
-            == "1# \"a\" => \n   1# \"b\" => (integer) 1\n")
+            == "1# \"a\" => 1# \"b\" => (integer) 1\n", "one entry on one line stays on the key's line")
+    #expect(
+        format(.map([.bulkString(b("a")), .map([.bulkString(b("b")), .array([.integer(1), .integer(2)])])]), .tty)
+            == "1# \"a\" => \n   1# \"b\" => \n      1) (integer) 1\n      2) (integer) 2\n",
+        "a value that spans lines breaks every level of its chain")
     #expect(format(.map([.bulkString(b("a")), .array([])]), .tty) == "1# \"a\" => (empty array)\n")
     #expect(format(.map([]), .tty) == "(empty hash)\n")
     #expect(format(.set([]), .tty) == "(empty set)\n")

@@ -51,6 +51,10 @@ package struct CLIConfiguration: Sendable {
     package var replyTimeout = 30.0
     /// `--replica-reads`: with `-c`, read-only commands go to replicas.
     package var replicaReads = false
+    /// `--retry-budget`: seconds a command is retried in a cluster before its shard is given up.
+    package var retryBudget = 20.0
+    /// `--retry-writes`: writes whose connection was lost are sent again (at-least-once).
+    package var retryWrites = false
     /// `--nat-map`: address rewriting for cluster nodes.
     package var natMap = NatMap()
     /// `--tls` or a `rediss://` URI.

@@ -151,6 +151,33 @@ package enum OptionTable {
             p.config.replyTimeout = t
         },
         OptionSpec(
+            ["--retry-budget"], value: "seconds",
+            help: """
+                With -c, how long a command is retried through a failover
+                (TRYAGAIN, CLUSTERDOWN, an unreachable master; default 20).
+                A shard that fails for that long is given up: its commands
+                then fail at once until a probe (at most one a second) sees
+                it serve again; other shards are not slowed.
+                """
+        ) { p, v throws(RcliError) in
+            let t = try OptionValues.seconds(v, option: "--retry-budget")
+            guard t >= 0 else {
+                throw RcliError.usage(
+                    "Invalid value for --retry-budget: '\(v)' (expected a number of seconds, 0 or more)")
+            }
+            p.config.retryBudget = t
+        },
+        OptionSpec(
+            ["--retry-writes"],
+            help: """
+                With -c, also send again writes whose connection was lost
+                after they were sent (reads always are). At-least-once: a
+                write may then apply twice (INCR, LPUSH ...).
+                """
+        ) { p, _ throws(RcliError) in
+            p.config.retryWrites = true
+        },
+        OptionSpec(
             ["--nat-map"], value: "from=to,...",
             help: """
                 With -c, rewrite node addresses the cluster announces, e.g.

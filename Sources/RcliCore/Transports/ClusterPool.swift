@@ -29,25 +29,35 @@ package final class ClusterPool {
 
     /// Connects to the seed and loads the topology. Nil when the seed is not a cluster node
     /// (cluster support disabled): the caller runs standalone.
+    /// A seed that answers but will not tell the topology (a proxy, a service that renames or
+    /// blocks `CLUSTER`) gives a pool that follows redirects; `noticeFallback` says so once.
     package static func open(
         session: Session, policy: ClusterRouter.Policy, natMap: NatMap,
-        report: ((String) -> Void)?
+        report: ((String) -> Void)?, noticeFallback: ((String) -> Void)? = nil
     ) throws(RcliError) -> ClusterPool? {
         let config = session.settings
         let conn = try session.connect()
         let seedHost = config.socketPath == nil ? config.host : "127.0.0.1"
-        let map: SlotMap
+        var map = SlotMap(shards: [])
+        var known = true
         switch loadMap(conn, seedHost: seedHost) {
         case .success(let m): map = m
         case .failure(.notACluster): return nil
+        case .failure(.topology(_, .refused(let why))):
+            // An error reply, not a broken one (that stays an error: the seed is not what it seems).
+            known = false
+            let line = "-c: topology unavailable (\(why)); following redirects"
+            report?(line)
+            if report == nil { noticeFallback?(line) }
         case .failure(let e): throw e
         }
         let seed = NodeAddress(host: config.host, port: config.port)
-        var router = ClusterRouter(map: map, current: seed, seeds: [seed], policy: policy, natMap: natMap)
+        var router = ClusterRouter(
+            map: map, current: seed, seeds: [seed], policy: policy, natMap: natMap, topologyKnown: known)
         if config.socketPath != nil || !router.map.nodes.contains(seed), let first = router.map.masters.first {
             router.served(by: first)
         }
-        report?("topology from \(config.socketPath ?? seed.description): \(describe(router.map))")
+        if known { report?("topology from \(config.socketPath ?? seed.description): \(describe(router.map))") }
         // Nodes other than the seed get a connect timeout even without -t: an announced address
         // that does not answer must not hold a run for the operating system's two minutes.
         let template = session.forNode(
@@ -75,7 +85,9 @@ package final class ClusterPool {
         do throws(NetError) {
             var reply = try conn.roundTrip([Array("CLUSTER".utf8), Array("SHARDS".utf8)], deadline: deadline)
             var fromShards = true
-            if case .error(let msg) = reply, CommandKeys.lowercased(msg).contains("unknown subcommand") {
+            // SLOTS after any refusal of SHARDS: servers before 7.0 do not know it, and proxies or
+            // managed services may allow one and not the other.
+            if case .error(let msg) = reply, msg.firstRange(of: clusterSupportDisabled) == nil {
                 reply = try conn.roundTrip([Array("CLUSTER".utf8), Array("SLOTS".utf8)], deadline: deadline)
                 fromShards = false
             }

@@ -12,26 +12,36 @@ package final class ClusterTransport: Transport {
     let pool: ClusterPool
     /// Seconds a node may owe a non-blocking reply before it is given up as hung.
     private let replyTimeout: Double
-    private let report: ((String) -> Void)?
-    private var events = FIFO<TransportEvent>()
+    let report: ((String) -> Void)?
+    /// Prints the end-of-run summary on stderr.
+    private let summary: ((String) -> Void)?
+    /// `--retry-writes`: writes whose connection was lost are sent again too.
+    let retryWrites: Bool
+    var events = FIFO<TransportEvent>()
     private var parked: [ClusterCommand] = []
-    private var traffic = SlotTraffic()
+    var traffic = SlotTraffic()
     /// A command held back by `traffic`: nothing later is read until it goes.
     private var held: ClusterCommand?
-    private var stats = (redirects: 0, retries: 0)
+    var stats = ClusterRunStats()
     /// Reroutes reported but not yet taken by the engine: no input is read meanwhile, so a
     /// later command for the same slot cannot overtake the one being redirected or retried.
-    private var reroutesPending = 0
+    var reroutesPending = 0
     private var watched: [NodeAddress: ConnectionWatch] = [:]
     /// `--pipe`: slot → its master's link while the map stays as it was, and the key lookup of
     /// the last command name (a pipe file repeats one command).
     var pipeRouting = PipeRouting()
 
-    /// A transport over an opened pool; `report` prints `--verbose` lines.
-    init(pool: ClusterPool, replyTimeout: Double, report: ((String) -> Void)?) {
+    /// A transport over an opened pool; `report` prints `--verbose` lines, `summary` the
+    /// end-of-run summary.
+    init(
+        pool: ClusterPool, replyTimeout: Double, retryWrites: Bool = false, report: ((String) -> Void)?,
+        summary: ((String) -> Void)? = nil
+    ) {
         self.pool = pool
         self.replyTimeout = replyTimeout
+        self.retryWrites = retryWrites
         self.report = report
+        self.summary = summary
     }
 
     // MARK: sending
@@ -124,9 +134,21 @@ package final class ClusterTransport: Transport {
         let target =
             e.pinnedTo.map { RouteTarget(node: $0, replica: false, asking: false) }
             ?? pool.router.route(e.route, now: now)
-        if e.pinnedTo == nil, !target.asking, let until = pool.router.downUntil(target.node), until > now {
-            park(e, until: until)
-            return
+        if e.pinnedTo == nil {
+            switch pool.router.admit(target, now: now) {
+            case .go:
+                if !target.asking, let until = pool.router.downUntil(target.node), until > now {
+                    park(e, until: until)
+                    return
+                }
+            case .probe:
+                report?("probing \(target.node), given up on, with this command")
+            case .fail(let why):
+                stats.failedAtOnce += 1
+                e.failure = .routing(why)
+                complete(e)
+                return
+            }
         }
         let link: ClusterLink
         do throws(RcliError) {
@@ -181,6 +203,7 @@ package final class ClusterTransport: Transport {
             report?("\(why); retrying in \(Int(((until - now) * 1000).rounded())) ms")
             park(e, until: until)
         case .fail(let why):
+            if case .shardDown = why { stats.failedAtOnce += 1 }
             e.failure = .routing(why)
             complete(e)
         }
@@ -188,7 +211,7 @@ package final class ClusterTransport: Transport {
 
     /// `e` has its reply or failure: a part completes its whole when it is the last; a command
     /// is reported.
-    private func complete(_ e: ClusterCommand) {
+    func complete(_ e: ClusterCommand) {
         if let whole = e.whole {
             whole.partsLeft -= 1
             if whole.partsLeft == 0, let plan = whole.fanOut {
@@ -265,7 +288,7 @@ package final class ClusterTransport: Transport {
         return popEvent()
     }
 
-    private func handle(_ value: RESPValue, from link: ClusterLink, now: Double) {
+    func handle(_ value: RESPValue, from link: ClusterLink, now: Double) {
         let next = link.queue.head
         if case .push = value {
             if !(next?.pushIsReply ?? false) {
@@ -302,51 +325,10 @@ package final class ClusterTransport: Transport {
         }
         e.reply = value
         e.servedBy = e.target
-        if e.whole == nil, let node = e.target?.node { pool.router.served(by: node) }
+        if let node = e.target?.node {
+            if e.whole == nil { pool.router.served(by: node) } else { pool.router.answered(by: node) }
+        }
         complete(e)
-    }
-
-    /// The connection to `link`'s node failed: what it had already received is handled first,
-    /// then commands never written are routed again and the others reported (their effect is
-    /// unknown).
-    private func failed(_ link: ClusterLink, _ error: NetError, now: Double) {
-        while let value = try? link.nextValue() { handle(value, from: link, now: now) }
-        let wasStreaming = link.queue.streaming
-        let lost = link.abandon()
-        pipeRouting.forgetSlots()
-        let reason = error.description
-        if lost.unsent.isEmpty && lost.unknown.isEmpty && !wasStreaming {
-            // An idle connection closed (server timeout, restart): reconnect when next needed.
-            return
-        }
-        pool.router.markDown(link.node, now: now)
-        let all = lost.unsent + lost.unknown
-        if all.contains(where: { $0.tag?.inTransaction ?? false }) || pool.transaction.pinned == link.node {
-            pool.transaction.reset()
-        }
-        report?("connection to \(link.node) failed: \(reason)")
-        if wasStreaming && all.isEmpty {
-            events.append(.streamEnded(.streamLost(reason: reason, node: link.node)))
-        }
-        var unknown: [EntryID] = []
-        for (requests, neverWritten) in [(lost.unsent, true), (lost.unknown, false)] {
-            for request in requests {
-                guard let e = request.tag else { continue }
-                if neverWritten && !e.inTransaction, let target = e.target {
-                    decide(
-                        pool.router.unreachable(
-                            target, state: &e.route, now: now, problem: "\(reason) (\(target.node))"),
-                        for: e, now: now, why: "\(target.node) failed")
-                } else if e.whole != nil {
-                    e.failure = .unknownOutcome(reason: reason, node: link.node)
-                    complete(e)
-                } else {
-                    traffic.end(e)
-                    unknown.append(e.id)
-                }
-            }
-        }
-        if !unknown.isEmpty { events.append(.linkLost(node: link.node, reason: reason, entries: unknown)) }
     }
 
     package func prepareWait(_ reactor: Reactor, now: Double) -> Double? {
@@ -433,16 +415,22 @@ package final class ClusterTransport: Transport {
     package func recover() {}
 
     package func beginRun() {
-        stats = (0, 0)
+        stats = ClusterRunStats()
     }
 
     package func endRun(completed: Bool) {
         guard completed else { return }
         report?("\(stats.redirects) redirects, \(stats.retries) retries, \(pool.reloads) topology reloads")
+        if let line = stats.summary { summary?(line) }
     }
 
     package func servers(replicas: Bool) -> [(session: Session, label: String)] {
-        pool.router.map.shards.map { shard in
+        if pool.router.map.shards.isEmpty {
+            // No topology (redirect-following): the seed is all there is to ask.
+            let node = pool.router.current
+            return [(primary, "\(node.host):\(node.port)")]
+        }
+        return pool.router.map.shards.map { shard in
             let node = replicas ? (shard.replicas.first ?? shard.master) : shard.master
             let readOnly = replicas && node != shard.master
             return (

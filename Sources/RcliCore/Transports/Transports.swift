@@ -3,8 +3,8 @@ import Cluster
 /// Builds the transport a configuration asks for, once per run.
 enum Transports {
     /// With `-c`, the cluster the seed belongs to (when the seed is not a cluster node, rcli says
-    /// so once on stderr and runs standalone); otherwise the one server. Failing to read the
-    /// topology is a failure: without it there is no slot map to work from.
+    /// so once on stderr and runs standalone; when it refuses to tell the topology, commands go
+    /// to it and redirects are followed); otherwise the one server.
     static func open(_ config: CLIConfiguration, session: Session, output: OutputContext) -> Result<
         Transport, RcliError
     > {
@@ -28,18 +28,29 @@ enum Transports {
                 output.err.write("rcli: " + text + "\n")
                 output.err.flush()
             } : nil
+        let notice: (String) -> Void = { text in
+            output.out.flush()
+            output.err.write(text + "\n")
+            output.err.flush()
+        }
         do throws(RcliError) {
             var policy = ClusterRouter.Policy()
             policy.replicaReads = config.replicaReads
+            policy.retryBudget = config.retryBudget
             guard
-                let pool = try ClusterPool.open(session: session, policy: policy, natMap: config.natMap, report: report)
+                let pool = try ClusterPool.open(
+                    session: session, policy: policy, natMap: config.natMap, report: report,
+                    noticeFallback: config.verbose || System.isTerminal(2) ? notice : nil)
             else {
                 output.err.write(
                     "rcli: \(session.endpoint) is not a cluster node (cluster support disabled); -c has no effect\n")
                 output.err.flush()
                 return .success(nil)
             }
-            return .success(ClusterTransport(pool: pool, replyTimeout: config.replyTimeout, report: report))
+            return .success(
+                ClusterTransport(
+                    pool: pool, replyTimeout: config.replyTimeout, retryWrites: config.retryWrites, report: report,
+                    summary: notice))
         } catch {
             return .failure(error)
         }
