@@ -38,9 +38,21 @@ _rcli() {
         --functions-rdb) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --memkeys-samples) return ;;
         --intrinsic-latency) return ;;
+        --cluster) COMPREPLY=($(compgen -W "create check info call set-timeout add-node del-node reshard fix rebalance import backup help" -- "$cur")); return ;;
+        --cluster-replicas) return ;;
+        --cluster-from) return ;;
+        --cluster-to) return ;;
+        --cluster-slots) return ;;
+        --cluster-timeout) return ;;
+        --cluster-pipeline) return ;;
+        --cluster-weight) return ;;
+        --cluster-threshold) return ;;
+        --cluster-master-id) return ;;
+        --cluster-from-user) return ;;
+        --cluster-from-pass) return ;;
     esac
     if [[ "$cur" == -* ]]; then
-        COMPREPLY=($(compgen -W "--askpass --bigkeys --cacert --cacertdir --cert --count --csv --eval --functions-rdb --help --hotkeys --insecure --intrinsic-latency --json --key --latency --latency-dist --latency-history --memkeys --memkeys-samples --nat-map --no-auth-warning --no-raw --pass --pattern --pipe --pipe-timeout --quoted-input --quoted-json --quoted-pattern --raw --rdb --replica --replica-reads --reply-timeout --retry-budget --retry-writes --scan --show-pushes --slave --sni --stat --tls --tls-ciphers --tls-ciphersuites --tls-name-from-seed --user --verbose --version -2 -3 -D -X -a -c -d -e -h -i -n -p -r -s -t -u -v -x" -- "$cur"))
+        COMPREPLY=($(compgen -W "--askpass --bigkeys --cacert --cacertdir --cert --cluster --cluster-copy --cluster-fix-with-unreachable-masters --cluster-from --cluster-from-askpass --cluster-from-pass --cluster-from-user --cluster-master-id --cluster-only-masters --cluster-only-replicas --cluster-pipeline --cluster-replace --cluster-replica --cluster-replicas --cluster-search-multiple-owners --cluster-simulate --cluster-slave --cluster-slots --cluster-threshold --cluster-timeout --cluster-to --cluster-use-empty-masters --cluster-weight --cluster-yes --count --csv --eval --functions-rdb --help --hotkeys --insecure --intrinsic-latency --json --key --latency --latency-dist --latency-history --memkeys --memkeys-samples --nat-map --no-auth-warning --no-raw --pass --pattern --pipe --pipe-timeout --quoted-input --quoted-json --quoted-pattern --raw --rdb --replica --replica-reads --reply-timeout --retry-budget --retry-writes --scan --show-pushes --slave --sni --stat --tls --tls-ciphers --tls-ciphersuites --tls-name-from-seed --user --verbose --version -2 -3 -D -X -a -c -d -e -h -i -n -p -r -s -t -u -v -x" -- "$cur"))
     fi
 }
 complete -F _rcli rcli

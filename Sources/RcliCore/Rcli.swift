@@ -55,6 +55,11 @@ package enum Rcli {
             password = typed
         }
         let session = Session(settings: config.connection, password: password)
+        if mode == .clusterManager, let request = config.clusterManager {
+            return ClusterManagerCommands.run(
+                ManagerContext(
+                    request: request, template: session, log: ManagerLog(output: output), environment: environment))
+        }
         let transport: Transport
         switch Transports.open(config, session: session, output: output) {
         case .success(let t): transport = t

@@ -87,8 +87,12 @@ import Testing
             ),
             (
                 ["--cluster", "info", "ping"],
-                "Option '--cluster' is not supported by rcli: the cluster manager is not built in; "
-                    + "use redis-cli --cluster.\n"
+                "[ERR] Invalid arguments: you need to pass either a valid address (ie. 120.0.0.1:7000) or space "
+                    + "separated IP and port (ie. 120.0.0.1 7000)\n"
+            ),
+            (
+                ["--cluster", "reshard", "127.0.0.1:1", "--cluster-pipeline", "0"],
+                "Invalid value for --cluster-pipeline: '0' (expected a number from 1 to 1000000)\n"
             ),
             (
                 ["--intrinsic-latency", "0"],

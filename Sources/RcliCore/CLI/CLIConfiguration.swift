@@ -82,6 +82,8 @@ package struct CLIConfiguration: Sendable {
     package var scanCount: Int?
     /// `--bigkeys`, `--stat`, `--rdb` ...: the tool mode asked for (the last one wins).
     package var toolMode: ToolMode?
+    /// `--cluster <subcommand> ...` and its `--cluster-*` options.
+    package var clusterManager: ClusterManagerRequest?
     /// `--memkeys-samples`: MEMORY USAGE's SAMPLES (nil: the server's default).
     package var memkeysSamples: Int?
     /// `--verbose`.

@@ -17,6 +17,13 @@ package enum OptionParser {
         var i = 0
         while i < arguments.count {
             let arg = arguments[i]
+            // `--cluster <subcommand>` takes the words that follow (options may come between).
+            if !arg.hasPrefix("-"), var manager = parsed.config.clusterManager, !manager.subcommand.isEmpty {
+                manager.args.append(arg)
+                parsed.config.clusterManager = manager
+                i += 1
+                continue
+            }
             guard arg.hasPrefix("-") else { break }
             guard let spec = byName[arg], !(spec.takesValue && i + 1 >= arguments.count) else {
                 throw RcliError.usage("Unrecognized option or bad number of args for: '\(arg)'")
@@ -24,9 +31,16 @@ package enum OptionParser {
             if let why = spec.refusal {
                 throw RcliError.usage("Option '\(arg)' is not supported by rcli: \(why).")
             }
-            let value = spec.takesValue ? arguments[i + 1] : ""
-            try spec.apply(&parsed, value)
+            var value = spec.takesValue ? arguments[i + 1] : ""
             i += spec.takesValue ? 2 : 1
+            if arg == "--cluster-weight" {
+                // redis-cli takes every following `id=weight` word.
+                while i < arguments.count, !arguments[i].hasPrefix("--"), arguments[i].contains("=") {
+                    value += " " + arguments[i]
+                    i += 1
+                }
+            }
+            try spec.apply(&parsed, value)
             if parsed.action != .run { return parsed }
         }
         parsed.command = Array(arguments[i...])

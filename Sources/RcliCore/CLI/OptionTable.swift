@@ -4,7 +4,8 @@ import Cluster
 package enum OptionTable {
     /// Every option rcli knows, including those still planned (rejected clearly when used).
     package static let all: [OptionSpec] =
-        connection + protocolAndRepeat + cluster + tls + output + modes + eval + tools + unsupported + misc
+        connection + protocolAndRepeat + cluster + tls + output + modes + eval + tools + clusterManager + unsupported
+        + misc
 
     static let connection: [OptionSpec] = [
         OptionSpec(["-h"], value: "hostname", help: "Server hostname (default: 127.0.0.1).", completion: .host) {
@@ -297,7 +298,6 @@ package enum OptionTable {
 
     /// Options of redis-cli that rcli refuses, each with the reason.
     static let unsupported: [OptionSpec] = [
-        refused("--cluster", value: true, "the cluster manager is not built in; use redis-cli --cluster"),
         refused("--ldb", value: false, "the Lua debugger is not built in; use redis-cli --ldb"),
         refused("--ldb-sync-mode", value: false, "the Lua debugger is not built in; use redis-cli --ldb-sync-mode"),
         refused("--lru-test", value: true, "the LRU cache simulation is not built in; use redis-cli --lru-test"),

@@ -28,4 +28,14 @@ enum OptionValues {
         default: throw RcliError.usage("Invalid value for \(option): '\(v)' (expected yes or no)")
         }
     }
+
+    static func count(_ v: String, option: String, range: ClosedRange<Int>) throws(RcliError) -> Int {
+        guard let n = Int(v), range.contains(n) else {
+            throw RcliError.usage(
+                "Invalid value for \(option): '\(v)' (expected a number from \(range.lowerBound) to "
+                    + "\(range.upperBound))"
+            )
+        }
+        return n
+    }
 }

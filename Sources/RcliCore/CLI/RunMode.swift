@@ -6,6 +6,8 @@ package enum RunMode: Sendable, Equatable {
     case version
     /// `--generate man|bash|zsh|fish|commands` (regenerates committed files).
     case generate(String)
+    /// `--cluster <subcommand>`: the cluster manager (its own connections to every node).
+    case clusterManager
     /// `--intrinsic-latency <seconds>`: no server involved.
     case intrinsicLatency(seconds: Int)
     /// `--bigkeys`, `--stat`, `--latency`, `--rdb`, `--replica` ...
@@ -30,6 +32,12 @@ package enum RunMode: Sendable, Equatable {
         case .run: break
         }
         let config = parsed.config
+        if config.clusterManager != nil {
+            guard config.clusterManager?.subcommand.isEmpty == false else {
+                return .failure(.usage("--cluster-* options need --cluster <subcommand> (see --cluster help)"))
+            }
+            return .success(.clusterManager)
+        }
         if let tool = config.toolMode {
             switch tool {
             case .intrinsicLatency(let seconds):

@@ -171,6 +171,19 @@ extension System {
         return ok
     }
 
+    /// One line typed on stdin (without its newline), nil at end of input.
+    package static func readTerminalLine() -> String? {
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            let n = Platform.read(0, &byte, 1)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return line.isEmpty ? nil : String(decoding: line, as: UTF8.self) }
+            if byte == 10 { return String(decoding: line, as: UTF8.self) }
+            line.append(byte)
+        }
+    }
+
     /// True when `path` exists.
     package static func fileExists(_ path: String) -> Bool {
         access(path, F_OK) == 0

@@ -1,0 +1,105 @@
+extension OptionTable {
+    /// `--cluster <subcommand> [args...]` and the `--cluster-*` options of redis-cli 7.0. Numbers
+    /// are checked (redis-cli reads `--cluster-pipeline abc` as 0 and then loses keys).
+    static let clusterManager: [OptionSpec] = [
+        OptionSpec(
+            ["--cluster"], value: "command",
+            help: """
+                Cluster manager: create check info fix reshard rebalance
+                add-node del-node call set-timeout import backup help.
+                Arguments follow the subcommand; see --cluster help.
+                """,
+            completion: .choices(ClusterManagerCommands.names)
+        ) { p, v throws(RcliError) in
+            p.config.clusterManager = ClusterManagerRequest(subcommand: v.lowercased())
+        },
+        flag("--cluster-yes", "Answer yes to the cluster manager's prompts (also REDISCLI_CLUSTER_YES=1).") {
+            $0.yes = true
+        },
+        value("--cluster-replicas", "n", "create: replicas per master.") { r, v throws(RcliError) in
+            r.replicas = try OptionValues.count(v, option: "--cluster-replicas", range: 0...1000)
+        },
+        value("--cluster-from", "ids", "reshard: source node ids (comma-separated, or all); import: host:port.") {
+            r, v throws(RcliError) in
+            r.from = v
+        },
+        value("--cluster-to", "id", "reshard: the receiving node id.") { r, v throws(RcliError) in r.to = v },
+        value("--cluster-slots", "n", "reshard: how many slots to move (1-16384).") { r, v throws(RcliError) in
+            r.slots = try OptionValues.count(v, option: "--cluster-slots", range: 1...16384)
+        },
+        value("--cluster-timeout", "ms", "MIGRATE timeout in milliseconds (default 60000).") {
+            r, v throws(RcliError) in
+            r.timeout = try OptionValues.count(v, option: "--cluster-timeout", range: 1...Int(Int32.max))
+        },
+        value("--cluster-pipeline", "n", "Keys per MIGRATE batch (default 10).") { r, v throws(RcliError) in
+            r.pipeline = try OptionValues.count(v, option: "--cluster-pipeline", range: 1...1_000_000)
+        },
+        flag("--cluster-replace", "Replace keys that exist on the target when moving them.") { $0.replace = true },
+        value("--cluster-weight", "id=w", "rebalance: a master's weight (repeatable; id prefixes work).") {
+            r, v throws(RcliError) in
+            for item in v.split(separator: " ", omittingEmptySubsequences: true) {
+                let parts = item.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, let w = Double(parts[1]), w >= 0, w.isFinite else {
+                    throw RcliError.usage("*** invalid input \(item)")
+                }
+                r.weights.append((String(parts[0]), w))
+            }
+        },
+        flag("--cluster-use-empty-masters", "rebalance: give slots to masters that have none.") {
+            $0.useEmptyMasters = true
+        },
+        flag("--cluster-simulate", "rebalance: show the moves without making them.") { $0.simulate = true },
+        value("--cluster-threshold", "percent", "rebalance: imbalance to tolerate (default 2).") {
+            r, v throws(RcliError) in
+            guard let t = Double(v), t >= 0, t.isFinite else {
+                throw RcliError.usage(
+                    "Invalid value for --cluster-threshold: '\(v)' (expected a percentage, 0 or more)")
+            }
+            r.threshold = t
+        },
+        flag("--cluster-slave", "add-node: add the node as a replica.") { $0.replica = true },
+        flag("--cluster-replica", "add-node: add the node as a replica.") { $0.replica = true },
+        value("--cluster-master-id", "id", "add-node: the master the new replica follows.") {
+            r, v throws(RcliError) in
+            r.masterID = v
+        },
+        flag("--cluster-search-multiple-owners", "check/fix: look for slots owned by several masters.") {
+            $0.searchMultipleOwners = true
+        },
+        flag(
+            "--cluster-fix-with-unreachable-masters", "fix: proceed although some masters cannot be reached."
+        ) { $0.fixWithUnreachableMasters = true },
+        flag("--cluster-only-masters", "call: only the masters.") { $0.onlyMasters = true },
+        flag("--cluster-only-replicas", "call: only the replicas.") { $0.onlyReplicas = true },
+        value("--cluster-from-user", "user", "import: user on the source server.") { r, v throws(RcliError) in
+            r.fromUser = v
+        },
+        value("--cluster-from-pass", "password", "import: password on the source server.") {
+            r, v throws(RcliError) in
+            r.fromPass = v
+        },
+        flag("--cluster-from-askpass", "import: ask for the source server's password.") { $0.fromAskpass = true },
+        flag("--cluster-copy", "import: copy keys instead of moving them.") { $0.copy = true },
+    ]
+
+    private static func flag(
+        _ name: String, _ help: String, _ set: @escaping @Sendable (inout ClusterManagerRequest) -> Void
+    ) -> OptionSpec {
+        OptionSpec([name], help: help) { p, _ throws(RcliError) in
+            var request = p.config.clusterManager ?? ClusterManagerRequest(subcommand: "")
+            set(&request)
+            p.config.clusterManager = request
+        }
+    }
+
+    private static func value(
+        _ name: String, _ valueName: String, _ help: String,
+        _ set: @escaping @Sendable (inout ClusterManagerRequest, String) throws(RcliError) -> Void
+    ) -> OptionSpec {
+        OptionSpec([name], value: valueName, help: help) { p, v throws(RcliError) in
+            var request = p.config.clusterManager ?? ClusterManagerRequest(subcommand: "")
+            try set(&request, v)
+            p.config.clusterManager = request
+        }
+    }
+}

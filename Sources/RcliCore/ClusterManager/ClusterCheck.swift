@@ -1,0 +1,166 @@
+import Cluster
+import RedisNet
+
+/// `--cluster info` and `--cluster check`: keys and slots per master, then (check) whether the
+/// nodes agree, open slots, coverage and (optionally) slots with several owners.
+enum ClusterCheck {
+    static func info(_ context: ManagerContext) -> Int32 {
+        guard let (cluster, _) = context.loadCluster() else { return 1 }
+        defer { cluster.close() }
+        showInfo(cluster, context.log)
+        return 0
+    }
+
+    static func check(_ context: ManagerContext) -> Int32 {
+        guard let (cluster, entry) = context.loadCluster() else { return 1 }
+        defer { cluster.close() }
+        showInfo(cluster, context.log)
+        return run(cluster, entry: entry, context: context, quiet: false).isEmpty ? 0 : 1
+    }
+
+    /// The info block: `host:port (id...) -> n keys | n slots | n slaves.`
+    static func showInfo(_ cluster: ManagedCluster, _ log: ManagerLog) {
+        var keys = 0
+        var masters = 0
+        for node in cluster.masters {
+            let n: Int
+            if case .integer(let k) = cluster.call(node, ["DBSIZE"]) { n = Int(k) } else { n = 0 }
+            keys += n
+            masters += 1
+            log.plain(
+                "\(ManagerAddress.text(node.address)) (\(node.id.prefix(8))...) -> \(n) keys | "
+                    + "\(node.slotCount) slots | "
+                    + "\(node.replicaCount) slaves.\n")
+        }
+        log.ok("[OK] \(keys) keys in \(masters) masters.")
+        log.plain(System.cFormat("%.2f", Double(keys) / Double(HashSlot.count)) + " keys per slot on average.\n")
+    }
+
+    /// What a check found wrong.
+    enum Finding: Equatable {
+        case disagreement
+        case openSlots([Int])
+        case uncovered([Int])
+        case multipleOwners([Int])
+    }
+
+    /// The check itself; returns what it found (empty: healthy).
+    @discardableResult
+    static func run(_ cluster: ManagedCluster, entry: NodeAddress, context: ManagerContext, quiet: Bool) -> [Finding] {
+        let log = context.log
+        var findings: [Finding] = []
+        log.info(">>> Performing Cluster Check (using node \(ManagerAddress.text(entry)))")
+        if !quiet {
+            for node in cluster.nodes { log.plain(node.describe()) }
+        }
+        if agree(cluster) {
+            log.ok("[OK] All nodes agree about slots configuration.")
+        } else {
+            log.err("[ERR] Nodes don't agree about configuration!")
+            findings.append(.disagreement)
+        }
+        log.info(">>> Check for open slots...")
+        var open = Set<Int>()
+        for node in cluster.nodes {
+            if !node.migrating.isEmpty {
+                let slots = node.migrating.keys.sorted()
+                log.warn(
+                    "[WARNING] Node \(ManagerAddress.text(node.address)) has slots in migrating state "
+                        + slots.map(String.init).joined(separator: ",") + ".")
+                open.formUnion(slots)
+            }
+            if !node.importing.isEmpty {
+                let slots = node.importing.keys.sorted()
+                log.warn(
+                    "[WARNING] Node \(ManagerAddress.text(node.address)) has slots in importing state "
+                        + slots.map(String.init).joined(separator: ",") + ".")
+                open.formUnion(slots)
+            }
+        }
+        if !open.isEmpty {
+            log.warn(
+                "[WARNING] The following slots are open: \(open.sorted().map(String.init).joined(separator: ",")).")
+            findings.append(.openSlots(open.sorted()))
+        }
+        log.info(">>> Check slots coverage...")
+        let uncovered = uncoveredSlots(cluster)
+        if uncovered.isEmpty {
+            log.ok("[OK] All \(HashSlot.count) slots covered.")
+        } else {
+            log.err("[ERR] Not all \(HashSlot.count) slots are covered by nodes.\n")
+            findings.append(.uncovered(uncovered))
+        }
+        if context.request.searchMultipleOwners {
+            log.info(">>> Check for multiple slot owners...")
+            let multiple = multipleOwners(cluster, log: log)
+            if multiple.isEmpty {
+                log.ok("[OK] No multiple owners found.")
+            } else {
+                findings.append(.multipleOwners(multiple))
+            }
+        }
+        return findings
+    }
+
+    /// Slots no reachable node claims.
+    static func uncoveredSlots(_ cluster: ManagedCluster) -> [Int] {
+        var covered = [Bool](repeating: false, count: HashSlot.count)
+        for node in cluster.nodes {
+            for range in node.slots { for s in range where s < HashSlot.count { covered[s] = true } }
+        }
+        return covered.indices.filter { !covered[$0] }
+    }
+
+    /// True when every node's view of who owns which slots is the same. Right after a change
+    /// (a reshard, a new node) gossip takes a moment: views are compared again for up to 5 s
+    /// before they are declared in disagreement (redis-cli says so at once).
+    static func agree(_ cluster: ManagedCluster) -> Bool {
+        let deadline = monotonicSeconds() + 5
+        while true {
+            var signatures = Set<String>()
+            var answered = true
+            for node in cluster.nodes {
+                guard let text = cluster.call(node, ["CLUSTER", "NODES"]).text else {
+                    answered = false
+                    break
+                }
+                signatures.insert(signature(text))
+            }
+            if answered && signatures.count <= 1 { return true }
+            if monotonicSeconds() >= deadline { return false }
+            System.sleep(seconds: 0.2)
+        }
+    }
+
+    /// redis-cli's config signature: `id:ranges` of every master with slots, sorted, joined by `|`.
+    static func signature(_ clusterNodes: String) -> String {
+        var parts: [String] = []
+        for line in clusterNodes.split(separator: "\n") {
+            guard let node = ManagerNode.parse(line), !node.slots.isEmpty else { continue }
+            parts.append(node.id + ":" + node.slots.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ","))
+        }
+        return parts.sorted().joined(separator: "|")
+    }
+
+    /// Slots claimed by, or holding keys on, more than one master (pipelined per master).
+    static func multipleOwners(_ cluster: ManagedCluster, log: ManagerLog) -> [Int] {
+        var owners = [[ManagerNode]](repeating: [], count: HashSlot.count)
+        for node in cluster.masters {
+            var claimed = [Bool](repeating: false, count: HashSlot.count)
+            for range in node.slots { for s in range where s < HashSlot.count { claimed[s] = true } }
+            let counts = cluster.pipeline(node, (0..<HashSlot.count).map { ["CLUSTER", "COUNTKEYSINSLOT", "\($0)"] })
+            for slot in 0..<HashSlot.count {
+                var keys = 0
+                if slot < counts.count, case .integer(let n) = counts[slot] { keys = Int(n) }
+                if claimed[slot] || keys > 0 { owners[slot].append(node) }
+            }
+        }
+        var multiple: [Int] = []
+        for slot in 0..<HashSlot.count where owners[slot].count > 1 {
+            multiple.append(slot)
+            log.warn("[WARNING] Slot \(slot) has \(owners[slot].count) owners:")
+            for node in owners[slot] { log.plain("    \(ManagerAddress.text(node.address))\n") }
+        }
+        return multiple
+    }
+}

@@ -1,0 +1,179 @@
+import Cluster
+import RESP
+import RedisNet
+
+/// `--cluster create host:port ... [--cluster-replicas n]`: checks every node is an empty
+/// cluster node, plans masters, slots and replicas as redis-cli does (`CreatePlan`), asks, then
+/// assigns slots, config epochs, joins the nodes with CLUSTER MEET, waits (bounded) for them to
+/// agree, attaches the replicas and shows the check. 1 or 2 masters are allowed after a warning
+/// (redis-cli demands 3).
+enum ClusterCreate {
+    static func run(_ context: ManagerContext) -> Int32 {
+        let log = context.log
+        var addresses: [NodeAddress] = []
+        for word in context.request.args {
+            guard let address = ManagerAddress.parse(word) else { return log.fail("Invalid address format: \(word)") }
+            addresses.append(address)
+        }
+        let replicas = context.request.replicas
+        let masterCount = CreatePlan.masterCount(nodes: addresses.count, replicas: replicas)
+        guard masterCount >= 1 else {
+            log.err(
+                "*** ERROR: Invalid configuration for cluster creation.\n*** Redis Cluster requires at least 1 master "
+                    + "node.\n*** This is not possible with \(addresses.count) nodes and \(replicas) replicas per node."
+            )
+            log.err("\n*** At least \(replicas + 1) nodes are required.")
+            return 1
+        }
+        let cluster = ManagedCluster(template: context.template, log: log)
+        defer { cluster.close() }
+        var ids: [String] = []
+        var sessions: [Session] = []
+        for address in addresses {
+            let session = cluster.session(for: address)
+            do throws(RcliError) { _ = try session.connect() } catch { return log.fail(error.text) }
+            guard let info = cluster.call(session, ["INFO", "cluster"]).text, info.contains("cluster_enabled:1") else {
+                log.err("[ERR] Node \(ManagerAddress.text(address)) is not configured as a cluster node.")
+                return 1
+            }
+            let keyspace = cluster.call(session, ["INFO", "keyspace"]).text ?? ""
+            let known = cluster.call(session, ["CLUSTER", "INFO"]).text ?? ""
+            guard !keyspace.contains("db0:"), ManagedCluster.field(known, "cluster_known_nodes") == "1" else {
+                log.err(
+                    "[ERR] Node \(ManagerAddress.text(address)) is not empty. Either the node already knows other "
+                        + "nodes (check with CLUSTER NODES) or contains some key in database 0.")
+                return 1
+            }
+            guard let id = cluster.call(session, ["CLUSTER", "MYID"]).text, id.count == 40 else {
+                log.err("[ERR] Unable to load info for node \(ManagerAddress.text(address))")
+                return 1
+            }
+            ids.append(id)
+            sessions.append(session)
+        }
+        if masterCount < 3 {
+            log.warn(
+                "[WARNING] \(masterCount) master\(masterCount == 1 ? "" : "s"): Redis Cluster needs at least 3 masters "
+                    + "to fail over by itself. Fine for development, not for production.")
+        }
+        log.info(">>> Performing hash slots allocation on \(addresses.count) nodes...")
+        var random = SystemRandomNumberGenerator()
+        let hosts = addresses.map(\.host)
+        let plan = CreatePlan.make(hosts: hosts, replicas: replicas, random: &random)
+        for (i, range) in plan.slots.enumerated() {
+            log.plain("Master[\(i)] -> Slots \(range.lowerBound) - \(range.upperBound)\n")
+        }
+        for (n, (replica, master)) in plan.added.enumerated() {
+            if n == plan.extraPassAt { log.plain("Adding extra replicas...\n") }
+            log.plain(
+                "Adding replica \(ManagerAddress.text(addresses[replica])) to "
+                    + "\(ManagerAddress.text(addresses[master]))\n"
+            )
+        }
+        if plan.initialScore > 0 {
+            log.info(">>> Trying to optimize slaves allocation for anti-affinity")
+            let score = plan.antiAffinity(hosts: hosts).score
+            if score == 0 {
+                log.ok("[OK] Perfect anti-affinity obtained!")
+            } else if score >= 10000 {
+                log.warn("[WARNING] Some slaves are in the same host as their master")
+            } else {
+                log.warn("[WARNING] Some slaves of the same master are in the same host")
+            }
+        }
+        for (i, address) in addresses.enumerated() {
+            if let m = plan.masters.firstIndex(of: i) {
+                let range = plan.slots[m]
+                log.plain(
+                    "M: \(ids[i]) \(ManagerAddress.text(address))\n   slots:\(ManagerNode.rangesText([range])) "
+                        + "(\(range.count) slots) master\n")
+            } else if let m = plan.replicaOf[i] {
+                log.plain("S: \(ids[i]) \(ManagerAddress.text(address))\n   replicates \(ids[plan.masters[m]])\n")
+            } else {
+                log.plain("M: \(ids[i]) \(ManagerAddress.text(address))\n   slots: (0 slots) master\n")
+            }
+        }
+        guard context.confirm("Can I set the above configuration?") else {
+            // Declining is not an error in redis-cli (exit 0); no terminal to ask on is.
+            return System.isTerminal(0) ? 0 : 1
+        }
+        for (m, node) in plan.masters.enumerated() {
+            let reply = cluster.call(sessions[node], ["CLUSTER", "ADDSLOTS"] + plan.slots[m].map { String($0) })
+            if case .error(let e) = reply {
+                log.replied(addresses[node], e)
+                return 1
+            }
+        }
+        log.info(">>> Nodes configuration updated")
+        log.info(">>> Assign a different config epoch to each node")
+        for (i, session) in sessions.enumerated() {
+            _ = cluster.call(session, ["CLUSTER", "SET-CONFIG-EPOCH", "\(i + 1)"])
+        }
+        log.info(">>> Sending CLUSTER MEET messages to join the cluster")
+        let first = addresses[0]
+        for (i, session) in sessions.enumerated().dropFirst() {
+            let reply = cluster.call(session, ["CLUSTER", "MEET", first.host, "\(first.port)"])
+            if case .error(let e) = reply {
+                log.replied(addresses[i], e)
+                return 1
+            }
+        }
+        guard waitForJoin(cluster, sessions: sessions, addresses: addresses, log: log) else { return 1 }
+        for (i, session) in sessions.enumerated() {
+            guard let m = plan.replicaOf[i] else { continue }
+            let reply = cluster.call(session, ["CLUSTER", "REPLICATE", ids[plan.masters[m]]])
+            if case .error(let e) = reply {
+                log.replied(addresses[i], e)
+                return 1
+            }
+        }
+        let checked = ManagedCluster(template: context.template, log: log)
+        defer { checked.close() }
+        guard checked.load(from: first) else { return 1 }
+        ClusterCheck.run(checked, entry: first, context: context, quiet: false)
+        return 0
+    }
+
+    /// One `.` a second until every node sees the same slot owners; bounded (redis-cli waits for
+    /// ever), naming the nodes that do not agree when it gives up.
+    static func waitForJoin(_ cluster: ManagedCluster, sessions: [Session], addresses: [NodeAddress], log: ManagerLog)
+        -> Bool
+    {
+        log.plain("Waiting for the cluster to join\n")
+        let limit = max(30.0, 2.0 * Double(sessions.count))
+        let start = monotonicSeconds()
+        var lastDot = start
+        while true {
+            var signatures: [String] = []
+            var knownAll = true
+            for session in sessions {
+                let text = cluster.call(session, ["CLUSTER", "NODES"], seconds: 5).text ?? ""
+                signatures.append(ClusterCheck.signature(text))
+                if text.split(separator: "\n").count < sessions.count || text.contains("handshake") { knownAll = false }
+            }
+            if knownAll && Set(signatures).count == 1 {
+                log.plain("\n")
+                return true
+            }
+            let now = monotonicSeconds()
+            if now - start > limit {
+                log.plain("\n")
+                let laggards = addresses.indices.filter { signatures[$0] != signatures[0] }.map {
+                    ManagerAddress.text(addresses[$0])
+                }
+                log.err(
+                    "[ERR] The nodes did not agree within \(Int(limit))s (still differing: "
+                        + (laggards.isEmpty
+                            ? "some nodes do not know all the others" : laggards.joined(separator: ", "))
+                        + "). "
+                        + "Cluster bus ports (port + 10000) must be reachable by every node.")
+                return false
+            }
+            if now - lastDot >= 1 {
+                log.plain(".")
+                lastDot = now
+            }
+            System.sleep(seconds: 0.1)
+        }
+    }
+}

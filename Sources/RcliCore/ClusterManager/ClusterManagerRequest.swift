@@ -1,0 +1,45 @@
+/// What `--cluster <subcommand> args... --cluster-*` asked for.
+package struct ClusterManagerRequest: Sendable {
+    /// The subcommand (`create`, `check` ...), lowercased.
+    package var subcommand: String
+    /// The words after it that are not options.
+    package var args: [String] = []
+    /// `--cluster-yes` (or `REDISCLI_CLUSTER_YES=1`).
+    package var yes = false
+    /// `--cluster-replicas`.
+    package var replicas = 0
+    /// `--cluster-from`, `--cluster-to`, `--cluster-slots`.
+    package var from: String?
+    package var to: String?
+    package var slots: Int?
+    /// `--cluster-timeout` (ms) and `--cluster-pipeline` (keys per MIGRATE).
+    package var timeout = 60_000
+    package var pipeline = 10
+    /// `--cluster-replace`.
+    package var replace = false
+    /// `--cluster-weight id=w ...`.
+    package var weights: [(prefix: String, weight: Double)] = []
+    /// `--cluster-use-empty-masters`, `--cluster-simulate`, `--cluster-threshold`.
+    package var useEmptyMasters = false
+    package var simulate = false
+    package var threshold = 2.0
+    /// `--cluster-slave` / `--cluster-replica`, `--cluster-master-id`.
+    package var replica = false
+    package var masterID: String?
+    /// `--cluster-search-multiple-owners`, `--cluster-fix-with-unreachable-masters`.
+    package var searchMultipleOwners = false
+    package var fixWithUnreachableMasters = false
+    /// `--cluster-only-masters`, `--cluster-only-replicas`.
+    package var onlyMasters = false
+    package var onlyReplicas = false
+    /// import: `--cluster-from-user`, `--cluster-from-pass`, `--cluster-from-askpass`, `--cluster-copy`.
+    package var fromUser: String?
+    package var fromPass: String?
+    package var fromAskpass = false
+    package var copy = false
+
+    /// A request for `subcommand`.
+    package init(subcommand: String) {
+        self.subcommand = subcommand
+    }
+}

@@ -1,0 +1,199 @@
+import Cluster
+import RESP
+import RedisNet
+
+/// A cluster as the manager loads it: the entry node's `CLUSTER NODES`, then every other node's
+/// own view of itself (its slots and open-slot markers), each reached with the run's credentials
+/// and TLS settings (a node's certificate is checked against the name it is reached by).
+final class ManagedCluster {
+    /// The nodes, the entry node first, then in the entry node's order.
+    private(set) var nodes: [ManagerNode] = []
+    /// Masters the entry node knows but that could not be loaded.
+    private(set) var unreachableMasters = 0
+    private var sessions: [String: Session] = [:]
+    let template: Session
+    let log: ManagerLog
+
+    init(template: Session, log: ManagerLog) {
+        self.template = template
+        self.log = log
+    }
+
+    /// A session for `address` (not yet connected).
+    func session(for address: NodeAddress) -> Session {
+        template.forNode(
+            host: address.host, port: address.port, readOnly: false,
+            connectTimeout: template.settings.connectTimeout ?? 5)
+    }
+
+    private func connected(_ session: Session) throws(RcliError) -> Connection {
+        if let conn = session.connection { return conn }
+        return try session.connect()
+    }
+
+    /// The session a loaded node is reached with.
+    func existingSession(_ node: ManagerNode) -> Session? { sessions[node.id] }
+
+    /// Sends `args` to `node` and returns the reply (a connection problem is an error reply).
+    func call(_ node: ManagerNode, _ args: [String], seconds: Double = 60) -> RESPValue {
+        call(sessions[node.id] ?? session(for: node.address), args, seconds: seconds)
+    }
+
+    func call(_ session: Session, _ args: [String], seconds: Double = 60) -> RESPValue {
+        callBytes(session, args.map { Array($0.utf8) }, seconds: seconds)
+    }
+
+    /// `node`'s reply to binary arguments (MIGRATE's keys).
+    func callBytes(_ node: ManagerNode, _ args: [[UInt8]], seconds: Double = 60) -> RESPValue {
+        callBytes(sessions[node.id] ?? session(for: node.address), args, seconds: seconds)
+    }
+
+    /// The same with binary arguments (FUNCTION RESTORE's payload).
+    func callBytes(_ session: Session, _ args: [[UInt8]], seconds: Double = 60) -> RESPValue {
+        do throws(RcliError) {
+            let conn = try connected(session)
+            do throws(NetError) {
+                return try conn.roundTrip(args, deadline: monotonicSeconds() + seconds)
+            } catch {
+                session.disconnect()
+                return .error(Array(error.description.utf8))
+            }
+        } catch {
+            return .error(Array(error.text.utf8))
+        }
+    }
+
+    /// Sends `commands` to `node` pipelined (written in batches, replies read as they come);
+    /// a connection problem ends the list early.
+    func pipeline(_ node: ManagerNode, _ commands: [[String]], seconds: Double = 60) -> [RESPValue] {
+        let session = sessions[node.id] ?? self.session(for: node.address)
+        var replies: [RESPValue] = []
+        replies.reserveCapacity(commands.count)
+        do throws(RcliError) {
+            let conn = try connected(session)
+            let deadline = monotonicSeconds() + seconds
+            do throws(NetError) {
+                var next = 0
+                while replies.count < commands.count {
+                    // At most 1,000 unanswered, so neither side's buffers grow without bound.
+                    while next < commands.count && next - replies.count < 1000 {
+                        conn.enqueue(commands[next].map { Array($0.utf8) })
+                        next += 1
+                    }
+                    try conn.flush(wait: true)
+                    replies.append(try conn.nextValue(deadline: deadline))
+                }
+            } catch {
+                session.disconnect()
+            }
+        } catch {}
+        return replies
+    }
+
+    /// Loads the cluster through `entry`; false (after saying why) when it cannot.
+    func load(from entry: NodeAddress) -> Bool {
+        nodes = []
+        unreachableMasters = 0
+        let first = session(for: entry)
+        do throws(RcliError) {
+            _ = try first.connect()
+        } catch {
+            _ = log.fail(error.text)
+            return false
+        }
+        guard let info = call(first, ["INFO", "cluster"]).text, info.contains("cluster_enabled:1") else {
+            log.err("[ERR] Node \(ManagerAddress.text(entry)) is not configured as a cluster node.")
+            return false
+        }
+        guard let text = call(first, ["CLUSTER", "NODES"]).text else {
+            log.err("[ERR] Unable to load info for node \(ManagerAddress.text(entry))")
+            return false
+        }
+        var others: [ManagerNode] = []
+        for line in text.split(separator: "\n") {
+            guard var node = ManagerNode.parse(line) else { continue }
+            if line.contains("myself") {
+                // The entry node is reached the way the user named it.
+                node.address = entry
+                sessions[node.id] = first
+                nodes.append(node)
+            } else {
+                others.append(node)
+            }
+        }
+        for friend in others {
+            if friend.flags.contains(where: { ["fail", "noaddr", "handshake"].contains($0) }) {
+                if friend.isMaster { unreachableMasters += 1 }
+                continue
+            }
+            let s = session(for: friend.address)
+            do throws(RcliError) {
+                _ = try s.connect()
+            } catch {
+                output(error.text)
+                if friend.isMaster { unreachableMasters += 1 }
+                continue
+            }
+            guard let own = call(s, ["CLUSTER", "NODES"]).text,
+                let line = own.split(separator: "\n").first(where: { $0.contains("myself") }),
+                var node = ManagerNode.parse(line)
+            else {
+                log.err("[ERR] Unable to load info for node \(ManagerAddress.text(friend.address))")
+                if friend.isMaster { unreachableMasters += 1 }
+                continue
+            }
+            node.address = friend.address
+            sessions[node.id] = s
+            nodes.append(node)
+        }
+        for i in nodes.indices {
+            nodes[i].replicaCount = nodes.filter { $0.masterID == nodes[i].id }.count
+        }
+        for node in nodes where !node.isMaster {
+            if let m = node.masterID, !nodes.contains(where: { $0.id == m }) {
+                log.warn(
+                    "*** WARNING: \(ManagerAddress.text(node.address)) claims to be slave of unknown node ID \(m).")
+            }
+        }
+        return true
+    }
+
+    private func output(_ text: String) {
+        log.output.err.write(text + "\n")
+        log.output.err.flush()
+    }
+
+    var masters: [ManagerNode] { nodes.filter(\.isMaster) }
+
+    /// MIGRATE's `AUTH password` / `AUTH2 user password` for the run's credentials.
+    func authArguments() -> [[UInt8]] {
+        guard let password = template.password else { return [] }
+        if let user = template.settings.user {
+            return [Array("AUTH2".utf8), Array(user.utf8), Array(password.utf8)]
+        }
+        return [Array("AUTH".utf8), Array(password.utf8)]
+    }
+
+    /// A `name:value` field of an INFO-style text.
+    static func field(_ text: String, _ name: String) -> String? {
+        for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix(name + ":") {
+            return String(line.dropFirst(name.count + 1))
+        }
+        return nil
+    }
+
+    /// The node with `id` (case-insensitive, whole id).
+    func node(id: String) -> ManagerNode? {
+        nodes.first { $0.id.lowercased() == id.lowercased() }
+    }
+
+    /// Replaces a node's record (after a change the manager made).
+    func update(_ node: ManagerNode) {
+        if let i = nodes.firstIndex(where: { $0.id == node.id }) { nodes[i] = node }
+    }
+
+    /// Closes every connection.
+    func close() {
+        for s in sessions.values { s.disconnect() }
+    }
+}

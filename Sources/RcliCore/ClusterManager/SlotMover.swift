@@ -1,0 +1,83 @@
+import Cluster
+import RESP
+
+/// Moves one slot between masters the way redis-cli does: IMPORTING on the target, MIGRATING on
+/// the source, keys in `MIGRATE ... KEYS` batches of `--cluster-pipeline` until the slot is
+/// empty, then SETSLOT NODE on the target, the source and every other master.
+struct SlotMover {
+    let cluster: ManagedCluster
+    let request: ClusterManagerRequest
+    let log: ManagerLog
+
+    /// Moves `slot`; `dots` prints one `.` per key (reshard) or nothing (rebalance prints `#`).
+    /// Nil on success, else the error text.
+    func move(_ slot: Int, from source: ManagerNode, to target: ManagerNode, dots: Bool) -> String? {
+        func error(_ node: ManagerNode, _ reply: RESPValue) -> String? {
+            guard case .error(let e) = reply else { return nil }
+            return ManagerLog.repliedText(node.address, e)
+        }
+        if let e = error(target, cluster.call(target, ["CLUSTER", "SETSLOT", "\(slot)", "IMPORTING", source.id])) {
+            return e
+        }
+        // A node that joined moments ago may not be known everywhere yet: retry for 10 s.
+        var migrating = cluster.call(source, ["CLUSTER", "SETSLOT", "\(slot)", "MIGRATING", target.id])
+        for _ in 0..<50 {
+            guard case .error(let e) = migrating, e.starts(with: Array("ERR I don't know about node".utf8)) else {
+                break
+            }
+            System.sleep(seconds: 0.2)
+            migrating = cluster.call(source, ["CLUSTER", "SETSLOT", "\(slot)", "MIGRATING", target.id])
+        }
+        if let e = error(source, migrating) {
+            // Not started: leave no half-open slot behind on the target.
+            _ = cluster.call(target, ["CLUSTER", "SETSLOT", "\(slot)", "STABLE"])
+            return e
+        }
+        while true {
+            let reply = cluster.call(source, ["CLUSTER", "GETKEYSINSLOT", "\(slot)", "\(request.pipeline)"])
+            if let e = error(source, reply) { return e }
+            guard case .array(let items) = reply, !items.isEmpty else { break }
+            let keys = items.compactMap(\.stringBytes)
+            var args: [[UInt8]] = [
+                Array("MIGRATE".utf8), Array(target.address.host.utf8), Array("\(target.address.port)".utf8), [],
+                Array("0".utf8), Array("\(request.timeout)".utf8),
+            ]
+            if request.replace { args.append(Array("REPLACE".utf8)) }
+            args += cluster.authArguments()
+            args.append(Array("KEYS".utf8))
+            args += keys
+            var migrated = cluster.callBytes(source, args, seconds: Double(request.timeout) / 1000 + 30)
+            // The target may briefly see the cluster as down while gossip settles: retry for 10 s.
+            var waited = 0.0
+            while case .error(let e) = migrated, waited < 10,
+                e.firstRange(of: Array("CLUSTERDOWN".utf8)) != nil || e.firstRange(of: Array("TRYAGAIN".utf8)) != nil
+            {
+                System.sleep(seconds: 0.2)
+                waited += 0.2
+                migrated = cluster.callBytes(source, args, seconds: Double(request.timeout) / 1000 + 30)
+            }
+            if case .error(let e) = migrated {
+                let text = String(decoding: e, as: UTF8.self)
+                if text.hasPrefix("BUSYKEY") && !request.replace {
+                    return "\n*** Target key exists\nSome keys in slot \(slot) exist on both "
+                        + "\(ManagerAddress.text(source.address)) and \(ManagerAddress.text(target.address)); "
+                        + "relaunch with --cluster-replace to overwrite the target's copies."
+                }
+                return ManagerLog.repliedText(source.address, e)
+            }
+            if dots { log.plain(String(repeating: ".", count: keys.count)) }
+        }
+        // The target first (redis #7116), then the source, then everyone else.
+        if let e = error(target, cluster.call(target, ["CLUSTER", "SETSLOT", "\(slot)", "NODE", target.id])) {
+            return e
+        }
+        let sourceReply = cluster.call(source, ["CLUSTER", "SETSLOT", "\(slot)", "NODE", target.id])
+        if case .error(let e) = sourceReply, !e.starts(with: Array("ERR Please use SETSLOT only with masters".utf8)) {
+            return error(source, sourceReply)
+        }
+        for node in cluster.masters where node.id != source.id && node.id != target.id {
+            _ = cluster.call(node, ["CLUSTER", "SETSLOT", "\(slot)", "NODE", target.id])
+        }
+        return nil
+    }
+}

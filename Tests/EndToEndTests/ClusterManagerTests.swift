@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+
+/// `--cluster`: the same output as redis-cli 7.0 where it reads, a working cluster where it builds.
+extension ClusterFixtureTests {
+    @Test func managerReportsMatchRedisCliByteForByte() throws {
+        let ports = try Self.ports()
+        let plain = ["TERM": "dumb"]
+        let runs: [[String]] = [
+            ["--cluster", "check", "127.0.0.1:\(ports[0])"],
+            ["--cluster", "info", "127.0.0.1", ports[1]],
+            ["--cluster", "call", "127.0.0.1:\(ports[2])", "cluster", "myid"],
+            ["--cluster", "call", "127.0.0.1:\(ports[0])", "dbsize", "--cluster-only-masters"],
+            ["--cluster", "call", "127.0.0.1:\(ports[0])", "role", "--cluster-only-replicas"],
+            ["--cluster", "set-timeout", "127.0.0.1:\(ports[0])", "15000"],
+            ["--cluster", "help"],
+            ["--cluster", "nonsense"],
+            ["--cluster", "add-node", "127.0.0.1:1"],
+            ["--cluster", "info", "127.0.0.1:1"],
+        ]
+        for args in runs {
+            let ours = try rcli(args, environment: plain)
+            let theirs = try redisCli(args, environment: plain)
+            #expect(ours.out == theirs.out, "\(args)\n--- rcli\n\(ours.out)--- redis-cli\n\(theirs.out)")
+            #expect(ours.err == theirs.err, "\(args)")
+            #expect(ours.status == theirs.status, "\(args)")
+        }
+    }
+
+    @Test func managerCreateRefusesNodesThatAreNotEmptyOrNotAsked() throws {
+        let ports = try Self.ports()
+        let busy = try rcli(["--cluster", "create", "127.0.0.1:\(ports[0])", "127.0.0.1:\(ports[1])", "--cluster-yes"])
+        #expect(busy.status == 1)
+        #expect(
+            busy.out.contains(
+                "[ERR] Node 127.0.0.1:\(ports[0]) is not empty. Either the node already knows other nodes"))
+        let bad = try rcli(["--cluster", "create", "nonsense", "--cluster-yes"])
+        #expect(bad.status == 1 && bad.err == "Invalid address format: nonsense\n")
+        let replicas = try rcli(["--cluster", "create", "127.0.0.1:1", "--cluster-replicas", "x"])
+        #expect(
+            replicas.status == 1 && replicas.err.contains("--cluster-replicas"), "numbers are checked: \(replicas.err)")
+        let orphan = try rcli(["--cluster-yes", "ping"])
+        #expect(orphan.status == 1 && orphan.err.contains("need --cluster <subcommand>"))
+    }
+}
+
+/// Clusters built from fresh nodes of the test's own.
+@Suite struct ClusterManagerCreateTests {
+    private static func freshNodes(_ count: Int) throws -> [OwnServer] {
+        try (0..<count).map { _ in
+            try OwnServer([
+                "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "15000",
+            ])
+        }
+    }
+
+    @Test func createBuildsAClusterRedisCliAgreesWith() throws {
+        let nodes = try Self.freshNodes(6)
+        defer { for n in nodes { n.stop() } }
+        let addresses = nodes.map { "127.0.0.1:\($0.port)" }
+        // Without a terminal and without --cluster-yes: an error, not a hang.
+        let unasked = try rcli(["--cluster", "create"] + addresses + ["--cluster-replicas", "1"], timeout: 20)
+        #expect(unasked.status == 1)
+        #expect(unasked.out.contains("Can I set the above configuration? (type 'yes' to accept): "))
+        #expect(unasked.out.contains("run with --cluster-yes"), "\(unasked.out)")
+
+        let r = try rcli(
+            ["--cluster", "create"] + addresses + ["--cluster-replicas", "1", "--cluster-yes"], timeout: 60)
+        #expect(r.status == 0, "\(r.out)\(r.err)")
+        let lines = r.out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(
+            Array(lines.prefix(4)) == [
+                ">>> Performing hash slots allocation on 6 nodes...", "Master[0] -> Slots 0 - 5460",
+                "Master[1] -> Slots 5461 - 10922", "Master[2] -> Slots 10923 - 16383",
+            ])
+        // redis-cli's own placement on one host: the 5th node follows the 1st, the 6th the 2nd, the 4th the 3rd.
+        #expect(lines[4] == "Adding replica \(addresses[4]) to \(addresses[0])")
+        #expect(lines[5] == "Adding replica \(addresses[5]) to \(addresses[1])")
+        #expect(lines[6] == "Adding replica \(addresses[3]) to \(addresses[2])")
+        #expect(lines.contains("[WARNING] Some slaves are in the same host as their master"))
+        for marker in [
+            ">>> Nodes configuration updated", ">>> Assign a different config epoch to each node",
+            ">>> Sending CLUSTER MEET messages to join the cluster", "Waiting for the cluster to join",
+            ">>> Performing Cluster Check (using node \(addresses[0]))",
+            "[OK] All nodes agree about slots configuration.", "[OK] All 16384 slots covered.",
+        ] {
+            #expect(lines.contains(marker), "\(marker)")
+        }
+        // The real redis-cli finds nothing wrong, and data flows.
+        _ = waitUntil(10) {
+            (try? redisCli(["--cluster", "check", addresses[0]]).status) == 0
+        }
+        let check = try redisCli(["--cluster", "check", addresses[0]], environment: ["TERM": "dumb"])
+        #expect(check.status == 0, "\(check.out)")
+        #expect(
+            check.out.contains("3 masters") || check.out.components(separatedBy: "1 slaves.").count == 4, "\(check.out)"
+        )
+        let script = (0..<100).map { "set k\($0) v\($0)\n" }.joined()
+        let w = try rcli(["-c", "-p", nodes[0].port], stdin: script)
+        #expect(w.out == String(repeating: "OK\n", count: 100))
+    }
+
+    /// A development cluster of one master (redis-cli demands three).
+    @Test func createAcceptsOneMasterAfterAWarning() throws {
+        let nodes = try Self.freshNodes(1)
+        defer { for n in nodes { n.stop() } }
+        let r = try rcli(["--cluster", "create", "127.0.0.1:\(nodes[0].port)", "--cluster-yes"], timeout: 30)
+        #expect(r.status == 0, "\(r.out)")
+        #expect(r.out.contains("[WARNING] 1 master: Redis Cluster needs at least 3 masters"))
+        #expect(r.out.contains("Master[0] -> Slots 0 - 16383"))
+        #expect(try rcli(["-c", "-p", nodes[0].port, "set", "a", "1"]).out == "OK\n")
+    }
+
+    /// Grow and shrink: add a master and a replica, reshard data onto the new master (the plan
+    /// printed as redis-cli prints it, every key kept), remove the replica again.
+    @Test func addNodeReshardAndDelNode() throws {
+        let nodes = try Self.freshNodes(5)
+        defer { for n in nodes { n.stop() } }
+        let addresses = nodes.map { "127.0.0.1:\($0.port)" }
+        let created = try rcli(["--cluster", "create"] + addresses.prefix(3) + ["--cluster-yes"], timeout: 60)
+        try #require(created.status == 0, "\(created.out)")
+        let script = (0..<300).map { "set k\($0) v\($0)\n" }.joined()
+        #expect(try rcli(["-c", "-p", nodes[0].port], stdin: script).out == String(repeating: "OK\n", count: 300))
+
+        let master = try rcli(["--cluster", "add-node", addresses[3], addresses[0]], timeout: 60)
+        #expect(master.status == 0, "\(master.out)")
+        #expect(master.out.hasPrefix(">>> Adding node \(addresses[3]) to cluster \(addresses[0])\n"))
+        #expect(master.out.contains(">>> Send CLUSTER MEET to node \(addresses[3]) to make it join the cluster.\n"))
+        #expect(master.out.hasSuffix("[OK] New node added correctly.\n"))
+        let newID = try redisCli(["-p", nodes[3].port, "cluster", "myid"]).out.trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        let replica = try rcli(
+            ["--cluster", "add-node", addresses[4], addresses[0], "--cluster-slave", "--cluster-master-id", newID],
+            timeout: 60)
+        #expect(replica.status == 0, "\(replica.out)")
+        #expect(replica.out.contains(">>> Configure node as replica of \(addresses[3]).\n"))
+        _ = waitUntil(10) { (try? redisCli(["--cluster", "check", addresses[0]]).status) == 0 }
+
+        // The plan, asked without a terminal: the same lines as redis-cli's (which is told "no").
+        let planArgs = ["--cluster", "reshard", addresses[0], "--cluster-from", "all", "--cluster-to", newID]
+        let ours = try rcli(planArgs + ["--cluster-slots", "300"], environment: ["TERM": "dumb"])
+        let theirs = try redisCli(planArgs + ["--cluster-slots", "300"], stdin: "no\n", environment: ["TERM": "dumb"])
+        #expect(ours.status == 1 && theirs.status == 1)
+        let plan = { (out: String) in out.components(separatedBy: "Do you want to proceed").first ?? "" }
+        #expect(plan(ours.out) == plan(theirs.out), "--- rcli\n\(ours.out)--- redis-cli\n\(theirs.out)")
+        #expect(ours.err.contains("--cluster-yes"), "no terminal, no hang: \(ours.err)")
+
+        let moved = try rcli(
+            planArgs + ["--cluster-slots", "300", "--cluster-yes", "--cluster-pipeline", "7"], timeout: 120)
+        #expect(moved.status == 0, "\(moved.out)")
+        #expect(moved.out.contains("Moving slot 0 from \(addresses[0]) to \(addresses[3]): "))
+        _ = waitUntil(10) { (try? redisCli(["--cluster", "check", addresses[0]]).status) == 0 }
+        let check = try redisCli(["--cluster", "check", addresses[0]], environment: ["TERM": "dumb"])
+        #expect(check.status == 0, "\(check.out)")
+        #expect(check.out.contains("\(addresses[3]) (\(newID.prefix(8))...) -> "), "\(check.out)")
+        let values = try rcli(["-c", "-p", nodes[0].port], stdin: (0..<300).map { "get k\($0)\n" }.joined())
+        #expect(values.out == (0..<300).map { "v\($0)\n" }.joined(), "every key kept")
+
+        let replicaID = try redisCli(["-p", nodes[4].port, "cluster", "myid"]).out.trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        let removed = try rcli(["--cluster", "del-node", addresses[0], replicaID], timeout: 60)
+        #expect(removed.status == 0, "\(removed.out)")
+        #expect(
+            removed.out
+                == ">>> Removing node \(replicaID) from cluster \(addresses[0])\n"
+                + ">>> Sending CLUSTER FORGET messages to the cluster...\n"
+                + ">>> Sending CLUSTER RESET SOFT to the deleted node.\n")
+        let busy = try rcli(["--cluster", "del-node", addresses[0], newID])
+        #expect(busy.status == 1 && busy.out.contains("is not empty! Reshard data away and try again."))
+    }
+}
