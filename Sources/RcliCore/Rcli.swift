@@ -56,9 +56,10 @@ package enum Rcli {
         }
         let session = Session(settings: config.connection, password: password)
         if mode == .clusterManager, let request = config.clusterManager {
-            return ClusterManagerCommands.run(
-                ManagerContext(
-                    request: request, template: session, log: ManagerLog(output: output), environment: environment))
+            var context = ManagerContext(
+                request: request, template: session, log: ManagerLog(output: output), environment: environment)
+            context.verbose = config.verbose
+            return ClusterManagerCommands.run(context)
         }
         let transport: Transport
         switch Transports.open(config, session: session, output: output) {

@@ -112,8 +112,8 @@ extension ClusterFixtureTests {
     }
 
     /// Grow and shrink: add a master and a replica, reshard data onto the new master (the plan
-    /// printed as redis-cli prints it, every key kept), remove the replica again.
-    @Test func addNodeReshardAndDelNode() throws {
+    /// printed as redis-cli prints it, every key kept), rebalance, remove the replica again.
+    @Test func addNodeReshardRebalanceAndDelNode() throws {
         let nodes = try Self.freshNodes(5)
         defer { for n in nodes { n.stop() } }
         let addresses = nodes.map { "127.0.0.1:\($0.port)" }
@@ -155,6 +155,22 @@ extension ClusterFixtureTests {
         #expect(check.out.contains("\(addresses[3]) (\(newID.prefix(8))...) -> "), "\(check.out)")
         let values = try rcli(["-c", "-p", nodes[0].port], stdin: (0..<300).map { "get k\($0)\n" }.joined())
         #expect(values.out == (0..<300).map { "v\($0)\n" }.joined(), "every key kept")
+
+        // Rebalance: the simulated plan as redis-cli computes it (weights, thresholds), then the real one.
+        let prefix = String(newID.prefix(6))
+        for extra in [[], ["--cluster-weight", "\(prefix)=2"], ["--cluster-threshold", "50"]] {
+            let args = ["--cluster", "rebalance", addresses[1], "--cluster-simulate"] + extra
+            let ours = try rcli(args, environment: ["TERM": "dumb"])
+            let theirs = try redisCli(args, environment: ["TERM": "dumb"])
+            #expect(ours.out == theirs.out && ours.status == theirs.status, "\(extra)\n\(ours.out)\n\(theirs.out)")
+        }
+        let balanced = try rcli(["--cluster", "rebalance", addresses[1]], timeout: 120)
+        #expect(balanced.status == 0, "\(balanced.out)")
+        _ = waitUntil(10) { (try? redisCli(["--cluster", "check", addresses[0]]).status) == 0 }
+        let info = try rcli(["--cluster", "info", addresses[0]]).out
+        #expect(info.components(separatedBy: " 4096 slots ").count == 5, "four masters of 4096 slots: \(info)")
+        let after = try rcli(["-c", "-p", nodes[0].port], stdin: (0..<300).map { "get k\($0)\n" }.joined())
+        #expect(after.out == (0..<300).map { "v\($0)\n" }.joined(), "every key kept")
 
         let replicaID = try redisCli(["-p", nodes[4].port, "cluster", "myid"]).out.trimmingCharacters(
             in: .whitespacesAndNewlines)

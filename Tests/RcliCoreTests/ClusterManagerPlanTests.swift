@@ -102,3 +102,31 @@ private struct Fixed: RandomNumberGenerator {
     #expect(uneven.count <= 100 && uneven.allSatisfy { $0.slot >= 0 })
     #expect(ReshardPlan.make(count: 5, sources: [[]]).isEmpty)
 }
+
+@Test func rebalancePlansLikeRedisCli() {
+    typealias N = RebalancePlan.Node
+    // Three full masters and an empty one taking part: 4096 each, the empty one fed by all.
+    let even = RebalancePlan.make(
+        [
+            N(slots: 5461, weight: 1, involved: true), N(slots: 5462, weight: 1, involved: true),
+            N(slots: 5461, weight: 1, involved: true), N(slots: 0, weight: 1, involved: true),
+        ], threshold: 2)
+    #expect(even.needed)
+    #expect(even.moves.map(\.to) == [3, 3, 3])
+    #expect(even.moves.map(\.count).reduce(0, +) == 4096)
+    // Within the threshold: nothing to do; a threshold of 0 never rebalances (as redis-cli).
+    let close = [N(slots: 8190, weight: 1, involved: true), N(slots: 8194, weight: 1, involved: true)]
+    #expect(!RebalancePlan.make(close, threshold: 2).needed)
+    #expect(
+        !RebalancePlan.make(
+            [N(slots: 16384, weight: 1, involved: true), N(slots: 0, weight: 1, involved: true)], threshold: 0
+        ).needed)
+    // Weight 0 drains a master; replicas (not involved) are never touched.
+    let drain = RebalancePlan.make(
+        [
+            N(slots: 8192, weight: 0, involved: true), N(slots: 0, weight: 0, involved: false),
+            N(slots: 8192, weight: 1, involved: true),
+        ], threshold: 2)
+    #expect(drain.moves == [RebalancePlan.Move(from: 0, to: 2, count: 8192)])
+    #expect(!RebalancePlan.make([N(slots: 10, weight: 0, involved: true)], threshold: 2).needed, "no weight at all")
+}

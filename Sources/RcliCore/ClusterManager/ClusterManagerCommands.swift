@@ -7,6 +7,8 @@ struct ManagerContext {
     let template: Session
     let log: ManagerLog
     let environment: [String: String]
+    /// `--verbose`.
+    var verbose = false
 
     /// `--cluster-yes` or REDISCLI_CLUSTER_YES.
     var assumeYes: Bool {
@@ -83,7 +85,15 @@ enum ClusterManagerCommands {
                 "--cluster-pipeline <arg>", "--cluster-replace",
             ]
         ) { ClusterReshard.run($0) },
-        notYet("fix", 1...2), notYet("rebalance", 1...2), notYet("import", 1...2), notYet("backup", 2...3),
+        notYet("fix", 1...2), notYet("import", 1...2), notYet("backup", 2...3),
+        Entry(
+            name: "rebalance", arity: 1...2,
+            usage: [
+                "<host:port> or <host> <port> - separated by either colon or space",
+                "--cluster-weight <node1=w1...nodeN=wN>", "--cluster-use-empty-masters", "--cluster-timeout <arg>",
+                "--cluster-simulate", "--cluster-pipeline <arg>", "--cluster-threshold <arg>", "--cluster-replace",
+            ]
+        ) { ClusterRebalance.run($0) },
         Entry(name: "help", arity: 0...Int.max, usage: [""]) { ClusterHelp.run($0) },
     ]
 

@@ -1,0 +1,77 @@
+/// `--cluster rebalance host:port [--cluster-weight id=w ...] [--cluster-use-empty-masters]
+/// [--cluster-threshold pct] [--cluster-simulate]`: redis-cli's balance arithmetic
+/// (`RebalancePlan`), then the moves pair by pair, one `#` per slot.
+enum ClusterRebalance {
+    static func run(_ context: ManagerContext) -> Int32 {
+        let log = context.log
+        let request = context.request
+        guard let (cluster, entry) = context.loadCluster() else { return 1 }
+        defer { cluster.close() }
+        var weights: [String: Double] = [:]
+        for (prefix, weight) in request.weights {
+            guard let node = cluster.masters.first(where: { $0.id.hasPrefix(prefix.lowercased()) }) else {
+                log.err("*** No such master node \(prefix)")
+                return 1
+            }
+            weights[node.id] = weight
+        }
+        guard ClusterCheck.run(cluster, entry: entry, context: context, quiet: true).isEmpty else {
+            log.err("*** Please fix your cluster problems before rebalancing")
+            return 1
+        }
+        var nodes = cluster.nodes
+        let input = nodes.map { node in
+            RebalancePlan.Node(
+                slots: node.slotCount, weight: weights[node.id] ?? 1,
+                involved: node.isMaster && (request.useEmptyMasters || node.slotCount > 0))
+        }
+        let plan = RebalancePlan.make(input, threshold: request.threshold)
+        guard plan.needed else {
+            log.warn(
+                "*** No rebalancing needed! All nodes are within the "
+                    + System.cFormat("%.2f", request.threshold) + "% threshold.")
+            return 0
+        }
+        let total = input.filter(\.involved).reduce(0.0) { $0 + $1.weight }
+        log.info(
+            ">>> Rebalancing across \(input.filter(\.involved).count) nodes. Total weight = "
+                + System.cFormat("%.2f", total))
+        if context.verbose {
+            for (node, balance) in plan.balances {
+                log.plain("\(ManagerAddress.text(nodes[node].address)) balance is \(balance) slots\n")
+            }
+        }
+        let mover = SlotMover(cluster: cluster, request: request, log: log)
+        for move in plan.moves {
+            let source = nodes[move.from]
+            let target = nodes[move.to]
+            log.plain(
+                "Moving \(move.count) slots from \(ManagerAddress.text(source.address)) to "
+                    + "\(ManagerAddress.text(target.address))\n")
+            let table = ReshardPlan.make(count: move.count, sources: [source.slots])
+            guard table.count == move.count else {
+                log.err("*** Assertion failed: Reshard table != number of slots")
+                return 1
+            }
+            if request.simulate {
+                log.plain(String(repeating: "#", count: table.count) + "\n")
+                continue
+            }
+            for step in table {
+                if let error = mover.move(step.slot, from: nodes[move.from], to: nodes[move.to], dots: false) {
+                    log.plain("\n")
+                    log.err("*** clusterManagerMoveSlot: \(error)")
+                    return 1
+                }
+                log.plain("#")
+            }
+            // What moved is gone from the source (the next pair takes its next slots).
+            let moved = Set(table.map(\.slot))
+            nodes[move.from].slots = ManagerNode.ranges(
+                nodes[move.from].slots.flatMap { Array($0) }.filter { !moved.contains($0) })
+            nodes[move.to].slots = ManagerNode.ranges(nodes[move.to].slots.flatMap { Array($0) } + Array(moved))
+            log.plain("\n")
+        }
+        return 0
+    }
+}
