@@ -1,4 +1,6 @@
+import Cluster
 import Foundation
+import Glibc
 import Testing
 
 /// `--cluster`: the same output as redis-cli 7.0 where it reads, a working cluster where it builds.
@@ -183,5 +185,44 @@ extension ClusterFixtureTests {
                 + ">>> Sending CLUSTER RESET SOFT to the deleted node.\n")
         let busy = try rcli(["--cluster", "del-node", addresses[0], newID])
         #expect(busy.status == 1 && busy.out.contains("is not empty! Reshard data away and try again."))
+    }
+
+    /// Ctrl-C in the middle of a slot: the slot is finished (none is left migrating/importing),
+    /// the run stops before the next one and exits 130, every key where it belongs.
+    @Test func ctrlCDuringReshardFinishesTheSlotInHand() throws {
+        let nodes = try Self.freshNodes(3)
+        defer { for n in nodes { n.stop() } }
+        let addresses = nodes.map { "127.0.0.1:\($0.port)" }
+        let created = try rcli(["--cluster", "create"] + addresses + ["--cluster-yes"], timeout: 60)
+        try #require(created.status == 0, "\(created.out)")
+        // 3,000 keys in slot 0, the first slot the reshard moves.
+        let tag = try #require((0..<100_000).map { "t\($0)" }.first { HashSlot.slot(Array($0.utf8)) == 0 })
+        let script = (0..<3000).map { "set {\(tag)}k\($0) v\n" }.joined()
+        _ = try rcli(["-c", "-p", nodes[0].port], stdin: script)
+        let ids = try nodes.map {
+            try redisCli(["-p", $0.port, "cluster", "myid"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let dir = try scratchDirectory("reshard")
+        let out = dir.appendingPathComponent("out")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        let process = testProcess(
+            TestEnvironment.rcli,
+            [
+                "--cluster", "reshard", addresses[0], "--cluster-from", ids[0], "--cluster-to", ids[1],
+                "--cluster-slots", "5", "--cluster-yes", "--cluster-pipeline", "1",
+            ])
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        try process.run()
+        let text = { (try? String(contentsOf: out, encoding: .utf8)) ?? "" }
+        #expect(waitUntil(30) { text().contains("Moving slot 0 from ") && text().hasSuffix(".") })
+        kill(process.processIdentifier, SIGINT)
+        #expect(waitUntil(60) { !process.isRunning })
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130, "\(text())")
+        #expect(text().contains("*** Ctrl-C: finishing slot 0, then stopping"), "\(text())")
+        #expect(text().contains("*** Interrupted: 1 of 5 slots moved; no slot was left open."), "\(text())")
+        let check = try redisCli(["--cluster", "check", addresses[0]], environment: ["TERM": "dumb"])
+        #expect(check.status == 0 && !check.out.contains("[WARNING]"), "\(check.out)")
+        #expect(try redisCli(["-p", nodes[1].port, "cluster", "countkeysinslot", "0"]).out == "3000\n")
     }
 }

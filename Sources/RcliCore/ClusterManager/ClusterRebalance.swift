@@ -41,7 +41,11 @@ enum ClusterRebalance {
                 log.plain("\(ManagerAddress.text(nodes[node].address)) balance is \(balance) slots\n")
             }
         }
-        let mover = SlotMover(cluster: cluster, request: request, log: log)
+        var mover = SlotMover(cluster: cluster, request: request, log: log)
+        let interruption = MoveInterruption(log: log)
+        mover.interruption = interruption
+        let totalSlots = plan.moves.reduce(0) { $0 + $1.count }
+        var done = 0
         for move in plan.moves {
             let source = nodes[move.from]
             let target = nodes[move.to]
@@ -58,12 +62,20 @@ enum ClusterRebalance {
                 continue
             }
             for step in table {
-                if let error = mover.move(step.slot, from: nodes[move.from], to: nodes[move.to], dots: false) {
+                if interruption.poll(slot: nil) > 0 { return interruption.stopped(moved: done, of: totalSlots) }
+                switch mover.move(step.slot, from: nodes[move.from], to: nodes[move.to], dots: false) {
+                case .moved:
+                    done += 1
+                    log.plain("#")
+                case .failed(let error):
                     log.plain("\n")
                     log.err("*** clusterManagerMoveSlot: \(error)")
                     return 1
+                case .stoppedInside:
+                    return interruption.stoppedInside(
+                        step.slot, source: nodes[move.from], target: nodes[move.to], moved: done,
+                        entry: ManagerAddress.text(entry))
                 }
-                log.plain("#")
             }
             // What moved is gone from the source (the next pair takes its next slots).
             let moved = Set(table.map(\.slot))

@@ -71,19 +71,28 @@ enum ClusterReshard {
             }
             guard System.readTerminalLine() == "yes" else { return 1 }
         }
-        let mover = SlotMover(cluster: cluster, request: request, log: log)
-        for step in plan {
+        var mover = SlotMover(cluster: cluster, request: request, log: log)
+        let interruption = MoveInterruption(log: log)
+        mover.interruption = interruption
+        for (done, step) in plan.enumerated() {
+            if interruption.poll(slot: nil) > 0 { return interruption.stopped(moved: done, of: plan.count) }
             let source = sources[step.source]
             log.plain(
                 "Moving slot \(step.slot) from \(ManagerAddress.text(source.address)) to "
                     + "\(ManagerAddress.text(target.address)): ")
-            if let error = mover.move(step.slot, from: source, to: target, dots: true) {
+            switch mover.move(step.slot, from: source, to: target, dots: true) {
+            case .moved:
+                log.plain("\n")
+            case .failed(let error):
                 log.plain("\n")
                 log.err(error)
                 return 1
+            case .stoppedInside:
+                return interruption.stoppedInside(
+                    step.slot, source: source, target: target, moved: done, entry: ManagerAddress.text(entry))
             }
-            log.plain("\n")
         }
+        if interruption.presses > 0 { return interruption.stopped(moved: plan.count, of: plan.count) }
         return 0
     }
 

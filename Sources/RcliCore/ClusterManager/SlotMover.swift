@@ -8,10 +8,27 @@ struct SlotMover {
     let cluster: ManagedCluster
     let request: ClusterManagerRequest
     let log: ManagerLog
+    /// Ctrl-C handling (nil: not watched).
+    var interruption: MoveInterruption?
+
+    /// How a move ended.
+    enum Outcome: Equatable {
+        case moved
+        case failed(String)
+        /// Ctrl-C twice: stopped with the slot open.
+        case stoppedInside
+    }
 
     /// Moves `slot`; `dots` prints one `.` per key (reshard) or nothing (rebalance prints `#`).
-    /// Nil on success, else the error text.
-    func move(_ slot: Int, from source: ManagerNode, to target: ManagerNode, dots: Bool) -> String? {
+    func move(_ slot: Int, from source: ManagerNode, to target: ManagerNode, dots: Bool) -> Outcome {
+        if let error = moveKeys(slot, from: source, to: target, dots: dots) {
+            return error.isEmpty ? .stoppedInside : .failed(error)
+        }
+        return .moved
+    }
+
+    /// Nil on success, "" when stopped by a second Ctrl-C, else the error text.
+    private func moveKeys(_ slot: Int, from source: ManagerNode, to target: ManagerNode, dots: Bool) -> String? {
         func error(_ node: ManagerNode, _ reply: RESPValue) -> String? {
             guard case .error(let e) = reply else { return nil }
             return ManagerLog.repliedText(node.address, e)
@@ -34,6 +51,7 @@ struct SlotMover {
             return e
         }
         while true {
+            if let interruption, interruption.poll(slot: slot) >= 2 { return "" }
             let reply = cluster.call(source, ["CLUSTER", "GETKEYSINSLOT", "\(slot)", "\(request.pipeline)"])
             if let e = error(source, reply) { return e }
             guard case .array(let items) = reply, !items.isEmpty else { break }
