@@ -225,4 +225,39 @@ extension ClusterFixtureTests {
         #expect(check.status == 0 && !check.out.contains("[WARNING]"), "\(check.out)")
         #expect(try redisCli(["-p", nodes[1].port, "cluster", "countkeysinslot", "0"]).out == "3000\n")
     }
+
+    /// A reshard killed half-way (slot 0 migrating on A, importing on B, keys on both): fix closes
+    /// it as redis-cli does, with the same lines, and no key is lost.
+    @Test func fixClosesASlotLeftOpenLikeRedisCli() throws {
+        let nodes = try Self.freshNodes(3)
+        defer { for n in nodes { n.stop() } }
+        let addresses = nodes.map { "127.0.0.1:\($0.port)" }
+        let created = try rcli(["--cluster", "create"] + addresses + ["--cluster-yes"], timeout: 60)
+        try #require(created.status == 0, "\(created.out)")
+        let (a, b) = (nodes[0].port, nodes[1].port)
+        let id = { (port: String) in
+            try redisCli(["-p", port, "cluster", "myid"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let (aID, bID) = (try id(a), try id(b))
+        let tag = try #require((0..<100_000).map { "t\($0)" }.first { HashSlot.slot(Array($0.utf8)) == 0 })
+        _ = try rcli(["-c", "-p", a], stdin: (0..<1000).map { "set {\(tag)}k\($0) v\n" }.joined())
+        func breakSlot() throws {
+            _ = try redisCli(["-p", b, "cluster", "setslot", "0", "importing", aID])
+            _ = try redisCli(["-p", a, "cluster", "setslot", "0", "migrating", bID])
+            let keys = try redisCli(["-p", a, "cluster", "getkeysinslot", "0", "400"]).out.split(separator: "\n")
+            _ = try redisCli(["-p", a, "migrate", "127.0.0.1", b, "", "0", "5000", "keys"] + keys.map(String.init))
+            #expect(try redisCli(["-p", b, "cluster", "countkeysinslot", "0"]).out == "400\n")
+        }
+        let settled = { try redisCli(["--cluster", "check", addresses[0]], environment: ["TERM": "dumb"]) }
+        try breakSlot()
+        let ours = try rcli(["--cluster", "fix", addresses[0]], environment: ["TERM": "dumb"], timeout: 60)
+        #expect(ours.status == 0, "\(ours.out)")
+        #expect(try settled().status == 0, "no slot left open")
+        #expect(
+            try redisCli(["-p", a, "cluster", "countkeysinslot", "0"]).out == "1000\n", "every key back on the owner")
+        try breakSlot()
+        let theirs = try redisCli(["--cluster", "fix", addresses[0]], environment: ["TERM": "dumb"])
+        #expect(ours.out == theirs.out, "--- rcli\n\(ours.out)--- redis-cli\n\(theirs.out)")
+        #expect(ours.out.contains(">>> Case 2: Moving all the 0 slot keys to its owner \(addresses[0])"))
+    }
 }

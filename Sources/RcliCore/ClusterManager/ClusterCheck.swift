@@ -46,7 +46,11 @@ enum ClusterCheck {
 
     /// The check itself; returns what it found (empty: healthy).
     @discardableResult
-    static func run(_ cluster: ManagedCluster, entry: NodeAddress, context: ManagerContext, quiet: Bool) -> [Finding] {
+    /// `repair` (fix) is called right after each finding is reported, as redis-cli fixes inline.
+    static func run(
+        _ cluster: ManagedCluster, entry: NodeAddress, context: ManagerContext, quiet: Bool,
+        repair: ((Finding) -> Void)? = nil
+    ) -> [Finding] {
         let log = context.log
         var findings: [Finding] = []
         log.info(">>> Performing Cluster Check (using node \(ManagerAddress.text(entry)))")
@@ -81,6 +85,7 @@ enum ClusterCheck {
             log.warn(
                 "[WARNING] The following slots are open: \(open.sorted().map(String.init).joined(separator: ",")).")
             findings.append(.openSlots(open.sorted()))
+            repair?(.openSlots(open.sorted()))
         }
         log.info(">>> Check slots coverage...")
         let uncovered = uncoveredSlots(cluster)
@@ -89,6 +94,7 @@ enum ClusterCheck {
         } else {
             log.err("[ERR] Not all \(HashSlot.count) slots are covered by nodes.\n")
             findings.append(.uncovered(uncovered))
+            repair?(.uncovered(uncovered))
         }
         if context.request.searchMultipleOwners {
             log.info(">>> Check for multiple slot owners...")

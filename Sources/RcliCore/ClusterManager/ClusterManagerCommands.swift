@@ -85,7 +85,14 @@ enum ClusterManagerCommands {
                 "--cluster-pipeline <arg>", "--cluster-replace",
             ]
         ) { ClusterReshard.run($0) },
-        notYet("fix", 1...2), notYet("import", 1...2), notYet("backup", 2...3),
+        notYet("import", 1...2), notYet("backup", 2...3),
+        Entry(
+            name: "fix", arity: 1...2,
+            usage: [
+                "<host:port> or <host> <port> - separated by either colon or space",
+                "--cluster-search-multiple-owners", "--cluster-fix-with-unreachable-masters",
+            ]
+        ) { ClusterFix.run($0) },
         Entry(
             name: "rebalance", arity: 1...2,
             usage: [

@@ -20,19 +20,33 @@ struct SlotMover {
     }
 
     /// Moves `slot`; `dots` prints one `.` per key (reshard) or nothing (rebalance prints `#`).
-    func move(_ slot: Int, from source: ManagerNode, to target: ManagerNode, dots: Bool) -> Outcome {
-        if let error = moveKeys(slot, from: source, to: target, dots: dots) {
+    /// `cold` (fix) moves only the keys: no SETSLOT before or after.
+    func move(_ slot: Int, from source: ManagerNode, to target: ManagerNode, dots: Bool, cold: Bool = false)
+        -> Outcome
+    {
+        if let error = moveKeys(slot, from: source, to: target, dots: dots, cold: cold) {
             return error.isEmpty ? .stoppedInside : .failed(error)
         }
         return .moved
     }
 
     /// Nil on success, "" when stopped by a second Ctrl-C, else the error text.
-    private func moveKeys(_ slot: Int, from source: ManagerNode, to target: ManagerNode, dots: Bool) -> String? {
+    private func moveKeys(_ slot: Int, from source: ManagerNode, to target: ManagerNode, dots: Bool, cold: Bool)
+        -> String?
+    {
         func error(_ node: ManagerNode, _ reply: RESPValue) -> String? {
             guard case .error(let e) = reply else { return nil }
             return ManagerLog.repliedText(node.address, e)
         }
+        if !cold, let failure = open(slot, from: source, to: target, error: error) { return failure }
+        if let failure = migrateKeys(slot, from: source, to: target, dots: dots, error: error) { return failure }
+        return cold ? nil : close(slot, from: source, to: target, error: error)
+    }
+
+    /// IMPORTING on the target, MIGRATING on the source.
+    private func open(
+        _ slot: Int, from source: ManagerNode, to target: ManagerNode, error: (ManagerNode, RESPValue) -> String?
+    ) -> String? {
         if let e = error(target, cluster.call(target, ["CLUSTER", "SETSLOT", "\(slot)", "IMPORTING", source.id])) {
             return e
         }
@@ -50,6 +64,14 @@ struct SlotMover {
             _ = cluster.call(target, ["CLUSTER", "SETSLOT", "\(slot)", "STABLE"])
             return e
         }
+        return nil
+    }
+
+    /// The slot's keys, batch by batch, until the source has none.
+    private func migrateKeys(
+        _ slot: Int, from source: ManagerNode, to target: ManagerNode, dots: Bool,
+        error: (ManagerNode, RESPValue) -> String?
+    ) -> String? {
         while true {
             if let interruption, interruption.poll(slot: slot) >= 2 { return "" }
             let reply = cluster.call(source, ["CLUSTER", "GETKEYSINSLOT", "\(slot)", "\(request.pipeline)"])
@@ -85,6 +107,13 @@ struct SlotMover {
             }
             if dots { log.plain(String(repeating: ".", count: keys.count)) }
         }
+        return nil
+    }
+
+    /// SETSLOT NODE everywhere.
+    private func close(
+        _ slot: Int, from source: ManagerNode, to target: ManagerNode, error: (ManagerNode, RESPValue) -> String?
+    ) -> String? {
         // The target first (redis #7116), then the source, then everyone else.
         if let e = error(target, cluster.call(target, ["CLUSTER", "SETSLOT", "\(slot)", "NODE", target.id])) {
             return e

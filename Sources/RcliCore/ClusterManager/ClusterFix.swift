@@ -1,0 +1,153 @@
+import RESP
+
+/// `--cluster fix host:port`: the check, repairing as it goes. Open slots (a reshard killed
+/// half-way, by any tool) are closed the way redis-cli 7.0 does it: an owner is settled (the
+/// master with most keys when none is clear), extra owners are demoted to importing, then
+/// case 1 (one migrating, one importing) finishes the move, case 2 (only importing) sends the
+/// keys to the owner, case 4 (only a migrating node that owns the slot or has no keys) closes
+/// it. Other shapes, and uncovered slots, are reported for redis-cli to fix.
+enum ClusterFix {
+    static func run(_ context: ManagerContext) -> Int32 {
+        let log = context.log
+        guard let (cluster, entry) = context.loadCluster() else { return 1 }
+        defer { cluster.close() }
+        if cluster.unreachableMasters > 0 && !context.request.fixWithUnreachableMasters {
+            log.err(
+                "*** Fixing open slots with \(cluster.unreachableMasters) unreachable masters is dangerous: rcli will "
+                    + "assume that slots about masters that are not reachable are not covered, and will try to "
+                    + "reassign them to the reachable nodes. This can cause data loss and is rarely what you want to "
+                    + "do. If you really want to proceed use the --cluster-fix-with-unreachable-masters option.")
+            return 1
+        }
+        ClusterCheck.showInfo(cluster, log)
+        var failed = false
+        let findings = ClusterCheck.run(cluster, entry: entry, context: context, quiet: false) { finding in
+            switch finding {
+            case .openSlots(let slots):
+                for slot in slots where !fixOpenSlot(slot, cluster: cluster, context: context) { failed = true }
+            case .uncovered(let slots):
+                log.err(
+                    "[ERR] rcli cannot cover \(slots.count) slots yet: run redis-cli --cluster fix "
+                        + ManagerAddress.text(entry))
+                failed = true
+            case .disagreement, .multipleOwners:
+                failed = true
+            }
+        }
+        return findings.isEmpty || !failed ? 0 : 1
+    }
+
+    /// Closes one open slot; false (after saying why) when it cannot.
+    static func fixOpenSlot(_ slot: Int, cluster: ManagedCluster, context: ManagerContext) -> Bool {
+        let log = context.log
+        log.info(">>> Fixing open slot \(slot)")
+        let masters = cluster.masters
+        func keys(_ node: ManagerNode) -> Int {
+            if case .integer(let n) = cluster.call(node, ["CLUSTER", "COUNTKEYSINSLOT", "\(slot)"]) { return Int(n) }
+            return 0
+        }
+        var owners: [ManagerNode] = []
+        for node in masters {
+            if node.slots.contains(where: { $0.contains(slot) }) {
+                owners.append(node)
+            } else if keys(node) > 0 {
+                log.warn(
+                    "*** Found keys about slot \(slot) in non-owner node \(ManagerAddress.text(node.address))!")
+                owners.append(node)
+            }
+        }
+        var owner = owners.count == 1 ? owners[0] : nil
+        var migrating: [ManagerNode] = []
+        var importing: [ManagerNode] = []
+        for node in masters {
+            if node.migrating[slot] != nil {
+                migrating.append(node)
+            } else if node.importing[slot] != nil {
+                importing.append(node)
+            } else if node.id != owner?.id && keys(node) > 0 {
+                log.warn("*** Found keys about slot \(slot) in node \(ManagerAddress.text(node.address))!")
+                importing.append(node)
+            }
+        }
+        let names = { (nodes: [ManagerNode]) in nodes.map { ManagerAddress.text($0.address) }.joined(separator: ",") }
+        if !migrating.isEmpty { log.plain("Set as migrating in: \(names(migrating))\n") }
+        if !importing.isEmpty { log.plain("Set as importing in: \(names(importing))\n") }
+        if owner == nil {
+            log.info(">>> No single clear owner for the slot, selecting an owner by # of keys...")
+            guard let most = masters.max(by: { keys($0) < keys($1) }), keys(most) > 0 || !owners.isEmpty else {
+                log.err("[ERR] Can't select a slot owner. Impossible to fix.")
+                return false
+            }
+            let chosen = owners.max(by: { keys($0) < keys($1) }) ?? most
+            log.warn("*** Configuring \(ManagerAddress.text(chosen.address)) as the slot owner")
+            _ = cluster.call(chosen, ["CLUSTER", "SETSLOT", "\(slot)", "STABLE"])
+            _ = cluster.call(chosen, ["CLUSTER", "DELSLOTS", "\(slot)"])
+            if case .error(let e) = cluster.call(chosen, ["CLUSTER", "ADDSLOTS", "\(slot)"]) {
+                log.replied(chosen.address, e)
+                return false
+            }
+            _ = cluster.call(chosen, ["CLUSTER", "BUMPEPOCH"])
+            owner = chosen
+            migrating.removeAll { $0.id == chosen.id }
+            importing.removeAll { $0.id == chosen.id }
+        }
+        guard let owner else { return false }
+        if owners.count > 1 {
+            for node in owners where node.id != owner.id {
+                _ = cluster.call(node, ["CLUSTER", "DELSLOTS", "\(slot)"])
+                _ = cluster.call(node, ["CLUSTER", "SETSLOT", "\(slot)", "NODE", owner.id])
+                _ = cluster.call(node, ["CLUSTER", "SETSLOT", "\(slot)", "IMPORTING", owner.id])
+                importing.removeAll { $0.id == node.id }
+                importing.append(node)
+                migrating.removeAll { $0.id == node.id }
+            }
+        }
+        let mover = SlotMover(cluster: cluster, request: context.request, log: log)
+        func moving(_ from: ManagerNode, _ to: ManagerNode, cold: Bool) -> Bool {
+            log.plain(
+                "Moving slot \(slot) from \(ManagerAddress.text(from.address)) to \(ManagerAddress.text(to.address)): ")
+            let outcome = mover.move(slot, from: from, to: to, dots: true, cold: cold)
+            log.plain("\n")
+            if case .failed(let error) = outcome {
+                log.err(error)
+                return false
+            }
+            return outcome == .moved
+        }
+        if migrating.count == 1 && importing.count == 1 {
+            let (src, dst) = (migrating[0], importing[0])
+            log.info(
+                ">>> Case 1: Moving slot \(slot) from \(ManagerAddress.text(src.address)) to "
+                    + ManagerAddress.text(dst.address))
+            return moving(src, dst, cold: false)
+        }
+        if migrating.isEmpty && !importing.isEmpty {
+            log.info(">>> Case 2: Moving all the \(slot) slot keys to its owner \(ManagerAddress.text(owner.address))")
+            for node in importing where node.id != owner.id {
+                guard moving(node, owner, cold: true) else { return false }
+                log.info(">>> Setting \(slot) as STABLE in \(ManagerAddress.text(node.address))")
+                _ = cluster.call(node, ["CLUSTER", "SETSLOT", "\(slot)", "STABLE"])
+            }
+            for node in masters where node.id != owner.id {
+                _ = cluster.call(node, ["CLUSTER", "SETSLOT", "\(slot)", "NODE", owner.id])
+            }
+            return true
+        }
+        if importing.isEmpty && migrating.count == 1 {
+            let node = migrating[0]
+            if node.id == owner.id || keys(node) == 0 {
+                log.info(">>> Case 4: Closing slot \(slot) on \(ManagerAddress.text(node.address))")
+                if case .error(let e) = cluster.call(node, ["CLUSTER", "SETSLOT", "\(slot)", "STABLE"]) {
+                    log.replied(node.address, e)
+                    return false
+                }
+                return true
+            }
+        }
+        log.err(
+            "[ERR] Sorry, rcli can't fix this slot yet (work in progress). Slot is set as migrating in "
+                + "\(names(migrating)), as importing in \(names(importing)), owner is "
+                + ManagerAddress.text(owner.address))
+        return false
+    }
+}
