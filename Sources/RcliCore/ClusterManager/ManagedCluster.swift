@@ -66,6 +66,11 @@ final class ManagedCluster {
     /// Sends `commands` to `node` pipelined (written in batches, replies read as they come);
     /// a connection problem ends the list early.
     func pipeline(_ node: ManagerNode, _ commands: [[String]], seconds: Double = 60) -> [RESPValue] {
+        pipelineBytes(node, commands.map { $0.map { Array($0.utf8) } }, seconds: seconds)
+    }
+
+    /// The same with binary arguments (MIGRATE batches).
+    func pipelineBytes(_ node: ManagerNode, _ commands: [[[UInt8]]], seconds: Double = 60) -> [RESPValue] {
         let session = sessions[node.id] ?? self.session(for: node.address)
         var replies: [RESPValue] = []
         replies.reserveCapacity(commands.count)
@@ -77,7 +82,7 @@ final class ManagedCluster {
                 while replies.count < commands.count {
                     // At most 1,000 unanswered, so neither side's buffers grow without bound.
                     while next < commands.count && next - replies.count < 1000 {
-                        conn.enqueue(commands[next].map { Array($0.utf8) })
+                        conn.enqueue(commands[next])
                         next += 1
                     }
                     try conn.flush(wait: true)
@@ -88,6 +93,39 @@ final class ManagedCluster {
             }
         } catch {}
         return replies
+    }
+
+    /// Sends `args` to every node in `nodes` at once and collects the replies in order (one
+    /// round trip for all, not one per node).
+    func broadcast(_ nodes: [ManagerNode], _ args: [String], seconds: Double = 30) -> [RESPValue] {
+        let bytes = args.map { Array($0.utf8) }
+        var sent: [(Session, Connection)?] = []
+        for node in nodes {
+            let session = sessions[node.id] ?? self.session(for: node.address)
+            do throws(RcliError) {
+                let conn = try connected(session)
+                conn.enqueue(bytes)
+                do throws(NetError) {
+                    try conn.flush(wait: true)
+                    sent.append((session, conn))
+                } catch {
+                    session.disconnect()
+                    sent.append(nil)
+                }
+            } catch {
+                sent.append(nil)
+            }
+        }
+        let deadline = monotonicSeconds() + seconds
+        return sent.map { entry in
+            guard let (session, conn) = entry else { return .error(Array("connection failed".utf8)) }
+            do throws(NetError) {
+                return try conn.nextValue(deadline: deadline)
+            } catch {
+                session.disconnect()
+                return .error(Array(error.description.utf8))
+            }
+        }
     }
 
     /// Loads the cluster through `entry`; false (after saying why) when it cannot.

@@ -72,42 +72,69 @@ struct SlotMover {
         _ slot: Int, from source: ManagerNode, to target: ManagerNode, dots: Bool,
         error: (ManagerNode, RESPValue) -> String?
     ) -> String? {
+        // Keys are fetched 16 batches at a time and the batches' MIGRATEs pipelined on the source
+        // connection: the same --cluster-pipeline keys per MIGRATE as redis-cli, without a round
+        // trip per batch.
+        let fetch = max(request.pipeline, min(request.pipeline * 16, 1000))
+        var waited = 0.0
         while true {
             if let interruption, interruption.poll(slot: slot) >= 2 { return "" }
-            let reply = cluster.call(source, ["CLUSTER", "GETKEYSINSLOT", "\(slot)", "\(request.pipeline)"])
+            let reply = cluster.call(source, ["CLUSTER", "GETKEYSINSLOT", "\(slot)", "\(fetch)"])
             if let e = error(source, reply) { return e }
             guard case .array(let items) = reply, !items.isEmpty else { break }
             let keys = items.compactMap(\.stringBytes)
-            var args: [[UInt8]] = [
-                Array("MIGRATE".utf8), Array(target.address.host.utf8), Array("\(target.address.port)".utf8), [],
-                Array("0".utf8), Array("\(request.timeout)".utf8),
-            ]
-            if request.replace { args.append(Array("REPLACE".utf8)) }
-            args += cluster.authArguments()
-            args.append(Array("KEYS".utf8))
-            args += keys
-            var migrated = cluster.callBytes(source, args, seconds: Double(request.timeout) / 1000 + 30)
-            // The target may briefly see the cluster as down while gossip settles: retry for 10 s.
-            var waited = 0.0
-            while case .error(let e) = migrated, waited < 10,
-                e.firstRange(of: Array("CLUSTERDOWN".utf8)) != nil || e.firstRange(of: Array("TRYAGAIN".utf8)) != nil
-            {
-                System.sleep(seconds: 0.2)
-                waited += 0.2
-                migrated = cluster.callBytes(source, args, seconds: Double(request.timeout) / 1000 + 30)
+            let batches = stride(from: 0, to: keys.count, by: request.pipeline).map {
+                Array(keys[$0..<min($0 + request.pipeline, keys.count)])
             }
-            if case .error(let e) = migrated {
-                let text = String(decoding: e, as: UTF8.self)
-                if text.hasPrefix("BUSYKEY") && !request.replace {
+            let replies = cluster.pipelineBytes(
+                source, batches.map { migrateArguments($0, to: target) },
+                seconds: Double(request.timeout) / 1000 + 30)
+            guard replies.count == batches.count else {
+                return
+                    "Node \(ManagerAddress.text(source.address)): the connection was lost while migrating slot \(slot)"
+            }
+            var moved = 0
+            var busy = false
+            for (batch, reply) in zip(batches, replies) {
+                guard case .error(let e) = reply else {
+                    moved += batch.count
+                    continue
+                }
+                // The target may briefly see the cluster as down while gossip settles: those keys
+                // stay on the source and are fetched again (for 10 s at most).
+                let transient =
+                    e.firstRange(of: Array("CLUSTERDOWN".utf8)) != nil
+                    || e.firstRange(of: Array("TRYAGAIN".utf8)) != nil
+                if transient && waited < 10 {
+                    busy = true
+                    continue
+                }
+                if e.starts(with: Array("BUSYKEY".utf8)) && !request.replace {
                     return "\n*** Target key exists\nSome keys in slot \(slot) exist on both "
                         + "\(ManagerAddress.text(source.address)) and \(ManagerAddress.text(target.address)); "
                         + "relaunch with --cluster-replace to overwrite the target's copies."
                 }
                 return ManagerLog.repliedText(source.address, e)
             }
-            if dots { log.plain(String(repeating: ".", count: keys.count)) }
+            if dots && moved > 0 { log.plain(String(repeating: ".", count: moved)) }
+            if busy {
+                System.sleep(seconds: 0.2)
+                waited += 0.2
+            }
         }
         return nil
+    }
+
+    /// `MIGRATE host port "" 0 timeout [REPLACE] [AUTH ...] KEYS k...` for one batch.
+    private func migrateArguments(_ keys: [[UInt8]], to target: ManagerNode) -> [[UInt8]] {
+        var args: [[UInt8]] = [
+            Array("MIGRATE".utf8), Array(target.address.host.utf8), Array("\(target.address.port)".utf8), [],
+            Array("0".utf8), Array("\(request.timeout)".utf8),
+        ]
+        if request.replace { args.append(Array("REPLACE".utf8)) }
+        args += cluster.authArguments()
+        args.append(Array("KEYS".utf8))
+        return args + keys
     }
 
     /// SETSLOT NODE everywhere.
@@ -122,9 +149,9 @@ struct SlotMover {
         if case .error(let e) = sourceReply, !e.starts(with: Array("ERR Please use SETSLOT only with masters".utf8)) {
             return error(source, sourceReply)
         }
-        for node in cluster.masters where node.id != source.id && node.id != target.id {
-            _ = cluster.call(node, ["CLUSTER", "SETSLOT", "\(slot)", "NODE", target.id])
-        }
+        _ = cluster.broadcast(
+            cluster.masters.filter { $0.id != source.id && $0.id != target.id },
+            ["CLUSTER", "SETSLOT", "\(slot)", "NODE", target.id])
         return nil
     }
 }
