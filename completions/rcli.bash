@@ -38,7 +38,7 @@ _rcli() {
         --functions-rdb) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --memkeys-samples) return ;;
         --intrinsic-latency) return ;;
-        --cluster) COMPREPLY=($(compgen -W "create check info call set-timeout add-node del-node reshard import backup fix rebalance help" -- "$cur")); return ;;
+        --cluster) COMPREPLY=($(compgen -W "create check info call set-timeout add-node del-node reshard backup import fix rebalance help" -- "$cur")); return ;;
         --cluster-replicas) return ;;
         --cluster-from) return ;;
         --cluster-to) return ;;

@@ -60,7 +60,7 @@ complete -c rcli -l memkeys -d 'Sample Redis keys looking for keys consuming a l
 complete -c rcli -l memkeys-samples -x -d 'Sample Redis keys looking for keys consuming a lot of memory. And define number of key elements to sample'
 complete -c rcli -l hotkeys -d 'Sample Redis keys looking for hot keys. only works when maxmemory-policy is *lfu.'
 complete -c rcli -l intrinsic-latency -x -d 'Run a test to measure intrinsic system latency. The test will run for the specified amount of seconds.'
-complete -c rcli -l cluster -x -a 'create check info call set-timeout add-node del-node reshard import backup fix rebalance help' -d 'Cluster manager: create check info fix reshard rebalance add-node del-node call set-timeout import backup help. Arguments follow the subcommand; see --cluster help.'
+complete -c rcli -l cluster -x -a 'create check info call set-timeout add-node del-node reshard backup import fix rebalance help' -d 'Cluster manager: create check info fix reshard rebalance add-node del-node call set-timeout import backup help. Arguments follow the subcommand; see --cluster help.'
 complete -c rcli -l cluster-yes -d 'Answer yes to the cluster manager\'s prompts (also REDISCLI_CLUSTER_YES=1).'
 complete -c rcli -l cluster-replicas -x -d 'create: replicas per master.'
 complete -c rcli -l cluster-from -x -d 'reshard: source node ids (comma-separated, or all); import: host:port.'

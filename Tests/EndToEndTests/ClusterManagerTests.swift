@@ -260,4 +260,39 @@ extension ClusterFixtureTests {
         #expect(ours.out == theirs.out, "--- rcli\n\(ours.out)--- redis-cli\n\(theirs.out)")
         #expect(ours.out.contains(">>> Case 2: Moving all the 0 slot keys to its owner \(addresses[0])"))
     }
+
+    /// import: every key of a standalone server into the cluster, batched per node; --cluster-copy
+    /// keeps the source, the default moves; names with spaces and NUL survive (redis-cli cuts them).
+    @Test func importMovesOrCopiesEveryKey() throws {
+        let nodes = try Self.freshNodes(3)
+        defer { for n in nodes { n.stop() } }
+        let source = try OwnServer()
+        defer { source.stop() }
+        let addresses = nodes.map { "127.0.0.1:\($0.port)" }
+        let created = try rcli(["--cluster", "create"] + addresses + ["--cluster-yes"], timeout: 60)
+        try #require(created.status == 0, "\(created.out)")
+        _ = try redisCli(["-p", source.port], stdin: (0..<2000).map { "set imp\($0) v\($0)\n" }.joined())
+        _ = try run(
+            TestEnvironment.redisCli, ["-p", source.port, "-x", "set", "nul\u{0}key"], stdin: Array("binary".utf8))
+        let missing = try rcli(["--cluster", "import", addresses[0]])
+        #expect(missing.status == 1 && missing.out.contains("[ERR] Option '--cluster-from' is required"))
+        let copy = try rcli(
+            ["--cluster", "import", addresses[0], "--cluster-from", "127.0.0.1:\(source.port)", "--cluster-copy"],
+            timeout: 60)
+        #expect(copy.status == 0, "\(copy.out)")
+        #expect(copy.out.contains("*** Importing 2001 keys from DB 0\n"))
+        #expect(copy.out.components(separatedBy: "\nMigrating ").count == 2002)
+        #expect(try redisCli(["-p", source.port, "dbsize"]).out == "2001\n", "copied, not moved")
+        let values = try rcli(["-c", "-p", nodes[0].port], stdin: (0..<2000).map { "get imp\($0)\n" }.joined())
+        #expect(values.out == (0..<2000).map { "v\($0)\n" }.joined())
+        #expect(try rcli(["-c", "-p", nodes[1].port, "get", "nul\u{0}key"]).out == "binary\n")
+        // Without --cluster-copy the keys move; existing ones need --cluster-replace.
+        let busy = try rcli(["--cluster", "import", addresses[0], "--cluster-from", "127.0.0.1:\(source.port)"])
+        #expect(busy.status == 1 && busy.out.contains("BUSYKEY"), "\(busy.out.suffix(300))")
+        let moved = try rcli(
+            ["--cluster", "import", addresses[0], "--cluster-from", "127.0.0.1:\(source.port)", "--cluster-replace"],
+            timeout: 60)
+        #expect(moved.status == 0, "\(moved.out.suffix(300))")
+        #expect(try redisCli(["-p", source.port, "dbsize"]).out == "0\n", "moved")
+    }
 }

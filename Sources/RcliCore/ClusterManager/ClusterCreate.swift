@@ -127,6 +127,18 @@ enum ClusterCreate {
                 return 1
             }
         }
+        // Serving starts when each node sees the cluster as ok: wait for that (10 s at most), so
+        // commands sent right after create are not met with CLUSTERDOWN.
+        for session in sessions {
+            _ = (0..<100).first { _ in
+                if ManagedCluster.field(cluster.call(session, ["CLUSTER", "INFO"]).text ?? "", "cluster_state") == "ok"
+                {
+                    return true
+                }
+                System.sleep(seconds: 0.1)
+                return false
+            }
+        }
         let checked = ManagedCluster(template: context.template, log: log)
         defer { checked.close() }
         guard checked.load(from: first) else { return 1 }

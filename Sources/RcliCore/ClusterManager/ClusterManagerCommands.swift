@@ -85,7 +85,14 @@ enum ClusterManagerCommands {
                 "--cluster-pipeline <arg>", "--cluster-replace",
             ]
         ) { ClusterReshard.run($0) },
-        notYet("import", 1...2), notYet("backup", 2...3),
+        notYet("backup", 2...3),
+        Entry(
+            name: "import", arity: 1...2,
+            usage: [
+                "host:port", "--cluster-from <arg>", "--cluster-from-user <arg>", "--cluster-from-pass <arg>",
+                "--cluster-from-askpass", "--cluster-copy", "--cluster-replace",
+            ]
+        ) { ClusterImport.run($0) },
         Entry(
             name: "fix", arity: 1...2,
             usage: [
