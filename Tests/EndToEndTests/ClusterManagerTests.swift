@@ -29,6 +29,36 @@ extension ClusterFixtureTests {
         }
     }
 
+    /// backup: the same nodes.json, file names and lines as redis-cli; a missing directory is
+    /// an error before anything is written.
+    @Test func backupWritesWhatRedisCliWrites() throws {
+        let ports = try Self.ports()
+        let ours = try scratchDirectory("backup-rcli")
+        let theirs = try scratchDirectory("backup-redis-cli")
+        defer {
+            try? FileManager.default.removeItem(at: ours)
+            try? FileManager.default.removeItem(at: theirs)
+        }
+        let entry = "127.0.0.1:\(ports[0])"
+        let a = try rcli(["--cluster", "backup", entry, ours.path], environment: ["TERM": "dumb"], timeout: 60)
+        let b = try redisCli(["--cluster", "backup", entry, theirs.path], environment: ["TERM": "dumb"])
+        #expect(a.status == 0 && b.status == 0, "\(a.out)\(a.err)")
+        #expect(
+            a.out.replacingOccurrences(of: ours.path, with: "DIR")
+                == b.out.replacingOccurrences(of: theirs.path, with: "DIR"))
+        let list = { (dir: URL) in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() }
+        #expect(try list(ours) == list(theirs))
+        #expect(try list(ours).filter { $0.hasSuffix(".rdb") }.count == 3)
+        #expect(
+            try String(contentsOf: ours.appendingPathComponent("nodes.json"), encoding: .utf8)
+                == String(contentsOf: theirs.appendingPathComponent("nodes.json"), encoding: .utf8))
+        for file in try list(ours) where file.hasSuffix(".rdb") {
+            #expect(try Data(contentsOf: ours.appendingPathComponent(file)).starts(with: Array("REDIS".utf8)))
+        }
+        let missing = try rcli(["--cluster", "backup", entry, "/nonexistent/backup"])
+        #expect(missing.status == 1 && missing.err.contains("not a directory"))
+    }
+
     @Test func managerCreateRefusesNodesThatAreNotEmptyOrNotAsked() throws {
         let ports = try Self.ports()
         let busy = try rcli(["--cluster", "create", "127.0.0.1:\(ports[0])", "127.0.0.1:\(ports[1])", "--cluster-yes"])

@@ -184,6 +184,12 @@ extension System {
         }
     }
 
+    /// True when `path` is a directory.
+    package static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
     /// True when `path` exists.
     package static func fileExists(_ path: String) -> Bool {
         access(path, F_OK) == 0

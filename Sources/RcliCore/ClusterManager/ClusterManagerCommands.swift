@@ -85,7 +85,7 @@ enum ClusterManagerCommands {
                 "--cluster-pipeline <arg>", "--cluster-replace",
             ]
         ) { ClusterReshard.run($0) },
-        notYet("backup", 2...3),
+        Entry(name: "backup", arity: 2...3, usage: ["host:port backup_directory"]) { ClusterBackup.run($0) },
         Entry(
             name: "import", arity: 1...2,
             usage: [
@@ -112,14 +112,6 @@ enum ClusterManagerCommands {
     ]
 
     static let names = table.map(\.name)
-
-    /// A redis-cli subcommand rcli does not have yet: the arguments are checked as redis-cli
-    /// checks them, then a clear refusal (exit 1) instead of a half-done operation.
-    private static func notYet(_ name: String, _ arity: ClosedRange<Int>) -> Entry {
-        Entry(name: name, arity: arity, usage: []) { context in
-            context.log.fail("rcli: --cluster \(name) is not built in yet; use redis-cli --cluster \(name)")
-        }
-    }
 
     /// Runs the request's subcommand.
     static func run(_ context: ManagerContext) -> Int32 {
