@@ -254,6 +254,18 @@ extension ClusterFixtureTests {
         let check = try redisCli(["--cluster", "check", addresses[0]], environment: ["TERM": "dumb"])
         #expect(check.status == 0 && !check.out.contains("[WARNING]"), "\(check.out)")
         #expect(try redisCli(["-p", nodes[1].port, "cluster", "countkeysinslot", "0"]).out == "3000\n")
+
+        // On a terminal: one progress line instead of a line per slot.
+        let command = [
+            TestEnvironment.rcli, "--cluster", "reshard", addresses[0], "--cluster-from", ids[1], "--cluster-to",
+            ids[2],
+            "--cluster-slots", "5", "--cluster-yes",
+        ].map(TmuxSession.quote).joined(separator: " ")
+        // The pane stays after rcli ends, so its last screen can be read.
+        let shell = try TmuxSession(
+            ["/bin/sh", "-c", command + "; sleep 30"], environment: ["HOME": try scratchDirectory("home").path])
+        try shell.wait(for: "Moving slots: 5/5 (100%), 3000 keys, ")
+        #expect(try !shell.screen().contains("Moving slot 0 from \(addresses[1])"), "no per-slot lines on a terminal")
     }
 
     /// A reshard killed half-way (slot 0 migrating on A, importing on B, keys on both): fix closes

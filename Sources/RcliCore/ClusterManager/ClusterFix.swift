@@ -106,7 +106,8 @@ enum ClusterFix {
         func moving(_ from: ManagerNode, _ to: ManagerNode, cold: Bool) -> Bool {
             log.plain(
                 "Moving slot \(slot) from \(ManagerAddress.text(from.address)) to \(ManagerAddress.text(to.address)): ")
-            let outcome = mover.move(slot, from: from, to: to, dots: true, cold: cold)
+            let outcome = mover.move(
+                slot, from: from, to: to, onKeys: { log.plain(String(repeating: ".", count: $0)) }, cold: cold)
             log.plain("\n")
             if case .failed(let error) = outcome {
                 log.err(error)

@@ -61,28 +61,33 @@ enum ClusterRebalance {
                 log.plain(String(repeating: "#", count: table.count) + "\n")
                 continue
             }
+            let progress = MoveProgress(log: log, total: table.count, style: .hashes)
             for step in table {
-                if interruption.poll(slot: nil) > 0 { return interruption.stopped(moved: done, of: totalSlots) }
-                switch mover.move(step.slot, from: nodes[move.from], to: nodes[move.to], dots: false) {
+                if interruption.poll(slot: nil) > 0 {
+                    progress.finish()
+                    return interruption.stopped(moved: done, of: totalSlots)
+                }
+                switch mover.move(step.slot, from: nodes[move.from], to: nodes[move.to], onKeys: progress.moved) {
                 case .moved:
                     done += 1
-                    log.plain("#")
+                    progress.end()
                 case .failed(let error):
-                    log.plain("\n")
+                    progress.finish()
                     log.err("*** clusterManagerMoveSlot: \(error)")
                     return 1
                 case .stoppedInside:
+                    progress.finish()
                     return interruption.stoppedInside(
                         step.slot, source: nodes[move.from], target: nodes[move.to], moved: done,
                         entry: ManagerAddress.text(entry))
                 }
             }
+            progress.finish()
             // What moved is gone from the source (the next pair takes its next slots).
             let moved = Set(table.map(\.slot))
             nodes[move.from].slots = ManagerNode.ranges(
                 nodes[move.from].slots.flatMap { Array($0) }.filter { !moved.contains($0) })
             nodes[move.to].slots = ManagerNode.ranges(nodes[move.to].slots.flatMap { Array($0) } + Array(moved))
-            log.plain("\n")
         }
         return 0
     }

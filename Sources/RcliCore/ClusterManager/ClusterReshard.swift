@@ -74,24 +74,28 @@ enum ClusterReshard {
         var mover = SlotMover(cluster: cluster, request: request, log: log)
         let interruption = MoveInterruption(log: log)
         mover.interruption = interruption
+        let progress = MoveProgress(log: log, total: plan.count, style: .perSlot)
         for (done, step) in plan.enumerated() {
-            if interruption.poll(slot: nil) > 0 { return interruption.stopped(moved: done, of: plan.count) }
+            if interruption.poll(slot: nil) > 0 {
+                progress.finish()
+                return interruption.stopped(moved: done, of: plan.count)
+            }
             let source = sources[step.source]
-            log.plain(
-                "Moving slot \(step.slot) from \(ManagerAddress.text(source.address)) to "
-                    + "\(ManagerAddress.text(target.address)): ")
-            switch mover.move(step.slot, from: source, to: target, dots: true) {
+            progress.begin(step.slot, from: source, to: target)
+            switch mover.move(step.slot, from: source, to: target, onKeys: progress.moved) {
             case .moved:
-                log.plain("\n")
+                progress.end()
             case .failed(let error):
-                log.plain("\n")
+                progress.finish()
                 log.err(error)
                 return 1
             case .stoppedInside:
+                progress.finish()
                 return interruption.stoppedInside(
                     step.slot, source: source, target: target, moved: done, entry: ManagerAddress.text(entry))
             }
         }
+        progress.finish()
         if interruption.presses > 0 { return interruption.stopped(moved: plan.count, of: plan.count) }
         return 0
     }

@@ -19,19 +19,21 @@ struct SlotMover {
         case stoppedInside
     }
 
-    /// Moves `slot`; `dots` prints one `.` per key (reshard) or nothing (rebalance prints `#`).
+    /// Moves `slot`; `onKeys` hears how many keys each round moved (for dots or progress).
     /// `cold` (fix) moves only the keys: no SETSLOT before or after.
-    func move(_ slot: Int, from source: ManagerNode, to target: ManagerNode, dots: Bool, cold: Bool = false)
+    func move(_ slot: Int, from source: ManagerNode, to target: ManagerNode, onKeys: (Int) -> Void, cold: Bool = false)
         -> Outcome
     {
-        if let error = moveKeys(slot, from: source, to: target, dots: dots, cold: cold) {
+        if let error = moveKeys(slot, from: source, to: target, onKeys: onKeys, cold: cold) {
             return error.isEmpty ? .stoppedInside : .failed(error)
         }
         return .moved
     }
 
     /// Nil on success, "" when stopped by a second Ctrl-C, else the error text.
-    private func moveKeys(_ slot: Int, from source: ManagerNode, to target: ManagerNode, dots: Bool, cold: Bool)
+    private func moveKeys(
+        _ slot: Int, from source: ManagerNode, to target: ManagerNode, onKeys: (Int) -> Void, cold: Bool
+    )
         -> String?
     {
         func error(_ node: ManagerNode, _ reply: RESPValue) -> String? {
@@ -39,7 +41,7 @@ struct SlotMover {
             return ManagerLog.repliedText(node.address, e)
         }
         if !cold, let failure = open(slot, from: source, to: target, error: error) { return failure }
-        if let failure = migrateKeys(slot, from: source, to: target, dots: dots, error: error) { return failure }
+        if let failure = migrateKeys(slot, from: source, to: target, onKeys: onKeys, error: error) { return failure }
         return cold ? nil : close(slot, from: source, to: target, error: error)
     }
 
@@ -69,7 +71,7 @@ struct SlotMover {
 
     /// The slot's keys, batch by batch, until the source has none.
     private func migrateKeys(
-        _ slot: Int, from source: ManagerNode, to target: ManagerNode, dots: Bool,
+        _ slot: Int, from source: ManagerNode, to target: ManagerNode, onKeys: (Int) -> Void,
         error: (ManagerNode, RESPValue) -> String?
     ) -> String? {
         // Keys are fetched 16 batches at a time and the batches' MIGRATEs pipelined on the source
@@ -116,7 +118,7 @@ struct SlotMover {
                 }
                 return ManagerLog.repliedText(source.address, e)
             }
-            if dots && moved > 0 { log.plain(String(repeating: ".", count: moved)) }
+            if moved > 0 { onKeys(moved) }
             if busy {
                 System.sleep(seconds: 0.2)
                 waited += 0.2

@@ -1,0 +1,90 @@
+import RedisNet
+
+/// What a person sees while slots move. Piped (or under a script), redis-cli's own output:
+/// `Moving slot N from a to b: ` and a `.` per key (reshard), or a `#` per slot (rebalance). On a
+/// terminal, one line redrawn at most ten times a second: slots done of total, keys moved,
+/// keys/s and the time left.
+final class MoveProgress {
+    enum Style {
+        /// A line per slot with a dot per key.
+        case perSlot
+        /// A `#` per slot.
+        case hashes
+    }
+
+    private let log: ManagerLog
+    private let total: Int
+    private let style: Style
+    private let terminal: Bool
+    private var done = 0
+    private var keys = 0
+    private let start = monotonicSeconds()
+    private var lastDraw = 0.0
+    /// Piped: a `Moving slot ...: ` line is open (its newline not yet written).
+    private var lineOpen = false
+
+    init(log: ManagerLog, total: Int, style: Style) {
+        self.log = log
+        self.total = total
+        self.style = style
+        self.terminal = log.output.stdoutIsTerminal
+    }
+
+    /// A slot starts moving.
+    func begin(_ slot: Int, from source: ManagerNode, to target: ManagerNode) {
+        if !terminal && style == .perSlot {
+            lineOpen = true
+            log.plain(
+                "Moving slot \(slot) from \(ManagerAddress.text(source.address)) to "
+                    + "\(ManagerAddress.text(target.address)): ")
+        }
+    }
+
+    /// `count` keys of the slot in hand moved.
+    func moved(keys count: Int) {
+        keys += count
+        if terminal {
+            draw(force: false)
+        } else if style == .perSlot {
+            log.plain(String(repeating: ".", count: count))
+        }
+    }
+
+    /// The slot in hand is done.
+    func end() {
+        done += 1
+        if terminal {
+            draw(force: false)
+        } else {
+            lineOpen = false
+            log.plain(style == .perSlot ? "\n" : "#")
+        }
+    }
+
+    /// Leaves the progress line (a terminal's last redraw and its newline).
+    func finish() {
+        if terminal {
+            draw(force: true)
+            log.plain("\n")
+        } else if style == .hashes || lineOpen {
+            lineOpen = false
+            log.plain("\n")
+        }
+    }
+
+    private func draw(force: Bool) {
+        let now = monotonicSeconds()
+        guard force || now - lastDraw >= 0.1 else { return }
+        lastDraw = now
+        let elapsed = max(now - start, 0.001)
+        let percent = total > 0 ? done * 100 / total : 100
+        var line =
+            "\r\u{1b}[2KMoving slots: \(done)/\(total) (\(percent)%), \(keys) keys, "
+            + "\(Int(Double(keys) / elapsed)) keys/s"
+        if done > 0 && done < total {
+            let left = Int(elapsed / Double(done) * Double(total - done))
+            line += ", \(left / 60):" + (left % 60 < 10 ? "0" : "") + "\(left % 60) left"
+        }
+        log.plain(line)
+    }
+}
