@@ -22,6 +22,24 @@ package final class Socket {
         }
     }
 
+    /// The first numeric address `host` resolves to (itself when it already is one); nil when
+    /// it does not resolve. CLUSTER MEET takes addresses, not names.
+    package static func resolve(_ host: String) -> String? {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = platformSockStream
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &list) == 0, let first = list else { return nil }
+        defer { freeaddrinfo(first) }
+        var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+        guard
+            getnameinfo(
+                first.pointee.ai_addr, first.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0,
+                NI_NUMERICHOST) == 0
+        else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     private static func connectTCP(host: String, port: Int, endpoint: Endpoint, timeout: Double?) throws(NetError)
         -> Socket
     {

@@ -132,6 +132,20 @@ extension ClusterFixtureTests {
         #expect(w.out == String(repeating: "OK\n", count: 100))
     }
 
+    /// Nodes given by name: CLUSTER MEET gets the resolved address, each node announces its
+    /// name, and the manager shows the names.
+    @Test func createByNameAnnouncesTheNames() throws {
+        let nodes = try Self.freshNodes(3)
+        defer { for n in nodes { n.stop() } }
+        let names = nodes.map { "localhost:\($0.port)" }
+        let r = try rcli(["--cluster", "create"] + names + ["--cluster-yes"], timeout: 60)
+        #expect(r.status == 0, "\(r.out)")
+        let view = try redisCli(["-p", nodes[0].port, "cluster", "nodes"]).out
+        #expect(view.components(separatedBy: ",localhost ").count == 4, "\(view)")
+        let info = try rcli(["--cluster", "info", names[1]]).out
+        #expect(names.allSatisfy { info.contains($0 + " (") }, "\(info)")
+    }
+
     /// A development cluster of one master (redis-cli demands three).
     @Test func createAcceptsOneMasterAfterAWarning() throws {
         let nodes = try Self.freshNodes(1)

@@ -1,5 +1,6 @@
 import Cluster
 import RESP
+import RedisNet
 
 /// `--cluster add-node new existing [--cluster-slave [--cluster-master-id id]]`: checks the
 /// cluster and the new node (a cluster node, empty), copies the cluster's functions to a new
@@ -75,8 +76,14 @@ enum ClusterAddNode {
             }
         }
         log.info(">>> Send CLUSTER MEET to node \(ManagerAddress.text(new)) to make it join the cluster.")
-        if case .error(let e) = cluster.call(session, ["CLUSTER", "MEET", entry.address.host, "\(entry.address.port)"])
-        {
+        if Socket.resolve(new.host) != new.host {
+            _ = cluster.call(session, ["CONFIG", "SET", "cluster-announce-hostname", new.host])
+        }
+        guard let meetHost = Socket.resolve(entry.address.host) else {
+            log.err("Invalid IP address or hostname specified: \(entry.address.host)")
+            return 1
+        }
+        if case .error(let e) = cluster.call(session, ["CLUSTER", "MEET", meetHost, "\(entry.address.port)"]) {
             log.replied(new, e)
             return 1
         }

@@ -109,10 +109,19 @@ enum ClusterCreate {
         for (i, session) in sessions.enumerated() {
             _ = cluster.call(session, ["CLUSTER", "SET-CONFIG-EPOCH", "\(i + 1)"])
         }
+        // Nodes given by name announce it (Redis 7.0+; older servers refuse the setting and keep
+        // announcing their address), so clients and TLS checks see names, not IPs.
+        for (i, session) in sessions.enumerated() where Socket.resolve(addresses[i].host) != addresses[i].host {
+            _ = cluster.call(session, ["CONFIG", "SET", "cluster-announce-hostname", addresses[i].host])
+        }
         log.info(">>> Sending CLUSTER MEET messages to join the cluster")
         let first = addresses[0]
+        guard let meetHost = Socket.resolve(first.host) else {
+            log.err("Invalid IP address or hostname specified: \(first.host)")
+            return 1
+        }
         for (i, session) in sessions.enumerated().dropFirst() {
-            let reply = cluster.call(session, ["CLUSTER", "MEET", first.host, "\(first.port)"])
+            let reply = cluster.call(session, ["CLUSTER", "MEET", meetHost, "\(first.port)"])
             if case .error(let e) = reply {
                 log.replied(addresses[i], e)
                 return 1
