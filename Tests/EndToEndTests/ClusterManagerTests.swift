@@ -351,4 +351,39 @@ extension ClusterFixtureTests {
         #expect(moved.status == 0, "\(moved.out.suffix(300))")
         #expect(try redisCli(["-p", source.port, "dbsize"]).out == "0\n", "moved")
     }
+
+    /// Uncovered slots: without keys they go to a random master, with keys on one master to it,
+    /// each group after a prompt that --cluster-yes does not skip (as redis-cli); no terminal to
+    /// answer on is an error, not a hang.
+    @Test func fixCoversUncoveredSlotsAfterAsking() throws {
+        let nodes = try Self.freshNodes(3)
+        defer { for n in nodes { n.stop() } }
+        let addresses = nodes.map { "127.0.0.1:\($0.port)" }
+        let created = try rcli(["--cluster", "create"] + addresses + ["--cluster-yes"], timeout: 60)
+        try #require(created.status == 0, "\(created.out)")
+        let tag = try #require((0..<100_000).map { "t\($0)" }.first { HashSlot.slot(Array($0.utf8)) == 200 })
+        _ = try rcli(["-c", "-p", nodes[0].port], stdin: (0..<10).map { "set {\(tag)}k\($0) v\n" }.joined())
+        for node in nodes { _ = try redisCli(["-p", node.port, "cluster", "delslots", "100", "200"]) }
+        let unasked = try rcli(["--cluster", "fix", addresses[0], "--cluster-yes"], timeout: 30)
+        #expect(unasked.status == 1, "\(unasked.out)")
+        #expect(unasked.out.contains("The following uncovered slots have no keys across the cluster:\n[100]\n"))
+        #expect(unasked.out.contains("asked even with --cluster-yes"), "prompts need a terminal: \(unasked.out)")
+
+        let command = [TestEnvironment.rcli, "--cluster", "fix", addresses[0]].map(TmuxSession.quote)
+            .joined(separator: " ")
+        let shell = try TmuxSession(
+            ["/bin/sh", "-c", command + "; echo status=$?; sleep 30"],
+            environment: ["HOME": try scratchDirectory("home").path, "TERM": "dumb"])
+        try shell.wait(for: "Fix these slots by covering with a random node? (type 'yes' to accept): ", timeout: 20)
+        try shell.type("yes")
+        try shell.wait(for: "Fix these slots by covering with those nodes? (type 'yes' to accept): ", timeout: 20)
+        try shell.type("yes")
+        try shell.wait(for: "status=0", timeout: 20)
+        let screen = try shell.screen()
+        #expect(screen.contains("The following uncovered slots have keys in just one node:\n[200]"), "\(screen)")
+        #expect(screen.contains(">>> Covering slot 200 with \(addresses[0])"), "\(screen)")
+        _ = waitUntil(10) { (try? redisCli(["--cluster", "check", addresses[0]]).status) == 0 }
+        #expect(try redisCli(["--cluster", "check", addresses[0]]).status == 0)
+        #expect(try rcli(["-c", "-p", nodes[1].port, "get", "{\(tag)}k3"]).out == "v\n")
+    }
 }

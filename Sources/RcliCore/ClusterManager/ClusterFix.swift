@@ -1,3 +1,4 @@
+import Cluster
 import RESP
 
 /// `--cluster fix host:port`: the check, repairing as it goes. Open slots (a reshard killed
@@ -5,7 +6,9 @@ import RESP
 /// master with most keys when none is clear), extra owners are demoted to importing, then
 /// case 1 (one migrating, one importing) finishes the move, case 2 (only importing) sends the
 /// keys to the owner, case 4 (only a migrating node that owns the slot or has no keys) closes
-/// it. Other shapes, and uncovered slots, are reported for redis-cli to fix.
+/// it. Uncovered slots without keys go to a random master, those with keys on one master to
+/// that master, after a prompt each (asked even with --cluster-yes, as redis-cli does). Other
+/// shapes are reported for redis-cli to fix.
 enum ClusterFix {
     static func run(_ context: ManagerContext) -> Int32 {
         let log = context.log
@@ -26,10 +29,7 @@ enum ClusterFix {
             case .openSlots(let slots):
                 for slot in slots where !fixOpenSlot(slot, cluster: cluster, context: context) { failed = true }
             case .uncovered(let slots):
-                log.err(
-                    "[ERR] rcli cannot cover \(slots.count) slots yet: run redis-cli --cluster fix "
-                        + ManagerAddress.text(entry))
-                failed = true
+                if !fixCoverage(slots, cluster: cluster, context: context, entry: entry) { failed = true }
             case .disagreement, .multipleOwners:
                 failed = true
             }
@@ -150,5 +150,71 @@ enum ClusterFix {
                 + "\(names(migrating)), as importing in \(names(importing)), owner is "
                 + ManagerAddress.text(owner.address))
         return false
+    }
+
+    /// Covers uncovered slots; false (after saying why) when some stay uncovered.
+    static func fixCoverage(_ slots: [Int], cluster: ManagedCluster, context: ManagerContext, entry: NodeAddress)
+        -> Bool
+    {
+        let log = context.log
+        log.info(">>> Fixing slots coverage...")
+        let masters = cluster.masters
+        var holders: [Int: [ManagerNode]] = [:]
+        for node in masters {
+            let replies = cluster.pipeline(node, slots.map { ["CLUSTER", "GETKEYSINSLOT", "\($0)", "1"] })
+            for (slot, reply) in zip(slots, replies) {
+                if case .array(let keys) = reply, !keys.isEmpty { holders[slot, default: []].append(node) }
+            }
+        }
+        let none = slots.filter { holders[$0] == nil }
+        let single = slots.filter { holders[$0]?.count == 1 }
+        let multiple = slots.filter { (holders[$0]?.count ?? 0) > 1 }
+        var random = SystemRandomNumberGenerator()
+        let groups: [([Int], String, String, (Int) -> ManagerNode?)] = [
+            (
+                none, "The following uncovered slots have no keys across the cluster:",
+                "Fix these slots by covering with a random node?", { _ in masters.randomElement(using: &random) }
+            ),
+            (
+                single, "The following uncovered slots have keys in just one node:",
+                "Fix these slots by covering with those nodes?", { holders[$0]?.first }
+            ),
+        ]
+        for (group, heading, question, pick) in groups where !group.isEmpty {
+            log.plain(heading + "\n" + ManagerNode.rangesText(ManagerNode.ranges(group)) + "\n")
+            guard context.confirm(question, fixPrompt: true) else { return false }
+            for slot in group {
+                guard let node = pick(slot) else { return false }
+                log.info(">>> Covering slot \(slot) with \(ManagerAddress.text(node.address))")
+                guard setOwner(node, slot, cluster: cluster, log: log) else { return false }
+            }
+        }
+        if !multiple.isEmpty {
+            log.plain(
+                "The following uncovered slots have keys in multiple nodes:\n"
+                    + ManagerNode.rangesText(ManagerNode.ranges(multiple)) + "\n")
+            log.err("[ERR] rcli cannot merge them yet: run redis-cli --cluster fix \(ManagerAddress.text(entry))")
+            return false
+        }
+        return true
+    }
+
+    /// `node` takes `slot`: MULTI, DELSLOTS, ADDSLOTS, BUMPEPOCH, EXEC (only ADDSLOTS must work).
+    static func setOwner(_ node: ManagerNode, _ slot: Int, cluster: ManagedCluster, log: ManagerLog) -> Bool {
+        let replies = cluster.pipeline(
+            node,
+            [
+                ["MULTI"], ["CLUSTER", "DELSLOTS", "\(slot)"], ["CLUSTER", "ADDSLOTS", "\(slot)"],
+                ["CLUSTER", "BUMPEPOCH"], ["EXEC"],
+            ])
+        guard replies.count == 5, case .array(let results) = replies[4], results.count == 3 else {
+            log.err("[ERR] Unable to cover slot \(slot) with \(ManagerAddress.text(node.address))")
+            return false
+        }
+        if case .error(let e) = results[1] {
+            log.replied(node.address, e)
+            return false
+        }
+        return true
     }
 }

@@ -32,7 +32,11 @@ struct ManagerContext {
         log.plain("\(question) (type 'yes' to accept): ")
         guard System.isTerminal(0) else {
             log.plain("\n")
-            log.err("[ERR] No terminal to answer on: run with --cluster-yes (or REDISCLI_CLUSTER_YES=1) to accept.")
+            log.err(
+                fixPrompt
+                    ? "[ERR] No terminal to answer on: this question is asked even with --cluster-yes (as redis-cli "
+                        + "does, since it can lose data); run the fix on a terminal."
+                    : "[ERR] No terminal to answer on: run with --cluster-yes (or REDISCLI_CLUSTER_YES=1) to accept.")
             return false
         }
         guard let line = System.readTerminalLine() else { return false }
