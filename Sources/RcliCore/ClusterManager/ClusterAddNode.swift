@@ -36,18 +36,7 @@ enum ClusterAddNode {
             log.err("[ERR] Sorry, can't connect to node \(ManagerAddress.text(new))")
             return 1
         }
-        guard let info = cluster.call(session, ["INFO", "cluster"]).text, info.contains("cluster_enabled:1") else {
-            log.err("[ERR] Node \(ManagerAddress.text(new)) is not configured as a cluster node.")
-            return 1
-        }
-        let keyspace = cluster.call(session, ["INFO", "keyspace"]).text ?? ""
-        let known = cluster.call(session, ["CLUSTER", "INFO"]).text ?? ""
-        guard !keyspace.contains("db0:"), ManagedCluster.field(known, "cluster_known_nodes") == "1" else {
-            log.err(
-                "[ERR] Node \(ManagerAddress.text(new)) is not empty. Either the node already knows other nodes (check "
-                    + "with CLUSTER NODES) or contains some key in database 0.")
-            return 1
-        }
+        guard cluster.isEmptyClusterNode(session, new) else { return 1 }
         guard let entry = cluster.nodes.first else { return 1 }
         if master == nil {
             log.info(">>> Getting functions from cluster")

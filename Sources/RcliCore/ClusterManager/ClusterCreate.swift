@@ -32,18 +32,7 @@ enum ClusterCreate {
         for address in addresses {
             let session = cluster.session(for: address)
             do throws(RcliError) { _ = try session.connect() } catch { return log.fail(error.text) }
-            guard let info = cluster.call(session, ["INFO", "cluster"]).text, info.contains("cluster_enabled:1") else {
-                log.err("[ERR] Node \(ManagerAddress.text(address)) is not configured as a cluster node.")
-                return 1
-            }
-            let keyspace = cluster.call(session, ["INFO", "keyspace"]).text ?? ""
-            let known = cluster.call(session, ["CLUSTER", "INFO"]).text ?? ""
-            guard !keyspace.contains("db0:"), ManagedCluster.field(known, "cluster_known_nodes") == "1" else {
-                log.err(
-                    "[ERR] Node \(ManagerAddress.text(address)) is not empty. Either the node already knows other "
-                        + "nodes (check with CLUSTER NODES) or contains some key in database 0.")
-                return 1
-            }
+            guard cluster.isEmptyClusterNode(session, address) else { return 1 }
             guard let id = cluster.call(session, ["CLUSTER", "MYID"]).text, id.count == 40 else {
                 log.err("[ERR] Unable to load info for node \(ManagerAddress.text(address))")
                 return 1

@@ -86,8 +86,7 @@ enum ClusterImport {
                 // A node that just joined may answer CLUSTERDOWN for a moment: retry for 10 s.
                 for _ in 0..<50 {
                     guard case .error(let e) = migrated,
-                        e.firstRange(of: Array("CLUSTERDOWN".utf8)) != nil
-                            || e.firstRange(of: Array("TRYAGAIN".utf8)) != nil
+                        ManagedCluster.isTransient(e)
                     else { break }
                     System.sleep(seconds: 0.2)
                     migrated = cluster.callBytes(source, args, seconds: Double(request.timeout) / 1000 + 30)

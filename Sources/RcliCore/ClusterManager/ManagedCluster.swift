@@ -212,6 +212,29 @@ final class ManagedCluster {
         return [Array("AUTH".utf8), Array(password.utf8)]
     }
 
+    /// True when `session`'s node is a cluster node that knows no other node and has no key in
+    /// database 0 (what create and add-node need); otherwise says which and returns false.
+    func isEmptyClusterNode(_ session: Session, _ address: NodeAddress) -> Bool {
+        guard Self.field(call(session, ["INFO", "cluster"]).text ?? "", "cluster_enabled") == "1" else {
+            log.err("[ERR] Node \(ManagerAddress.text(address)) is not configured as a cluster node.")
+            return false
+        }
+        let keyspace = call(session, ["INFO", "keyspace"]).text ?? ""
+        let known = call(session, ["CLUSTER", "INFO"]).text ?? ""
+        guard !keyspace.contains("db0:"), Self.field(known, "cluster_known_nodes") == "1" else {
+            log.err(
+                "[ERR] Node \(ManagerAddress.text(address)) is not empty. Either the node already knows other nodes "
+                    + "(check with CLUSTER NODES) or contains some key in database 0.")
+            return false
+        }
+        return true
+    }
+
+    /// True for errors a node gives while the cluster settles (retried for a while).
+    static func isTransient(_ error: [UInt8]) -> Bool {
+        error.firstRange(of: Array("CLUSTERDOWN".utf8)) != nil || error.firstRange(of: Array("TRYAGAIN".utf8)) != nil
+    }
+
     /// A `name:value` field of an INFO-style text.
     static func field(_ text: String, _ name: String) -> String? {
         for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix(name + ":") {

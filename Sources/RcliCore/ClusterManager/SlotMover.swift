@@ -105,8 +105,7 @@ struct SlotMover {
                 // The target may briefly see the cluster as down while gossip settles: those keys
                 // stay on the source and are fetched again (for 10 s at most).
                 let transient =
-                    e.firstRange(of: Array("CLUSTERDOWN".utf8)) != nil
-                    || e.firstRange(of: Array("TRYAGAIN".utf8)) != nil
+                    ManagedCluster.isTransient(e)
                 if transient && waited < 10 {
                     busy = true
                     continue
