@@ -350,6 +350,19 @@ extension ClusterFixtureTests {
             timeout: 60)
         #expect(moved.status == 0, "\(moved.out.suffix(300))")
         #expect(try redisCli(["-p", source.port, "dbsize"]).out == "0\n", "moved")
+
+        // On a terminal: one progress line instead of a line per key.
+        _ = try redisCli(["-p", source.port], stdin: (0..<100).map { "set again\($0) v\n" }.joined())
+        let command = [
+            TestEnvironment.rcli, "--cluster", "import", addresses[0], "--cluster-from", "127.0.0.1:\(source.port)",
+        ].map(TmuxSession.quote).joined(separator: " ")
+        let shell = try TmuxSession(
+            ["/bin/sh", "-c", command + "; echo status=$?; sleep 30"],
+            environment: ["HOME": try scratchDirectory("home").path])
+        try shell.wait(for: "status=0", timeout: 30)
+        let screen = try shell.screen()
+        #expect(screen.contains("Importing keys: 100/100 (100%)"), "\(screen)")
+        #expect(!screen.contains("Migrating again"), "no per-key lines on a terminal")
     }
 
     /// Uncovered slots: without keys they go to a random master, with keys on one master to it,

@@ -42,7 +42,13 @@ enum ClusterImport {
             log.err("[ERR] The source node should not be a cluster node.")
             return 1
         }
-        if case .integer(let n) = cluster.call(source, ["DBSIZE"]) { log.warn("*** Importing \(n) keys from DB 0") }
+        var total = 0
+        if case .integer(let n) = cluster.call(source, ["DBSIZE"]) {
+            total = Int(n)
+            log.warn("*** Importing \(n) keys from DB 0")
+        }
+        // On a terminal one progress line; piped, redis-cli's line per key.
+        let progress = MoveProgress(log: log, total: total, style: .keys)
         // Each slot's owner, from the masters' own claims.
         var owner = [ManagerNode?](repeating: nil, count: HashSlot.count)
         for node in cluster.masters {
@@ -55,6 +61,7 @@ enum ClusterImport {
             guard case .array(let parts) = reply, parts.count == 2, let next = parts[0].stringBytes,
                 case .array(let items) = parts[1]
             else {
+                progress.finish()
                 if case .error(let e) = reply {
                     sourceError(from, e, log)
                 }
@@ -65,6 +72,7 @@ enum ClusterImport {
             var order: [String] = []
             for key in items.compactMap(\.stringBytes) {
                 guard let node = owner[HashSlot.slot(key)] else {
+                    progress.finish()
                     log.err("[ERR] No node serves the slot of key \(String(decoding: key, as: UTF8.self))")
                     return 1
                 }
@@ -92,13 +100,21 @@ enum ClusterImport {
                     migrated = cluster.callBytes(source, args, seconds: Double(request.timeout) / 1000 + 30)
                 }
                 if case .error(let e) = migrated {
+                    progress.finish()
                     sourceError(from, e, log)
                     return 1
                 }
                 let target = ManagerAddress.text(node.address)
-                for key in keys { log.plain("Migrating \(String(decoding: key, as: UTF8.self)) to \(target): OK\n") }
+                if progress.drawsLine {
+                    progress.imported(keys.count)
+                } else {
+                    for key in keys {
+                        log.plain("Migrating \(String(decoding: key, as: UTF8.self)) to \(target): OK\n")
+                    }
+                }
             }
         } while cursor != Array("0".utf8)
+        progress.finish()
         return 0
     }
 

@@ -10,6 +10,8 @@ final class MoveProgress {
         case perSlot
         /// A `#` per slot.
         case hashes
+        /// Keys, not slots (import): the caller prints redis-cli's per-key lines when piped.
+        case keys
     }
 
     private let log: ManagerLog
@@ -61,12 +63,23 @@ final class MoveProgress {
         }
     }
 
+    /// Import: `count` more keys done (each is one unit of the total).
+    func imported(_ count: Int) {
+        done += count
+        keys += count
+        if terminal { draw(force: false) }
+    }
+
+    /// True when progress is drawn (a terminal): per-item lines are left out.
+    var drawsLine: Bool { terminal }
+
     /// Leaves the progress line (a terminal's last redraw and its newline).
     func finish() {
         if terminal {
             draw(force: true)
             log.plain("\n")
         } else if style == .hashes || lineOpen {
+            // (.keys prints nothing here: its per-key lines end with their own newlines.)
             lineOpen = false
             log.plain("\n")
         }
@@ -78,9 +91,11 @@ final class MoveProgress {
         lastDraw = now
         let elapsed = max(now - start, 0.001)
         let percent = total > 0 ? done * 100 / total : 100
+        let rate = Int(Double(keys) / elapsed)
         var line =
-            "\r\u{1b}[2KMoving slots: \(done)/\(total) (\(percent)%), \(keys) keys, "
-            + "\(Int(Double(keys) / elapsed)) keys/s"
+            style == .keys
+            ? "\r\u{1b}[2KImporting keys: \(done)/\(total) (\(percent)%), \(rate) keys/s"
+            : "\r\u{1b}[2KMoving slots: \(done)/\(total) (\(percent)%), \(keys) keys, \(rate) keys/s"
         if done > 0 && done < total {
             let left = Int(elapsed / Double(done) * Double(total - done))
             line += ", \(left / 60):" + (left % 60 < 10 ? "0" : "") + "\(left % 60) left"
