@@ -315,6 +315,24 @@ extension ClusterFixtureTests {
         let theirs = try redisCli(["--cluster", "fix", addresses[0]], environment: ["TERM": "dumb"])
         #expect(ours.out == theirs.out, "--- rcli\n\(ours.out)--- redis-cli\n\(theirs.out)")
         #expect(ours.out.contains(">>> Case 2: Moving all the 0 slot keys to its owner \(addresses[0])"))
+
+        // Case 3: migrating on A towards B, importing on B and C, no keys moved yet: the slot goes
+        // to B and C is closed, with redis-cli's lines.
+        func openThreeWays() throws {
+            _ = try redisCli(["-p", b, "cluster", "setslot", "0", "importing", aID])
+            _ = try redisCli(["-p", nodes[2].port, "cluster", "setslot", "0", "importing", aID])
+            _ = try redisCli(["-p", a, "cluster", "setslot", "0", "migrating", bID])
+        }
+        try openThreeWays()
+        let three = try rcli(["--cluster", "fix", addresses[0]], environment: ["TERM": "dumb"], timeout: 60)
+        #expect(three.status == 0, "\(three.out)")
+        #expect(
+            three.out.contains(
+                ">>> Case 3: Moving slot 0 from \(addresses[0]) to \(addresses[1]) and closing it on all the other "
+                    + "importing nodes."), "\(three.out)")
+        _ = waitUntil(10) { (try? settled().status) == 0 }
+        #expect(try settled().status == 0, "no slot left open")
+        #expect(try redisCli(["-p", b, "cluster", "countkeysinslot", "0"]).out == "1000\n", "the slot moved to B")
     }
 
     /// import: every key of a standalone server into the cluster, batched per node; --cluster-copy

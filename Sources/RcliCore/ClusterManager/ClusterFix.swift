@@ -5,10 +5,11 @@ import RESP
 /// half-way, by any tool) are closed the way redis-cli 7.0 does it: an owner is settled (the
 /// master with most keys when none is clear), extra owners are demoted to importing, then
 /// case 1 (one migrating, one importing) finishes the move, case 2 (only importing) sends the
-/// keys to the owner, case 4 (only a migrating node that owns the slot or has no keys) closes
-/// it. Uncovered slots without keys go to a random master, those with keys on one master to
-/// that master, after a prompt each (asked even with --cluster-yes, as redis-cli does). Other
-/// shapes are reported for redis-cli to fix.
+/// keys to the owner, case 3 (one migrating, several importing without keys) moves it to the
+/// migration's destination or closes it everywhere, case 4 (only a migrating node that owns the
+/// slot or has no keys) closes it. Uncovered slots without keys go to a random master, those with
+/// keys on one master to that master, after a prompt each (asked even with --cluster-yes, as
+/// redis-cli does). Other shapes are reported for redis-cli to fix.
 enum ClusterFix {
     static func run(_ context: ManagerContext) -> Int32 {
         let log = context.log
@@ -131,6 +132,22 @@ enum ClusterFix {
             }
             for node in masters where node.id != owner.id {
                 _ = cluster.call(node, ["CLUSTER", "SETSLOT", "\(slot)", "NODE", owner.id])
+            }
+            return true
+        }
+        if migrating.count == 1 && importing.count > 1 && importing.allSatisfy({ keys($0) == 0 }) {
+            let src = migrating[0]
+            if let dst = importing.first(where: { $0.id == src.migrating[slot] }) {
+                log.info(
+                    ">>> Case 3: Moving slot \(slot) from \(ManagerAddress.text(src.address)) to "
+                        + "\(ManagerAddress.text(dst.address)) and closing it on all the other importing nodes.")
+                guard moving(src, dst, cold: false) else { return false }
+                for node in importing where node.id != dst.id {
+                    _ = cluster.call(node, ["CLUSTER", "SETSLOT", "\(slot)", "STABLE"])
+                }
+            } else {
+                log.info(">>> Case 3: Closing slot \(slot) on both migrating and importing nodes.")
+                for node in [src] + importing { _ = cluster.call(node, ["CLUSTER", "SETSLOT", "\(slot)", "STABLE"]) }
             }
             return true
         }
