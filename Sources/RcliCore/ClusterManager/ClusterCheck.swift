@@ -66,17 +66,10 @@ enum ClusterCheck {
         log.info(">>> Check for open slots...")
         var open = Set<Int>()
         for node in cluster.nodes {
-            if !node.migrating.isEmpty {
-                let slots = node.migrating.keys.sorted()
+            for (state, marks) in [("migrating", node.migrating), ("importing", node.importing)] where !marks.isEmpty {
+                let slots = marks.keys.sorted()
                 log.warn(
-                    "[WARNING] Node \(ManagerAddress.text(node.address)) has slots in migrating state "
-                        + slots.map(String.init).joined(separator: ",") + ".")
-                open.formUnion(slots)
-            }
-            if !node.importing.isEmpty {
-                let slots = node.importing.keys.sorted()
-                log.warn(
-                    "[WARNING] Node \(ManagerAddress.text(node.address)) has slots in importing state "
+                    "[WARNING] Node \(ManagerAddress.text(node.address)) has slots in \(state) state "
                         + slots.map(String.init).joined(separator: ",") + ".")
                 open.formUnion(slots)
             }

@@ -43,10 +43,15 @@ enum ClusterFix {
         let log = context.log
         log.info(">>> Fixing open slot \(slot)")
         let masters = cluster.masters
-        func keys(_ node: ManagerNode) -> Int {
-            if case .integer(let n) = cluster.call(node, ["CLUSTER", "COUNTKEYSINSLOT", "\(slot)"]) { return Int(n) }
-            return 0
+        // Keys per master, asked once: nothing below moves a key before the case is chosen
+        // (the max(by:) comparisons would otherwise ask again for every comparison).
+        var counts: [String: Int] = [:]
+        for node in masters {
+            if case .integer(let n) = cluster.call(node, ["CLUSTER", "COUNTKEYSINSLOT", "\(slot)"]) {
+                counts[node.id] = Int(n)
+            }
         }
+        func keys(_ node: ManagerNode) -> Int { counts[node.id] ?? 0 }
         var owners: [ManagerNode] = []
         for node in masters {
             if node.slots.contains(where: { $0.contains(slot) }) {
