@@ -81,15 +81,7 @@ enum ClusterImport {
             }
             for id in order {
                 guard let (node, keys) = byNode[id] else { continue }
-                var args: [[UInt8]] = [
-                    Array("MIGRATE".utf8), Array(node.address.host.utf8), Array("\(node.address.port)".utf8), [],
-                    Array("0".utf8), Array("\(request.timeout)".utf8),
-                ]
-                if request.copy { args.append(Array("COPY".utf8)) }
-                if request.replace { args.append(Array("REPLACE".utf8)) }
-                args += cluster.authArguments()
-                args.append(Array("KEYS".utf8))
-                args += keys
+                let args = cluster.migrateArguments(keys, to: node, request: request, copy: request.copy)
                 var migrated = cluster.callBytes(source, args, seconds: Double(request.timeout) / 1000 + 30)
                 // A node that just joined may answer CLUSTERDOWN for a moment: retry for 10 s.
                 for _ in 0..<50 {

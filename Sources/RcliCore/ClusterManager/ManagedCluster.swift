@@ -203,8 +203,24 @@ final class ManagedCluster {
 
     var masters: [ManagerNode] { nodes.filter(\.isMaster) }
 
+    /// `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH ...] KEYS k...` moving `keys` to
+    /// `target` (`copy` only from import, which may keep the source's keys).
+    func migrateArguments(_ keys: [[UInt8]], to target: ManagerNode, request: ClusterManagerRequest, copy: Bool = false)
+        -> [[UInt8]]
+    {
+        var args: [[UInt8]] = [
+            Array("MIGRATE".utf8), Array(target.address.host.utf8), Array("\(target.address.port)".utf8), [],
+            Array("0".utf8), Array("\(request.timeout)".utf8),
+        ]
+        if copy { args.append(Array("COPY".utf8)) }
+        if request.replace { args.append(Array("REPLACE".utf8)) }
+        args += authArguments()
+        args.append(Array("KEYS".utf8))
+        return args + keys
+    }
+
     /// MIGRATE's `AUTH password` / `AUTH2 user password` for the run's credentials.
-    func authArguments() -> [[UInt8]] {
+    private func authArguments() -> [[UInt8]] {
         guard let password = template.password else { return [] }
         if let user = template.settings.user {
             return [Array("AUTH2".utf8), Array(user.utf8), Array(password.utf8)]

@@ -89,7 +89,7 @@ struct SlotMover {
                 Array(keys[$0..<min($0 + request.pipeline, keys.count)])
             }
             let replies = cluster.pipelineBytes(
-                source, batches.map { migrateArguments($0, to: target) },
+                source, batches.map { cluster.migrateArguments($0, to: target, request: request) },
                 seconds: Double(request.timeout) / 1000 + 30)
             guard replies.count == batches.count else {
                 return
@@ -124,18 +124,6 @@ struct SlotMover {
             }
         }
         return nil
-    }
-
-    /// `MIGRATE host port "" 0 timeout [REPLACE] [AUTH ...] KEYS k...` for one batch.
-    private func migrateArguments(_ keys: [[UInt8]], to target: ManagerNode) -> [[UInt8]] {
-        var args: [[UInt8]] = [
-            Array("MIGRATE".utf8), Array(target.address.host.utf8), Array("\(target.address.port)".utf8), [],
-            Array("0".utf8), Array("\(request.timeout)".utf8),
-        ]
-        if request.replace { args.append(Array("REPLACE".utf8)) }
-        args += cluster.authArguments()
-        args.append(Array("KEYS".utf8))
-        return args + keys
     }
 
     /// SETSLOT NODE everywhere.
