@@ -231,8 +231,9 @@ extension ClusterFixtureTests {
         #expect(busy.status == 1 && busy.out.contains("is not empty! Reshard data away and try again."))
     }
 
-    /// Ctrl-C in the middle of a slot: the slot is finished (none is left migrating/importing),
-    /// the run stops before the next one and exits 130, every key where it belongs.
+    /// Ctrl-C in the middle of a slot: the slots in hand (a round of 64) are finished, none is
+    /// left migrating/importing, the run stops before the next round and exits 130, every key
+    /// where it belongs.
     @Test func ctrlCDuringReshardFinishesTheSlotInHand() throws {
         let nodes = try Self.freshNodes(3)
         defer { for n in nodes { n.stop() } }
@@ -253,7 +254,7 @@ extension ClusterFixtureTests {
             TestEnvironment.rcli,
             [
                 "--cluster", "reshard", addresses[0], "--cluster-from", ids[0], "--cluster-to", ids[1],
-                "--cluster-slots", "5", "--cluster-yes", "--cluster-pipeline", "1",
+                "--cluster-slots", "100", "--cluster-yes", "--cluster-pipeline", "1",
             ])
         process.standardOutput = try FileHandle(forWritingTo: out)
         try process.run()
@@ -263,8 +264,12 @@ extension ClusterFixtureTests {
         #expect(waitUntil(60) { !process.isRunning })
         process.waitUntilExit()
         #expect(process.terminationStatus == 130, "\(text())")
-        #expect(text().contains("*** Ctrl-C: finishing slot 0, then stopping"), "\(text())")
-        #expect(text().contains("*** Interrupted: 1 of 5 slots moved; no slot was left open."), "\(text())")
+        #expect(text().contains("*** Ctrl-C: finishing the 64 slots in hand, then stopping"), "\(text())")
+        #expect(text().contains("*** Interrupted: 64 of 100 slots moved; no slot was left open."), "\(text())")
+        // Piped, the lines are redis-cli's, one per slot in order, however the slots moved.
+        let lines = text().split(separator: "\n").filter { $0.hasPrefix("Moving slot ") }
+        #expect(lines.count == 64 && lines.first?.hasPrefix("Moving slot 0 from ") == true, "\(lines.prefix(3))")
+        #expect(lines.last?.hasPrefix("Moving slot 63 from ") == true && lines.first?.hasSuffix(".") == true)
         let check = try redisCli(["--cluster", "check", addresses[0]], environment: ["TERM": "dumb"])
         #expect(check.status == 0 && !check.out.contains("[WARNING]"), "\(check.out)")
         #expect(try redisCli(["-p", nodes[1].port, "cluster", "countkeysinslot", "0"]).out == "3000\n")

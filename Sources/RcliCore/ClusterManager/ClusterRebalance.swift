@@ -41,9 +41,8 @@ enum ClusterRebalance {
                 log.plain("\(ManagerAddress.text(nodes[node].address)) balance is \(balance) slots\n")
             }
         }
-        var mover = SlotMover(cluster: cluster, request: request, log: log)
         let interruption = MoveInterruption(log: log)
-        mover.interruption = interruption
+        let mover = SlotBatchMover(cluster: cluster, request: request, interruption: interruption)
         let totalSlots = plan.moves.reduce(0) { $0 + $1.count }
         var done = 0
         for move in plan.moves {
@@ -62,33 +61,23 @@ enum ClusterRebalance {
                 continue
             }
             let progress = MoveProgress(log: log, total: table.count, style: .hashes)
-            for step in table {
-                if interruption.poll(slot: nil) > 0 {
-                    progress.finish()
-                    return interruption.stopped(moved: done, of: totalSlots)
-                }
-                switch mover.move(step.slot, from: nodes[move.from], to: nodes[move.to], onKeys: progress.moved) {
-                case .moved:
-                    done += 1
-                    progress.end()
-                case .failed(let error):
-                    progress.finish()
-                    log.err("*** clusterManagerMoveSlot: \(error)")
-                    return 1
-                case .stoppedInside:
-                    progress.finish()
-                    return interruption.stoppedInside(
-                        step.slot, source: nodes[move.from], target: nodes[move.to], moved: done,
-                        entry: ManagerAddress.text(entry))
-                }
-            }
+            let outcome = mover.run(
+                table.map { SlotMove(slot: $0.slot, source: source, target: target) }, progress: progress)
             progress.finish()
+            if let status = interruption.status(
+                outcome, before: done, total: totalSlots, entry: ManagerAddress.text(entry),
+                failurePrefix: "*** clusterManagerMoveSlot: ")
+            {
+                return status
+            }
+            done += table.count
             // What moved is gone from the source (the next pair takes its next slots).
             let moved = Set(table.map(\.slot))
             nodes[move.from].slots = ManagerNode.ranges(
                 nodes[move.from].slots.flatMap { Array($0) }.filter { !moved.contains($0) })
             nodes[move.to].slots = ManagerNode.ranges(nodes[move.to].slots.flatMap { Array($0) } + Array(moved))
         }
+        if interruption.presses > 0 { return interruption.stopped(moved: totalSlots, of: totalSlots) }
         return 0
     }
 }

@@ -71,31 +71,15 @@ enum ClusterReshard {
             }
             guard System.readTerminalLine() == "yes" else { return 1 }
         }
-        var mover = SlotMover(cluster: cluster, request: request, log: log)
         let interruption = MoveInterruption(log: log)
-        mover.interruption = interruption
+        let mover = SlotBatchMover(cluster: cluster, request: request, interruption: interruption)
         let progress = MoveProgress(log: log, total: plan.count, style: .perSlot)
-        for (done, step) in plan.enumerated() {
-            if interruption.poll(slot: nil) > 0 {
-                progress.finish()
-                return interruption.stopped(moved: done, of: plan.count)
-            }
-            let source = sources[step.source]
-            progress.begin(step.slot, from: source, to: target)
-            switch mover.move(step.slot, from: source, to: target, onKeys: progress.moved) {
-            case .moved:
-                progress.end()
-            case .failed(let error):
-                progress.finish()
-                log.err(error)
-                return 1
-            case .stoppedInside:
-                progress.finish()
-                return interruption.stoppedInside(
-                    step.slot, source: source, target: target, moved: done, entry: ManagerAddress.text(entry))
-            }
-        }
+        let outcome = mover.run(
+            plan.map { SlotMove(slot: $0.slot, source: sources[$0.source], target: target) }, progress: progress)
         progress.finish()
+        if let status = interruption.status(outcome, before: 0, total: plan.count, entry: ManagerAddress.text(entry)) {
+            return status
+        }
         if interruption.presses > 0 { return interruption.stopped(moved: plan.count, of: plan.count) }
         return 0
     }

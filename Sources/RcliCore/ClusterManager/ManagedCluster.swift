@@ -95,6 +95,41 @@ final class ManagedCluster {
         return replies
     }
 
+    /// Each node's commands, written to every node before any reply is read, so the nodes work at
+    /// the same time; the replies come back per node, in order (a node whose connection fails
+    /// gets a shorter list). Nodes buffer their replies, so writing all first cannot deadlock.
+    func pipelineMany(_ work: [(node: ManagerNode, commands: [[[UInt8]]])], seconds: Double = 60) -> [[RESPValue]] {
+        var sent: [(Session, Connection)?] = []
+        for (node, commands) in work {
+            let session = sessions[node.id] ?? self.session(for: node.address)
+            do throws(RcliError) {
+                let conn = try connected(session)
+                for command in commands { conn.enqueue(command) }
+                do throws(NetError) {
+                    try conn.flush(wait: true)
+                    sent.append((session, conn))
+                } catch {
+                    session.disconnect()
+                    sent.append(nil)
+                }
+            } catch {
+                sent.append(nil)
+            }
+        }
+        let deadline = monotonicSeconds() + seconds
+        return zip(work, sent).map { item, entry in
+            guard let (session, conn) = entry else { return [] }
+            var replies: [RESPValue] = []
+            replies.reserveCapacity(item.commands.count)
+            do throws(NetError) {
+                while replies.count < item.commands.count { replies.append(try conn.nextValue(deadline: deadline)) }
+            } catch {
+                session.disconnect()
+            }
+            return replies
+        }
+    }
+
     /// Sends `args` to every node in `nodes` at once and collects the replies in order (one
     /// round trip for all, not one per node).
     func broadcast(_ nodes: [ManagerNode], _ args: [String], seconds: Double = 30) -> [RESPValue] {

@@ -24,6 +24,8 @@ final class MoveProgress {
     private var lastDraw = 0.0
     /// Piped: a `Moving slot ...: ` line is open (its newline not yet written).
     private var lineOpen = false
+    /// Piped per-slot lines not yet finished, in order: the head's line is the open one.
+    private var lines: [(slot: Int, header: String, dots: Int, ended: Bool)] = []
 
     init(log: ManagerLog, total: Int, style: Style) {
         self.log = log
@@ -32,34 +34,60 @@ final class MoveProgress {
         self.terminal = log.output.stdoutIsTerminal
     }
 
-    /// A slot starts moving.
-    func begin(_ slot: Int, from source: ManagerNode, to target: ManagerNode) {
-        if !terminal && style == .perSlot {
-            lineOpen = true
-            log.plain(
-                "Moving slot \(slot) from \(ManagerAddress.text(source.address)) to "
-                    + "\(ManagerAddress.text(target.address)): ")
+    /// Slots about to move together. Piped per-slot lines still come one slot at a time in
+    /// this order: the first unfinished slot's line shows its dots as they come, later slots'
+    /// dots wait until the lines before theirs are done.
+    func queue(_ moves: [SlotMove]) {
+        guard !terminal && style == .perSlot else { return }
+        for move in moves {
+            lines.append(
+                (
+                    move.slot,
+                    "Moving slot \(move.slot) from \(ManagerAddress.text(move.source.address)) to "
+                        + "\(ManagerAddress.text(move.target.address)): ", 0, false
+                ))
         }
+        showLines()
     }
 
-    /// `count` keys of the slot in hand moved.
-    func moved(keys count: Int) {
+    /// `count` keys of `slot` moved.
+    func moved(slot: Int, keys count: Int) {
         keys += count
         if terminal {
             draw(force: false)
-        } else if style == .perSlot {
-            log.plain(String(repeating: ".", count: count))
+        } else if style == .perSlot, let i = lines.firstIndex(where: { $0.slot == slot }) {
+            if i == 0 && lineOpen {
+                log.plain(String(repeating: ".", count: count))
+            } else {
+                lines[i].dots += count
+            }
         }
     }
 
-    /// The slot in hand is done.
-    func end() {
+    /// `slot` is done.
+    func end(slot: Int) {
         done += 1
         if terminal {
             draw(force: false)
+        } else if style == .perSlot {
+            if let i = lines.firstIndex(where: { $0.slot == slot }) { lines[i].ended = true }
+            showLines()
         } else {
+            log.plain("#")
+        }
+    }
+
+    /// Writes the queued lines that can be written: the head's start, and whole finished ones.
+    private func showLines() {
+        while let head = lines.first {
+            if !lineOpen {
+                log.plain(head.header + String(repeating: ".", count: head.dots))
+                lineOpen = true
+            }
+            guard head.ended else { return }
+            log.plain("\n")
             lineOpen = false
-            log.plain(style == .perSlot ? "\n" : "#")
+            lines.removeFirst()
         }
     }
 

@@ -8,15 +8,11 @@ struct SlotMover {
     let cluster: ManagedCluster
     let request: ClusterManagerRequest
     let log: ManagerLog
-    /// Ctrl-C handling (nil: not watched).
-    var interruption: MoveInterruption?
 
     /// How a move ended.
     enum Outcome: Equatable {
         case moved
         case failed(String)
-        /// Ctrl-C twice: stopped with the slot open.
-        case stoppedInside
     }
 
     /// Moves `slot`; `onKeys` hears how many keys each round moved (for dots or progress).
@@ -24,13 +20,11 @@ struct SlotMover {
     func move(_ slot: Int, from source: ManagerNode, to target: ManagerNode, onKeys: (Int) -> Void, cold: Bool = false)
         -> Outcome
     {
-        if let error = moveKeys(slot, from: source, to: target, onKeys: onKeys, cold: cold) {
-            return error.isEmpty ? .stoppedInside : .failed(error)
-        }
+        if let error = moveKeys(slot, from: source, to: target, onKeys: onKeys, cold: cold) { return .failed(error) }
         return .moved
     }
 
-    /// Nil on success, "" when stopped by a second Ctrl-C, else the error text.
+    /// Nil on success, else the error text.
     private func moveKeys(
         _ slot: Int, from source: ManagerNode, to target: ManagerNode, onKeys: (Int) -> Void, cold: Bool
     )
@@ -80,7 +74,6 @@ struct SlotMover {
         let fetch = max(request.pipeline, min(request.pipeline * 16, 1000))
         var waited = 0.0
         while true {
-            if let interruption, interruption.poll(slot: slot) >= 2 { return "" }
             let reply = cluster.call(source, ["CLUSTER", "GETKEYSINSLOT", "\(slot)", "\(fetch)"])
             if let e = error(source, reply) { return e }
             guard case .array(let items) = reply, !items.isEmpty else { break }

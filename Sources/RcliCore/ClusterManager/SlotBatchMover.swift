@@ -1,0 +1,268 @@
+import Cluster
+import RESP
+
+/// One slot to move, and between which masters.
+struct SlotMove {
+    let slot: Int
+    let source: ManagerNode
+    let target: ManagerNode
+
+    /// `slot 7 (migrating on a:1, importing on b:2)` or `3 slots [0-2] (...)`.
+    static func describe(_ moves: [SlotMove]) -> String {
+        var pairs: [String] = []
+        for move in moves {
+            let pair =
+                "migrating on \(ManagerAddress.text(move.source.address)), importing on "
+                + ManagerAddress.text(move.target.address)
+            if !pairs.contains(pair) { pairs.append(pair) }
+        }
+        let slots = moves.map(\.slot)
+        return
+            (slots.count == 1
+            ? "slot \(slots[0])"
+            : "\(slots.count) slots "
+                + ManagerNode.rangesText(ManagerNode.ranges(slots))) + " (" + pairs.joined(separator: "; ") + ")"
+    }
+}
+
+/// Moves slots for reshard and rebalance many at a time: a round takes up to `roundSize` slots
+/// from every source at once, opens them all (IMPORTING on the targets, then MIGRATING on the
+/// sources), moves their keys in `MIGRATE ... KEYS` batches of `--cluster-pipeline` keys (every
+/// source's batches written before any reply is read, so the sources migrate side by side), and
+/// closes them (SETSLOT NODE on the targets, then on the sources and every other master). Each
+/// step is one pipelined round trip per node for the whole round, so a node also saves its
+/// cluster config once per step instead of once per slot. redis-cli spends a round trip per
+/// command per slot and per master, one slot at a time.
+struct SlotBatchMover {
+    let cluster: ManagedCluster
+    let request: ClusterManagerRequest
+    /// Ctrl-C handling (nil: not watched).
+    var interruption: MoveInterruption?
+    /// Slots per source in one round: what a first Ctrl-C lets finish.
+    var roundSize = 64
+
+    /// How a run ended; `moved` counts the slots moved and closed.
+    enum Outcome {
+        case moved
+        /// Ctrl-C between rounds: nothing is open.
+        case stopped(moved: Int)
+        /// A second Ctrl-C inside a round: `open` is left migrating/importing.
+        case stoppedInside(moved: Int, open: [SlotMove])
+        /// An error; `open` is left migrating/importing (empty when the round was rolled back).
+        case failed(String, moved: Int, open: [SlotMove])
+    }
+
+    /// Moves `moves` (in the given order per source), telling `progress` as keys and slots go.
+    func run(_ moves: [SlotMove], progress: MoveProgress) -> Outcome {
+        var queues: [[SlotMove]] = []
+        var queueOf: [String: Int] = [:]
+        for move in moves {
+            if let i = queueOf[move.source.id] {
+                queues[i].append(move)
+            } else {
+                queueOf[move.source.id] = queues.count
+                queues.append([move])
+            }
+        }
+        var moved = 0
+        for offset in stride(from: 0, to: queues.map(\.count).max() ?? 0, by: roundSize) {
+            if let interruption, interruption.poll(inHand: []) > 0 { return .stopped(moved: moved) }
+            let round = queues.flatMap { $0.dropFirst(offset).prefix(roundSize) }
+            progress.queue(round)
+            if let failure = runRound(round, progress: progress) {
+                switch failure {
+                case .stoppedInside: return .stoppedInside(moved: moved, open: round)
+                case .failed(let text, let open): return .failed(text, moved: moved, open: open)
+                }
+            }
+            moved += round.count
+        }
+        return .moved
+    }
+
+    private enum RoundFailure {
+        case stoppedInside
+        case failed(String, open: [SlotMove])
+    }
+
+    /// A node and what to send it, with the move each command is for.
+    private struct Batch {
+        let node: ManagerNode
+        var moves: [SlotMove] = []
+        var commands: [[[UInt8]]] = []
+    }
+
+    /// `command` for every move, grouped by the node `on` picks (first-seen order).
+    private func grouped(_ moves: [SlotMove], on node: (SlotMove) -> ManagerNode, _ command: (SlotMove) -> [String])
+        -> [Batch]
+    {
+        var batches: [Batch] = []
+        var index: [String: Int] = [:]
+        for move in moves {
+            let n = node(move)
+            let i = index[n.id] ?? batches.count
+            if i == batches.count {
+                index[n.id] = i
+                batches.append(Batch(node: n))
+            }
+            batches[i].moves.append(move)
+            batches[i].commands.append(command(move).map { Array($0.utf8) })
+        }
+        return batches
+    }
+
+    /// Sends the batches; returns, per move, the error text of a failed command (a lost
+    /// connection counts as one).
+    private func send(_ batches: [Batch], seconds: Double = 60) -> [(move: SlotMove, node: ManagerNode, error: [UInt8])]
+    {
+        let replies = cluster.pipelineMany(batches.map { ($0.node, $0.commands) }, seconds: seconds)
+        var errors: [(SlotMove, ManagerNode, [UInt8])] = []
+        for (batch, answers) in zip(batches, replies) {
+            for (i, move) in batch.moves.enumerated() {
+                if i >= answers.count {
+                    errors.append((move, batch.node, Array("connection lost".utf8)))
+                } else if case .error(let e) = answers[i] {
+                    errors.append((move, batch.node, e))
+                }
+            }
+        }
+        return errors
+    }
+
+    private func setSlot(_ move: SlotMove, _ words: String...) -> [String] {
+        ["CLUSTER", "SETSLOT", "\(move.slot)"] + words
+    }
+
+    private func runRound(_ round: [SlotMove], progress: MoveProgress) -> RoundFailure? {
+        // Open: IMPORTING on the targets first, then MIGRATING on the sources.
+        let importErrors = send(grouped(round, on: \.target) { setSlot($0, "IMPORTING", $0.source.id) })
+        if let first = importErrors.first {
+            let failed = Set(importErrors.map(\.move.slot))
+            _ = send(grouped(round.filter { !failed.contains($0.slot) }, on: \.target) { setSlot($0, "STABLE") })
+            return .failed(ManagerLog.repliedText(first.node.address, first.error), open: [])
+        }
+        // A node that joined moments ago may not be known everywhere yet: retried for 10 s.
+        var opening = round
+        for attempt in 0...50 {
+            let errors = send(grouped(opening, on: \.source) { setSlot($0, "MIGRATING", $0.target.id) })
+            let unknown = errors.filter { $0.error.starts(with: Array("ERR I don't know about node".utf8)) }
+            if let first = errors.first, unknown.count < errors.count || attempt == 50 {
+                let bad = errors.first { !$0.error.starts(with: Array("ERR I don't know about node".utf8)) } ?? first
+                // Not started: no half-open slot is left behind.
+                _ = send(grouped(round, on: \.target) { setSlot($0, "STABLE") })
+                _ = send(grouped(round, on: \.source) { setSlot($0, "STABLE") })
+                return .failed(ManagerLog.repliedText(bad.node.address, bad.error), open: [])
+            }
+            if unknown.isEmpty { break }
+            let retry = Set(unknown.map(\.move.slot))
+            opening = opening.filter { retry.contains($0.slot) }
+            System.sleep(seconds: 0.2)
+        }
+        if let failure = moveKeys(round, progress: progress) { return failure }
+        // Close: the targets first (redis #7116), then the sources and every other master.
+        let closeErrors = send(grouped(round, on: \.target) { setSlot($0, "NODE", $0.target.id) })
+        if let first = closeErrors.first {
+            return .failed(ManagerLog.repliedText(first.node.address, first.error), open: round)
+        }
+        var others: [Batch] = []
+        for master in cluster.masters {
+            var batch = Batch(node: master)
+            for move in round where move.target.id != master.id {
+                batch.moves.append(move)
+                batch.commands.append(setSlot(move, "NODE", move.target.id).map { Array($0.utf8) })
+            }
+            if !batch.moves.isEmpty { others.append(batch) }
+        }
+        // Only the sources' answers matter (others learn by gossip too); a source that became a
+        // replica meanwhile says so, which is fine.
+        let sourceErrors = send(others).filter {
+            $0.node.id == $0.move.source.id
+                && !$0.error.starts(with: Array("ERR Please use SETSLOT only with masters".utf8))
+        }
+        if let first = sourceErrors.first {
+            let open = Set(sourceErrors.map(\.move.slot))
+            return .failed(
+                ManagerLog.repliedText(first.node.address, first.error), open: round.filter { open.contains($0.slot) })
+        }
+        for move in round { progress.end(slot: move.slot) }
+        return nil
+    }
+
+    /// The round's keys, until no source has any left in the round's slots.
+    private func moveKeys(_ round: [SlotMove], progress: MoveProgress) -> RoundFailure? {
+        // Up to 16 MIGRATEs' worth of keys per slot per fetch, all slots' fetches pipelined.
+        let fetch = max(request.pipeline, min(request.pipeline * 16, 1000))
+        var pending = round
+        var waited = 0.0
+        while !pending.isEmpty {
+            if let interruption, interruption.poll(inHand: round.map(\.slot)) >= 2 { return .stoppedInside }
+            let fetches = grouped(pending, on: \.source) { ["CLUSTER", "GETKEYSINSLOT", "\($0.slot)", "\(fetch)"] }
+            let replies = cluster.pipelineMany(fetches.map { ($0.node, $0.commands) })
+            var migrations: [Batch] = []
+            var sizes: [[Int]] = []
+            pending = []
+            for (batch, answers) in zip(fetches, replies) {
+                var migration = Batch(node: batch.node)
+                var counts: [Int] = []
+                for (i, move) in batch.moves.enumerated() {
+                    guard i < answers.count else {
+                        return .failed(
+                            "Node \(ManagerAddress.text(batch.node.address)): the connection was lost while "
+                                + "migrating slot \(move.slot)", open: round)
+                    }
+                    if case .error(let e) = answers[i] {
+                        return .failed(ManagerLog.repliedText(batch.node.address, e), open: round)
+                    }
+                    guard case .array(let items) = answers[i], !items.isEmpty else { continue }
+                    pending.append(move)
+                    let keys = items.compactMap(\.stringBytes)
+                    for start in stride(from: 0, to: keys.count, by: request.pipeline) {
+                        let part = Array(keys[start..<min(start + request.pipeline, keys.count)])
+                        migration.moves.append(move)
+                        migration.commands.append(cluster.migrateArguments(part, to: move.target, request: request))
+                        counts.append(part.count)
+                    }
+                }
+                if !migration.moves.isEmpty {
+                    migrations.append(migration)
+                    sizes.append(counts)
+                }
+            }
+            if migrations.isEmpty { break }
+            let results = cluster.pipelineMany(
+                migrations.map { ($0.node, $0.commands) }, seconds: Double(request.timeout) / 1000 + 30)
+            var busy = false
+            for ((batch, counts), answers) in zip(zip(migrations, sizes), results) {
+                for (i, move) in batch.moves.enumerated() {
+                    guard i < answers.count else {
+                        return .failed(
+                            "Node \(ManagerAddress.text(batch.node.address)): the connection was lost while "
+                                + "migrating slot \(move.slot)", open: round)
+                    }
+                    guard case .error(let e) = answers[i] else {
+                        progress.moved(slot: move.slot, keys: counts[i])
+                        continue
+                    }
+                    // The target may briefly see the cluster as down while gossip settles: those
+                    // keys stay on the source and are fetched again (for 10 s at most).
+                    if ManagedCluster.isTransient(e) && waited < 10 {
+                        busy = true
+                    } else if e.starts(with: Array("BUSYKEY".utf8)) && !request.replace {
+                        return .failed(
+                            "\n*** Target key exists\nSome keys in slot \(move.slot) exist on both "
+                                + "\(ManagerAddress.text(move.source.address)) and "
+                                + "\(ManagerAddress.text(move.target.address)); relaunch with --cluster-replace to "
+                                + "overwrite the target's copies.", open: round)
+                    } else {
+                        return .failed(ManagerLog.repliedText(batch.node.address, e), open: round)
+                    }
+                }
+            }
+            if busy {
+                System.sleep(seconds: 0.2)
+                waited += 0.2
+            }
+        }
+        return nil
+    }
+}
