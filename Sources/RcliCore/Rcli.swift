@@ -59,6 +59,7 @@ package enum Rcli {
             var context = ManagerContext(
                 request: request, template: session, log: ManagerLog(output: output), environment: environment)
             context.verbose = config.verbose
+            if config.outputFormat == .json || config.outputFormat == .quotedJSON { context.json = config.outputFormat }
             return ClusterManagerCommands.run(context)
         }
         let transport: Transport

@@ -29,6 +29,42 @@ extension ClusterFixtureTests {
         }
     }
 
+    /// check --json / info --json: one document that agrees with what the nodes say themselves
+    /// (CLUSTER NODES of each node), exit status as the text form; an unreachable node is a
+    /// document with the error and status 1.
+    @Test func checkAndInfoPrintOneJSONDocument() throws {
+        let ports = try Self.ports()
+        let check = try rcli(["--cluster", "check", "127.0.0.1:\(ports[0])", "--json"])
+        #expect(check.status == 0, "\(check.out)\(check.err)")
+        #expect(check.out.hasSuffix("}\n") && check.out.filter { $0 == "\n" }.count == 1, "one line")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(check.out.utf8)) as? [String: Any])
+        #expect(doc["ok"] as? Bool == true && doc["agree"] as? Bool == true)
+        #expect(doc["masters"] as? Int == 3 && doc["replicas"] as? Int == 3)
+        #expect(doc["covered_slots"] as? Int == 16384 && (doc["uncovered_slots"] as? [Any])?.isEmpty == true)
+        #expect((doc["errors"] as? [Any])?.isEmpty == true && (doc["open_slots"] as? [Any])?.isEmpty == true)
+        let nodes = try #require(doc["nodes"] as? [[String: Any]])
+        #expect(nodes.count == 6)
+        for node in nodes {
+            let port = try #require(node["port"] as? Int)
+            let own = try redisCli(["-p", "\(port)", "cluster", "nodes"]).out.split(separator: "\n")
+                .first { $0.contains("myself") }
+            let fields = try #require(own?.split(separator: " "))
+            #expect(node["id"] as? String == String(fields[0]))
+            let slots = (node["slots"] as? [[Int]] ?? []).map { $0[0] == $0[1] ? "\($0[0])" : "\($0[0])-\($0[1])" }
+            #expect(slots == fields.dropFirst(8).map(String.init), "\(port)")
+            #expect(node["role"] as? String == (fields[2].contains("master") ? "master" : "replica"))
+            let dbsize = try redisCli(["-p", "\(port)", "dbsize"]).out
+            #expect("\(node["keys"] as? Int ?? -1)\n" == dbsize)
+        }
+        let info = try rcli(["--cluster", "info", "127.0.0.1", ports[1], "--json"])
+        let infoDoc = try #require(try JSONSerialization.jsonObject(with: Data(info.out.utf8)) as? [String: Any])
+        #expect(info.status == 0 && infoDoc["ok"] == nil && (infoDoc["nodes"] as? [Any])?.count == 6)
+        let down = try rcli(["--cluster", "check", "127.0.0.1:1", "--json"])
+        let downDoc = try #require(try JSONSerialization.jsonObject(with: Data(down.out.utf8)) as? [String: Any])
+        #expect(down.status == 1 && downDoc["ok"] as? Bool == false)
+        #expect((downDoc["errors"] as? [String])?.first?.contains("Could not connect") == true, "\(down.out)")
+    }
+
     /// backup: the same nodes.json, file names and lines as redis-cli; a missing directory is
     /// an error before anything is written.
     @Test func backupWritesWhatRedisCliWrites() throws {
@@ -421,5 +457,50 @@ extension ClusterFixtureTests {
         _ = waitUntil(10) { (try? redisCli(["--cluster", "check", addresses[0]]).status) == 0 }
         #expect(try redisCli(["--cluster", "check", addresses[0]]).status == 0)
         #expect(try rcli(["-c", "-p", nodes[1].port, "get", "{\(tag)}k3"]).out == "v\n")
+
+        // Keys of slot 400 (A's) also on B, which does not claim it: multiple owners. redis-cli
+        // reports them and its fix is refused with MOVED; rcli gathers the keys on A.
+        let (a, b) = (nodes[0].port, nodes[1].port)
+        let aID = try redisCli(["-p", a, "cluster", "myid"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t400 = try #require((0..<100_000).map { "t\($0)" }.first { HashSlot.slot(Array($0.utf8)) == 400 })
+        _ = try rcli(["-c", "-p", a], stdin: (0..<7).map { "set {\(t400)}a\($0) v\n" }.joined())
+        _ = try redisCli(["-p", b, "cluster", "setslot", "400", "importing", aID])
+        _ = try redisCli(["-p", b], stdin: (0..<2).map { "asking\nset {\(t400)}b\($0) v\n" }.joined())
+        _ = try redisCli(["-p", b, "cluster", "setslot", "400", "stable"])
+        let search = ["--cluster-search-multiple-owners"]
+        let report = try rcli(["--cluster", "check", addresses[0], "--json"] + search)
+        #expect(report.status == 1, "\(report.out)")
+        #expect(
+            report.out.contains(
+                "\"multiple_owners\":[{\"slot\":400,\"owners\":[\"\(addresses[0])\",\"\(addresses[1])\"]}]"))
+        let owners = try rcli(["--cluster", "fix", addresses[0]] + search, environment: ["TERM": "dumb"], timeout: 60)
+        #expect(owners.status == 0, "\(owners.out)")
+        #expect(
+            owners.out.contains(
+                ">>> Fixing multiple owners for slot 400...\n>>> Setting slot 400 owner: \(addresses[0])\n"
+                    + "Moving slot 400 from \(addresses[1]) to \(addresses[0]): ..\n"), "\(owners.out)")
+        #expect(try redisCli(["-p", a, "cluster", "countkeysinslot", "400"]).out == "9\n")
+        #expect(try redisCli(["-p", b, "cluster", "countkeysinslot", "400"]).out == "0\n")
+
+        // Slot 300 uncovered with keys on A (10) and B (5): A takes it, B's keys follow.
+        let t300 = try #require((0..<100_000).map { "t\($0)" }.first { HashSlot.slot(Array($0.utf8)) == 300 })
+        _ = try rcli(["-c", "-p", a], stdin: (0..<10).map { "set {\(t300)}a\($0) v\n" }.joined())
+        for node in nodes { _ = try redisCli(["-p", node.port, "cluster", "delslots", "300"]) }
+        _ = try redisCli(["-p", b, "cluster", "addslots", "300"])
+        _ = try redisCli(["-p", b], stdin: (0..<5).map { "set {\(t300)}b\($0) v\n" }.joined())
+        for node in nodes { _ = try redisCli(["-p", node.port, "cluster", "delslots", "300"]) }
+        let uncovered = try rcli(["--cluster", "check", addresses[0], "--json"])
+        #expect(uncovered.status == 1 && uncovered.out.contains("\"uncovered_slots\":[[300,300]]"), "\(uncovered.out)")
+        let merge = try TmuxSession(
+            ["/bin/sh", "-c", command + "; echo status=$?; sleep 30"],
+            environment: ["HOME": try scratchDirectory("home").path, "TERM": "dumb"])
+        try merge.wait(for: "Fix these slots by moving keys into a single node? (type 'yes' to accept): ", timeout: 20)
+        #expect(try merge.screen().contains("The following uncovered slots have keys in multiple nodes:\n[300]"))
+        try merge.type("yes")
+        try merge.wait(for: "status=0", timeout: 20)
+        #expect(try merge.screen().contains(">>> Covering slot 300 moving keys to \(addresses[0])"))
+        #expect(try redisCli(["-p", a, "cluster", "countkeysinslot", "300"]).out == "15\n")
+        _ = waitUntil(10) { (try? redisCli(["--cluster", "check", addresses[0]]).status) == 0 }
+        #expect(try redisCli(["--cluster", "check", addresses[0]] + search).status == 0)
     }
 }

@@ -5,6 +5,7 @@ import RedisNet
 /// nodes agree, open slots, coverage and (optionally) slots with several owners.
 enum ClusterCheck {
     static func info(_ context: ManagerContext) -> Int32 {
+        if context.json != nil { return ClusterReport.run(context, check: false) }
         guard let (cluster, _) = context.loadCluster() else { return 1 }
         defer { cluster.close() }
         showInfo(cluster, context.log)
@@ -12,6 +13,7 @@ enum ClusterCheck {
     }
 
     static func check(_ context: ManagerContext) -> Int32 {
+        if context.json != nil { return ClusterReport.run(context, check: true) }
         guard let (cluster, entry) = context.loadCluster() else { return 1 }
         defer { cluster.close() }
         showInfo(cluster, context.log)
@@ -41,7 +43,13 @@ enum ClusterCheck {
         case disagreement
         case openSlots([Int])
         case uncovered([Int])
-        case multipleOwners([Int])
+        case multipleOwners([SlotOwners])
+    }
+
+    /// A slot claimed by, or holding keys on, several masters (their ids).
+    struct SlotOwners: Equatable {
+        let slot: Int
+        let owners: [String]
     }
 
     /// The check itself; returns what it found (empty: healthy).
@@ -96,6 +104,7 @@ enum ClusterCheck {
                 log.ok("[OK] No multiple owners found.")
             } else {
                 findings.append(.multipleOwners(multiple))
+                repair?(.multipleOwners(multiple))
             }
         }
         return findings
@@ -142,7 +151,7 @@ enum ClusterCheck {
     }
 
     /// Slots claimed by, or holding keys on, more than one master (pipelined per master).
-    static func multipleOwners(_ cluster: ManagedCluster, log: ManagerLog) -> [Int] {
+    static func multipleOwners(_ cluster: ManagedCluster, log: ManagerLog) -> [SlotOwners] {
         var owners = [[ManagerNode]](repeating: [], count: HashSlot.count)
         for node in cluster.masters {
             var claimed = [Bool](repeating: false, count: HashSlot.count)
@@ -154,9 +163,9 @@ enum ClusterCheck {
                 if claimed[slot] || keys > 0 { owners[slot].append(node) }
             }
         }
-        var multiple: [Int] = []
+        var multiple: [SlotOwners] = []
         for slot in 0..<HashSlot.count where owners[slot].count > 1 {
-            multiple.append(slot)
+            multiple.append(SlotOwners(slot: slot, owners: owners[slot].map(\.id)))
             log.warn("[WARNING] Slot \(slot) has \(owners[slot].count) owners:")
             for node in owners[slot] { log.plain("    \(ManagerAddress.text(node.address))\n") }
         }

@@ -8,8 +8,10 @@ import RESP
 /// keys to the owner, case 3 (one migrating, several importing without keys) moves it to the
 /// migration's destination or closes it everywhere, case 4 (only a migrating node that owns the
 /// slot or has no keys) closes it. Uncovered slots without keys go to a random master, those with
-/// keys on one master to that master, after a prompt each (asked even with --cluster-yes, as
-/// redis-cli does). Other shapes are reported for redis-cli to fix.
+/// keys on one master to that master, those with keys on several masters to the one with most
+/// keys (the others' keys follow), after a prompt each (asked even with --cluster-yes, as
+/// redis-cli does). With --cluster-search-multiple-owners, a slot claimed by or holding keys on
+/// several masters is given to the one with most keys and the others' keys are moved there.
 enum ClusterFix {
     static func run(_ context: ManagerContext) -> Int32 {
         let log = context.log
@@ -31,7 +33,9 @@ enum ClusterFix {
                 for slot in slots where !fixOpenSlot(slot, cluster: cluster, context: context) { failed = true }
             case .uncovered(let slots):
                 if !fixCoverage(slots, cluster: cluster, context: context, entry: entry) { failed = true }
-            case .disagreement, .multipleOwners:
+            case .multipleOwners(let found):
+                for entry in found where !fixMultipleOwners(entry, cluster: cluster, context: context) { failed = true }
+            case .disagreement:
                 failed = true
             }
         }
@@ -108,18 +112,8 @@ enum ClusterFix {
                 migrating.removeAll { $0.id == node.id }
             }
         }
-        let mover = SlotMover(cluster: cluster, request: context.request, log: log)
         func moving(_ from: ManagerNode, _ to: ManagerNode, cold: Bool) -> Bool {
-            log.plain(
-                "Moving slot \(slot) from \(ManagerAddress.text(from.address)) to \(ManagerAddress.text(to.address)): ")
-            let outcome = mover.move(
-                slot, from: from, to: to, onKeys: { log.plain(String(repeating: ".", count: $0)) }, cold: cold)
-            log.plain("\n")
-            if case .failed(let error) = outcome {
-                log.err(error)
-                return false
-            }
-            return outcome == .moved
+            move(slot, from: from, to: to, cold: cold, cluster: cluster, context: context)
         }
         if migrating.count == 1 && importing.count == 1 {
             let (src, dst) = (migrating[0], importing[0])
@@ -174,6 +168,77 @@ enum ClusterFix {
         return false
     }
 
+    /// Moves `slot` (only its keys when `cold`) with redis-cli's `Moving slot ...` line and dots.
+    static func move(
+        _ slot: Int, from: ManagerNode, to: ManagerNode, cold: Bool, cluster: ManagedCluster, context: ManagerContext
+    ) -> Bool {
+        let log = context.log
+        log.plain(
+            "Moving slot \(slot) from \(ManagerAddress.text(from.address)) to \(ManagerAddress.text(to.address)): ")
+        let outcome = SlotMover(cluster: cluster, request: context.request, log: log).move(
+            slot, from: from, to: to, onKeys: { log.plain(String(repeating: ".", count: $0)) }, cold: cold)
+        log.plain("\n")
+        if case .failed(let error) = outcome {
+            log.err(error)
+            return false
+        }
+        return true
+    }
+
+    /// Keys of `slot` on `node` (0 when it cannot tell).
+    static func keyCount(_ node: ManagerNode, _ slot: Int, cluster: ManagedCluster) -> Int {
+        if case .integer(let n) = cluster.call(node, ["CLUSTER", "COUNTKEYSINSLOT", "\(slot)"]) { return Int(n) }
+        return 0
+    }
+
+    /// Sends `holder`'s keys in `slot` to `owner`, which owns it now: the holder is told who owns
+    /// the slot and set importing from it (so MIGRATE is not redirected), keys move, then STABLE.
+    static func gather(
+        _ slot: Int, from holder: ManagerNode, to owner: ManagerNode, cluster: ManagedCluster, context: ManagerContext
+    ) -> Bool {
+        _ = cluster.call(holder, ["CLUSTER", "SETSLOT", "\(slot)", "NODE", owner.id])
+        _ = cluster.call(holder, ["CLUSTER", "SETSLOT", "\(slot)", "IMPORTING", owner.id])
+        let moved = move(slot, from: holder, to: owner, cold: true, cluster: cluster, context: context)
+        _ = cluster.call(holder, ["CLUSTER", "SETSLOT", "\(slot)", "STABLE"])
+        return moved
+    }
+
+    /// `--cluster-search-multiple-owners`: the owner with most keys keeps the slot, every other
+    /// master drops its claim and sends its keys there (redis-cli's steps and lines).
+    static func fixMultipleOwners(_ entry: ClusterCheck.SlotOwners, cluster: ManagedCluster, context: ManagerContext)
+        -> Bool
+    {
+        let log = context.log
+        let slot = entry.slot
+        log.info(">>> Fixing multiple owners for slot \(slot)...")
+        let owners = entry.owners.compactMap { cluster.node(id: $0) }
+        let counts = owners.map { keyCount($0, slot, cluster: cluster) }
+        guard let best = counts.indices.max(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) })
+        else {
+            log.err("Failed to fix multiple owners for slot \(slot)")
+            return false
+        }
+        let owner = owners[best]
+        log.info(">>> Setting slot \(slot) owner: \(ManagerAddress.text(owner.address))")
+        guard setOwner(owner, slot, cluster: cluster, log: log) else {
+            log.err("Failed to fix multiple owners for slot \(slot)")
+            return false
+        }
+        for node in cluster.masters where node.id != owner.id {
+            let keys = keyCount(node, slot, cluster: cluster)
+            _ = cluster.call(node, ["CLUSTER", "DELSLOTS", "\(slot)"])
+            if keys > 0 {
+                guard gather(slot, from: node, to: owner, cluster: cluster, context: context) else {
+                    log.err("Failed to fix multiple owners for slot \(slot)")
+                    return false
+                }
+            } else {
+                _ = cluster.call(node, ["CLUSTER", "SETSLOT", "\(slot)", "NODE", owner.id])
+            }
+        }
+        return true
+    }
+
     /// Covers uncovered slots; false (after saying why) when some stay uncovered.
     static func fixCoverage(_ slots: [Int], cluster: ManagedCluster, context: ManagerContext, entry: NodeAddress)
         -> Bool
@@ -215,8 +280,26 @@ enum ClusterFix {
             log.plain(
                 "The following uncovered slots have keys in multiple nodes:\n"
                     + ManagerNode.rangesText(ManagerNode.ranges(multiple)) + "\n")
-            log.err("[ERR] rcli cannot merge them yet: run redis-cli --cluster fix \(ManagerAddress.text(entry))")
-            return false
+            guard context.confirm("Fix these slots by moving keys into a single node?", fixPrompt: true) else {
+                return false
+            }
+            for slot in multiple {
+                // The holder with most keys (the first on a tie) takes the slot, the others' keys follow.
+                let candidates = holders[slot] ?? []
+                let counts = candidates.map { keyCount($0, slot, cluster: cluster) }
+                guard
+                    let best = counts.indices.max(by: {
+                        counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1)
+                    })
+                else { return false }
+                let owner = candidates[best]
+                log.info(">>> Covering slot \(slot) moving keys to \(ManagerAddress.text(owner.address))")
+                guard setOwner(owner, slot, cluster: cluster, log: log) else { return false }
+                _ = cluster.call(owner, ["CLUSTER", "SETSLOT", "\(slot)", "STABLE"])
+                for node in candidates where node.id != owner.id {
+                    guard gather(slot, from: node, to: owner, cluster: cluster, context: context) else { return false }
+                }
+            }
         }
         return true
     }

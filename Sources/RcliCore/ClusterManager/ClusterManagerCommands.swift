@@ -5,10 +5,12 @@ import Cluster
 struct ManagerContext {
     let request: ClusterManagerRequest
     let template: Session
-    let log: ManagerLog
+    var log: ManagerLog
     let environment: [String: String]
     /// `--verbose`.
     var verbose = false
+    /// `--json` / `--quoted-json`: check and info print one JSON document instead.
+    var json: OutputFormat?
 
     /// `--cluster-yes` or REDISCLI_CLUSTER_YES.
     var assumeYes: Bool {

@@ -203,7 +203,7 @@ final class ManagedCluster {
             do throws(RcliError) {
                 _ = try s.connect()
             } catch {
-                output(error.text)
+                _ = log.fail(error.text)
                 if friend.isMaster { unreachableMasters += 1 }
                 continue
             }
@@ -229,11 +229,6 @@ final class ManagedCluster {
             }
         }
         return true
-    }
-
-    private func output(_ text: String) {
-        log.output.err.write(text + "\n")
-        log.output.err.flush()
     }
 
     var masters: [ManagerNode] { nodes.filter(\.isMaster) }
