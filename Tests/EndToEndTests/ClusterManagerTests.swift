@@ -122,6 +122,48 @@ extension ClusterFixtureTests {
         }
     }
 
+    /// The reverse of the fixture (which rcli builds): a cluster redis-cli built reads the same
+    /// in rcli's check as in redis-cli's.
+    @Test func clusterBuiltByRedisCliChecksTheSameInRcli() throws {
+        let nodes = try Self.freshNodes(3)
+        defer { for n in nodes { n.stop() } }
+        let addresses = nodes.map { "127.0.0.1:\($0.port)" }
+        let made = try redisCli(["--cluster", "create"] + addresses + ["--cluster-yes"])
+        try #require(made.status == 0, "\(made.out)")
+        let plain = ["TERM": "dumb"]
+        _ = waitUntil(10) { (try? redisCli(["--cluster", "check", addresses[0]]).status) == 0 }
+        let ours = try rcli(["--cluster", "check", addresses[1]], environment: plain)
+        let theirs = try redisCli(["--cluster", "check", addresses[1]], environment: plain)
+        #expect(ours.status == 0 && ours.out == theirs.out, "--- rcli\n\(ours.out)--- redis-cli\n\(theirs.out)")
+    }
+
+    /// IPv6: nodes given as `[::1]:port` and `::1:port` form a cluster over IPv6; rcli's check
+    /// prints them bracketed, redis-cli's check agrees, and data flows with `-c -h ::1`.
+    @Test func createOverIPv6() throws {
+        let nodes = try (0..<3).map { _ in
+            try OwnServer([
+                "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "15000",
+                "--bind", "127.0.0.1 ::1",
+            ])
+        }
+        defer { for n in nodes { n.stop() } }
+        let ports = nodes.map(\.port)
+        let created = try rcli(
+            ["--cluster", "create", "[::1]:\(ports[0])", "::1:\(ports[1])", "[::1]:\(ports[2])", "--cluster-yes"],
+            timeout: 60)
+        #expect(created.status == 0, "\(created.out)\(created.err)")
+        #expect(created.out.contains("[OK] All 16384 slots covered."), "\(created.out)")
+        let known = try redisCli(["-p", ports[0], "cluster", "nodes"]).out
+        #expect(known.contains(" ::1:\(ports[1])@") && known.contains(" ::1:\(ports[2])@"), "\(known)")
+        _ = waitUntil(10) { (try? redisCli(["--cluster", "check", "::1:\(ports[0])"]).status) == 0 }
+        let check = try rcli(["--cluster", "check", "[::1]:\(ports[0])"], environment: ["TERM": "dumb"])
+        #expect(check.status == 0 && check.out.contains("[OK] All 16384 slots covered."), "\(check.out)")
+        #expect(check.out.contains(" [::1]:\(ports[1])\n"), "bracketed: \(check.out)")
+        let script = (0..<100).map { "set k\($0) v\($0)\n" }.joined() + (0..<100).map { "get k\($0)\n" }.joined()
+        let data = try rcli(["-c", "-h", "::1", "-p", ports[0]], stdin: script)
+        #expect(data.out == String(repeating: "OK\n", count: 100) + (0..<100).map { "v\($0)\n" }.joined())
+    }
+
     @Test func createBuildsAClusterRedisCliAgreesWith() throws {
         let nodes = try Self.freshNodes(6)
         defer { for n in nodes { n.stop() } }
@@ -499,6 +541,9 @@ extension ClusterFixtureTests {
         try merge.type("yes")
         try merge.wait(for: "status=0", timeout: 20)
         #expect(try merge.screen().contains(">>> Covering slot 300 moving keys to \(addresses[0])"))
+        // On a terminal the move is a progress line, not redis-cli's dots.
+        let mergeScreen = try merge.screen()
+        #expect(mergeScreen.contains("Moving slots: 1/1 (100%), 5 keys"), "\(mergeScreen)")
         #expect(try redisCli(["-p", a, "cluster", "countkeysinslot", "300"]).out == "15\n")
         _ = waitUntil(10) { (try? redisCli(["--cluster", "check", addresses[0]]).status) == 0 }
         #expect(try redisCli(["--cluster", "check", addresses[0]] + search).status == 0)

@@ -172,16 +172,18 @@ enum ClusterFix {
     static func move(
         _ slot: Int, from: ManagerNode, to: ManagerNode, cold: Bool, cluster: ManagedCluster, context: ManagerContext
     ) -> Bool {
-        let log = context.log
-        log.plain(
-            "Moving slot \(slot) from \(ManagerAddress.text(from.address)) to \(ManagerAddress.text(to.address)): ")
-        let outcome = SlotMover(cluster: cluster, request: context.request, log: log).move(
-            slot, from: from, to: to, onKeys: { log.plain(String(repeating: ".", count: $0)) }, cold: cold)
-        log.plain("\n")
+        // Piped: redis-cli's `Moving slot ...: ` line with a dot per key; on a terminal, a progress line.
+        let progress = MoveProgress(log: context.log, total: 1, style: .perSlot)
+        progress.queue([SlotMove(slot: slot, source: from, target: to)])
+        let outcome = SlotMover(cluster: cluster, request: context.request, log: context.log).move(
+            slot, from: from, to: to, onKeys: { progress.moved(slot: slot, keys: $0) }, cold: cold)
         if case .failed(let error) = outcome {
-            log.err(error)
+            progress.finish()
+            context.log.err(error)
             return false
         }
+        progress.end(slot: slot)
+        progress.finish()
         return true
     }
 
