@@ -123,6 +123,9 @@ enum ClusterCheck {
     /// (a reshard, a new node) gossip takes a moment: views are compared again for up to 5 s
     /// before they are declared in disagreement (redis-cli says so at once).
     static func agree(_ cluster: ManagedCluster) -> Bool {
+        // The views read at load first: when they agree, no node is asked again.
+        let loaded = cluster.nodes.compactMap { cluster.views[$0.id] }
+        if loaded.count == cluster.nodes.count && Set(loaded.map(signature)).count <= 1 { return true }
         let deadline = monotonicSeconds() + 5
         while true {
             var signatures = Set<String>()

@@ -10,6 +10,9 @@ final class ManagedCluster {
     private(set) var nodes: [ManagerNode] = []
     /// Masters the entry node knows but that could not be loaded.
     private(set) var unreachableMasters = 0
+    /// Each loaded node's whole `CLUSTER NODES` as read at load, by node id (check compares them
+    /// before asking again).
+    private(set) var views: [String: String] = [:]
     private var sessions: [String: Session] = [:]
     let template: Session
     let log: ManagerLog
@@ -166,6 +169,7 @@ final class ManagedCluster {
     /// Loads the cluster through `entry`; false (after saying why) when it cannot.
     func load(from entry: NodeAddress) -> Bool {
         nodes = []
+        views = [:]
         unreachableMasters = 0
         let first = session(for: entry)
         do throws(RcliError) {
@@ -189,6 +193,7 @@ final class ManagedCluster {
                 // The entry node is reached the way the user named it.
                 node.address = entry
                 sessions[node.id] = first
+                views[node.id] = text
                 nodes.append(node)
             } else {
                 others.append(node)
@@ -217,6 +222,7 @@ final class ManagedCluster {
             }
             node.address = friend.address
             sessions[node.id] = s
+            views[node.id] = own
             nodes.append(node)
         }
         for i in nodes.indices {
