@@ -31,7 +31,9 @@ enum ClusterCreate {
         var sessions: [Session] = []
         for address in addresses {
             let session = cluster.session(for: address)
-            do throws(RcliError) { _ = try session.connect() } catch { return log.fail(error.text) }
+            do throws(RcliError) { _ = try session.connect() } catch {
+                return log.fail(ManagedCluster.connectError(error, address))
+            }
             guard cluster.isEmptyClusterNode(session, address) else { return 1 }
             guard let id = cluster.call(session, ["CLUSTER", "MYID"]).text, id.count == 40 else {
                 log.err("[ERR] Unable to load info for node \(ManagerAddress.text(address))")

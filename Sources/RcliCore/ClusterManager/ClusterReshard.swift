@@ -58,6 +58,13 @@ enum ClusterReshard {
         }
         guard !sources.isEmpty else { return log.fail("*** No source nodes given, operation aborted.") }
         let count = request.slots ?? 0
+        // redis-cli plans what the sources hold and still says "Ready to move <count>": a
+        // request for more than there is is refused before anything moves.
+        let held = sources.reduce(0) { $0 + $1.slotCount }
+        guard count <= held else {
+            return log.fail(
+                "*** --cluster-slots \(count) is more than the \(held) slots the source nodes hold; nothing was moved.")
+        }
         let plan = ReshardPlan.make(count: count, sources: sources.map(\.slots))
         log.plain("\nReady to move \(count) slots.\n  Source nodes:\n")
         for node in sources { log.plain(node.describe(indent: "    ")) }

@@ -175,13 +175,10 @@ final class ManagedCluster {
         do throws(RcliError) {
             _ = try first.connect()
         } catch {
-            _ = log.fail(error.text)
+            _ = log.fail(Self.connectError(error, entry))
             return false
         }
-        guard let info = call(first, ["INFO", "cluster"]).text, info.contains("cluster_enabled:1") else {
-            log.err("[ERR] Node \(ManagerAddress.text(entry)) is not configured as a cluster node.")
-            return false
-        }
+        guard isClusterNode(first, entry) else { return false }
         guard let text = call(first, ["CLUSTER", "NODES"]).text else {
             log.err("[ERR] Unable to load info for node \(ManagerAddress.text(entry))")
             return false
@@ -208,7 +205,7 @@ final class ManagedCluster {
             do throws(RcliError) {
                 _ = try s.connect()
             } catch {
-                _ = log.fail(error.text)
+                _ = log.fail(Self.connectError(error, friend.address))
                 if friend.isMaster { unreachableMasters += 1 }
                 continue
             }
@@ -267,10 +264,7 @@ final class ManagedCluster {
     /// True when `session`'s node is a cluster node that knows no other node and has no key in
     /// database 0 (what create and add-node need); otherwise says which and returns false.
     func isEmptyClusterNode(_ session: Session, _ address: NodeAddress) -> Bool {
-        guard Self.field(call(session, ["INFO", "cluster"]).text ?? "", "cluster_enabled") == "1" else {
-            log.err("[ERR] Node \(ManagerAddress.text(address)) is not configured as a cluster node.")
-            return false
-        }
+        guard isClusterNode(session, address) else { return false }
         let keyspace = call(session, ["INFO", "keyspace"]).text ?? ""
         let known = call(session, ["CLUSTER", "INFO"]).text ?? ""
         guard !keyspace.contains("db0:"), Self.field(known, "cluster_known_nodes") == "1" else {
@@ -280,6 +274,28 @@ final class ManagedCluster {
             return false
         }
         return true
+    }
+
+    /// True when `session`'s node runs in cluster mode; otherwise says so (or, when it answers
+    /// INFO with an error such as NOAUTH, gives that error) and returns false.
+    func isClusterNode(_ session: Session, _ address: NodeAddress) -> Bool {
+        let reply = call(session, ["INFO", "cluster"])
+        if case .error(let e) = reply {
+            log.replied(address, e)
+            return false
+        }
+        guard Self.field(reply.text ?? "", "cluster_enabled") == "1" else {
+            log.err("[ERR] Node \(ManagerAddress.text(address)) is not configured as a cluster node.")
+            return false
+        }
+        return true
+    }
+
+    /// A connection failure's text, naming the node when the text does not (AUTH failures).
+    static func connectError(_ error: RcliError, _ address: NodeAddress) -> String {
+        let text = error.text
+        let name = ManagerAddress.text(address)
+        return text.contains(name) || text.contains("\(address.host):\(address.port)") ? text : "Node \(name): " + text
     }
 
     /// True for errors a node gives while the cluster settles (retried for a while).
