@@ -183,6 +183,21 @@ import Testing
         for i in 0..<300 { del += " \(p)\(i)" }
         #expect(try rcli(ca() + ["-c", "-p", ports[1]], stdin: del + "\n").out == "300\n")
     }
+
+    /// The cluster manager over TLS (the fixture's TLS cluster is itself made by rcli's create):
+    /// every node is reached and verified by the name it announces; a CA that did not sign them
+    /// is one clear line naming the failure, and exit 1.
+    @Test func clusterManagerVerifiesEveryNodeOverTLS() throws {
+        let ports = try TestEnvironment.port("RCLI_TEST_TLS_CLUSTER_PORTS").split(separator: ",").map(String.init)
+        let check = try rcli(ca() + ["--cluster", "check", "127.0.0.1:\(ports[0])"], environment: ["TERM": "dumb"])
+        #expect(check.status == 0, "\(check.out)\(check.err)")
+        #expect(check.out.contains("[OK] All 16384 slots covered."))
+        #expect(check.out.contains(" localhost:\(ports[1])\n") && check.out.contains(" localhost:\(ports[2])\n"))
+        let untrusted = try rcli(
+            ["--tls", "--cacert", dir + "/wrongname.crt", "--cluster", "check", "127.0.0.1:\(ports[0])"])
+        #expect(untrusted.status == 1)
+        #expect(untrusted.err.contains("certificate verify failed"), "\(untrusted.err)")
+    }
 }
 
 extension TLSTests {
