@@ -45,6 +45,10 @@ package struct CLIConfiguration: Sendable {
     package var showPushes: Bool?
     /// `--no-auth-warning`.
     package var noAuthWarning = false
+    /// The shell asks before risky commands (`--no-confirm`, or a profile's `confirm = false`, turn it off).
+    package var confirmDangerous = true
+    /// The shell pages replies taller than the screen (`--pager`, `:pager on|off`).
+    package var pager = false
     /// `-c`: cluster mode.
     package var cluster = false
     /// `--reply-timeout`: with `-c`, seconds a node may owe a non-blocking reply.

@@ -316,6 +316,21 @@ package enum OptionTable {
         ) { p, _ throws(RcliError) in
             p.config.noAuthWarning = true
         },
+        OptionSpec(
+            ["--no-confirm"],
+            help: "In the shell, run risky commands (FLUSHALL, FLUSHDB, SHUTDOWN, CLUSTER RESET|FAILOVER,\n"
+                + "DEBUG SEGFAULT|RELOAD|..., SCRIPT|FUNCTION FLUSH, CONFIG SET dir|dbfilename, KEYS on\n"
+                + "more than 100000 keys) without asking first."
+        ) { p, _ throws(RcliError) in
+            p.config.confirmDangerous = false
+        },
+        OptionSpec(
+            ["--pager"],
+            help: "In the shell on a terminal, show replies taller than the screen through a pager\n"
+                + "($RCLI_PAGER, $PAGER, else less -FRX). Also ':pager on|off' in the shell."
+        ) { p, _ throws(RcliError) in
+            p.config.pager = true
+        },
         OptionSpec(["--help"], help: "Output this help and exit.") { p, _ throws(RcliError) in
             p.action = .help
         },

@@ -5,6 +5,8 @@ import RedisNet
 package final class OutputSink {
     /// Bytes not yet written.
     package var buffer: [UInt8] = []
+    /// While true, flushes keep the bytes (the shell's pager decides where a whole reply goes).
+    package var holding = false
     private let fd: Int32
 
     /// A sink on `fd`.
@@ -30,12 +32,13 @@ package final class OutputSink {
 
     /// Writes when at least 64 KiB are buffered.
     package func flushIfLarge() {
-        if buffer.count >= 64 * 1024 { flush() }
+        if buffer.count >= 64 * 1024 && !holding { flush() }
     }
 
     /// Writes everything buffered. A reader that went away ends the process quietly
     /// (as SIGPIPE would, for a program piped into `head`).
     package func flush() {
+        if holding { return }
         var offset = 0
         while offset < buffer.count {
             switch System.write(fd, buffer, from: offset) {

@@ -220,7 +220,9 @@ package final class LineEditor {
             return UInt8(CC_REFRESH)
         }
         // Nothing more to insert: list the choices under the line.
-        fputs("\n" + candidates.joined(separator: "  ") + "\n", rcli_stdout())
+        let shown = candidates.prefix(200).joined(separator: "  ")
+        let more = candidates.count > 200 ? "  ... (\(candidates.count - 200) more)" : ""
+        fputs("\n" + shown + more + "\n", rcli_stdout())
         return UInt8(CC_REDISPLAY)
     }
 }

@@ -1,3 +1,4 @@
+import Cluster
 import RESP
 import RedisNet
 
@@ -18,6 +19,9 @@ package final class ReplMode {
     private var clusterNoteShown = false
     private let sink: PrintingSink
     private let engine: Engine
+    private let keyNames = KeyCompleter()
+    private let pager: Pager
+    private var paging: Bool
 
     /// The status of a line interrupted by Ctrl-C.
     static let interruptedStatus: Int32 = 130
@@ -31,6 +35,8 @@ package final class ReplMode {
         self.editor = editor
         self.environment = environment
         self.help = HelpCommand(session: transport.primary)
+        self.pager = Pager(environment: environment)
+        self.paging = config.pager
         var style = output.printingStyle(config)
         style.showElapsed = true
         style.redirects = true
@@ -98,6 +104,7 @@ package final class ReplMode {
                 return nil
             }
             if name == ":set", args.count >= 2, setPreference(args) { return nil }
+            if name == ":pager", args.count == 2, setPaging(args[1]) { return nil }
             if name == "clear" && args.count == 1 {
                 output.out.write("\u{1b}[H\u{1b}[2J")
                 output.out.flush()
@@ -122,6 +129,7 @@ package final class ReplMode {
                 batch.append((item, count))
             }
         }
+        guard confirmRisks(batch) else { return nil }
         let unknown = batch.compactMap { entry -> String? in
             guard case .command(let args) = entry.item else { return nil }
             return help.suggestion(for: String(decoding: args[0], as: UTF8.self))
@@ -132,6 +140,44 @@ package final class ReplMode {
             output.out.flush()
         }
         return nil
+    }
+
+    /// Asks before a risky command (see DangerGuard) unless --no-confirm or a profile's
+    /// `confirm = false`; false when it was not confirmed. One-shot commands and scripts never
+    /// come here: they are deliberate.
+    private func confirmRisks(_ batch: [(item: ScriptItem, count: Int64)]) -> Bool {
+        guard config.confirmDangerous else { return true }
+        for entry in batch {
+            guard case .command(let args) = entry.item, let risk = DangerGuard.risk(args) else { continue }
+            let servers = engine.transport.servers(replicas: false).map(\.session)
+            var keys: Int?
+            if !inTransaction {
+                keys = servers.reduce(0) { total, session in
+                    guard let total, case .integer(let n) = SideQuery.send(session, ["DBSIZE"]) else { return nil }
+                    return total + Int(n)
+                }
+            }
+            let words: String
+            switch risk {
+            case .always(let name):
+                words = name
+            case .keysOver(let limit):
+                guard let keys, keys > limit else { continue }
+                words = "KEYS"
+            }
+            let target = servers.count == 1 ? (engine.transport.location ?? "the server") : "\(servers.count) masters"
+            let count = keys.map { " (\($0) keys)" } ?? (inTransaction ? " (in a transaction)" : "")
+            guard
+                case .line(let answer) = editor.readLine(
+                    prompt: "\(words) on \(target)\(count). Type 'yes' to run it: "),
+                answer.split(separator: " ") == ["yes"]
+            else {
+                output.out.write("(not run)\n")
+                output.out.flush()
+                return false
+            }
+        }
+        return true
     }
 
     private func runBatch(_ batch: inout [(item: ScriptItem, count: Int64)]) {
@@ -147,7 +193,30 @@ package final class ReplMode {
             inTransaction = false
         }
         sink.style.annotations = annotationsEnabled && output.printingStyle(config).annotations
+        // Paged: the whole reply is kept, then shown through the pager when taller than the
+        // screen. Not for commands that stream until Ctrl-C.
+        let streams = batch.contains { entry in
+            guard case .command(let args) = entry.item else { return false }
+            return ["monitor", "subscribe", "psubscribe", "ssubscribe", "sync", "psync"].contains(
+                CommandTraits.lower(args[0]))
+        }
+        let paged = paging && !streams && System.isTerminal(1)
+        if paged {
+            output.out.flush()
+            output.out.holding = true
+        }
         let status = engine.run(ItemSource(batch))
+        if paged {
+            output.out.holding = false
+            var warning = ""
+            if pager.page(output.out.buffer, warn: { warning = $0 }) { output.out.buffer.removeAll() }
+            output.out.flush()
+            // After the reply, where it is seen.
+            output.err.write(warning)
+            output.err.flush()
+            // Ctrl-C in the pager reached rcli too: it was for the pager.
+            _ = InterruptSignal.takePending()
+        }
         if sink.sawRedirect && !clusterNoteShown && !transport.followsRedirects {
             clusterNoteShown = true
             output.out.write(
@@ -229,6 +298,7 @@ package final class ReplMode {
         for line in text.split(separator: "\n") {
             guard let args = CommandLineSplitter.split(Array(line.utf8)), !args.isEmpty else { continue }
             if args.count >= 2, CommandTraits.lower(args[0]) == ":set" { _ = setPreference(args) }
+            if args.count == 2, CommandTraits.lower(args[0]) == ":pager" { _ = setPaging(args[1]) }
             let message = Preferences.apply(args, interactive: false)
             if !message.isEmpty { output.out.write(message) }
         }
@@ -243,6 +313,16 @@ package final class ReplMode {
         case ("hints", 2, _), ("nohints", 2, _): hintsEnabled = pref == "hints"
         case ("annotations", 3, "on"), ("annotations", 3, "off"): annotationsEnabled = on == "on"
         case ("autocluster", 3, "on"), ("autocluster", 3, "off"): autoCluster = on == "on"
+        default: return false
+        }
+        return true
+    }
+
+    /// `:pager on|off`; false when the word is neither.
+    private func setPaging(_ word: [UInt8]) -> Bool {
+        switch CommandTraits.lower(word) {
+        case "on": paging = true
+        case "off": paging = false
         default: return false
         }
         return true
@@ -274,10 +354,10 @@ package final class ReplMode {
             pool = names() + ["help", "quit", "exit", "connect", "clear"]
         } else if position == 1, words.first?.lowercased() == "help" {
             pool = names() + HelpCommand.groups.map { "@" + $0 }
-        } else if position == 1, let first = words.first?.lowercased() {
+        } else if position == 1, let first = words.first?.lowercased(), !subcommands(first).isEmpty {
             pool = subcommands(first)
         } else {
-            return []
+            return keyNames(words.map(String.init), current: current, position: position)
         }
         let lower = current.lowercased()
         let upper = current.first?.isUppercase ?? false
@@ -288,6 +368,16 @@ package final class ReplMode {
 
     private func names() -> [String] {
         help.commandNames()
+    }
+
+    /// Key names from the server when the word being typed is a key (by the command's key
+    /// specs); nothing is sent for other positions, inside MULTI, or while disconnected.
+    private func keyNames(_ words: [String], current: String, position: Int) -> [String] {
+        guard !inTransaction, engine.transport.location != nil else { return [] }
+        var args = words.map { Array($0.utf8) }
+        if position == args.count { args.append(Array("k".utf8)) }
+        guard let info = CommandKeys.info(for: args), info.keyIndices(args).contains(position) else { return [] }
+        return keyNames.keys(prefix: current, servers: engine.transport.servers(replicas: false).map(\.session))
     }
 
     private func subcommands(_ container: String) -> [String] {
