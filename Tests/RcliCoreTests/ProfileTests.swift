@@ -169,3 +169,8 @@ private func options(_ arguments: [String], _ text: String, environment: [String
     }
     #expect(e.text == "The password-command of profile 'p' (echo pw; exit 3) failed with exit status 3")
 }
+
+@Test func promptColoursAreMarkedAsInvisibleForLibedit() {
+    #expect(PromptColor.red.paint("@p>") == "\u{1}\u{1b}[31m\u{1}@p>\u{1}\u{1b}[0m\u{1}")
+    #expect(PromptColor(rawValue: "bold-cyan")?.escape == "\u{1b}[1;36m")
+}
