@@ -49,6 +49,9 @@ import Testing
             [cmd]
             port = \(port)
             password-command = touch '\(marker.path)'; printf 's3cret\\n'
+            [reader]
+            port = \(port)
+            password-command = cat >/dev/null; printf s3cret
             [broken]
             port = \(port)
             password-command = echo 'vault is sealed' >&2; exit 2
@@ -62,6 +65,8 @@ import Testing
         #expect(ping.out == "PONG\n" && ping.status == 0, "\(ping.err)")
         #expect(FileManager.default.fileExists(atPath: marker.path))
         #expect(!ping.err.contains("s3cret"))
+        let script = try rcli(["@reader"], stdin: "ping\necho script\n", environment: env)
+        #expect(script.out == "PONG\nscript\n", "the command cannot read the script: \(script.err)")
         let broken = try rcli(["@broken", "ping"], environment: env)
         #expect(broken.status == 1 && broken.out.isEmpty)
         #expect(

@@ -1,11 +1,15 @@
 /// A profile's `password-command`: a shell command that prints the password
 /// (`pass show redis/prod`), run only when the connection needs a password that the command line
-/// did not give. Its output is never shown.
+/// did not give. Its output is never shown; its stdin is the terminal's, or /dev/null when
+/// rcli's stdin is a script.
 package enum PasswordCommand {
     /// The password `command` printed (one trailing newline removed), or why there is none.
     package static func run(_ command: String, profile: String) -> Result<String, RcliError> {
         let what = "password-command of profile '\(profile)' (\(command))"
-        guard let (output, end) = System.runShellCommand(command) else {
+        // A script on stdin is rcli's input: the command must not read it (on a terminal it may
+        // ask there).
+        let line = System.isTerminal(0) ? command : "exec </dev/null\n" + command
+        guard let (output, end) = System.runShellCommand(line) else {
             return .failure(.usage("Could not run the \(what)"))
         }
         return password(from: output, end: end, what: what)
