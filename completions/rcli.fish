@@ -8,6 +8,8 @@ complete -c rcli -l pass -x -d 'Alias of -a for consistency with the new --user 
 complete -c rcli -l askpass -d 'Force user to input password with mask from the terminal. If this argument is used, \'-a\' and REDISCLI_AUTH environment variable will be ignored.'
 complete -c rcli -o u -x -d 'Server URI: redis://[user[:password]@]host[:port][/db], unix://[user[:password]@]/path/to/socket[?db=N].'
 complete -c rcli -o t -x -d 'Server connection timeout in seconds (decimals allowed). Default timeout is 0, meaning no limit, depending on the OS.'
+complete -c rcli -l profile -x -a '(rcli --list-profiles 2>/dev/null)' -d 'Connect with a profile of the config file ($XDG_CONFIG_HOME/rcli/config, default ~/.config/rcli/config); \'@name\' before the command does the same. Options on the command line override the profile\'s settings.'
+complete -c rcli -l list-profiles -d 'Print the config file\'s profile names and exit.'
 complete -c rcli -o r -x -d 'Execute specified command N times (negative: forever).'
 complete -c rcli -o i -x -d 'When -r is used, waits <interval> seconds per command. It is possible to specify sub-second times like -i 0.1.'
 complete -c rcli -o n -x -d 'Database number.'
@@ -90,3 +92,4 @@ complete -c rcli -l no-confirm -d 'In the shell, run risky commands (FLUSHALL, F
 complete -c rcli -l pager -d 'In the shell on a terminal, show replies taller than the screen through a pager ($RCLI_PAGER, $PAGER, else less -FRX). Also \':pager on|off\' in the shell.'
 complete -c rcli -l help -d 'Output this help and exit.'
 complete -c rcli -l version -o v -d 'Output version and exit.'
+complete -c rcli -n 'string match -q -- "@*" (commandline -ct)' -x -a '(rcli --list-profiles 2>/dev/null | string replace -r -- "^" @)' -d 'Profile'

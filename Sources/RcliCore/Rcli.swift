@@ -35,6 +35,15 @@ package enum Rcli {
             return 0
         case .intrinsicLatency(let seconds):
             return IntrinsicLatencyMode.run(seconds: seconds, output: output)
+        case .listProfiles:
+            do throws(RcliError) {
+                let file = try ConfigFile.load(environment)
+                output.out.write(file.profiles.map { $0.name + "\n" }.joined())
+                output.out.flush()
+                return 0
+            } catch {
+                return output.fail(error)
+            }
         default:
             break
         }
@@ -53,6 +62,11 @@ package enum Rcli {
                 return output.fail(.usage("--askpass needs a terminal to read the password from"))
             }
             password = typed
+        } else if let command = config.passwordCommand {
+            switch PasswordCommand.run(command, profile: config.profileName ?? "") {
+            case .success(let p): password = p
+            case .failure(let error): return output.fail(error)
+            }
         }
         let session = Session(settings: config.connection, password: password)
         if mode == .clusterManager, let request = config.clusterManager {

@@ -92,6 +92,13 @@ package struct CLIConfiguration: Sendable {
     package var memkeysSamples: Int?
     /// `--verbose`.
     package var verbose = false
+    /// `@name` / `--profile name`: the profile of the config file in use (shown in the prompt).
+    package var profileName: String?
+    /// The profile's `password-command`, run through /bin/sh when the connection needs the
+    /// password and none came from the command line (cleared when one did).
+    package var passwordCommand: String?
+    /// The profile's `prompt-color`.
+    package var promptColor: PromptColor?
 
     /// An all-defaults configuration.
     package init() {}

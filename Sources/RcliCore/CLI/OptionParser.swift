@@ -9,11 +9,39 @@ package enum OptionParser {
         return map
     }()
 
-    /// Parses `arguments` (without the program name) with `environment` for REDISCLI_AUTH.
-    package static func parse(_ arguments: [String], environment: [String: String]) throws(RcliError)
+    /// Parses `arguments` (without the program name) with `environment` for REDISCLI_AUTH. A
+    /// profile (`@name`, `--profile name`) is read from `configFile` and applied first, so the
+    /// command line overrides it.
+    package static func parse(
+        _ arguments: [String], environment: [String: String],
+        configFile: ([String: String]) throws(RcliError) -> ConfigFile = ConfigFile.load
+    ) throws(RcliError) -> ParsedCommandLine {
+        var parsed = try parse(arguments, onto: ParsedCommandLine())
+        if parsed.action == .run, let name = parsed.config.profileName {
+            let file = try configFile(environment)
+            var base = ParsedCommandLine()
+            try file.profile(named: name).apply(to: &base, file: file.path, paths: file.paths)
+            parsed = try parse(arguments, onto: base)
+        }
+        if parsed.action == .run { try validate(&parsed, environment: environment) }
+        return parsed
+    }
+
+    /// Names the profile to use; a second, different one is an error.
+    static func useProfile(_ name: String, in parsed: inout ParsedCommandLine) throws(RcliError) {
+        guard ConfigFile.isValidName(name) else {
+            throw RcliError.usage("Invalid profile name '\(name)' (letters, digits, '.', '_' and '-')")
+        }
+        if let other = parsed.config.profileName, other != name {
+            throw RcliError.usage("Two profiles given: '\(other)' and '\(name)'")
+        }
+        parsed.config.profileName = name
+    }
+
+    private static func parse(_ arguments: [String], onto start: ParsedCommandLine) throws(RcliError)
         -> ParsedCommandLine
     {
-        var parsed = ParsedCommandLine()
+        var parsed = start
         var i = 0
         while i < arguments.count {
             let arg = arguments[i]
@@ -21,6 +49,12 @@ package enum OptionParser {
             if !arg.hasPrefix("-"), var manager = parsed.config.clusterManager, !manager.subcommand.isEmpty {
                 manager.args.append(arg)
                 parsed.config.clusterManager = manager
+                i += 1
+                continue
+            }
+            // `@name` before the command: a profile (no Redis command starts with '@').
+            if arg.hasPrefix("@") {
+                try useProfile(String(arg.dropFirst()), in: &parsed)
                 i += 1
                 continue
             }
@@ -44,7 +78,6 @@ package enum OptionParser {
             if parsed.action != .run { return parsed }
         }
         parsed.command = Array(arguments[i...])
-        try validate(&parsed, environment: environment)
         return parsed
     }
 
@@ -56,9 +89,13 @@ package enum OptionParser {
         if config.askPassword {
             config.password = nil
             config.passwordOnCommandLine = false
-        } else if config.password == nil, let env = environment["REDISCLI_AUTH"] {
+            config.passwordCommand = nil
+        } else if config.password == nil, config.passwordCommand == nil, let env = environment["REDISCLI_AUTH"] {
+            // A profile's password (or password-command) is chosen on the command line, so it wins
+            // over the environment's.
             config.password = env
         }
+        if config.password != nil { config.passwordCommand = nil }
         parsed.config = config
     }
 }

@@ -5,6 +5,8 @@ package enum ValueCompletion: Sendable, Equatable {
     case directory
     case host
     case choices([String])
+    /// A profile name of the config file (`rcli --list-profiles`).
+    case profile
 }
 
 /// One command-line option: its spellings, value, help text and effect. The table of these

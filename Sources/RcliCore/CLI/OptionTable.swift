@@ -4,7 +4,8 @@ import Cluster
 package enum OptionTable {
     /// Every option rcli knows, including those still planned (rejected clearly when used).
     package static let all: [OptionSpec] =
-        connection + protocolAndRepeat + cluster + tls + output + modes + eval + tools + clusterManager + unsupported
+        connection + profiles + protocolAndRepeat + cluster + tls + output + modes + eval + tools + clusterManager
+        + unsupported
         + misc
 
     static let connection: [OptionSpec] = [

@@ -8,6 +8,8 @@ package enum RequestedAction: Sendable, Equatable {
     case version
     /// `--generate man|bash|zsh|fish` (internal: regenerates committed files).
     case generate(String)
+    /// `--list-profiles`: the config file's profile names (for completions too).
+    case listProfiles
 }
 
 /// The result of parsing argv.

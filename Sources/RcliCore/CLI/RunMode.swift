@@ -6,6 +6,8 @@ package enum RunMode: Sendable, Equatable {
     case version
     /// `--generate man|bash|zsh|fish|commands` (regenerates committed files).
     case generate(String)
+    /// `--list-profiles`.
+    case listProfiles
     /// `--cluster <subcommand>`: the cluster manager (its own connections to every node).
     case clusterManager
     /// `--intrinsic-latency <seconds>`: no server involved.
@@ -29,6 +31,7 @@ package enum RunMode: Sendable, Equatable {
         case .help: return .success(.help)
         case .version: return .success(.version)
         case .generate(let what): return .success(.generate(what))
+        case .listProfiles: return .success(.listProfiles)
         case .run: break
         }
         let config = parsed.config

@@ -6,6 +6,8 @@ import RedisNet
 package enum System {
     /// EPIPE.
     package static let brokenPipe = EPIPE
+    /// ENOENT.
+    package static let noSuchFile = ENOENT
 
     /// True when `fd` is a terminal.
     package static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
@@ -221,5 +223,44 @@ extension System {
         defer { close(fd) }
         guard case .success(let data) = readAll(fd) else { return nil }
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension System {
+    /// A file's owner and permission bits.
+    package struct FileStatus: Sendable {
+        /// The owner's user id.
+        package var owner: UInt32
+        /// The permission bits (`st_mode & 0o7777`).
+        package var mode: UInt32
+    }
+
+    /// The owner and mode of `path` (following symbolic links), or errno.
+    package static func fileStatus(_ path: String) -> Result<FileStatus, SystemError> {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return .failure(SystemError(call: "stat", code: errno)) }
+        return .success(FileStatus(owner: UInt32(info.st_uid), mode: UInt32(info.st_mode) & 0o7777))
+    }
+
+    /// This process's real user id.
+    package static var userID: UInt32 { UInt32(getuid()) }
+
+    /// How a shell command ended.
+    package enum CommandEnd: Sendable, Equatable {
+        /// It exited with this status.
+        case exited(Int32)
+        /// A signal ended it.
+        case signalled(Int32)
+    }
+
+    /// Runs `command` with `/bin/sh -c` (stdin and stderr are this process's, so it can ask on
+    /// the terminal); its standard output and how it ended. Nil when it could not be started.
+    package static func runShellCommand(_ command: String) -> (output: [UInt8], end: CommandEnd)? {
+        guard let file = popen(command, "r") else { return nil }
+        let output = (try? readAll(fileno(file)).get()) ?? []
+        let status = pclose(file)
+        guard status != -1 else { return nil }
+        let signal = status & 0x7f
+        return (output, signal == 0 ? .exited((status >> 8) & 0xff) : .signalled(signal))
     }
 }

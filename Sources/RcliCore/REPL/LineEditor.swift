@@ -86,7 +86,9 @@ package final class LineEditor {
     package func readLine(prompt text: String) -> Input {
         free(prompt)
         prompt = strdup(text)
-        promptWidth = text.count
+        // Characters between a pair of \u{1} (colour escapes) take no room on the screen.
+        promptWidth = text.split(separator: "\u{1}", omittingEmptySubsequences: false).enumerated()
+            .reduce(0) { $0 + ($1.offset % 2 == 0 ? $1.element.count : 0) }
         interrupted = false
         var count: Int32 = 0
         guard let raw = el_gets(editor, &count), count >= 0 else { return .endOfInput }

@@ -266,9 +266,15 @@ package final class ReplMode {
         if let error = engine.transport.retarget(host: host, port: port) { _ = output.fail(error) }
     }
 
+    /// redis-cli's prompt (`127.0.0.1:6379[2](TX)> `); with a profile, `@name ` first and the
+    /// profile's colour (unless NO_COLOR is set or the terminal is dumb).
     private func prompt() -> String {
-        guard let location = engine.transport.location else { return "not connected> " }
-        return location + (inTransaction ? "(TX)" : "") + "> "
+        var text = engine.transport.location.map { $0 + (inTransaction ? "(TX)" : "") + ">" } ?? "not connected>"
+        if let name = config.profileName { text = "@\(name) " + text }
+        if let color = config.promptColor, environment["NO_COLOR"] == nil, environment["TERM"] != "dumb" {
+            text = color.paint(text)
+        }
+        return text + " "
     }
 
     private func openHistory() {
