@@ -40,7 +40,7 @@ complete -c rcli -l raw -d 'Use raw formatting for replies (default when STDOUT 
 complete -c rcli -l no-raw -d 'Force formatted output even when STDOUT is not a tty.'
 complete -c rcli -l quoted-input -d 'Force input to be handled as quoted strings.'
 complete -c rcli -l csv -d 'Output in CSV format.'
-complete -c rcli -l json -d 'Output in JSON format (default RESP3, use -2 if you want to use with RESP2).'
+complete -c rcli -l json -d 'Output in JSON format (default RESP3, use -2 if you want to use with RESP2). INFO, CLUSTER NODES|INFO|REPLICAS, CLIENT LIST|INFO and MEMORY STATS print objects (JSON OUTPUT in rcli(1)); --raw gives their text.'
 complete -c rcli -l quoted-json -d 'Same as --json, but produce ASCII-safe quoted strings, not Unicode.'
 complete -c rcli -l show-pushes -x -a 'yes no' -d 'Whether to print RESP3 PUSH messages.  Enabled by default when STDOUT is a tty but can be overridden with --show-pushes no.'
 complete -c rcli -l pipe -d 'Transfer raw Redis protocol from stdin to server.'

@@ -53,6 +53,41 @@ package enum Generators {
             s += ".TP\n\\fB\(roff(spec.names[0]))\\fR\n\(roff(why)).\n"
         }
         s += """
+            .SH JSON OUTPUT
+            With \\-\\-json or \\-\\-quoted\\-json, the text replies of the commands below are printed as
+            JSON documents rather than one string; an error reply, or text that does not parse, is printed
+            as before. Integers and decimals are JSON numbers; identifiers and versions (run_id,
+            redis_version, name, addr, flags, ...) and everything else are strings.
+            .TP
+            .B INFO \\fR[\\fIsection\\fR ...]
+            An object of sections named as the "# Server" headers, lowercased, each an object of fields.
+            A k=v,k=v value (db0, cmdstat_*, errorstat_*, latency_percentiles_usec_*, slave0) is an object.
+            .nf
+            {"server":{"redis_version":"7.0.15","uptime_in_seconds":12,...},
+             "keyspace":{"db0":{"keys":3,"expires":0,"avg_ttl":0}},...}
+            .fi
+            .TP
+            .B CLUSTER INFO
+            An object of fields: {"cluster_state":"ok","cluster_slots_assigned":16384,...}
+            .TP
+            .B CLUSTER NODES\\fR, \\fBCLUSTER REPLICAS \\fIid
+            An array of nodes; slots are [first,last] ranges, migrating and importing map a slot to a
+            node id, master is null for a master, hostname null when there is none.
+            .nf
+            [{"id":"e7d1...","address":"10.0.0.1:7000","ip":"10.0.0.1","port":7000,
+              "cport":17000,"hostname":null,"flags":["myself","master"],"master":null,
+              "ping_sent":0,"pong_recv":1700000000000,"config_epoch":1,
+              "link_state":"connected","slots":[[0,5460]],"migrating":{},"importing":{}},...]
+            .fi
+            .TP
+            .B CLIENT LIST\\fR, \\fBCLIENT INFO
+            An array of clients (CLIENT INFO: one client object), each an object of its fields:
+            .nf
+            [{"id":7,"addr":"127.0.0.1:43598","name":"","db":0,"flags":"N","cmd":"client|list",...}]
+            .fi
+            .TP
+            .B MEMORY STATS
+            An object with the db.N entries as nested objects and numbers typed, under RESP2 as under RESP3.
             .SH FILES
             .TP
             .I $XDG_CONFIG_HOME/rcli/config \\fR(default \\fI~/.config/rcli/config\\fR)
@@ -89,6 +124,7 @@ package enum Generators {
             rcli @prod info memory
             cat file | rcli \\-x set key
             rcli < commands.txt
+            rcli \\-\\-json info memory | jq .memory.used_memory
             .fi
             .SH SEE ALSO
             .BR redis\\-cli (1),

@@ -278,7 +278,14 @@ package enum OptionTable {
         OptionSpec(["--csv"], help: "Output in CSV format.") { p, _ throws(RcliError) in
             p.config.outputFormat = .csv
         },
-        OptionSpec(["--json"], help: "Output in JSON format (default RESP3, use -2 if you want to use with RESP2).") {
+        OptionSpec(
+            ["--json"],
+            help: """
+                Output in JSON format (default RESP3, use -2 if you want to use with RESP2).
+                INFO, CLUSTER NODES|INFO|REPLICAS, CLIENT LIST|INFO and MEMORY STATS
+                print objects (JSON OUTPUT in rcli(1)); --raw gives their text.
+                """
+        ) {
             p, _ throws(RcliError) in
             p.config.outputFormat = .json
         },

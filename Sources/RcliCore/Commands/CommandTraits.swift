@@ -4,6 +4,8 @@ import Cluster
 package struct CommandTraits: Sendable, Equatable {
     /// redis-cli prints these replies raw even on a terminal (INFO, CLIENT LIST, ...).
     package var rawOutput = false
+    /// `--json` prints the reply as this structure rather than one string (INFO, CLUSTER NODES, ...).
+    package var replyShape: ReplyShape?
     /// After this command the connection only streams messages (SUBSCRIBE, MONITOR, ...).
     package var streaming = false
     /// Pub/sub: redis-cli announces "Reading messages..." before streaming.
@@ -20,13 +22,13 @@ package struct CommandTraits: Sendable, Equatable {
     /// The commands with traits, by name: one hash lookup per command (most have none), rather
     /// than a string comparison per case.
     private enum Kind {
-        case rawOutput, debug, memory, cluster, client, latency, subscribe, unsubscribe, streams, blocking, xread
+        case info, rawOutput, debug, memory, cluster, client, latency, subscribe, unsubscribe, streams, blocking, xread
         case select, auth, hello, readOnly, readWrite
     }
 
     private static let kinds: [String: Kind] = {
         var kinds: [String: Kind] = [
-            "info": .rawOutput, "lolwut": .rawOutput, "debug": .debug, "memory": .memory, "cluster": .cluster,
+            "info": .info, "lolwut": .rawOutput, "debug": .debug, "memory": .memory, "cluster": .cluster,
             "client": .client, "latency": .latency, "xread": .xread, "xreadgroup": .xread, "select": .select,
             "auth": .auth, "hello": .hello, "readonly": .readOnly, "readwrite": .readWrite,
         ]
@@ -47,19 +49,25 @@ package struct CommandTraits: Sendable, Equatable {
         let argc = args.count
         var sub: String { argc > 1 ? Self.lower(args[1]) : "" }
         switch kind {
+        case .info:
+            rawOutput = true
+            replyShape = .info
         case .rawOutput:
             rawOutput = true
         case .debug:
             rawOutput = argc >= 2 && (sub == "htstats" || sub == "htstats-key")
         case .memory:
             rawOutput = argc >= 2 && (sub == "malloc-stats" || sub == "doctor")
+            if argc == 2 && sub == "stats" { replyShape = .memoryStats }
         case .cluster:
             rawOutput =
                 (argc == 2 && (sub == "nodes" || sub == "info"))
                 || (argc == 3 && (sub == "slaves" || sub == "replicas"))
+            if rawOutput { replyShape = argc == 3 ? .clusterReplicas : sub == "nodes" ? .clusterNodes : .clusterInfo }
         case .client:
             let sub = sub
             rawOutput = argc >= 2 && (sub == "list" || sub == "info")
+            if rawOutput { replyShape = sub == "list" ? .clientList : .clientInfo }
             if argc == 3 && sub == "setname" { sessionChange = .clientName(args[2]) }
         case .latency:
             rawOutput = (argc == 3 && sub == "graph") || (argc == 2 && sub == "doctor")

@@ -82,8 +82,11 @@ package final class PrintingSink: ReplySink {
     }
 
     private func formatter(for item: Pipeline.Item?) -> ReplyFormatter {
-        if case .command(let traits?, _) = item, traits.rawOutput { return rawFormatter }
-        return formatter
+        guard case .command(let traits?, _) = item else { return formatter }
+        if let shape = traits.replyShape, style.format == .json || style.format == .quotedJSON {
+            return StructuredJSONFormatter(shape, json: formatter)
+        }
+        return traits.rawOutput ? rawFormatter : formatter
     }
 
     package func replyBegins(for item: Pipeline.Item?) {
