@@ -68,7 +68,9 @@ package final class PrintingSink: ReplySink {
         formatter = Formatters.make(
             style.format, elementDelimiter: style.elementDelimiter,
             replyDelimiter: style.replyDelimiter)
-        rawFormatter = style.format == .tty ? RawFormatter(replyDelimiter: [], terminalSafe: true) : formatter
+        // INFO, CLIENT LIST, MEMORY DOCTOR ...: the server's text as it is, with no delimiter after
+        // it, in every format (as redis-cli prints them; --json shapes some, see replyShape).
+        rawFormatter = RawFormatter(replyDelimiter: [], terminalSafe: style.format == .tty)
         pushFormatter = Formatters.make(style.format == .raw ? .tty : style.format)
         currentFormatter = formatter
     }
@@ -84,7 +86,8 @@ package final class PrintingSink: ReplySink {
     private func formatter(for item: Pipeline.Item?) -> ReplyFormatter {
         guard case .command(let traits?, _) = item else { return formatter }
         if let shape = traits.replyShape, style.format == .json || style.format == .quotedJSON {
-            return StructuredJSONFormatter(shape, json: formatter)
+            return StructuredJSONFormatter(
+                shape, json: formatter, fallback: traits.rawOutput ? rawFormatter : formatter)
         }
         return traits.rawOutput ? rawFormatter : formatter
     }
