@@ -27,6 +27,12 @@ import Testing
         try shell.wait(for: "[3]> AUTH default topsecret")
         try shell.type("config set masterauth hunter2")
         try shell.type("hello 3 auth default hunter3")
+        // As redis-cli 7.4: recalled in the session (Up), never written to the file.
+        try shell.key("Up")
+        try shell.wait(for: "the HELLO line recalled") {
+            $0.split(separator: "\n").last?.hasSuffix("]> hello 3 auth default hunter3") == true
+        }
+        try shell.key("C-u")
         try shell.type("quit")
         try shell.wait(for: "shell exit") { _ in (try? shell.isAlive()) == false }
         let historyURL = home.appendingPathComponent(".rcli_history")

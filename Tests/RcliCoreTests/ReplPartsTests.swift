@@ -8,11 +8,16 @@ import Testing
         "AUTH pw", "auth user pw", "3 auth pw", "HELLO 3 AUTH default pw", "hello 3 setname x auth u p",
         "ACL SETUSER bob on >secret", "acl setuser bob #abc123", "CONFIG SET requirepass x",
         "config set masterauth y", "MIGRATE h 6379 k 0 1000 AUTH pw", "migrate h 6379 \"\" 0 1000 AUTH2 u p KEYS a",
-        "auth \"unbalanced",
+        "auth \"unbalanced", "acl setuser bob on", "ACL GETUSER alice", "acl deluser bob",
+        "config set primaryauth p", "CONFIG SET maxmemory 1mb masteruser u", "sentinel config set sentinel-pass p",
+        "SENTINEL SET mymaster auth-pass p", "2 sentinel set mymaster quorum 2 auth-user u",
     ] {
         #expect(!HistoryPolicy.mayRemember(line: line), "\(line)")
     }
-    for line in ["get auth", "hello 3", "acl setuser bob on", "config set maxmemory 1mb", "set k v", "acl list"] {
+    for line in [
+        "get auth", "hello 3", "config set maxmemory 1mb", "set k v", "acl list", "sentinel masters",
+        "sentinel set mymaster quorum 2", "sentinel config get sentinel-pass",
+    ] {
         #expect(HistoryPolicy.mayRemember(line: line), "\(line)")
     }
 }

@@ -83,8 +83,10 @@ package final class ReplMode {
                 output.out.flush()
             case .line(let text):
                 if text.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+                // As redis-cli 7.4: every line can be recalled in this session; lines with secrets
+                // never reach the file.
+                editor.remember(text)
                 if HistoryPolicy.mayRemember(line: text) {
-                    editor.remember(text)
                     history?.append(text)
                     _ = history?.save()
                 }
