@@ -3,7 +3,15 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 PREFIX ?= /usr/local
 RELEASE := .build/release/rcli
 
-.PHONY: all deps build run test lint format install demo bench generate clean
+.PHONY: all deps build run test lint format install demo bench generate clean dist fuzz fuzz-smoke
+
+# The commit `rcli --version` names ("-dirty" when tracked files changed); Package.swift reads it.
+GIT_COMMIT := $(shell c=$$(git rev-parse --short=12 HEAD 2>/dev/null) && \
+	{ git diff --quiet HEAD 2>/dev/null || c=$$c-dirty; echo $$c; })
+build dist: export RCLI_GIT_COMMIT := $(GIT_COMMIT)
+# libstdc++.a alone in a folder searched first, so release builds link it statically (Package.swift).
+STATIC_CXX := $(CURDIR)/.build-static
+build dist: export RCLI_STATIC_CXX_DIR := $(STATIC_CXX)
 
 all: build
 
@@ -11,12 +19,14 @@ deps:
 	@scripts/install-deps
 
 build: deps
+	@mkdir -p $(STATIC_CXX) && ln -sf "$$(clang -print-file-name=libstdc++.a)" $(STATIC_CXX)/libstdc++.a
 	swift build -c release --static-swift-stdlib --product rcli
 
 run: build
 	$(RELEASE) $(ARGS)
 
-test: deps lint
+# dist first: a test unpacks the tarball and runs it without the toolchain.
+test: deps lint dist
 	swift build --build-tests
 	scripts/with-servers scripts/swift-test
 
@@ -48,5 +58,9 @@ generate: build
 	$(RELEASE) --generate zsh > completions/_rcli
 	$(RELEASE) --generate fish > completions/rcli.fish
 
+# A release binary that needs no Swift toolchain: dist/rcli-<version>-linux-<arch>.tar.gz (see README).
+dist: build
+	scripts/dist $(RELEASE)
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-dist .build-fuzz .build-static dist

@@ -24,7 +24,7 @@ package enum Rcli {
             output.out.flush()
             return 0
         case .version:
-            output.out.write("rcli \(HelpText.version)\n")
+            output.out.write(VersionText.make())
             output.out.flush()
             return 0
         case .generate("commands"):
