@@ -26,7 +26,7 @@ run: build
 	$(RELEASE) $(ARGS)
 
 # dist first: a test unpacks the tarball and runs it without the toolchain.
-test: deps lint dist
+test: deps lint dist fuzz-smoke
 	swift build --build-tests
 	scripts/with-servers scripts/swift-test
 
@@ -36,7 +36,7 @@ lint:
 
 # Applies the formatter to the tree.
 format:
-	swift format format --in-place --parallel --recursive Sources Tests Package.swift
+	swift format format --in-place --parallel --recursive Sources Tests Fuzz Package.swift
 
 install: build
 	install -D -m 0755 $(RELEASE) $(DESTDIR)$(PREFIX)/bin/rcli
@@ -57,6 +57,14 @@ generate: build
 	$(RELEASE) --generate bash > completions/rcli.bash
 	$(RELEASE) --generate zsh > completions/_rcli
 	$(RELEASE) --generate fish > completions/rcli.fish
+
+# Fuzz targets (Fuzz/), each run for FUZZ_SECONDS (default 60); `make test` runs them 5 s each.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
+
+fuzz-smoke: deps
+	FUZZ_SECONDS=5 scripts/fuzz
 
 # A release binary that needs no Swift toolchain: dist/rcli-<version>-linux-<arch>.tar.gz (see README).
 dist: build

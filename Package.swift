@@ -55,3 +55,21 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Fuzz targets (Fuzz/, built and run by `make fuzz` with -sanitize=fuzzer,address): part of the
+// package only when RCLI_FUZZ is set, so plain builds and the shipped binary never see them.
+if Context.environment["RCLI_FUZZ"] != nil {
+    package.targets += [
+        .target(name: "CFuzzer", path: "Fuzz/CFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["RESP", "CFuzzer"], path: "Fuzz/Support"),
+        .executableTarget(
+            name: "fuzz-resp", dependencies: ["FuzzSupport", "RESP", "RcliCore"], path: "Fuzz/RESPParser"),
+        .executableTarget(
+            name: "fuzz-command-line", dependencies: ["FuzzSupport", "RESP", "RcliCore"], path: "Fuzz/CommandLine"),
+        .executableTarget(name: "fuzz-uri", dependencies: ["FuzzSupport", "RcliCore"], path: "Fuzz/URI"),
+        .executableTarget(
+            name: "fuzz-redirect", dependencies: ["FuzzSupport", "RESP", "Cluster"], path: "Fuzz/Redirect"),
+        .executableTarget(
+            name: "fuzz-replication", dependencies: ["FuzzSupport", "RESP", "RcliCore"], path: "Fuzz/Replication"),
+    ]
+}
