@@ -9,6 +9,7 @@ let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .wh
 // The commit `rcli --version` names, from the environment (the Makefile passes `git rev-parse`);
 // SwiftPM re-reads this manifest when the variable changes, so only CBuildInfo is rebuilt.
 let commit = Context.environment["RCLI_GIT_COMMIT"].map { $0.filter { $0.isLetter || $0.isNumber || $0 == "-" } }
+    .flatMap { $0.isEmpty ? nil : $0 }
 let buildInfo: [CSetting] = commit.map { [.define("RCLI_GIT_COMMIT", to: "\"\($0)\"")] } ?? []
 
 // `make build` and `make dist` link the C++ runtime under the Swift runtime statically too, so
