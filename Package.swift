@@ -7,7 +7,7 @@ import PackageDescription
 let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 // The commit `rcli --version` names, from the environment (the Makefile passes `git rev-parse`);
-// SwiftPM re-reads this manifest when the variable changes, so only CBuildInfo is rebuilt.
+// SwiftPM re-reads this manifest when the variable changes; only CBuildInfo and main.swift rebuild.
 let commit = Context.environment["RCLI_GIT_COMMIT"].map { $0.filter { $0.isLetter || $0.isNumber || $0 == "-" } }
     .flatMap { $0.isEmpty ? nil : $0 }
 let buildInfo: [CSetting] = commit.map { [.define("RCLI_GIT_COMMIT", to: "\"\($0)\"")] } ?? []
@@ -44,9 +44,9 @@ let package = Package(
         // The program: CLI (options, run mode), Engine (the run loop, pipeline), Transports
         // (standalone, cluster), Input, Output (formatters, sinks, errors), Modes, REPL, Commands.
         .target(
-            name: "RcliCore", dependencies: ["RESP", "RedisNet", "Cluster", "CLibEdit", "CBuildInfo"],
+            name: "RcliCore", dependencies: ["RESP", "RedisNet", "Cluster", "CLibEdit"],
             swiftSettings: fast),
-        .executableTarget(name: "rcli", dependencies: ["RcliCore"], linkerSettings: staticCXX),
+        .executableTarget(name: "rcli", dependencies: ["RcliCore", "CBuildInfo"], linkerSettings: staticCXX),
 
         .testTarget(name: "RESPTests", dependencies: ["RESP"]),
         .testTarget(name: "RcliCoreTests", dependencies: ["RcliCore", "RESP"]),

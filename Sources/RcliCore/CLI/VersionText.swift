@@ -1,12 +1,10 @@
-import CBuildInfo
 import RedisNet
 
 /// `--version`: `rcli <version>` first (the form redis-cli's `redis-cli 7.0.15` has, which
 /// scripts read), then the git commit the binary was built from and the OpenSSL it uses for TLS.
 package enum VersionText {
-    /// The three lines.
-    package static func make() -> String {
-        let commit = String(cString: rcli_git_commit())
+    /// The three lines, for a binary built from `commit`.
+    package static func make(commit: String) -> String {
         let openSSL: String
         switch TLSContext.libraryVersion() {
         case .success(let version): openSSL = version + " (libssl, loaded when TLS is used)"
