@@ -3,7 +3,15 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 PREFIX ?= /usr/local
 RELEASE := .build/release/rcli
 
-.PHONY: all deps build run test lint format install demo bench generate clean
+.PHONY: all deps build run test lint format install demo bench generate clean dist fuzz fuzz-smoke
+
+# The commit `rcli --version` names ("-dirty" when tracked files changed); Package.swift reads it.
+GIT_COMMIT := $(shell c=$$(git rev-parse --short=12 HEAD 2>/dev/null) && \
+	{ git diff --quiet HEAD 2>/dev/null || c=$$c-dirty; echo $$c; })
+build dist: export RCLI_GIT_COMMIT := $(GIT_COMMIT)
+# libstdc++.a alone in a folder searched first, so release builds link it statically (Package.swift).
+STATIC_CXX := $(CURDIR)/.build-static
+build dist: export RCLI_STATIC_CXX_DIR := $(STATIC_CXX)
 
 all: build
 
@@ -11,12 +19,14 @@ deps:
 	@scripts/install-deps
 
 build: deps
+	@mkdir -p $(STATIC_CXX) && ln -sf "$$(clang -print-file-name=libstdc++.a)" $(STATIC_CXX)/libstdc++.a
 	swift build -c release --static-swift-stdlib --product rcli
 
 run: build
 	$(RELEASE) $(ARGS)
 
-test: deps lint
+# dist first: a test unpacks the tarball and runs it without the toolchain.
+test: deps lint dist fuzz-smoke
 	swift build --build-tests
 	scripts/with-servers scripts/swift-test
 
@@ -26,7 +36,7 @@ lint:
 
 # Applies the formatter to the tree.
 format:
-	swift format format --in-place --parallel --recursive Sources Tests Package.swift
+	swift format format --in-place --parallel --recursive Sources Tests Fuzz Package.swift
 
 install: build
 	install -D -m 0755 $(RELEASE) $(DESTDIR)$(PREFIX)/bin/rcli
@@ -48,5 +58,17 @@ generate: build
 	$(RELEASE) --generate zsh > completions/_rcli
 	$(RELEASE) --generate fish > completions/rcli.fish
 
+# Fuzz targets (Fuzz/), each run for FUZZ_SECONDS (default 60); `make test` runs them 5 s each.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
+
+fuzz-smoke: deps
+	FUZZ_SECONDS=5 scripts/fuzz
+
+# A release binary that needs no Swift toolchain: dist/rcli-<version>-linux-<arch>.tar.gz (see README).
+dist: build
+	scripts/dist $(RELEASE)
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-dist .build-fuzz .build-static dist

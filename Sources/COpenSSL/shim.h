@@ -58,7 +58,8 @@
     X(void *, OPENSSL_sk_value, (const OPENSSL_STACK *s, int i), (s, i)) \
     X(const unsigned char *, ASN1_STRING_get0_data, (const ASN1_STRING *a), (a)) \
     X(int, ASN1_STRING_length, (const ASN1_STRING *a), (a)) \
-    X(void, GENERAL_NAMES_free, (GENERAL_NAMES *g), (g))
+    X(void, GENERAL_NAMES_free, (GENERAL_NAMES *g), (g)) \
+    X(const char *, OpenSSL_version, (int t), (t))
 
 #define RCLI_FIELD(ret, name, params, args) ret (*name) params;
 struct rcli_openssl_table { RCLI_OPENSSL_FUNCTIONS(RCLI_FIELD) };

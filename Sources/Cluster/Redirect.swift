@@ -42,12 +42,15 @@ package enum Redirect: Sendable, Equatable {
 
 extension NodeAddress {
     /// `host:port`, split at the last `:` (IPv6 addresses keep theirs); an empty host becomes
-    /// `defaultHost`. Nil when the port is not a number in 1...65535.
+    /// `defaultHost`. Nil when the port is not a number in 1...65535, or when the host has a byte
+    /// that is not printable ASCII: a NUL would cut the name short when it is resolved, so rcli
+    /// would connect somewhere other than the address it names (found by fuzzing).
     package init?(parsing text: String, defaultHost: String) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
             (1...65535).contains(port)
         else { return nil }
         var host = String(text[..<colon])
+        guard host.utf8.allSatisfy({ (0x21...0x7e).contains($0) }) else { return nil }
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         self.init(host: host.isEmpty ? defaultHost : host, port: port)
     }

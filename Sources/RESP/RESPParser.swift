@@ -146,6 +146,8 @@ public struct RESPParser: Sendable {
                 continue
             }
             guard let line = try readLine() else { return nil }
+            // An empty line has no type byte (found by fuzzing: it used to trap).
+            guard !line.isEmpty else { throw RESPProtocolError.unknownType(13) }
             let type = buffer[line.lowerBound]
             let body = buffer[(line.lowerBound + 1)..<line.upperBound]
             switch type {
@@ -259,11 +261,16 @@ public struct RESPParser: Sendable {
             }
             return nil
         }
+        // The limit holds however the line arrives (found by fuzzing: a long line that came in
+        // one read was accepted, the same line in pieces refused); a CR that may start the CRLF
+        // does not count.
         guard let cr = found else {
             scanFrom = max(pos, count - 1)
-            if count - pos > limits.maxLineLength { throw RESPProtocolError.lineTooLong(limit: limits.maxLineLength) }
+            let partial = count - pos - (buffer[count - 1] == 13 ? 1 : 0)
+            if partial > limits.maxLineLength { throw RESPProtocolError.lineTooLong(limit: limits.maxLineLength) }
             return nil
         }
+        if cr - pos > limits.maxLineLength { throw RESPProtocolError.lineTooLong(limit: limits.maxLineLength) }
         let line = pos..<cr
         pos = cr + 2
         scanFrom = pos

@@ -1,7 +1,8 @@
 /// The program: parse the command line, resolve the run mode once, run it, return the exit status.
 package enum Rcli {
-    /// Runs rcli with `arguments` (without the program name).
-    package static func main(_ arguments: [String]) -> Int32 {
+    /// Runs rcli with `arguments` (without the program name); `commit` is the git commit the
+    /// binary was built from, for `--version`.
+    package static func main(_ arguments: [String], commit: String = "unknown") -> Int32 {
         let environment = System.environment()
         let output = OutputContext(
             out: .standardOutput(), err: .standardError(),
@@ -24,7 +25,7 @@ package enum Rcli {
             output.out.flush()
             return 0
         case .version:
-            output.out.write("rcli \(HelpText.version)\n")
+            output.out.write(VersionText.make(commit: commit))
             output.out.flush()
             return 0
         case .generate("commands"):

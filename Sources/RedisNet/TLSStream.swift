@@ -31,11 +31,7 @@ package final class TLSContext {
     /// A context for `options`; a configuration problem (unreadable CA, key that does not
     /// match the certificate ...) is one line naming the file and the cause.
     package init(_ options: TLSOptions) throws(NetError) {
-        var why = [CChar](repeating: 0, count: 256)
-        guard rcli_openssl_load(&why, why.count) == 1 else {
-            let reason = String(decoding: why.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw .tls("cannot load OpenSSL (\(reason)); install libssl3")
-        }
+        if let reason = Self.loadLibrary() { throw .tls("cannot load OpenSSL (\(reason)); install libssl3") }
         guard let ctx = rcli_SSL_CTX_new(rcli_TLS_client_method()) else {
             throw .tls("cannot create a TLS context: " + TLSContext.drainErrors())
         }
@@ -92,6 +88,21 @@ package final class TLSContext {
 
     deinit {
         rcli_SSL_CTX_free(ctx)
+    }
+
+    /// Loads libssl (once); nil when loaded, else why it cannot be.
+    private static func loadLibrary() -> String? {
+        var why = [CChar](repeating: 0, count: 256)
+        guard rcli_openssl_load(&why, why.count) != 1 else { return nil }
+        return String(decoding: why.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The OpenSSL TLS connections use (`OpenSSL 3.0.17 1 Jul 2025`), loading it now, or why it
+    /// cannot be loaded (for `--version`).
+    package static func libraryVersion() -> Result<String, NetError> {
+        if let reason = loadLibrary() { return .failure(.tls(reason)) }
+        guard let text = rcli_OpenSSL_version(OPENSSL_VERSION) else { return .failure(.tls("no version text")) }
+        return .success(String(cString: text))
     }
 
     /// OpenSSL's error queue as one line (reason strings, oldest first), and empties it.

@@ -1,3 +1,5 @@
+import CBuildInfo
 import RcliCore
 
-System.exit(Rcli.main(Array(CommandLine.arguments.dropFirst())))
+// The commit comes from here, not RcliCore, so a new commit recompiles this file only.
+System.exit(Rcli.main(Array(CommandLine.arguments.dropFirst()), commit: String(cString: rcli_git_commit())))

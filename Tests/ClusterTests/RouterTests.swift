@@ -44,6 +44,13 @@ private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
     #expect(Redirect.parse(err("TRYAGAIN Multiple keys request during rehashing of slot"), replyingHost: "h") != nil)
     #expect(Redirect.parse(err("ERR unknown command"), replyingHost: "h") == nil)
     #expect(Redirect.parse(err("MOVEDX 1 h:1"), replyingHost: "h") == nil)
+    // Found by fuzzing: a NUL cut the host short where it is resolved ("evil\0.example.com" is
+    // looked up as "evil"), so an address with a byte that is not printable ASCII is malformed.
+    #expect(
+        Redirect.parse(err("MOVED 1 evil\u{0}.example.com:6379"), replyingHost: "h")
+            == .malformed("MOVED 1 evil\\x00.example.com:6379"))
+    #expect(Redirect.parse(err("ASK 1 h\u{7f}st:6379"), replyingHost: "h") == .malformed("ASK 1 h\\x7fst:6379"))
+    #expect(Redirect.parse(Array("ASK 1 \u{ff}:6379".utf8), replyingHost: "h") == .malformed("ASK 1 \u{ff}:6379"))
 }
 
 @Test func movedUpdatesTheMapAndAskDoesNot() {

@@ -1,7 +1,7 @@
 /// `-u` URIs: `redis://[[user][:password]@]host[:port][/db]` and
 /// `unix://[[user][:password]@]/path/to/socket[?db=N]`. `rediss://` is `redis://` over TLS.
-enum RedisURI {
-    static func apply(_ uri: String, to config: inout CLIConfiguration) throws(RcliError) {
+package enum RedisURI {
+    package static func apply(_ uri: String, to config: inout CLIConfiguration) throws(RcliError) {
         let lower = uri.lowercased()
         let isUnix = lower.hasPrefix("unix://")
         let isTLS = lower.hasPrefix("rediss://")

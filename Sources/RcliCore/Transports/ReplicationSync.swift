@@ -3,15 +3,11 @@ import RedisNet
 
 /// The replication handshake `--rdb`, `--functions-rdb` and `--replica` share: REPLCONF
 /// options, SYNC, the payload header (length-prefixed for a disk-based sync, an EOF mark for a
-/// diskless one) and the payload itself, handed out in chunks.
+/// diskless one) and the payload itself, handed out in chunks. The bytes are read by
+/// ReplicationStream (no I/O; fuzzed); this type only moves them.
 struct ReplicationSync {
     /// How the server delimits the RDB payload.
-    enum Payload {
-        /// `$<length>`: exactly this many bytes.
-        case length(Int)
-        /// `$EOF:<40 bytes>`: the payload ends with these 40 bytes.
-        case eofMark([UInt8])
-    }
+    typealias Payload = ReplicationStream.Payload
 
     let conn: Connection
     /// Seconds without a byte from the server (keepalive newlines count) before giving up;
@@ -37,25 +33,23 @@ struct ReplicationSync {
             }
             conn.enqueueRaw(Array("SYNC\r\n".utf8))
             try conn.flush(wait: true)
-            let line = try headerLine()
-            if line.first == UInt8(ascii: "-") {
+            var stream = ReplicationStream()
+            while true {
+                let chunk = try conn.readRaw(max: 4096, deadline: monotonicSeconds() + idleTimeout)
+                let (events, rest) = try stream.feed(chunk[...])
+                guard case .header(let payload)? = events.first else { continue }
+                conn.unread(Array(rest))
+                return payload
+            }
+        } catch let e as ReplicationStream.Failure {
+            switch e {
+            case .refused(let line):
                 throw RcliError.mode("SYNC with master failed: " + String(decoding: line, as: UTF8.self))
+            case .unexpected(let line): throw RcliError.mode("Unexpected reply to SYNC: " + Self.visible(line))
+            case .badEOFMark(let line): throw RcliError.mode("Bad EOF mark in SYNC reply: " + Self.visible(line))
+            case .badLength(let line): throw RcliError.mode("Bad payload length in SYNC reply: " + Self.visible(line))
+            case .headerTooLong: throw RcliError.network(.protocolViolation(.missingCRLF))
             }
-            guard line.first == UInt8(ascii: "$") else {
-                throw RcliError.mode("Unexpected reply to SYNC: " + Self.visible(line))
-            }
-            let body = line.dropFirst()
-            if body.starts(with: Array("EOF:".utf8)) {
-                let mark = Array(body.dropFirst(4))
-                guard mark.count == 40 else {
-                    throw RcliError.mode("Bad EOF mark in SYNC reply: " + Self.visible(line))
-                }
-                return .eofMark(mark)
-            }
-            guard let n = Int(String(decoding: body, as: UTF8.self)), n >= 0 else {
-                throw RcliError.mode("Bad payload length in SYNC reply: " + Self.visible(line))
-            }
-            return .length(n)
         } catch let e as RcliError {
             throw e
         } catch let e as NetError {
@@ -71,35 +65,19 @@ struct ReplicationSync {
         var total = 0
         var received = 0
         do {
-            switch payload {
-            case .length(var left):
-                while left > 0 {
-                    let chunk = try conn.readRaw(max: min(left, 256 * 1024), deadline: monotonicSeconds() + idleTimeout)
-                    left -= chunk.count
-                    total += chunk.count
-                    received += chunk.count
-                    if let e = sink(chunk) { throw RcliError.mode(e) }
+            var stream = ReplicationStream(payload: payload)
+            while !stream.isFinished {
+                var want = 256 * 1024
+                if case .length(let n) = payload { want = min(want, n - total) }
+                let chunk = try conn.readRaw(max: want, deadline: monotonicSeconds() + idleTimeout)
+                received += chunk.count
+                // A payload event never follows the end, so the rest is what comes after it.
+                let (events, rest) = try stream.feed(chunk[...])
+                for case .payload(let body) in events {
+                    total += body.count
+                    if let e = sink(body) { throw RcliError.mode(e) }
                 }
-            case .eofMark(let mark):
-                // Hold back the last 39 bytes so a mark split across reads is still found.
-                var pending: [UInt8] = []
-                while true {
-                    let chunk = try conn.readRaw(max: 256 * 1024, deadline: monotonicSeconds() + idleTimeout)
-                    received += chunk.count
-                    pending += chunk
-                    if let at = Self.find(mark, in: pending) {
-                        let body = Array(pending[..<at])
-                        conn.unread(Array(pending[(at + mark.count)...]))
-                        total += body.count
-                        if !body.isEmpty, let e = sink(body) { throw RcliError.mode(e) }
-                        return total
-                    }
-                    let keep = min(pending.count, mark.count - 1)
-                    let ready = Array(pending[..<(pending.count - keep)])
-                    pending.removeFirst(pending.count - keep)
-                    total += ready.count
-                    if !ready.isEmpty, let e = sink(ready) { throw RcliError.mode(e) }
-                }
+                if stream.isFinished { conn.unread(Array(rest)) }
             }
         } catch let e as RcliError {
             throw e
@@ -115,42 +93,6 @@ struct ReplicationSync {
             throw RcliError.mode("Error: \(error)")
         }
         return total
-    }
-
-    /// The SYNC reply's first line, skipping the newlines a master sends while it prepares
-    /// the payload.
-    private func headerLine() throws(NetError) -> [UInt8] {
-        var line: [UInt8] = []
-        while true {
-            let chunk = try conn.readRaw(max: 4096, deadline: monotonicSeconds() + idleTimeout)
-            var i = 0
-            while i < chunk.count {
-                let b = chunk[i]
-                i += 1
-                if b == 10 {
-                    if line.isEmpty || line == [13] {
-                        line = []
-                        continue
-                    }
-                    if line.last == 13 { line.removeLast() }
-                    conn.unread(Array(chunk[i...]))
-                    return line
-                }
-                line.append(b)
-                if line.count > 1024 { throw .protocolViolation(.missingCRLF) }
-            }
-        }
-    }
-
-    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard let first = needle.first, haystack.count >= needle.count else { return nil }
-        var i = 0
-        let last = haystack.count - needle.count
-        while i <= last {
-            if haystack[i] == first && haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
-            i += 1
-        }
-        return nil
     }
 
     private static func visible(_ bytes: [UInt8]) -> String {

@@ -1,0 +1,1 @@
+// Declarations only (fuzzer.h); libFuzzer itself comes from -sanitize=fuzzer.
