@@ -92,6 +92,10 @@ package struct CLIConfiguration: Sendable {
     package var memkeysSamples: Int?
     /// `--verbose`.
     package var verbose = false
+    /// `--test_hint <line>` (hidden, redis-cli 7.2): print the shell's hint for a line.
+    package var testHint: String?
+    /// `--test_hint_file <file>` (hidden, redis-cli 7.2): check a file of line/hint pairs.
+    package var testHintFile: String?
 
     /// An all-defaults configuration.
     package init() {}
