@@ -70,6 +70,9 @@ package enum Rcli {
             }
         }
         let session = Session(settings: config.connection, password: password)
+        if mode == .hintTest {
+            return HintTestMode.run(config, hinter: HelpCommand.hinter(HelpCommand.docs(session)), output: output)
+        }
         if mode == .clusterManager, let request = config.clusterManager {
             var context = ManagerContext(
                 request: request, template: session, log: ManagerLog(output: output), environment: environment)

@@ -99,6 +99,10 @@ package struct CLIConfiguration: Sendable {
     package var passwordCommand: String?
     /// The profile's `prompt-color`.
     package var promptColor: PromptColor?
+    /// `--test_hint <line>` (hidden, redis-cli 7.2): print the shell's hint for a line.
+    package var testHint: String?
+    /// `--test_hint_file <file>` (hidden, redis-cli 7.2): check a file of line/hint pairs.
+    package var testHintFile: String?
 
     /// An all-defaults configuration.
     package init() {}

@@ -339,6 +339,19 @@ package enum OptionTable {
         ) { p, _ throws(RcliError) in
             p.config.pager = true
         },
+        OptionSpec(
+            ["--test_hint"], value: "line", help: "Print the shell's hint for <line> (redis-cli's test hook).",
+            hidden: true
+        ) { p, v throws(RcliError) in
+            p.config.testHint = v
+        },
+        OptionSpec(
+            ["--test_hint_file"], value: "file",
+            help: "Check the \"<line>\" \"<expected hint>\" pairs in <file> (redis-cli's test hook).",
+            completion: .file, hidden: true
+        ) { p, v throws(RcliError) in
+            p.config.testHintFile = v
+        },
         OptionSpec(["--help"], help: "Output this help and exit.") { p, _ throws(RcliError) in
             p.action = .help
         },

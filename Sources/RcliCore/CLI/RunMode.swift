@@ -18,6 +18,8 @@ package enum RunMode: Sendable, Equatable {
     case pipe
     /// `--scan`.
     case scan
+    /// `--test_hint <line>` / `--test_hint_file <file>`: redis-cli's hidden hint test hooks.
+    case hintTest
     /// A command on the command line (or `--eval`), run `-r` times.
     case command([String])
     /// The interactive shell (stdin is a terminal and no command was given).
@@ -55,6 +57,7 @@ package enum RunMode: Sendable, Equatable {
         }
         if config.pipe { return .success(.pipe) }
         if config.scan { return .success(.scan) }
+        if config.testHint != nil || config.testHintFile != nil { return .success(.hintTest) }
         if !parsed.command.isEmpty || config.evalFile != nil { return .success(.command(parsed.command)) }
         return .success(stdinIsTerminal ? .shell : .script)
     }

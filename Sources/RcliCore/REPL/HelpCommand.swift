@@ -15,10 +15,12 @@ final class HelpCommand {
         var since = ""
         var group = ""
         var syntax = ""
+        var arguments: [ArgumentSpec]?
     }
 
     private let session: Session
     private var docs: [String: Doc]?
+    private var hinter: ArgumentHinter?
 
     init(session: Session) {
         self.session = session
@@ -29,32 +31,25 @@ final class HelpCommand {
         load().keys.sorted()
     }
 
-    /// The hint for a partly typed line: the arguments still to come, or (right after the
-    /// command name) the whole syntax after a space. Nil when there is nothing useful to show.
+    /// The hint to draw after a partly typed line (see `ArgumentHinter`), with a leading space
+    /// when the line does not end in one; nil when there is nothing to show.
     func hint(for line: String) -> String? {
-        let words = line.split(separator: " ").map { $0.lowercased() }
-        guard let first = words.first else { return nil }
-        let endsWithSpace = line.last == " "
-        let all = load()
-        if !endsWithSpace {
-            // Right after a (sub)command name: its whole syntax, after a space.
-            guard words.count <= 2, let doc = all[words.joined(separator: "|")], !doc.syntax.isEmpty else { return nil }
-            return " " + doc.syntax
-        }
-        var name = first
-        var consumed = 1
-        if words.count >= 2, all["\(first)|\(words[1])"] != nil {
-            name = "\(first)|\(words[1])"
-            consumed = 2
-        }
-        guard let doc = all[name], !doc.syntax.isEmpty else { return nil }
-        let tokens = Self.topLevelTokens(doc.syntax)
-        let typed = words.count - consumed
-        guard typed < tokens.count else {
-            // Past the fixed arguments: keep showing a trailing repeatable group.
-            return tokens.last.flatMap { $0.hasSuffix("...]") ? $0 : nil }
-        }
-        return tokens.dropFirst(typed).joined(separator: " ")
+        if hinter == nil { hinter = Self.hinter(load()) }
+        guard let raw = hinter?.hint(for: line), !raw.isEmpty else { return nil }
+        let endsWithSpace = line.utf8.last.map { CommandLineSplitter.isSpace($0) } ?? false
+        return endsWithSpace ? raw : " " + raw
+    }
+
+    /// The hint engine over `docs`.
+    static func hinter(_ docs: [String: Doc]) -> ArgumentHinter {
+        ArgumentHinter(
+            docs.values.map { ArgumentHinter.Entry(name: $0.name, arguments: $0.arguments, params: $0.syntax) })
+    }
+
+    /// The server's COMMAND DOCS, or the committed table when it does not answer them.
+    static func docs(_ session: Session) -> [String: Doc] {
+        if let fetched = fetch(session), !fetched.isEmpty { return fetched }
+        return builtin()
     }
 
     /// Splits a syntax line into its top-level words; a bracketed group is one word.
@@ -131,13 +126,20 @@ final class HelpCommand {
     /// scripts/gen-command-table) when the server does not answer it.
     private func load() -> [String: Doc] {
         if let docs { return docs }
-        var result = Self.fetch(session) ?? [:]
-        if result.isEmpty {
-            for entry in CommandTable.entries {
-                result[entry.0] = Doc(name: entry.0, summary: entry.3, since: entry.2, group: entry.1, syntax: entry.4)
-            }
-        }
+        let result = Self.docs(session)
         docs = result
+        return result
+    }
+
+    /// The committed table (scripts/gen-command-table), with argument specs where it has them.
+    static func builtin() -> [String: Doc] {
+        var result: [String: Doc] = [:]
+        for entry in CommandTable.entries {
+            result[entry.0] = Doc(name: entry.0, summary: entry.3, since: entry.2, group: entry.1, syntax: entry.4)
+        }
+        for (name, compact) in CommandTable.arguments {
+            result[name]?.arguments = ArgumentSpec.parse(compact: compact)
+        }
         return result
     }
 
@@ -149,6 +151,15 @@ final class HelpCommand {
         var result: [String: Doc] = [:]
         collect(reply, into: &result)
         return result
+    }
+
+    /// Swift source for the committed argument specs (compact form), from a live server's COMMAND DOCS.
+    static func generatedArguments(_ docs: [String: Doc]) -> [String] {
+        docs.values.sorted { $0.name < $1.name }.compactMap { d in
+            guard let args = d.arguments, !args.isEmpty else { return nil }
+            let text = ArgumentSpec.compact(args).replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
+            return "        (\"\(d.name)\", \"\(text)\"),"
+        }
     }
 
     /// Swift source for the committed fallback table, from a live server's COMMAND DOCS.
@@ -180,6 +191,7 @@ final class HelpCommand {
             doc.group = fields["group"]?.text ?? ""
             if case .some(.array(let args)) = fields["arguments"] {
                 doc.syntax = args.map(syntax).joined(separator: " ")
+                doc.arguments = ArgumentSpec.list(docs: fields["arguments"])
             }
             result[name] = doc
             if let subs = fields["subcommands"] { collect(subs, into: &result) }

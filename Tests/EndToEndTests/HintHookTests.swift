@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// redis-cli 7.2's hidden hint test hooks, `--test_hint` and `--test_hint_file`, end to end:
+/// with the fixture server's COMMAND DOCS and with no server (the committed table).
+struct HintHookTests {
+    static let suite = TestEnvironment.packageRoot.appendingPathComponent("Tests/Fixtures/test_cli_hint_suite.txt").path
+
+    @Test func testHintPrintsTheRawHintFromTheServer() throws {
+        let port = try TestEnvironment.port()
+        let r = try rcli(["-p", port, "--test_hint", "SET k v EX 10 "])
+        #expect(r.status == 0)
+        #expect(r.out == "[NX|XX] [GET] \n")
+        let zadd = try rcli(["-p", port, "--test_hint", "ZADD k NX "])
+        #expect(zadd.out == "[GT|LT] [CH] [INCR] score member [score member ...]\n")
+    }
+
+    @Test func testHintWorksWithoutAServer() throws {
+        let r = try rcli(["-p", "1", "--test_hint", "hello 3 auth "])
+        #expect(r.status == 0)
+        #expect(r.out == "username password [SETNAME clientname]\n")
+        #expect(r.err.isEmpty)
+        let unknown = try rcli(["-p", "1", "--test_hint", "nosuchcommand "])
+        #expect(unknown.status == 0 && unknown.out == "\n")
+    }
+
+    @Test func redisHintSuiteAgainstTheServerAndWithout() throws {
+        let port = try TestEnvironment.port()
+        for p in [port, "1"] {
+            let r = try rcli(["-p", p, "--test_hint_file", Self.suite])
+            // The three BITFIELD_RO cases expect redis 7.2's docs (its GET block became required).
+            #expect(r.out == "FAILURE: 63/66 passed\n")
+            #expect(r.status == 3)
+            #expect(r.err.components(separatedBy: "\n").filter { $0.contains("FAILED") }.count == 3)
+            #expect(r.err.contains("Test case 'BITFIELD_RO k ' FAILED: expected 'GET encoding offset"))
+        }
+    }
+
+    @Test func verboseAndSuccess() throws {
+        let dir = try scratchDirectory("hints")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("ok.txt")
+        try "# comment\n\n\"GET \" \"key\"\n\"SET key value EX \" \"seconds [NX|XX] [GET]\"\n".write(
+            to: file, atomically: true, encoding: .utf8)
+        let r = try rcli(["-p", "1", "--verbose", "--test_hint_file", file.path])
+        #expect(r.status == 0)
+        #expect(
+            r.out == "Input: 'GET ', Expected: 'key', Hint: 'key'\n"
+                + "Input: 'SET key value EX ', Expected: 'seconds [NX|XX] [GET]', Hint: 'seconds [NX|XX] [GET] '\n"
+                + "SUCCESS: 2/2 passed\n")
+    }
+
+    @Test func badInputIsOneLineAndANonZeroExit() throws {
+        let missing = try rcli(["-p", "1", "--test_hint_file", "/nonexistent/hints.txt"])
+        #expect(missing.status == 255)
+        #expect(missing.err == "Can't open file '/nonexistent/hints.txt': No such file or directory\n")
+        let dir = try scratchDirectory("hints")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("bad.txt")
+        try "\"GET \" \"key\"\n\"SET k \"\n".write(to: file, atomically: true, encoding: .utf8)
+        let bad = try rcli(["-p", "1", "--test_hint_file", file.path])
+        #expect(bad.status == 255)
+        #expect(bad.err == "Missing expected hint for input 'SET k ' on line 2\n")
+        try "\"GET \" \"key\n".write(to: file, atomically: true, encoding: .utf8)
+        let quotes = try rcli(["-p", "1", "--test_hint_file", file.path])
+        #expect(quotes.status == 255)
+        #expect(quotes.err == "Unbalanced quotes on line 1: \"GET \" \"key\n")
+        // A missing value: the same line as redis-cli (7.0 does not know the option; 7.2 lacks the value).
+        let ours = try rcli(["--test_hint"])
+        let theirs = try redisCli(["--test_hint"])
+        #expect(ours.err == "Unrecognized option or bad number of args for: '--test_hint'\n")
+        #expect(ours.err == theirs.err && ours.status == theirs.status)
+    }
+
+    @Test func hooksAreHiddenFromHelp() throws {
+        let help = try rcli(["--help"])
+        #expect(!help.out.contains("test_hint"))
+    }
+}

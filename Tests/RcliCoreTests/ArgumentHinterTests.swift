@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+
+@testable import RcliCore
+
+/// The hint engine over the committed table (redis 7.0 docs), checked against redis-cli 7.2's own
+/// hint suite (Tests/Fixtures/test_cli_hint_suite.txt) and more commands.
+struct ArgumentHinterTests {
+    let hinter = HelpCommand.hinter(HelpCommand.builtin())
+
+    static func suite() throws -> [(String, String)] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../Fixtures/test_cli_hint_suite.txt")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        guard case .success(let cases) = HintTestMode.cases(in: text) else { throw CocoaError(.fileReadCorruptFile) }
+        return cases
+    }
+
+    /// BITFIELD_RO's GET block became required in redis 7.2's docs; the committed table is 7.0's.
+    static let docsChangedIn72: Set<String> = ["BITFIELD_RO k ", "BITFIELD_RO k GE", "BITFIELD_RO k GET"]
+
+    @Test func redisSuiteCasesPass() throws {
+        let cases = try Self.suite()
+        #expect(cases.count == 66)
+        var passed = 0
+        for (input, expected) in cases {
+            let hint = hinter.hint(for: input).map { String($0.reversed().drop { $0 == " " }.reversed()) }
+            if hint == expected {
+                passed += 1
+            } else {
+                #expect(Self.docsChangedIn72.contains(input), "\(input): \(hint ?? "nil")")
+            }
+        }
+        #expect(passed == 63)
+    }
+
+    @Test func bitfieldRoWithRedis72Docs() {
+        let get = ArgumentSpec(
+            "get-block", .block, token: "GET", multiple: true, multipleToken: true,
+            children: [ArgumentSpec("encoding", .string), ArgumentSpec("offset", .integer)])
+        let hinter = ArgumentHinter([.init(name: "bitfield_ro", arguments: [ArgumentSpec("key", .key), get])])
+        for (input, expected) in [
+            ("BITFIELD_RO k ", "GET encoding offset [GET encoding offset ...]"),
+            ("BITFIELD_RO k GE", "GET encoding offset [GET encoding offset ...]"),
+            ("BITFIELD_RO k GET", "GET encoding offset [GET encoding offset ...]"),
+            ("BITFIELD_RO k GET ", "encoding offset [GET encoding offset ...]"),
+            ("BITFIELD_RO k GET xyz 12 GET ", "encoding offset [GET encoding offset ...]"),
+            ("BITFIELD_RO k GET enc1 12 GET enc2 34 ", "[GET encoding offset ...]"),
+        ] {
+            #expect(hinter.hint(for: input) == expected, "\(input)")
+        }
+    }
+
+    @Test(arguments: [
+        ("SET k v EX 10 ", "[NX|XX] [GET] "),
+        (
+            "set k v nx ",
+            "[GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]"
+        ),
+        ("ZADD k NX ", "[GT|LT] [CH] [INCR] score member [score member ...]"),
+        ("zadd k 1 ", "member [score member ...]"),
+        ("hello 3 auth ", "username password [SETNAME clientname]"),
+        ("config get ", "parameter [parameter ...]"),
+        ("CLIENT LIST ", "[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]"),
+        ("client ", ""),
+        ("lpos k e RANK 1 ", "[COUNT num-matches] [MAXLEN len]"),
+        ("xread STREAMS ", "key [key ...] id [id ...]"),
+        ("bitcount k 1 2 ", "[BYTE|BIT]"),
+        ("HSET h f v ", "[field value ...]"),
+        (
+            "set \"a b\" c ",
+            "[NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]"
+        ),
+        ("set k v EX abc ", ""),
+        ("  get   k   ", ""),
+        ("EXPIRE k 10 ", "[NX|XX|GT|LT]"),
+        ("geosearch k FROMMEMBER m BYBOX 1 2 km ", "[ASC|DESC] [COUNT count [ANY]] [WITHCOORD] [WITHDIST] [WITHHASH]"),
+        (
+            "sort k ",
+            "[BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC|DESC] [ALPHA] [STORE destination]"
+        ),
+    ])
+    func moreCommands(input: String, expected: String) {
+        #expect(hinter.hint(for: input) == expected)
+    }
+
+    @Test func noHintWithoutACommandOrWithBadQuoting() {
+        #expect(hinter.hint(for: "set") == nil)
+        #expect(hinter.hint(for: "") == nil)
+        #expect(hinter.hint(for: "nosuchcommand ") == nil)
+        #expect(hinter.hint(for: "set \"k ") == nil)
+    }
+
+    @Test func rawHintHasNoLeadingSpace() {
+        #expect(hinter.hint(for: "XRANGE k 4 2 COU") == "[COUNT count]")
+    }
+
+    @Test func compactFormRoundTrips() {
+        for (_, text) in CommandTable.arguments {
+            guard let specs = ArgumentSpec.parse(compact: text) else {
+                Issue.record("unparsable: \(text)")
+                continue
+            }
+            #expect(ArgumentSpec.compact(specs) == text)
+        }
+        let odd = [ArgumentSpec("a:b,(c)", .pureToken, token: "", display: "=%")]
+        #expect(ArgumentSpec.parse(compact: ArgumentSpec.compact(odd)) == odd)
+        #expect(ArgumentSpec.parse(compact: "x:bad::") == nil)
+    }
+
+    @Test func hintFileErrorsNameTheLine() {
+        guard case .failure(let e) = HintTestMode.cases(in: "# c\n\"GET \" \"key\"\n\"SET \"\n") else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(e.message == "Missing expected hint for input 'SET ' on line 3")
+        guard case .failure(let q) = HintTestMode.cases(in: "\n\"GET \" \"key\n") else {
+            Issue.record("accepted")
+            return
+        }
+        #expect(q.message.hasPrefix("Unbalanced quotes on line 2"))
+    }
+}
