@@ -9,7 +9,8 @@ package enum OptionParser {
         return map
     }()
 
-    /// Parses `arguments` (without the program name) with `environment` for REDISCLI_AUTH.
+    /// Parses `arguments` (without the program name) with `environment` for REDISCLI_AUTH
+    /// (or VALKEYCLI_AUTH).
     package static func parse(_ arguments: [String], environment: [String: String]) throws(RcliError)
         -> ParsedCommandLine
     {
@@ -56,7 +57,7 @@ package enum OptionParser {
         if config.askPassword {
             config.password = nil
             config.passwordOnCommandLine = false
-        } else if config.password == nil, let env = environment["REDISCLI_AUTH"] {
+        } else if config.password == nil, let env = CLIEnvironment.value("AUTH", in: environment) {
             config.password = env
         }
         parsed.config = config
