@@ -61,4 +61,27 @@ import Testing
         let v4 = try rcli(["-4", "-h", "localhost", "-p", server.port, "client", "info"])
         #expect(v4.out.contains("addr=127.0.0.1:"))
     }
+
+    /// redis-cli 7.4 sends READONLY before --bigkeys/--memkeys scan: a cluster replica then
+    /// answers TYPE and the size commands instead of redirecting them.
+    @Test func keyToolsReadAClusterReplica() throws {
+        let ports = try ClusterFixtureTests.ports()
+        let p = uniquePrefix()
+        var script = ""
+        for i in 0..<30 { script += "rpush {\(p)}list\(i) " + String(repeating: "x ", count: i + 1) + "\n" }
+        #expect(try rcli(["-c", "-p", ports[0]], stdin: script).status == 0)
+        let replicas = try ports.filter { try redisCli(["-p", $0, "role"]).out.hasPrefix("slave") }
+        #expect(!replicas.isEmpty)
+        for mode in ["--bigkeys", "--memkeys"] {
+            var outputs: [String] = []
+            let found = waitUntil(10) {
+                outputs = replicas.compactMap { try? rcli(["-p", $0, mode, "--pattern", "{\(p)}*"]).out }
+                return outputs.contains { $0.contains("Sampled 30 keys in the keyspace!") }
+            }
+            #expect(found, "\(mode): \(outputs)")
+        }
+        _ = try rcli(
+            ["-c", "-p", ports[0], "eval", "return redis.call('del', unpack(KEYS))", "30"]
+                + (0..<30).map { "{\(p)}list\($0)" })
+    }
 }
