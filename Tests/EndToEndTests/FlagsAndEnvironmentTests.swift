@@ -48,8 +48,6 @@ import Testing
         let port = try TestEnvironment.port()
         #expect(try rcli(["-p", port, "--name", "rcli-test", "client", "getname"]).out == "rcli-test\n")
         #expect(try rcli(["-3", "-p", port, "--name", "rcli-3", "client", "getname"]).out == "rcli-3\n")
-        let cluster = try rcli(["-c", "-p", ClusterFixtureTests.ports()[0], "--name", "rcli-c", "client", "getname"])
-        #expect(cluster.out == "rcli-c\n")
     }
 
     @Test func preferredFamilyStillConnects() throws {
@@ -61,11 +59,19 @@ import Testing
         let v4 = try rcli(["-4", "-h", "localhost", "-p", server.port, "client", "info"])
         #expect(v4.out.contains("addr=127.0.0.1:"))
     }
+}
+
+/// The shared cluster is written to only by serialized tests (replication offsets are compared).
+extension ClusterFixtureTests {
+    @Test func nameIsSetOnClusterNodes() throws {
+        let cluster = try rcli(["-c", "-p", Self.ports()[0], "--name", "rcli-c", "client", "getname"])
+        #expect(cluster.out == "rcli-c\n")
+    }
 
     /// redis-cli 7.4 sends READONLY before --bigkeys/--memkeys scan: a cluster replica then
     /// answers TYPE and the size commands instead of redirecting them.
     @Test func keyToolsReadAClusterReplica() throws {
-        let ports = try ClusterFixtureTests.ports()
+        let ports = try Self.ports()
         let p = uniquePrefix()
         var script = ""
         for i in 0..<30 { script += "rpush {\(p)}list\(i) " + String(repeating: "x ", count: i + 1) + "\n" }
