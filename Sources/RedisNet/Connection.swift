@@ -21,13 +21,14 @@ package final class Connection {
     package private(set) var bytesReceived = 0
 
     /// Connects (no Redis handshake; see `Session`). With `tls`, the TLS handshake and the
-    /// certificate checks complete here, before anything is sent.
+    /// certificate checks complete here, before anything is sent. `prefer` (`-4` / `-6`) orders
+    /// a host name's addresses.
     package init(
         endpoint: Endpoint, connectTimeout: Double?, tls: (context: TLSContext, peer: TLSPeer)? = nil,
-        limits: RESPLimits = RESPLimits()
+        prefer: AddressFamily = .any, limits: RESPLimits = RESPLimits()
     ) throws(NetError) {
         self.endpoint = endpoint
-        let socket = try Socket.connect(to: endpoint, timeout: connectTimeout)
+        let socket = try Socket.connect(to: endpoint, timeout: connectTimeout, prefer: prefer)
         if let tls {
             self.stream = try TLSStream(
                 socket: socket, context: tls.context, peer: tls.peer, endpoint: endpoint, timeout: connectTimeout)

@@ -12,25 +12,30 @@ package final class Socket {
     }
 
     /// Connects to `endpoint`, trying each resolved address in turn; `timeout` in seconds
-    /// bounds each attempt (nil: the operating system's own limit).
-    package static func connect(to endpoint: Endpoint, timeout: Double?) throws(NetError) -> Socket {
+    /// bounds each attempt (nil: the operating system's own limit); `prefer` (`-4` / `-6`)
+    /// tries that family's addresses first.
+    package static func connect(to endpoint: Endpoint, timeout: Double?, prefer: AddressFamily = .any)
+        throws(NetError) -> Socket
+    {
         switch endpoint {
         case .unix(let path):
             return try connectUnix(path: path, endpoint: endpoint, timeout: timeout)
         case .tcp(let host, let port):
-            return try connectTCP(host: host, port: port, endpoint: endpoint, timeout: timeout)
+            return try connectTCP(host: host, port: port, endpoint: endpoint, timeout: timeout, prefer: prefer)
         }
     }
 
     /// The first numeric address `host` resolves to (itself when it already is one); nil when
-    /// it does not resolve. CLUSTER MEET takes addresses, not names.
-    package static func resolve(_ host: String) -> String? {
+    /// it does not resolve; `prefer` (`-4` / `-6`) picks that family's first address when the
+    /// name has one. CLUSTER MEET takes addresses, not names.
+    package static func resolve(_ host: String, prefer: AddressFamily = .any) -> String? {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = platformSockStream
         var list: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, nil, &hints, &list) == 0, let first = list else { return nil }
-        defer { freeaddrinfo(first) }
+        guard getaddrinfo(host, nil, &hints, &list) == 0, let head = list else { return nil }
+        defer { freeaddrinfo(head) }
+        guard let first = prefer.ordered(head).first else { return nil }
         var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
         guard
             getnameinfo(
@@ -40,9 +45,9 @@ package final class Socket {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    private static func connectTCP(host: String, port: Int, endpoint: Endpoint, timeout: Double?) throws(NetError)
-        -> Socket
-    {
+    private static func connectTCP(
+        host: String, port: Int, endpoint: Endpoint, timeout: Double?, prefer: AddressFamily
+    ) throws(NetError) -> Socket {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = platformSockStream
@@ -54,10 +59,8 @@ package final class Socket {
         }
         defer { freeaddrinfo(first) }
         var lastReason = "no address"
-        var cursor: UnsafeMutablePointer<addrinfo>? = first
-        while let ai = cursor {
-            cursor = ai.pointee.ai_next
-            do {
+        for ai in prefer.ordered(first) {
+            do throws(SystemError) {
                 let socket = try attempt(
                     family: ai.pointee.ai_family, address: ai.pointee.ai_addr,
                     length: ai.pointee.ai_addrlen, timeout: timeout)

@@ -100,6 +100,9 @@ import Testing
             ),
             (["--intrinsic-latency", "x"], "Invalid value for --intrinsic-latency: 'x' (expected an integer)\n"),
             (["--memkeys-samples", "-2"], "Invalid value for --memkeys-samples: '-2' (expected 0 or more)\n"),
+            (["-4", "-6", "ping"], "Options -4 and -6 are mutually exclusive.\n"),
+            (["-6", "-4", "ping"], "Options -4 and -6 are mutually exclusive.\n"),
+            (["-u", "valkeyx://127.0.0.1", "ping"], "Invalid URI scheme\n"),
             (
                 ["-c", "--nat-map", "a:1=b", "ping"],
                 "Invalid --nat-map entry 'a:1=b': expected from=to with host or host:port on both sides\n"

@@ -37,6 +37,10 @@ package struct CLIConfiguration: Sendable {
     package var exitOnError = false
     /// `-t`: connect timeout in seconds.
     package var connectTimeout: Double?
+    /// `-4` / `-6`: which family of a host name's addresses is tried first.
+    package var addressFamily = AddressFamily.any
+    /// `--name`: the client name set on every connection.
+    package var clientName: String?
     /// `--raw`, `--no-raw`, `--csv`, `--json`, `--quoted-json`; nil picks by stdout.
     package var outputFormat: OutputFormat?
     /// `--quoted-input`.

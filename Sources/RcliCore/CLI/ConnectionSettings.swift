@@ -17,6 +17,10 @@ package struct ConnectionSettings: Sendable {
     package var protocolVersion = 2
     /// `-t`: connect timeout in seconds.
     package var connectTimeout: Double?
+    /// `-4` / `-6`: which family of a host name's addresses is tried first.
+    package var addressFamily = AddressFamily.any
+    /// `--name`: the client name set on every connection.
+    package var clientName: String?
     /// `--tls` or a `rediss://` URI.
     package var tls = false
     /// `--cacert`, `--cert`, `--insecure` ... (used only with `tls`).
@@ -43,6 +47,8 @@ extension CLIConfiguration {
         s.database = database
         s.protocolVersion = effectiveProtocol
         s.connectTimeout = connectTimeout
+        s.addressFamily = addressFamily
+        s.clientName = clientName
         s.tls = tls
         s.tlsOptions = tlsOptions
         s.tlsSNI = tlsSNI

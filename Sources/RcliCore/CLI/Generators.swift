@@ -112,6 +112,19 @@ package enum Generators {
             .B XDG_CONFIG_HOME
             Where the config file of profiles is looked for.
             .TP
+            .B REDISCLI_HISTFILE
+            The shell's history file (default ~/.rcli_history; /dev/null keeps none).
+            .TP
+            .B REDISCLI_RCFILE
+            The shell's preferences file (default ~/.rclirc).
+            .TP
+            .B REDISCLI_CLUSTER_YES
+            Set to 1 to answer yes to the cluster manager's prompts.
+            .TP
+            .B VALKEYCLI_AUTH, VALKEYCLI_HISTFILE, VALKEYCLI_RCFILE, VALKEYCLI_CLUSTER_YES
+            valkey\\-cli's names for the same four; each is read only when its REDISCLI_ twin is unset
+            (REDISCLI_* wins when both are set, even when it is empty).
+            .TP
             .B FAKETTY
             When set, format replies as for a terminal.
             .SH EXIT STATUS

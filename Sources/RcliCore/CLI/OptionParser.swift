@@ -9,7 +9,8 @@ package enum OptionParser {
         return map
     }()
 
-    /// Parses `arguments` (without the program name) with `environment` for REDISCLI_AUTH. A
+    /// Parses `arguments` (without the program name) with `environment` for REDISCLI_AUTH (or
+    /// VALKEYCLI_AUTH). A
     /// profile (`@name`, `--profile name`) is read from `configFile` and applied first, so the
     /// command line overrides it.
     package static func parse(
@@ -90,7 +91,7 @@ package enum OptionParser {
             config.password = nil
             config.passwordOnCommandLine = false
             config.passwordCommand = nil
-        } else if config.password == nil, config.passwordCommand == nil, let env = environment["REDISCLI_AUTH"] {
+        } else if config.password == nil, config.passwordCommand == nil, let env = CLIEnvironment.value("AUTH", in: environment) {
             // A profile's password (or password-command) is chosen on the command line, so it wins
             // over the environment's.
             config.password = env

@@ -24,8 +24,8 @@ package enum OptionTable {
             ["-a"], value: "password",
             help: """
                 Password to use when connecting to the server.
-                You can also use the REDISCLI_AUTH environment
-                variable to pass this password more safely
+                You can also use the REDISCLI_AUTH (or VALKEYCLI_AUTH)
+                environment variable to pass this password more safely
                 (if both are used, this argument takes precedence).
                 """
         ) { p, v throws(RcliError) in
@@ -46,7 +46,7 @@ package enum OptionTable {
             help: """
                 Force user to input password with mask from the terminal.
                 If this argument is used, '-a' and REDISCLI_AUTH
-                environment variable will be ignored.
+                (VALKEYCLI_AUTH) environment variables will be ignored.
                 """
         ) { p, _ throws(RcliError) in
             p.config.askPassword = true
@@ -56,6 +56,7 @@ package enum OptionTable {
             help: """
                 Server URI: redis://[user[:password]@]host[:port][/db],
                 unix://[user[:password]@]/path/to/socket[?db=N].
+                rediss:// for TLS; valkey:// and valkeys:// are the same.
                 """
         ) { p, v throws(RcliError) in
             try RedisURI.apply(v, to: &p.config)
@@ -69,6 +70,21 @@ package enum OptionTable {
         ) { p, v throws(RcliError) in
             let t = try OptionValues.seconds(v, option: "-t")
             p.config.connectTimeout = t > 0 ? t : nil
+        },
+        OptionSpec(["-4"], help: "Prefer IPv4 over IPv6 on DNS lookup.") { p, _ throws(RcliError) in
+            guard p.config.addressFamily != .ipv6 else {
+                throw RcliError.usage("Options -4 and -6 are mutually exclusive.")
+            }
+            p.config.addressFamily = .ipv4
+        },
+        OptionSpec(["-6"], help: "Prefer IPv6 over IPv4 on DNS lookup.") { p, _ throws(RcliError) in
+            guard p.config.addressFamily != .ipv4 else {
+                throw RcliError.usage("Options -4 and -6 are mutually exclusive.")
+            }
+            p.config.addressFamily = .ipv6
+        },
+        OptionSpec(["--name"], value: "name", help: "Set the client name.") { p, v throws(RcliError) in
+            p.config.clientName = v
         },
     ]
 

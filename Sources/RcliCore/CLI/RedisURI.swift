@@ -1,13 +1,19 @@
 /// `-u` URIs: `redis://[[user][:password]@]host[:port][/db]` and
-/// `unix://[[user][:password]@]/path/to/socket[?db=N]`. `rediss://` is `redis://` over TLS.
+/// `unix://[[user][:password]@]/path/to/socket[?db=N]`. `rediss://` is `redis://` over TLS;
+/// valkey-cli's `valkey://` and `valkeys://` are the same two.
 package enum RedisURI {
+    /// Each scheme (lower case, with its `://`) and whether it means TLS.
+    private static let tcpSchemes: [(scheme: String, tls: Bool)] = [
+        ("redis://", false), ("rediss://", true), ("valkey://", false), ("valkeys://", true),
+    ]
+
     package static func apply(_ uri: String, to config: inout CLIConfiguration) throws(RcliError) {
         let lower = uri.lowercased()
         let isUnix = lower.hasPrefix("unix://")
-        let isTLS = lower.hasPrefix("rediss://")
-        guard isUnix || isTLS || lower.hasPrefix("redis://") else { throw RcliError.usage("Invalid URI scheme") }
-        if isTLS { config.tls = true }
-        var rest = Substring(uri.dropFirst(isUnix ? 7 : (isTLS ? 9 : 8)))
+        let tcp = tcpSchemes.first { lower.hasPrefix($0.scheme) }
+        guard isUnix || tcp != nil else { throw RcliError.usage("Invalid URI scheme") }
+        if tcp?.tls == true { config.tls = true }
+        var rest = Substring(uri.dropFirst(tcp?.scheme.count ?? 7))
 
         // userinfo: up to the last '@' before the path
         let pathStart = rest.firstIndex(of: "/") ?? rest.endIndex

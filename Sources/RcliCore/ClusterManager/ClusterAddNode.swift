@@ -65,10 +65,11 @@ enum ClusterAddNode {
             }
         }
         log.info(">>> Send CLUSTER MEET to node \(ManagerAddress.text(new)) to make it join the cluster.")
-        if Socket.resolve(new.host) != new.host {
+        let family = context.template.settings.addressFamily
+        if Socket.resolve(new.host, prefer: family) != new.host {
             _ = cluster.call(session, ["CONFIG", "SET", "cluster-announce-hostname", new.host])
         }
-        guard let meetHost = Socket.resolve(entry.address.host) else {
+        guard let meetHost = Socket.resolve(entry.address.host, prefer: family) else {
             log.err("Invalid IP address or hostname specified: \(entry.address.host)")
             return 1
         }

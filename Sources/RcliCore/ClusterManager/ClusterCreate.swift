@@ -102,12 +102,14 @@ enum ClusterCreate {
         }
         // Nodes given by name announce it (Redis 7.0+; older servers refuse the setting and keep
         // announcing their address), so clients and TLS checks see names, not IPs.
-        for (i, session) in sessions.enumerated() where Socket.resolve(addresses[i].host) != addresses[i].host {
+        let family = context.template.settings.addressFamily
+        for (i, session) in sessions.enumerated()
+        where Socket.resolve(addresses[i].host, prefer: family) != addresses[i].host {
             _ = cluster.call(session, ["CONFIG", "SET", "cluster-announce-hostname", addresses[i].host])
         }
         log.info(">>> Sending CLUSTER MEET messages to join the cluster")
         let first = addresses[0]
-        guard let meetHost = Socket.resolve(first.host) else {
+        guard let meetHost = Socket.resolve(first.host, prefer: family) else {
             log.err("Invalid IP address or hostname specified: \(first.host)")
             return 1
         }

@@ -12,9 +12,10 @@ struct ManagerContext {
     /// `--json` / `--quoted-json`: check and info print one JSON document instead.
     var json: OutputFormat?
 
-    /// `--cluster-yes` or REDISCLI_CLUSTER_YES.
+    /// `--cluster-yes` or REDISCLI_CLUSTER_YES (VALKEYCLI_CLUSTER_YES).
     var assumeYes: Bool {
-        request.yes || ["1", "yes", "true"].contains(environment["REDISCLI_CLUSTER_YES"]?.lowercased() ?? "")
+        request.yes
+            || ["1", "yes", "true"].contains(CLIEnvironment.value("CLUSTER_YES", in: environment)?.lowercased() ?? "")
     }
 
     /// A cluster loaded through the address at the start of the arguments (nil after saying why).

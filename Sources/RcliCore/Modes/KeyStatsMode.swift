@@ -4,7 +4,7 @@ import RedisNet
 /// `--bigkeys`, `--memkeys` (`--memkeys-samples`) and `--hotkeys`: redis-cli's reports, built
 /// from SCAN batches with the TYPE, size and OBJECT FREQ commands pipelined per batch. With
 /// `-c` one report covers every shard (read from replicas with `--replica-reads`), and the
-/// summary names the node of each key.
+/// summary names the node of each key. READONLY goes to every node first (redis-cli 7.4).
 enum KeyStatsMode {
     static func run(_ kind: KeyStatsKind, config: CLIConfiguration, transport: Transport, output: OutputContext)
         -> Int32
@@ -25,6 +25,7 @@ enum KeyStatsMode {
             out.write("# average sizes per key type.  You can use -i 0.1 to sleep 0.1 sec\n")
             out.write("# per 100 SCAN commands (not usually needed).\n\n")
             out.flush()
+            for node in nodes { try readOnly(node.session) }
             var report: KeyReport = kind == .frequency ? HotKeysReport() : BigKeysReport(memory: kind == .memory)
             let scan = KeySpaceScan(config)
             var scans = 0
@@ -44,6 +45,19 @@ enum KeyStatsMode {
         } catch {
             return output.fail(error)
         }
+    }
+
+    /// READONLY, as redis-cli 7.4 sends before scanning, so a cluster replica answers TYPE and
+    /// the size commands itself instead of redirecting them. A server without cluster support,
+    /// or one that does not know the command, is fine as it is; any other refusal stops the run.
+    static func readOnly(_ session: Session) throws(RcliError) {
+        let reply = try KeySpaceScan.call(try session.connect(), [Array("READONLY".utf8)])
+        guard case .error(let msg) = reply else { return }
+        let text = String(decoding: msg, as: UTF8.self)
+        if text.hasPrefix("ERR This instance has cluster support disabled") || text.hasPrefix("ERR unknown command") {
+            return
+        }
+        throw RcliError.mode("Error: " + text)
     }
 
     /// `'"key"'` as redis-cli quotes key names in these reports.

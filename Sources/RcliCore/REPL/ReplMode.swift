@@ -281,7 +281,7 @@ package final class ReplMode {
 
     private func openHistory() {
         let path: String
-        if let custom = environment["REDISCLI_HISTFILE"] {
+        if let custom = CLIEnvironment.value("HISTFILE", in: environment) {
             path = custom
         } else if let home = System.homeDirectory(environment) {
             path = home + "/.rcli_history"
@@ -301,7 +301,8 @@ package final class ReplMode {
     }
 
     private func loadPreferences() {
-        let path = environment["REDISCLI_RCFILE"] ?? System.homeDirectory(environment).map { $0 + "/.rclirc" }
+        let path =
+            CLIEnvironment.value("RCFILE", in: environment) ?? System.homeDirectory(environment).map { $0 + "/.rclirc" }
         guard let path, let text = System.readTextFile(path) else { return }
         for line in text.split(separator: "\n") {
             guard let args = CommandLineSplitter.split(Array(line.utf8)), !args.isEmpty else { continue }

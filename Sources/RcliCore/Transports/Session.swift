@@ -28,6 +28,7 @@ package final class Session {
         self.database = settings.database
         self.protocolVersion = settings.protocolVersion
         self.tlsSeedName = settings.tlsSNI ?? settings.host
+        self.clientName = settings.clientName.map { Array($0.utf8) }
     }
 
     /// True when the connection speaks RESP3 (pushes come apart from replies).
@@ -121,7 +122,9 @@ package final class Session {
         if let c = connection { return c }
         let conn: Connection
         do throws(NetError) {
-            conn = try Connection(endpoint: endpoint, connectTimeout: settings.connectTimeout, tls: try tlsSetup())
+            conn = try Connection(
+                endpoint: endpoint, connectTimeout: settings.connectTimeout, tls: try tlsSetup(),
+                prefer: settings.addressFamily)
         } catch {
             throw .connect(error)
         }
