@@ -91,7 +91,9 @@ package enum OptionParser {
             config.password = nil
             config.passwordOnCommandLine = false
             config.passwordCommand = nil
-        } else if config.password == nil, config.passwordCommand == nil, let env = CLIEnvironment.value("AUTH", in: environment) {
+        } else if config.password == nil, config.passwordCommand == nil,
+            let env = CLIEnvironment.value("AUTH", in: environment)
+        {
             // A profile's password (or password-command) is chosen on the command line, so it wins
             // over the environment's.
             config.password = env
