@@ -4,8 +4,8 @@ import RedisNet
 /// `--keystats` (`--keystats-samples`, `--cursor`, `--top`): redis-cli 7.4's combination of
 /// --bigkeys and --memkeys with size distributions. Each SCAN batch pipelines TYPE, then
 /// MEMORY USAGE and the length command of each key. With `-c` every master is scanned.
-/// Ctrl-C stops after the batch in flight, prints the report so far and the cursor to
-/// restart from (exit 0).
+/// On a terminal the block is redrawn in place every 300 ms. Ctrl-C stops after the batch in
+/// flight, prints the report so far and the cursor to restart from (exit 0).
 enum KeyDistributionMode {
     static func run(config: CLIConfiguration, transport: Transport, output: OutputContext) -> Int32 {
         let nodes = transport.servers(replicas: config.replicaReads)
@@ -43,7 +43,15 @@ enum KeyDistributionMode {
                     scans += 1
                     if tty, monotonicSeconds() - lastDraw >= 0.3 {
                         lastDraw = monotonicSeconds()
-                        out.write("\u{1B}[2K\r" + bar(pct()))
+                        // The whole block, then back up to its first line to draw over it.
+                        let lines = report.lines()
+                        out.write("\u{1B}[2K\r" + bar(pct()) + "\n")
+                        for line in lines {
+                            out.write("\u{1B}[2K\r")
+                            out.write(line)
+                            out.write("\n")
+                        }
+                        out.write("\u{1B}[\(lines.count + 1)A\r")
                         out.flush()
                     }
                     if config.interval > 0 && scans % 100 == 0 { interrupted = pause(config.interval) }
