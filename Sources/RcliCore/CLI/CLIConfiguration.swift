@@ -94,6 +94,10 @@ package struct CLIConfiguration: Sendable {
     package var clusterManager: ClusterManagerRequest?
     /// `--memkeys-samples`: MEMORY USAGE's SAMPLES (nil: the server's default).
     package var memkeysSamples: Int?
+    /// `--cursor`: where `--keystats` starts its SCAN.
+    package var scanCursor: UInt64 = 0
+    /// `--top`: how many of the biggest keys `--keystats` lists.
+    package var keystatsTop: Int = 10
     /// `--verbose`.
     package var verbose = false
     /// `@name` / `--profile name`: the profile of the config file in use (shown in the prompt).

@@ -156,6 +156,51 @@ extension OptionTable {
             p.config.toolMode = .keyStats(.memory)
         },
         OptionSpec(
+            ["--keystats"],
+            help: """
+                Sample Redis keys looking for keys memory size and length
+                (combine bigkeys and memkeys).
+                """
+        ) { p, _ throws(RcliError) in
+            p.config.toolMode = .keyDistribution
+        },
+        OptionSpec(
+            ["--keystats-samples"], value: "n",
+            help: """
+                Sample Redis keys looking for keys memory size and length.
+                And define number of key elements to sample (only for memory usage).
+                """
+        ) { p, v throws(RcliError) in
+            guard let n = Int64(v) else { throw RcliError.usage("--keystats-samples conversion error.") }
+            guard n >= 0 else { throw RcliError.usage("--keystats-samples value should be positive.") }
+            p.config.memkeysSamples = Int(n)
+            p.config.toolMode = .keyDistribution
+        },
+        OptionSpec(
+            ["--cursor"], value: "n",
+            help: """
+                Start the scan at the cursor <n> (usually after a Ctrl-C).
+                Optionally used with --keystats and --keystats-samples.
+                """
+        ) { p, v throws(RcliError) in
+            if v.hasPrefix("-"), Int64(v) != nil {
+                throw RcliError.usage("--cursor should be followed by a positive integer.")
+            }
+            guard let n = UInt64(v) else { throw RcliError.usage("--cursor conversion error.") }
+            p.config.scanCursor = n
+        },
+        OptionSpec(
+            ["--top"], value: "n",
+            help: """
+                To display <n> top key sizes (default: 10).
+                Optionally used with --keystats and --keystats-samples.
+                """
+        ) { p, v throws(RcliError) in
+            guard let n = Int64(v) else { throw RcliError.usage("--top conversion error.") }
+            guard n > 0 else { throw RcliError.usage("--top should be followed by a positive integer.") }
+            p.config.keystatsTop = Int(n)
+        },
+        OptionSpec(
             ["--hotkeys"],
             help: """
                 Sample Redis keys looking for hot keys.

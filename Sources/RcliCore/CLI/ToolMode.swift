@@ -2,6 +2,8 @@
 package enum ToolMode: Sendable, Equatable {
     /// `--bigkeys`, `--memkeys`, `--hotkeys`.
     case keyStats(KeyStatsKind)
+    /// `--keystats`, `--keystats-samples <n>`.
+    case keyDistribution
     /// `--stat`.
     case stat
     /// `--latency`, `--latency-history`, `--latency-dist`.

@@ -11,9 +11,9 @@ struct KeySpaceScan {
     let pattern: [UInt8]?
     let count: Int
 
-    init(_ config: CLIConfiguration) {
+    init(_ config: CLIConfiguration, defaultCount: Int = 1000) {
         pattern = config.scanPattern
-        count = config.scanCount ?? 1000
+        count = config.scanCount ?? defaultCount
     }
 
     /// Calls `body` with each batch of keys SCAN returns from `session`, and the connection
@@ -24,7 +24,19 @@ struct KeySpaceScan {
         _ session: Session, prefetch: Bool = false,
         _ body: (Connection, [[UInt8]]) throws(RcliError) -> Void
     ) throws(RcliError) {
-        var cursor: [UInt8] = Array("0".utf8)
+        try forEachBatch(session, from: Array("0".utf8), prefetch: prefetch) { conn, keys, _ throws(RcliError) in
+            try body(conn, keys)
+            return true
+        }
+    }
+
+    /// The same from cursor `start`; `body` also gets the cursor to resume at after its batch,
+    /// and returns false to stop.
+    func forEachBatch(
+        _ session: Session, from start: [UInt8], prefetch: Bool = false,
+        _ body: (Connection, [[UInt8]], [UInt8]) throws(RcliError) -> Bool
+    ) throws(RcliError) {
+        var cursor = start
         var sent = false
         repeat {
             let conn = try session.connect()
@@ -35,7 +47,7 @@ struct KeySpaceScan {
                 sent = prefetch && c != Array("0".utf8)
                 if sent { try Self.send(conn, request(c), wait: false) }
             }
-            try body(conn, keys)
+            guard try body(conn, keys, next) else { return }
             cursor = next
         } while cursor != Array("0".utf8)
     }

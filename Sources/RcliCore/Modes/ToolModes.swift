@@ -4,6 +4,8 @@ enum ToolModes {
         switch mode {
         case .keyStats(let kind):
             return KeyStatsMode.run(kind, config: config, transport: transport, output: output)
+        case .keyDistribution:
+            return KeyDistributionMode.run(config: config, transport: transport, output: output)
         case .stat:
             return StatMode.run(config, transport: transport, output: output)
         case .latency(let kind):
