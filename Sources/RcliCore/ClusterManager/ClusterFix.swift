@@ -193,6 +193,14 @@ enum ClusterFix {
         return 0
     }
 
+    /// The node with most keys in `slot` (the first on a tie), nil for none.
+    static func mostKeys(_ nodes: [ManagerNode], _ slot: Int, cluster: ManagedCluster) -> ManagerNode? {
+        let counts = nodes.map { keyCount($0, slot, cluster: cluster) }
+        guard let best = counts.indices.max(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) })
+        else { return nil }
+        return nodes[best]
+    }
+
     /// Sends `holder`'s keys in `slot` to `owner`, which owns it now: the holder is told who owns
     /// the slot and set importing from it (so MIGRATE is not redirected), keys move, then STABLE.
     static func gather(
@@ -213,14 +221,10 @@ enum ClusterFix {
         let log = context.log
         let slot = entry.slot
         log.info(">>> Fixing multiple owners for slot \(slot)...")
-        let owners = entry.owners.compactMap { cluster.node(id: $0) }
-        let counts = owners.map { keyCount($0, slot, cluster: cluster) }
-        guard let best = counts.indices.max(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) })
-        else {
+        guard let owner = mostKeys(entry.owners.compactMap { cluster.node(id: $0) }, slot, cluster: cluster) else {
             log.err("Failed to fix multiple owners for slot \(slot)")
             return false
         }
-        let owner = owners[best]
         log.info(">>> Setting slot \(slot) owner: \(ManagerAddress.text(owner.address))")
         guard setOwner(owner, slot, cluster: cluster, log: log) else {
             log.err("Failed to fix multiple owners for slot \(slot)")
@@ -288,13 +292,7 @@ enum ClusterFix {
             for slot in multiple {
                 // The holder with most keys (the first on a tie) takes the slot, the others' keys follow.
                 let candidates = holders[slot] ?? []
-                let counts = candidates.map { keyCount($0, slot, cluster: cluster) }
-                guard
-                    let best = counts.indices.max(by: {
-                        counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1)
-                    })
-                else { return false }
-                let owner = candidates[best]
+                guard let owner = mostKeys(candidates, slot, cluster: cluster) else { return false }
                 log.info(">>> Covering slot \(slot) moving keys to \(ManagerAddress.text(owner.address))")
                 guard setOwner(owner, slot, cluster: cluster, log: log) else { return false }
                 _ = cluster.call(owner, ["CLUSTER", "SETSLOT", "\(slot)", "STABLE"])

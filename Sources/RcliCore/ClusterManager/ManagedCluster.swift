@@ -133,39 +133,6 @@ final class ManagedCluster {
         }
     }
 
-    /// Sends `args` to every node in `nodes` at once and collects the replies in order (one
-    /// round trip for all, not one per node).
-    func broadcast(_ nodes: [ManagerNode], _ args: [String], seconds: Double = 30) -> [RESPValue] {
-        let bytes = args.map { Array($0.utf8) }
-        var sent: [(Session, Connection)?] = []
-        for node in nodes {
-            let session = sessions[node.id] ?? self.session(for: node.address)
-            do throws(RcliError) {
-                let conn = try connected(session)
-                conn.enqueue(bytes)
-                do throws(NetError) {
-                    try conn.flush(wait: true)
-                    sent.append((session, conn))
-                } catch {
-                    session.disconnect()
-                    sent.append(nil)
-                }
-            } catch {
-                sent.append(nil)
-            }
-        }
-        let deadline = monotonicSeconds() + seconds
-        return sent.map { entry in
-            guard let (session, conn) = entry else { return .error(Array("connection failed".utf8)) }
-            do throws(NetError) {
-                return try conn.nextValue(deadline: deadline)
-            } catch {
-                session.disconnect()
-                return .error(Array(error.description.utf8))
-            }
-        }
-    }
-
     /// Loads the cluster through `entry`; false (after saying why) when it cannot.
     func load(from entry: NodeAddress) -> Bool {
         nodes = []

@@ -131,9 +131,10 @@ struct SlotMover {
         if case .error(let e) = sourceReply, !e.starts(with: Array("ERR Please use SETSLOT only with masters".utf8)) {
             return error(source, sourceReply)
         }
-        _ = cluster.broadcast(
-            cluster.masters.filter { $0.id != source.id && $0.id != target.id },
-            ["CLUSTER", "SETSLOT", "\(slot)", "NODE", target.id])
+        // Everyone else at once (their answers do not matter: gossip tells them too).
+        let others = cluster.masters.filter { $0.id != source.id && $0.id != target.id }
+        let setSlot = ["CLUSTER", "SETSLOT", "\(slot)", "NODE", target.id].map { Array($0.utf8) }
+        _ = cluster.pipelineMany(others.map { ($0, [setSlot]) }, seconds: 30)
         return nil
     }
 }
