@@ -37,25 +37,16 @@ struct BigKeysReport: KeyReport {
         let typeReplies = try KeySpaceScan.pipeline(conn, keys.map { [Array("TYPE".utf8), $0] })
         var indices: [Int?] = []
         for (key, reply) in zip(keys, typeReplies) {
-            switch reply {
-            case .simpleString(let t), .bulkString(let t):
-                let name = String(decoding: t, as: UTF8.self)
-                if name == "none" {
-                    indices.append(nil)
-                    continue
-                }
-                if let i = types.firstIndex(where: { $0.name == name }) {
-                    indices.append(i)
-                } else {
-                    // A module type: counted, no size command (redis-cli's "?" unit).
-                    types.append(TypeStats(name: name, sizeCommand: nil, unit: memory ? "bytes" : "?"))
-                    indices.append(types.count - 1)
-                }
-            case .error(let msg):
-                throw RcliError.mode("TYPE returned an error: " + String(decoding: msg, as: UTF8.self))
-            default:
-                throw RcliError.mode(
-                    "Invalid reply type for TYPE on key " + String(decoding: KeyStatsMode.quoted(key), as: UTF8.self))
+            guard let name = try KeyStatsMode.typeName(reply, key: key) else {
+                indices.append(nil)
+                continue
+            }
+            if let i = types.firstIndex(where: { $0.name == name }) {
+                indices.append(i)
+            } else {
+                // A module type: counted, no size command (redis-cli's "?" unit).
+                types.append(TypeStats(name: name, sizeCommand: nil, unit: memory ? "bytes" : "?"))
+                indices.append(types.count - 1)
             }
         }
         var commands: [[[UInt8]]] = []

@@ -13,14 +13,7 @@ enum KeyDistributionMode {
         let tty = output.stdoutIsTerminal
         _ = InterruptSignal.install()
         do throws(RcliError) {
-            var total = 0
-            for node in nodes {
-                let conn = try node.session.connect()
-                guard case .integer(let n) = try KeySpaceScan.call(conn, [Array("DBSIZE".utf8)]) else {
-                    throw RcliError.mode("Couldn't determine DBSIZE!")
-                }
-                total += Int(n)
-            }
+            let total = try KeyStatsMode.totalKeys(nodes)
             out.write(
                 "\n# Scanning the entire keyspace to find the biggest keys and distribution information.\n"
                     + "# Use -i 0.1 to sleep 0.1 sec per 100 SCAN commands (not usually needed).\n"
@@ -111,16 +104,7 @@ enum KeyDistributionMode {
         let typeReplies = try KeySpaceScan.pipeline(conn, keys.map { [Array("TYPE".utf8), $0] })
         var found: [(key: [UInt8], type: Int)] = []
         for (key, reply) in zip(keys, typeReplies) {
-            switch reply {
-            case .simpleString(let t), .bulkString(let t):
-                let name = String(decoding: t, as: UTF8.self)
-                if name != "none" { found.append((key, report.typeIndex(name))) }
-            case .error(let msg):
-                throw RcliError.mode("TYPE returned an error: " + String(decoding: msg, as: UTF8.self))
-            default:
-                throw RcliError.mode(
-                    "Invalid reply type for TYPE on key " + String(decoding: KeyStatsMode.quoted(key), as: UTF8.self))
-            }
+            if let name = try KeyStatsMode.typeName(reply, key: key) { found.append((key, report.typeIndex(name))) }
         }
         var commands: [[[UInt8]]] = []
         for f in found {

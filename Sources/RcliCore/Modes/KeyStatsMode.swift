@@ -12,14 +12,7 @@ enum KeyStatsMode {
         let nodes = transport.servers(replicas: config.replicaReads)
         let out = output.out
         do throws(RcliError) {
-            var total = 0
-            for node in nodes {
-                let conn = try node.session.connect()
-                guard case .integer(let n) = try KeySpaceScan.call(conn, [Array("DBSIZE".utf8)]) else {
-                    throw RcliError.mode("Couldn't determine DBSIZE!")
-                }
-                total += Int(n)
-            }
+            let total = try KeyStatsMode.totalKeys(nodes)
             out.write(
                 "\n# Scanning the entire keyspace to find \(kind == .frequency ? "hot" : "biggest") keys as well as\n")
             out.write("# average sizes per key type.  You can use -i 0.1 to sleep 0.1 sec\n")
@@ -44,6 +37,33 @@ enum KeyStatsMode {
             return 0
         } catch {
             return output.fail(error)
+        }
+    }
+
+    /// The keys of every node scanned (DBSIZE each), for the progress percentages.
+    static func totalKeys(_ nodes: [(session: Session, label: String)]) throws(RcliError) -> Int {
+        var total = 0
+        for node in nodes {
+            let conn = try node.session.connect()
+            guard case .integer(let n) = try KeySpaceScan.call(conn, [Array("DBSIZE".utf8)]) else {
+                throw RcliError.mode("Couldn't determine DBSIZE!")
+            }
+            total += Int(n)
+        }
+        return total
+    }
+
+    /// The type in a TYPE reply for `key`, nil for `none` (the key went away since SCAN); an
+    /// error or another kind of reply ends the scan with redis-cli's words.
+    static func typeName(_ reply: RESPValue, key: [UInt8]) throws(RcliError) -> String? {
+        switch reply {
+        case .simpleString(let t), .bulkString(let t):
+            let name = String(decoding: t, as: UTF8.self)
+            return name == "none" ? nil : name
+        case .error(let msg):
+            throw RcliError.mode("TYPE returned an error: " + String(decoding: msg, as: UTF8.self))
+        default:
+            throw RcliError.mode("Invalid reply type for TYPE on key " + String(decoding: quoted(key), as: UTF8.self))
         }
     }
 
