@@ -164,22 +164,6 @@ import Testing
             "an idle close loses nothing and needs no message")
     }
 
-    @Test func subscribeStreamsUntilCtrlC() throws {
-        let port = try TestEnvironment.port()
-        let channel = "rcli-chan-\(UUID().uuidString.prefix(8))"
-        let shell = try TmuxSession([TestEnvironment.rcli, "-p", port], environment: ["HOME": try home().path])
-        try shell.wait(for: "127.0.0.1:\(port)> ")
-        try shell.type("subscribe \(channel)")
-        try shell.wait(for: "Reading messages... (press Ctrl-C to quit)")
-        try shell.wait(for: "3) (integer) 1")
-        _ = try redisCli(["-p", port, "publish", channel, "hello there"])
-        try shell.wait(for: "\"hello there\"")
-        try shell.key("C-c")
-        try shell.wait(for: "prompt after subscribe") { $0.components(separatedBy: "127.0.0.1:\(port)>").count >= 3 }
-        try shell.type("ping")
-        try shell.wait(for: "PONG")
-    }
-
     @Test func hintsShowTheRemainingArguments() throws {
         let port = try TestEnvironment.port()
         let shell = try TmuxSession([TestEnvironment.rcli, "-p", port], environment: ["HOME": try home().path])
@@ -216,24 +200,6 @@ import Testing
         try shell.wait(for: "summary: Prepend one or multiple elements to a list")
         try shell.type("lpush k ", enter: false)
         try shell.wait(for: "lpush k element [element ...]")
-    }
-
-    @Test func resp3SubscribeKeepsThePromptAndShowsMessagesAsTheyCome() throws {
-        let port = try TestEnvironment.port()
-        let channel = "rcli-chan-\(UUID().uuidString.prefix(8))"
-        let shell = try TmuxSession([TestEnvironment.rcli, "-p", port, "-3"], environment: ["HOME": try home().path])
-        try shell.wait(for: "127.0.0.1:\(port)> ")
-        try shell.type("subscribe \(channel)")
-        try shell.wait(for: "3) (integer) 1")
-        try shell.type("ech", enter: false)
-        _ = try redisCli(["-p", port, "publish", channel, "while typing"])
-        try shell.wait(for: "3) \"while typing\"")
-        try shell.type("o \"still here\"")
-        try shell.wait(for: "\"still here\"")
-        try shell.type("unsubscribe \(channel)")
-        try shell.wait(for: "1) \"unsubscribe\"")
-        try shell.type("ping")
-        try shell.wait(for: "PONG")
     }
 
     @Test func historyIsRecalledInTheNextSessionAndEditrcIsRead() throws {

@@ -67,6 +67,7 @@ private final class FakeTransport: Transport {
     func commandSucceeded(_ traits: CommandTraits, args: [[UInt8]], origin: ReplyOrigin?) {}
     func forgetIfClosed() {}
     var idleDescriptor: Int32? { nil }
+    var subscribed: Bool { false }
     func takeIdleMessages() -> Result<[RESPValue], RcliError> { .success([]) }
     func interrupt() {}
     func recover() {}
@@ -75,7 +76,7 @@ private final class FakeTransport: Transport {
     func servers(replicas: Bool) -> [(session: Session, label: String)] { [] }
     var primary: Session { Session(settings: ConnectionSettings(), password: nil) }
     var location: String? { "fake" }
-    var pushesArriveApart: Bool { false }
+    var separatesMessages: Bool { false }
     var followsRedirects: Bool { style == .wholeValuesOutOfOrder }
 }
 

@@ -77,3 +77,26 @@ private func b(_ s: String) -> RESPValue { .bulkString(Array(s.utf8)) }
     for line in ["a", "b", "b", "c", "d"] { h.append(line) }
     #expect(h.lines == ["b", "c", "d"], "repeats are dropped and the oldest go beyond the limit")
 }
+
+@Test func pubSubStateFollowsTheServersCounts() {
+    func confirm(_ kind: String, _ count: Int64, push: Bool = false) -> RESPValue {
+        let items: [RESPValue] = [.bulkString(Array(kind.utf8)), .bulkString(Array("ch".utf8)), .integer(count)]
+        return push ? .push(items) : .array(items)
+    }
+    var state = PubSubState()
+    #expect(!state.isSubscribed)
+    state.observe(confirm("subscribe", 2))
+    #expect(state.isSubscribed && state.channels == 2)
+    state.observe(confirm("SSUBSCRIBE", 1, push: true))
+    #expect(state.shardChannels == 1)
+    state.observe(confirm("unsubscribe", 0))
+    #expect(state.isSubscribed, "a shard channel is left")
+    state.observe(confirm("message", 0))
+    #expect(state.shardChannels == 1, "a message is not a confirmation")
+    state.observe(confirm("sunsubscribe", 0, push: true))
+    #expect(!state.isSubscribed)
+    #expect(PubSubState.kind(confirm("pmessage", 1)) == "pmessage")
+    #expect(PubSubState.kind(.array([.bulkString(Array("pong".utf8)), .bulkString([])])) == nil)
+    #expect(PubSubState.kind(.array([.bulkString(Array("a".utf8)), .bulkString([]), .integer(1)])) == nil)
+    #expect(PubSubState.kind(.bulkString(Array("message".utf8))) == nil)
+}

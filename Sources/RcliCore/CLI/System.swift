@@ -98,6 +98,19 @@ package enum System {
         return String(cString: p)
     }
 
+    /// Runs `body` with the terminal on `fd` handing over each key as it is typed, unechoed
+    /// (ECHO and ICANON off; Ctrl-C still signals). Keys typed meanwhile stay unread for
+    /// whoever reads next. Just `body` when `fd` is not a terminal.
+    package static func withKeysUnbuffered<T>(_ fd: Int32, _ body: () -> T) -> T {
+        var saved = termios()
+        guard isatty(fd) == 1, tcgetattr(fd, &saved) == 0 else { return body() }
+        var keys = saved
+        keys.c_lflag &= ~tcflag_t(ECHO | ICANON)
+        tcsetattr(fd, TCSANOW, &keys)
+        defer { tcsetattr(fd, TCSANOW, &saved) }
+        return body()
+    }
+
     /// Reads a line from the terminal with echo off, echoing `*` per character (for
     /// `--askpass`). Nil when there is no terminal.
     package static func readMaskedLine(prompt: String) -> String? {

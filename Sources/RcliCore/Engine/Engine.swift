@@ -13,8 +13,9 @@ package final class Engine {
     package let sink: ReplySink
     /// How runs behave.
     package var settings: Pipeline.Settings
-    /// Under RESP3, SUBSCRIBE returns to the caller (the shell keeps its prompt and shows
-    /// messages as they come) instead of streaming until Ctrl-C.
+    /// SUBSCRIBE returns to the caller (the shell's subscribed mode: it keeps its prompt and
+    /// shows messages as they come) instead of streaming until Ctrl-C, where the transport can
+    /// tell messages from replies.
     package var subscribeKeepsPrompt = false
     private let reactor: Reactor
     private var inputToken: ReactorToken?
@@ -113,7 +114,7 @@ package final class Engine {
                 pipeline.admitConnect(host: host, port: port, now: now)
             case .command(let args):
                 var traits = CommandTraits(args)
-                if traits.subscribe && subscribeKeepsPrompt && transport.pushesArriveApart { traits.streaming = false }
+                if traits.subscribe && subscribeKeepsPrompt && transport.separatesMessages { traits.streaming = false }
                 let id = pipeline.admit(traits, args: args, now: now)
                 transport.submit(id, Outbound(args: args, traits: traits), now: now)
             case .raw(let bytes, let ends):
@@ -176,6 +177,10 @@ package final class Engine {
             sink.push(part)
         case .stream(.event(let e, let last)):
             sink.stream(.event(e, last: last))
+        case .message(let value):
+            // After the replies that came before it.
+            deliver(&pipeline)
+            sink.stream(.value(value))
         case .stream(.value(let value)):
             if let message = pipeline.streamMessage(value) { sink.stream(.value(message)) }
         case .streamEnded(let error):

@@ -17,6 +17,9 @@ package struct InFlight<Tag> {
     package var pushIsReply = false
     /// Once answered, the connection streams messages (SUBSCRIBE, MONITOR).
     package var startsStream = false
+    /// The pub/sub command it is ((p|s)(un)subscribe, lowercased): a confirmation whose first
+    /// element names it answers it; other pub/sub messages are not its reply.
+    package var pubsubCommand: String?
 
     /// One request.
     package init(tag: Tag?, start: Int, blocking: Bool = false, replies: Int = 1) {

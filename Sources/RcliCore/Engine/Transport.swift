@@ -31,8 +31,11 @@ package protocol Transport: AnyObject {
     /// The shell is about to run a line after sitting idle: a connection the server closed
     /// meanwhile is forgotten, so the line gets a fresh one instead of being lost on it.
     func forgetIfClosed()
-    /// The descriptor the shell watches between lines for pushed messages (RESP3), nil when none.
+    /// The descriptor the shell watches between lines for pushed messages (RESP3, or pub/sub
+    /// messages while subscribed), nil when none.
     var idleDescriptor: Int32? { get }
+    /// True while the shell's connection is subscribed to channels (subscribed mode).
+    var subscribed: Bool { get }
     /// The pushed messages that arrived between lines (or why the connection is gone).
     func takeIdleMessages() -> Result<[RESPValue], RcliError>
     /// Ctrl-C: the connections that owe replies are dropped.
@@ -52,9 +55,9 @@ package protocol Transport: AnyObject {
     var primary: Session { get }
     /// Where keyless commands go now, for the shell's prompt (`host:port[db]`).
     var location: String? { get }
-    /// True when RESP3 pushes arrive apart from replies on the connection the shell watches
-    /// between lines (so SUBSCRIBE can keep the prompt).
-    var pushesArriveApart: Bool { get }
+    /// True when pub/sub messages are told apart from replies on the connection the shell
+    /// watches (so SUBSCRIBE can keep the prompt: the shell's subscribed mode).
+    var separatesMessages: Bool { get }
     /// True when MOVED/ASK are followed rather than shown.
     var followsRedirects: Bool { get }
 }

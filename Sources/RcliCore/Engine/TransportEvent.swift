@@ -27,6 +27,10 @@ package enum TransportEvent {
     indirect case linkLost(node: NodeAddress, reason: String, entries: [EntryID])
     /// A push message between replies (RESP3), or a piece of one.
     case push(ReplyPart)
+    /// A pub/sub message (or a confirmation no command waits for) on a subscribed link that does
+    /// not stream (the shell's subscribed mode): printed as it comes, ahead of the reply to the
+    /// command it arrived before.
+    indirect case message(RESPValue)
     /// A message on a link that streams (after SUBSCRIBE or MONITOR), or a piece of one.
     case stream(ReplyPart)
     /// A link that streamed messages (SUBSCRIBE in a cluster) was lost: no more messages come;

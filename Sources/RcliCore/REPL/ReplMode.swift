@@ -74,13 +74,22 @@ package final class ReplMode {
             }
         }
         while true {
+            if engine.transport.subscribed && waitForMessages() == .interrupted {
+                leaveSubscribedMode()
+                continue
+            }
             watchPushes()
+            let subscribed = engine.transport.subscribed
             switch editor.readLine(prompt: prompt()) {
             case .endOfInput:
-                return 0
+                // As redis-cli: Ctrl-D while subscribed leaves subscribed mode, not the shell.
+                guard subscribed else { return 0 }
+                output.out.write("\n")
+                leaveSubscribedMode()
             case .interrupted:
                 output.out.write("\n")
                 output.out.flush()
+                if subscribed { leaveSubscribedMode() }
             case .line(let text):
                 if text.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
                 // As redis-cli 7.4: every line can be recalled in this session; lines with secrets
@@ -250,17 +259,29 @@ package final class ReplMode {
     }
 
     private func printPushes() {
-        var out: [UInt8] = []
-        switch engine.transport.takeIdleMessages() {
-        case .success(let values):
-            let formatter = TTYFormatter()
-            for value in values { formatter.format(value, into: &out) }
-        case .failure(let error):
-            editor.background = nil
-            out += Array((error.text + "\n").utf8)
-        }
-        output.out.write(out)
-        output.out.flush()
+        if !messageWait.show() { editor.background = nil }
+    }
+
+    private var messageWait: MessageWait {
+        MessageWait(
+            transport: engine.transport, sink: sink, out: output.out,
+            banner: System.isTerminal(1) && sink.style.format != .raw,
+            dim: environment["TERM"]?.contains("xterm") ?? false)
+    }
+
+    /// Subscribed mode between commands (redis-cli 7.2): messages print until a key is pressed,
+    /// Ctrl-C, or the last subscription ends.
+    private func waitForMessages() -> MessageWait.Outcome {
+        editor.background = nil
+        return messageWait.run()
+    }
+
+    /// Ctrl-C (or Ctrl-D) in subscribed mode: as redis-cli, a fresh connection with the same
+    /// database, credentials and protocol replaces the subscribed one.
+    private func leaveSubscribedMode() {
+        inTransaction = false
+        engine.transport.interrupt()
+        if let error = engine.transport.open() { _ = output.fail(error) }
     }
 
     private func reconnect(host: String, port: Int) {
@@ -271,7 +292,10 @@ package final class ReplMode {
     /// redis-cli's prompt (`127.0.0.1:6379[2](TX)> `); with a profile, `@name ` first and the
     /// profile's colour (unless NO_COLOR is set or the terminal is dumb).
     private func prompt() -> String {
-        var text = engine.transport.location.map { $0 + (inTransaction ? "(TX)" : "") + ">" } ?? "not connected>"
+        var text =
+            engine.transport.location.map {
+                $0 + (inTransaction ? "(TX)" : "") + (engine.transport.subscribed ? "(subscribed mode)" : "") + ">"
+            } ?? "not connected>"
         if let name = config.profileName { text = "@\(name) " + text }
         if let color = config.promptColor, environment["NO_COLOR"] == nil, environment["TERM"] != "dumb" {
             text = color.paint(text)

@@ -401,6 +401,8 @@ package final class ClusterTransport: Transport {
 
     package var idleDescriptor: Int32? { nil }
 
+    package var subscribed: Bool { false }
+
     package func takeIdleMessages() -> Result<[RESPValue], RcliError> { .success([]) }
 
     package func interrupt() {
@@ -447,7 +449,7 @@ package final class ClusterTransport: Transport {
 
     package var location: String? { "\(pool.router.current)" }
 
-    package var pushesArriveApart: Bool { false }
+    package var separatesMessages: Bool { false }
 
     package var followsRedirects: Bool { true }
 }

@@ -18,6 +18,8 @@ package final class StandaloneTransport: Transport {
     }
     private var current = Piece.none
     private var failure: RcliError?
+    /// What the connection is subscribed to (the shell's subscribed mode).
+    private var pubsub = PubSubState()
     /// The connection carried raw requests (`--pipe`): a transfer is never silently moved to a
     /// new connection, even when every request was answered.
     private var carriesTransfer = false
@@ -46,9 +48,12 @@ package final class StandaloneTransport: Transport {
             failure = error
             return
         }
-        let request = InFlight<EntryID>(
+        var request = InFlight<EntryID>(
             tag: id, start: conn.bytesQueued, traits: command.traits, blocking: command.traits?.blocking ?? false,
             replies: command.replies)
+        if command.traits?.replyIsPush == true, let name = command.args.first {
+            request.pubsubCommand = CommandTraits.lower(name)
+        }
         if let raw = command.raw {
             conn.enqueueRaw(raw)
             carriesTransfer = true
@@ -69,6 +74,7 @@ package final class StandaloneTransport: Transport {
 
     package func nextEvent(now: Double) -> TransportEvent? {
         guard let conn = session.connection else { return takeFailure() }
+        if depth == 0 && readsWholeValues { return nextWholeValue(conn, now: now) }
         let next: RESPEvent?
         do throws(NetError) {
             next = try conn.bufferedEvent()
@@ -118,6 +124,59 @@ package final class StandaloneTransport: Transport {
         }
     }
 
+    /// Subscribed (or about to be: an (un)subscribe that does not stream is owed), replies are
+    /// read whole, so pub/sub messages can be told from them: a message that comes before a
+    /// reply is printed first, as redis-cli does.
+    private var readsWholeValues: Bool {
+        guard !queue.streaming else { return false }
+        if pubsub.isSubscribed { return true }
+        guard let head = queue.head else { return false }
+        return head.pubsubCommand != nil && !head.startsStream
+    }
+
+    private func nextWholeValue(_ conn: Connection, now: Double) -> TransportEvent? {
+        let next: RESPValue?
+        do {
+            next = try conn.parser.nextValue()
+        } catch let error as RESPProtocolError {
+            lost(.protocolViolation(error))
+            return takeFailure()
+        } catch {
+            lost(.protocolViolation(.missingCRLF))
+            return takeFailure()
+        }
+        guard let value = next else { return takeFailure() }
+        pubsub.observe(value)
+        switch classify(value) {
+        case .reply:
+            guard let answered = queue.answered(now: now) else { return .message(value) }
+            guard let id = answered.request.tag else { return nextEvent(now: now) }
+            return .reply(id, value, origin: nil)
+        case .message:
+            return .message(value)
+        case .push:
+            return .push(.value(value))
+        }
+    }
+
+    private enum Arrival { case reply, message, push }
+
+    /// What a whole value read between replies is: the head's reply, a pub/sub message (or a
+    /// confirmation the head does not own), or another RESP3 push (tracking invalidations).
+    private func classify(_ value: RESPValue) -> Arrival {
+        var isPush = false
+        if case .push = value { isPush = true }
+        // Under RESP3 messages are pushes; under RESP2 only their shape tells them apart.
+        if let kind = session.usesRESP3 && !isPush ? nil : PubSubState.kind(value) {
+            return kind == queue.head?.pubsubCommand ? .reply : .message
+        }
+        if isPush { return .push }
+        return queue.head == nil ? .message : .reply
+    }
+
+    /// True while the connection is subscribed to channels, patterns or shard channels.
+    package var subscribed: Bool { pubsub.isSubscribed }
+
     private func takeFailure() -> TransportEvent? {
         guard let failure else { return nil }
         self.failure = nil
@@ -131,6 +190,7 @@ package final class StandaloneTransport: Transport {
         session.disconnect()
         let idle = queue.isEmpty && !queue.streaming && depth == 0
         queue = LinkQueue<EntryID>()
+        pubsub = PubSubState()
         depth = 0
         current = .none
         if case .closed = error, idle, !carriesTransfer { return }
@@ -163,20 +223,24 @@ package final class StandaloneTransport: Transport {
     package func retarget(host: String, port: Int) -> RcliError? {
         session.retarget(host: host, port: port)
         queue = LinkQueue<EntryID>()
+        pubsub = PubSubState()
         return open()
     }
 
     package func commandSucceeded(_ traits: CommandTraits, args: [[UInt8]], origin: ReplyOrigin?) {
         if let db = traits.selectsDatabase { session.database = db }
         if let change = traits.sessionChange { session.apply(change) }
+        // RESET ends every subscription.
+        if args.count == 1, CommandTraits.lower(args[0]) == "reset" { pubsub = PubSubState() }
     }
 
     package func forgetIfClosed() {
         session.dropIfClosed()
+        if session.connection == nil { pubsub = PubSubState() }
     }
 
     package var idleDescriptor: Int32? {
-        guard session.usesRESP3, let conn = session.connection else { return nil }
+        guard session.usesRESP3 || pubsub.isSubscribed, let conn = session.connection else { return nil }
         return conn.descriptor
     }
 
@@ -185,22 +249,29 @@ package final class StandaloneTransport: Transport {
         var values: [RESPValue] = []
         do {
             try conn.receive()
-            while let value = try conn.parser.nextValue() { values.append(value) }
+            while let value = try conn.parser.nextValue() {
+                pubsub.observe(value)
+                values.append(value)
+            }
             return .success(values)
         } catch let error as NetError {
-            session.disconnect()
-            return .failure(.network(error))
+            return .failure(dropIdle(error))
         } catch let error as RESPProtocolError {
-            session.disconnect()
-            return .failure(.network(.protocolViolation(error)))
+            return .failure(dropIdle(.protocolViolation(error)))
         } catch {
-            session.disconnect()
-            return .failure(.network(.protocolViolation(.missingCRLF)))
+            return .failure(dropIdle(.protocolViolation(.missingCRLF)))
         }
+    }
+
+    private func dropIdle(_ error: NetError) -> RcliError {
+        session.disconnect()
+        pubsub = PubSubState()
+        return .network(error)
     }
 
     package func interrupt() {
         session.disconnect()
+        pubsub = PubSubState()
         queue = LinkQueue<EntryID>()
         depth = 0
         current = .none
@@ -230,7 +301,7 @@ package final class StandaloneTransport: Transport {
         return p
     }
 
-    package var pushesArriveApart: Bool { session.usesRESP3 }
+    package var separatesMessages: Bool { true }
 
     package var followsRedirects: Bool { false }
 }

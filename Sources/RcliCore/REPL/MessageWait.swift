@@ -1,0 +1,81 @@
+import RESP
+import RedisNet
+
+/// redis-cli 7.2's subscribed mode, between the shell's commands: messages print under
+/// "Reading messages... (press Ctrl-C to quit or any key to type command)" until a key is
+/// pressed (left unread: it becomes the first key at the prompt), Ctrl-C, or, as in
+/// valkey-cli, the last subscription ends.
+struct MessageWait {
+    /// Why the wait ended.
+    enum Outcome: Equatable {
+        /// A key is waiting: open the prompt.
+        case key
+        /// Ctrl-C: leave subscribed mode.
+        case interrupted
+        /// Nothing is subscribed any more (or the connection is gone).
+        case ended
+    }
+
+    let transport: Transport
+    let sink: ReplySink
+    let out: OutputSink
+    /// Show the "Reading messages..." line (a terminal, not --raw).
+    let banner: Bool
+    /// Dim it (TERM names an xterm, as redis-cli decides).
+    let dim: Bool
+
+    /// redis-cli's line, with the carriage return that lets the next message overwrite it.
+    static let text = "Reading messages... (press Ctrl-C to quit or any key to type command)"
+
+    /// Waits and prints until a key, Ctrl-C, or the end of the subscriptions.
+    func run() -> Outcome {
+        System.withKeysUnbuffered(0) {
+            while true {
+                guard show() else { return .ended }
+                guard transport.subscribed, let socket = transport.idleDescriptor else { return .ended }
+                if banner {
+                    out.write(dim ? "\u{1b}[1;90m" + Self.text + "\r\u{1b}[0m" : Self.text + "\r")
+                    out.flush()
+                }
+                var watched: [(fd: Int32, interest: Interest)] = [(0, .read), (socket, .read)]
+                if let interrupt = InterruptSignal.install() { watched.append((interrupt, .read)) }
+                let ready = (try? Reactor.wait(for: watched, until: nil)) ?? [.readable, [], []]
+                if banner {
+                    out.write("\u{1b}[K")
+                    out.flush()
+                }
+                if ready.count > 2, !ready[2].isEmpty, InterruptSignal.takePending() { return .interrupted }
+                if !ready[1].isEmpty { continue }
+                if !ready[0].isEmpty { return .key }
+            }
+        }
+    }
+
+    /// Prints what arrived; false when the connection is gone (the reason is printed).
+    @discardableResult
+    func show() -> Bool {
+        switch transport.takeIdleMessages() {
+        case .success(let values):
+            Self.print(values, to: sink)
+            return true
+        case .failure(let error):
+            sink.flush()
+            out.write(error.text + "\n")
+            out.flush()
+            return false
+        }
+    }
+
+    /// Pub/sub messages print like replies, in the output format; other pushes (RESP3 client
+    /// tracking) as pushes.
+    static func print(_ values: [RESPValue], to sink: ReplySink) {
+        for value in values {
+            if PubSubState.kind(value) != nil {
+                sink.stream(.value(value))
+            } else {
+                sink.push(.value(value))
+            }
+        }
+        sink.flush()
+    }
+}

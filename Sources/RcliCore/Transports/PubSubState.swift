@@ -1,0 +1,56 @@
+import RESP
+
+/// Where one connection stands with pub/sub, followed from what the server sends, as
+/// valkey-cli 8.1 does: each (un)subscribe confirmation carries the number of channels and
+/// patterns (for the sharded commands, of shard channels) still subscribed, and the connection
+/// is in subscribed mode while either count is above zero. So the shell leaves subscribed mode
+/// by itself when the last subscription is gone, in RESP2 and RESP3 alike.
+package struct PubSubState: Equatable, Sendable {
+    /// Channels and patterns (the server counts them together).
+    package private(set) var channels = 0
+    /// Shard channels (SSUBSCRIBE).
+    package private(set) var shardChannels = 0
+
+    /// A connection with no subscriptions.
+    package init() {}
+
+    /// True while anything is subscribed: the server sends messages, and under RESP2 it refuses
+    /// all but (P|S)(UN)SUBSCRIBE, PING, QUIT and RESET.
+    package var isSubscribed: Bool { channels + shardChannels > 0 }
+
+    /// The kind of a pub/sub message or confirmation (`message`, `pmessage`, `smessage`,
+    /// `subscribe`, `punsubscribe` ...), lowercased, or nil for anything else. As redis-cli's
+    /// isPubsubPush: an array (RESP2) or push (RESP3) of at least three elements whose first is
+    /// a string ending in "message" or "subscribe".
+    package static func kind(_ value: RESPValue) -> String? {
+        let items: [RESPValue]
+        switch value {
+        case .array(let a), .push(let a): items = a
+        default: return nil
+        }
+        guard items.count >= 3, let first = items[0].stringBytes, first.count <= 32 else { return nil }
+        let name = String(decoding: first.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+        return name.hasSuffix("message") || name.hasSuffix("subscribe") ? name : nil
+    }
+
+    /// Follows one reply or message: a confirmation sets its count.
+    package mutating func observe(_ value: RESPValue) {
+        guard let kind = Self.kind(value), kind.hasSuffix("subscribe"),
+            case .array(let items) = value.normalizedPush, case .integer(let count) = items[2]
+        else { return }
+        let n = Int(clamping: max(0, count))
+        switch kind {
+        case "subscribe", "unsubscribe", "psubscribe", "punsubscribe": channels = n
+        case "ssubscribe", "sunsubscribe": shardChannels = n
+        default: break
+        }
+    }
+}
+
+extension RESPValue {
+    /// A push's elements as an array (other values as they are).
+    fileprivate var normalizedPush: RESPValue {
+        if case .push(let items) = self { return .array(items) }
+        return self
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+
+/// The shell's subscribed mode (redis-cli 7.2, with valkey-cli's automatic exit), driven
+/// through tmux against the fixture server.
+@Suite struct SubscribedModeTests {
+    private static let banner = "Reading messages... (press Ctrl-C to quit or any key to type command)"
+
+    private func shell(_ extra: [String] = [], port: String) throws -> TmuxSession {
+        let home = try scratchDirectory("home")
+        let shell = try TmuxSession(
+            [TestEnvironment.rcli, "-p", port] + extra, environment: ["HOME": home.path, "TERM": "xterm"])
+        try shell.wait(for: "127.0.0.1:\(port)")
+        return shell
+    }
+
+    private static func ends(_ screen: String, with text: String) -> Bool {
+        screen.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix(text)
+    }
+
+    private func subscribers(_ port: String, _ channel: String) throws -> String {
+        try redisCli(["-p", port, "pubsub", "numsub", channel]).out
+    }
+
+    /// RESP2: messages keep printing under the banner; a key opens the subscribed prompt (the
+    /// key is its first character); PING and more SUBSCRIBEs work, other commands get the
+    /// server's refusal; the last UNSUBSCRIBE leaves subscribed mode by itself.
+    @Test func resp2TypingWhileSubscribed() throws {
+        let port = try TestEnvironment.port()
+        let p = uniquePrefix()
+        let shell = try shell(port: port)
+        let prompt = "127.0.0.1:\(port)(subscribed mode)> "
+        try shell.type("subscribe \(p)a \(p)b")
+        try shell.wait(for: "3) (integer) 2")
+        try shell.wait(for: Self.banner)
+        _ = try redisCli(["-p", port, "publish", "\(p)a", "first message"])
+        try shell.wait(for: "3) \"first message\"")
+        try shell.wait(for: "screen ends with the banner again") { Self.ends($0, with: Self.banner) }
+        try shell.type("p", enter: false)
+        try shell.wait(for: prompt + "p")
+        #expect(!(try shell.screen()).contains(Self.banner), "the banner gives way to the prompt")
+        try shell.type("ing")
+        try shell.wait(for: "1) \"pong\"")
+        try shell.type("get \(p)k")
+        try shell.wait(for: "only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed")
+        try shell.type("x", enter: false)
+        _ = try redisCli(["-p", port, "publish", "\(p)b", "while typing"])
+        try shell.wait(for: "3) \"while typing\"")
+        try shell.wait(for: prompt + "x")
+        try shell.key("BSpace")
+        try shell.type("psubscribe \(p)*")
+        try shell.wait(for: "3) (integer) 3")
+        _ = try redisCli(["-p", port, "publish", "\(p)c", "by pattern"])
+        try shell.wait(for: "4) \"by pattern\"")
+        #expect(try subscribers(port, "\(p)a").hasSuffix("1\n"))
+        try shell.type("unsubscribe \(p)a \(p)b")
+        try shell.wait(for: "1) \"unsubscribe\"\n2) \"\(p)b\"\n3) (integer) 1")
+        try shell.wait(for: "a pattern is still subscribed") { Self.ends($0, with: Self.banner) }
+        try shell.type("punsubscribe")
+        try shell.wait(for: "1) \"punsubscribe\"\n2) \"\(p)*\"\n3) (integer) 0")
+        try shell.wait(for: "the normal prompt") { Self.ends($0, with: "127.0.0.1:\(port)>") }
+        try shell.type("set \(p)k v")
+        try shell.wait(for: "OK")
+        #expect(try subscribers(port, "\(p)a").hasSuffix("0\n"))
+    }
+
+    /// RESP3: the same, with pushes; every command is allowed while subscribed, and a message
+    /// the server sends before a reply prints before it (a script publishes to our channel).
+    @Test func resp3TypingWhileSubscribedKeepsMessagesAheadOfReplies() throws {
+        let port = try TestEnvironment.port()
+        let p = uniquePrefix()
+        let shell = try shell(["-3"], port: port)
+        try shell.type("subscribe \(p)a")
+        try shell.wait(for: "3) (integer) 1")
+        try shell.wait(for: Self.banner)
+        try shell.type("subscribe \(p)s")
+        try shell.wait(for: "3) (integer) 2")
+        try shell.type("eval \"redis.call('publish', KEYS[1], 'from the script') return 'reply'\" 1 \(p)a")
+        let screen = try shell.wait(for: "\"reply\"")
+        let message = try #require(screen.range(of: "3) \"from the script\""))
+        let reply = try #require(screen.range(of: "\"reply\"", options: .backwards))
+        #expect(message.lowerBound < reply.lowerBound, "the message came first:\n\(screen)")
+        try shell.type("get \(p)nothing")
+        try shell.wait(for: "(nil)")
+        try shell.type("unsubscribe")
+        try shell.wait(for: "3) (integer) 0")
+        try shell.wait(for: "the normal prompt") { Self.ends($0, with: "127.0.0.1:\(port)>") }
+    }
+
+    /// Sharded channels count apart from channels and patterns (valkey-cli's rule).
+    @Test func shardChannelsKeepSubscribedModeUntilTheyAreGone() throws {
+        let port = try TestEnvironment.port()
+        let p = uniquePrefix()
+        let shell = try shell(port: port)
+        try shell.type("ssubscribe \(p)s")
+        try shell.wait(for: "3) (integer) 1")
+        try shell.type("subscribe \(p)a")
+        try shell.wait(for: "1) \"subscribe\"")
+        try shell.type("unsubscribe \(p)a")
+        try shell.wait(for: "3) (integer) 0")
+        _ = try redisCli(["-p", port, "spublish", "\(p)s", "sharded"])
+        try shell.wait(for: "3) \"sharded\"")
+        try shell.wait(for: "still subscribed") { Self.ends($0, with: Self.banner) }
+        try shell.type("sunsubscribe")
+        try shell.wait(for: "the normal prompt") { Self.ends($0, with: "127.0.0.1:\(port)>") }
+    }
+
+    /// Ctrl-C while waiting, and Ctrl-C or Ctrl-D at the subscribed prompt, leave subscribed
+    /// mode on a fresh connection with the same database; the shell stays.
+    @Test func ctrlCAndCtrlDLeaveSubscribedModeAndKeepTheDatabase() throws {
+        let port = try TestEnvironment.port()
+        let p = uniquePrefix()
+        let shell = try shell(["-n", "3"], port: port)
+        try shell.type("subscribe \(p)a")
+        try shell.wait(for: Self.banner)
+        try shell.key("C-c")
+        try shell.wait(for: "the normal prompt") { Self.ends($0, with: "127.0.0.1:\(port)[3]>") }
+        #expect(!(try shell.screen()).contains(Self.banner))
+        #expect(try subscribers(port, "\(p)a").hasSuffix("0\n"), "the subscribed connection was closed")
+        try shell.type("set \(p)k in-three")
+        try shell.wait(for: "OK")
+        #expect(try redisCli(["-p", port, "-n", "3", "get", "\(p)k"]).out == "in-three\n")
+        try shell.type("subscribe \(p)a")
+        try shell.wait(for: Self.banner)
+        try shell.type("x", enter: false)
+        try shell.wait(for: "127.0.0.1:\(port)[3](subscribed mode)> x")
+        try shell.key("C-c")
+        try shell.wait(for: "prompt after Ctrl-C") { Self.ends($0, with: "127.0.0.1:\(port)[3]>") }
+        try shell.type("subscribe \(p)a")
+        try shell.wait(for: Self.banner)
+        try shell.type("x", enter: false)
+        try shell.key("BSpace")
+        try shell.key("C-d")
+        try shell.wait(for: "prompt after Ctrl-D") { Self.ends($0, with: "127.0.0.1:\(port)[3]>") }
+        #expect(try shell.isAlive(), "Ctrl-D while subscribed leaves subscribed mode, not the shell")
+        try shell.type("get \(p)k")
+        try shell.wait(for: "\"in-three\"")
+    }
+
+    /// --raw prints no banner (as redis-cli); messages print raw.
+    @Test func rawOutputHasNoBanner() throws {
+        let port = try TestEnvironment.port()
+        let p = uniquePrefix()
+        let shell = try shell(["--raw"], port: port)
+        try shell.type("subscribe \(p)a")
+        try shell.wait(for: "\(p)a\n1")
+        _ = try redisCli(["-p", port, "publish", "\(p)a", "raw message"])
+        try shell.wait(for: "message\n\(p)a\nraw message")
+        #expect(!(try shell.screen()).contains("Reading messages"))
+        try shell.key("C-c")
+        try shell.wait(for: "the normal prompt") { Self.ends($0, with: "127.0.0.1:\(port)>") }
+    }
+}
