@@ -1,3 +1,4 @@
+import Cluster
 import Foundation
 import Testing
 
@@ -149,5 +150,53 @@ import Testing
         #expect(!(try shell.screen()).contains("Reading messages"))
         try shell.key("C-c")
         try shell.wait(for: "the normal prompt") { Self.ends($0, with: "127.0.0.1:\(port)>") }
+    }
+}
+
+extension ClusterFixtureTests {
+    /// With -c: channels stay on one node (UNSUBSCRIBE goes where they are, whatever node served
+    /// the last command), shard channels on their slot's master; messages from both show, and
+    /// the shell leaves subscribed mode when both are gone.
+    @Test func clusterShellSubscribedMode() throws {
+        let banner = "Reading messages... (press Ctrl-C to quit or any key to type command)"
+        let seed = try #require(try Self.map().masters.first)
+        let other = try #require(try Self.map().masters.first { $0 != seed })
+        let p = uniquePrefix()
+        let map = try Self.map()
+        let shard = try #require(
+            (0..<1000).map { "\(p)s\($0)" }.first { map.master(for: HashSlot.slot(Array($0.utf8))) != seed })
+        let home = try scratchDirectory("home")
+        let shell = try TmuxSession(
+            [TestEnvironment.rcli, "-c", "-p", "\(seed.port)"], environment: ["HOME": home.path, "TERM": "xterm"])
+        try shell.wait(for: "\(seed)> ")
+        try shell.type("subscribe \(p)ch")
+        try shell.wait(for: banner)
+        _ = try redisCli(["-p", "\(other.port)", "publish", "\(p)ch", "from another node"])
+        try shell.wait(for: "3) \"from another node\"")
+        try shell.type("ssubscribe \(shard)")
+        try shell.wait(for: "1) \"ssubscribe\"")
+        _ = try redisCli(["-c", "-p", "\(seed.port)", "spublish", shard, "sharded"])
+        try shell.wait(for: "3) \"sharded\"")
+        try shell.type("unsubscribe")
+        try shell.wait(for: "2) \"\(p)ch\"\n3) (integer) 0")
+        try shell.wait(for: "still subscribed to the shard channel") {
+            $0.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix(banner)
+        }
+        #expect(try redisCli(["-p", "\(seed.port)", "pubsub", "numsub", "\(p)ch"]).out.hasSuffix("0\n"))
+        try shell.type("sunsubscribe")
+        try shell.wait(for: "2) \"\(shard)\"\n3) (integer) 0")
+        try shell.wait(for: "the normal prompt") {
+            let text = $0.trimmingCharacters(in: .whitespacesAndNewlines)
+            return text.hasSuffix(">") && !text.hasSuffix("(subscribed mode)>")
+        }
+        try shell.type("ssubscribe \(shard)")
+        try shell.wait(for: banner)
+        try shell.key("C-c")
+        try shell.wait(for: "the normal prompt after Ctrl-C") {
+            let text = $0.trimmingCharacters(in: .whitespacesAndNewlines)
+            return text.hasSuffix(">") && !text.hasSuffix("(subscribed mode)>")
+        }
+        try shell.type("set \(p) v")
+        try shell.wait(for: "OK")
     }
 }

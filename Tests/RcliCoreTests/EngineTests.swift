@@ -66,7 +66,7 @@ private final class FakeTransport: Transport {
     func retarget(host: String, port: Int) -> RcliError? { .notACluster(.tcp(host: host, port: port)) }
     func commandSucceeded(_ traits: CommandTraits, args: [[UInt8]], origin: ReplyOrigin?) {}
     func forgetIfClosed() {}
-    var idleDescriptor: Int32? { nil }
+    var idleDescriptors: [Int32] { [] }
     var subscribed: Bool { false }
     func takeIdleMessages() -> Result<[RESPValue], RcliError> { .success([]) }
     func interrupt() {}

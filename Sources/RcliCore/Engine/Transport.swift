@@ -31,9 +31,9 @@ package protocol Transport: AnyObject {
     /// The shell is about to run a line after sitting idle: a connection the server closed
     /// meanwhile is forgotten, so the line gets a fresh one instead of being lost on it.
     func forgetIfClosed()
-    /// The descriptor the shell watches between lines for pushed messages (RESP3, or pub/sub
-    /// messages while subscribed), nil when none.
-    var idleDescriptor: Int32? { get }
+    /// The descriptors the shell watches between lines for pushed messages (RESP3, or pub/sub
+    /// messages while subscribed).
+    var idleDescriptors: [Int32] { get }
     /// True while the shell's connection is subscribed to channels (subscribed mode).
     var subscribed: Bool { get }
     /// The pushed messages that arrived between lines (or why the connection is gone).

@@ -22,9 +22,9 @@ package final class LineEditor {
     /// The dimmed hint to show after the line (when the cursor is at its end), or nil.
     package var hinter: ((String) -> String?)?
     private var promptWidth = 0
-    /// A descriptor watched while waiting for a key (the connection, for RESP3 push messages),
-    /// and what to do when it is readable: print above the line, which is then redrawn.
-    package var background: (descriptor: Int32, onReadable: () -> Void)?
+    /// Descriptors watched while waiting for a key (connections, for RESP3 pushes and pub/sub
+    /// messages), and what to do when one is readable: print above the line, then redrawn.
+    package var background: (descriptors: [Int32], onReadable: () -> Void)?
 
     /// An editor named `program` (the name `~/.editrc` sections use).
     package init?(program: String) {
@@ -112,11 +112,10 @@ package final class LineEditor {
         if pendingIndex >= pending.count {
             var shown = drawHint()
             while let background {
-                let ready =
-                    (try? Reactor.wait(for: [(0, .read), (background.descriptor, .read)], until: nil))
-                    ?? [.readable, []]
+                let watched = [(fd: Int32(0), interest: Interest.read)] + background.descriptors.map { ($0, .read) }
+                let ready = (try? Reactor.wait(for: watched, until: nil)) ?? [.readable]
                 if !ready[0].isEmpty { break }
-                if !ready[1].isEmpty {
+                if ready.dropFirst().contains(where: { !$0.isEmpty }) {
                     fputs("\r\u{1b}[K", rcli_stdout())
                     fflush(rcli_stdout())
                     background.onReadable()

@@ -32,20 +32,23 @@ struct MessageWait {
         System.withKeysUnbuffered(0) {
             while true {
                 guard show() else { return .ended }
-                guard transport.subscribed, let socket = transport.idleDescriptor else { return .ended }
+                let sockets = transport.idleDescriptors
+                guard transport.subscribed, !sockets.isEmpty else { return .ended }
                 if banner {
                     out.write(dim ? "\u{1b}[1;90m" + Self.text + "\r\u{1b}[0m" : Self.text + "\r")
                     out.flush()
                 }
-                var watched: [(fd: Int32, interest: Interest)] = [(0, .read), (socket, .read)]
+                var watched: [(fd: Int32, interest: Interest)] = [(0, .read)] + sockets.map { ($0, .read) }
                 if let interrupt = InterruptSignal.install() { watched.append((interrupt, .read)) }
-                let ready = (try? Reactor.wait(for: watched, until: nil)) ?? [.readable, [], []]
+                let ready = (try? Reactor.wait(for: watched, until: nil)) ?? [.readable]
                 if banner {
                     out.write("\u{1b}[K")
                     out.flush()
                 }
-                if ready.count > 2, !ready[2].isEmpty, InterruptSignal.takePending() { return .interrupted }
-                if !ready[1].isEmpty { continue }
+                if ready.count > sockets.count + 1, !ready[sockets.count + 1].isEmpty, InterruptSignal.takePending() {
+                    return .interrupted
+                }
+                if ready.dropFirst().prefix(sockets.count).contains(where: { !$0.isEmpty }) { continue }
                 if !ready[0].isEmpty { return .key }
             }
         }

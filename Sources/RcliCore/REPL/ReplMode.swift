@@ -251,11 +251,12 @@ package final class ReplMode {
     /// Messages pushed while the prompt waits (RESP3 pub/sub, invalidations) are printed above
     /// the line as they arrive.
     private func watchPushes() {
-        guard let fd = engine.transport.idleDescriptor else {
+        let fds = engine.transport.idleDescriptors
+        guard !fds.isEmpty else {
             editor.background = nil
             return
         }
-        editor.background = (fd, { [weak self] in self?.printPushes() })
+        editor.background = (fds, { [weak self] in self?.printPushes() })
     }
 
     private func printPushes() {

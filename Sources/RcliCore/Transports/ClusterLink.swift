@@ -10,6 +10,8 @@ final class ClusterLink {
     let session: Session
     /// What it owes.
     var queue = LinkQueue<ClusterCommand>()
+    /// What it is subscribed to (the shell's subscribed mode).
+    var pubsub = PubSubState()
     private var builder = RESPValueBuilder()
     /// Its registration in the engine's reactor, and the connection it was made for.
     var token: ReactorToken?
@@ -23,14 +25,15 @@ final class ClusterLink {
     /// The open connection, nil when not connected.
     var connection: Connection? { session.connection }
 
-    /// True while it owes replies or streams messages.
-    var isBusy: Bool { !queue.isEmpty || queue.streaming }
+    /// True while it owes replies, streams messages or is subscribed.
+    var isBusy: Bool { !queue.isEmpty || queue.streaming || pubsub.isSubscribed }
 
     /// Queues a request for `command` (nil: rcli's own); the connection must be open.
     func send(_ args: [[UInt8]], raw: ArraySlice<UInt8>? = nil, for command: ClusterCommand?, now: Double) {
         guard let conn = session.connection else { return }
-        let request = InFlight(
+        var request = InFlight(
             tag: command, start: conn.bytesQueued, traits: command?.traits, blocking: command?.isBlocking ?? false)
+        request.pubsubCommand = PubSubState.command(args, traits: command?.traits)
         queue.append(request, now: now)
         if let raw { conn.enqueueRaw(raw) } else { conn.enqueue(args) }
     }
@@ -40,6 +43,7 @@ final class ClusterLink {
         let written = session.connection?.bytesWritten ?? 0
         let lost = queue.lose(written: written)
         builder = RESPValueBuilder()
+        pubsub = PubSubState()
         session.disconnect()
         return lost
     }

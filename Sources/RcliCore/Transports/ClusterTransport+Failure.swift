@@ -8,7 +8,7 @@ extension ClusterTransport {
     /// (their effect is unknown).
     func failed(_ link: ClusterLink, _ error: NetError, now: Double) {
         while let value = try? link.nextValue() { handle(value, from: link, now: now) }
-        let wasStreaming = link.queue.streaming
+        let wasStreaming = link.queue.streaming || link.pubsub.isSubscribed
         let lost = link.abandon()
         pipeRouting.forgetSlots()
         let reason = error.description

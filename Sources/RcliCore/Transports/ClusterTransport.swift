@@ -89,6 +89,7 @@ package final class ClusterTransport: Transport {
             complete(e)
             return
         }
+        if let node = pubsubNode(for: name, args: e.args.count) { e.pinnedTo = node }
         if let plan = splitPlan(e, name: name) {
             e.fanOut = plan
             e.partsLeft = plan.parts.count
@@ -290,6 +291,19 @@ package final class ClusterTransport: Transport {
 
     func handle(_ value: RESPValue, from link: ClusterLink, now: Double) {
         let next = link.queue.head
+        if link.pubsub.readsWholeValues(link.queue) {
+            link.pubsub.observe(value)
+            switch PubSubState.arrival(value, resp3: link.session.usesRESP3, head: next) {
+            case .message:
+                events.append(.message(value))
+                return
+            case .push:
+                events.append(.push(.value(value)))
+                return
+            case .reply:
+                break
+            }
+        }
         if case .push = value {
             if !(next?.pushIsReply ?? false) {
                 events.append(link.queue.streaming && next == nil ? .stream(.value(value)) : .push(.value(value)))
@@ -399,12 +413,6 @@ package final class ClusterTransport: Transport {
 
     package func forgetIfClosed() {}
 
-    package var idleDescriptor: Int32? { nil }
-
-    package var subscribed: Bool { false }
-
-    package func takeIdleMessages() -> Result<[RESPValue], RcliError> { .success([]) }
-
     package func interrupt() {
         for link in pool.allLinks where link.isBusy { _ = link.abandon() }
         pool.transaction.reset()
@@ -449,7 +457,7 @@ package final class ClusterTransport: Transport {
 
     package var location: String? { "\(pool.router.current)" }
 
-    package var separatesMessages: Bool { false }
+    package var separatesMessages: Bool { true }
 
     package var followsRedirects: Bool { true }
 }

@@ -47,6 +47,45 @@ package struct PubSubState: Equatable, Sendable {
     }
 }
 
+extension PubSubState {
+    /// What a whole value read on a connection that is (or may become) subscribed is.
+    package enum Arrival: Equatable {
+        /// The reply to the request at the head of the queue.
+        case reply
+        /// A pub/sub message, or a confirmation no request owns: printed as it comes.
+        case message
+        /// Another RESP3 push (client tracking).
+        case push
+    }
+
+    /// Whether the connection reads whole values to tell messages from replies: while
+    /// subscribed, or when an (un)subscribe that does not stream is owed.
+    package func readsWholeValues<Tag>(_ queue: LinkQueue<Tag>) -> Bool {
+        guard !queue.streaming else { return false }
+        if isSubscribed { return true }
+        guard let head = queue.head else { return false }
+        return head.pubsubCommand != nil && !head.startsStream
+    }
+
+    /// What `value` is, with `head` the request owed first. Under RESP3 messages are pushes;
+    /// under RESP2 only their shape tells them from replies (as redis-cli decides).
+    package static func arrival<Tag>(_ value: RESPValue, resp3: Bool, head: InFlight<Tag>?) -> Arrival {
+        var isPush = false
+        if case .push = value { isPush = true }
+        if let kind = resp3 && !isPush ? nil : kind(value) {
+            return kind == head?.pubsubCommand ? .reply : .message
+        }
+        if isPush { return .push }
+        return head == nil ? .message : .reply
+    }
+
+    /// The name a request for `args` is confirmed by ((p|s)(un)subscribe), or nil.
+    package static func command(_ args: [[UInt8]], traits: CommandTraits?) -> String? {
+        guard traits?.replyIsPush == true, let name = args.first else { return nil }
+        return CommandTraits.lower(name)
+    }
+}
+
 extension RESPValue {
     /// A push's elements as an array (other values as they are).
     fileprivate var normalizedPush: RESPValue {

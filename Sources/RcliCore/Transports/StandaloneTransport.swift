@@ -51,9 +51,7 @@ package final class StandaloneTransport: Transport {
         var request = InFlight<EntryID>(
             tag: id, start: conn.bytesQueued, traits: command.traits, blocking: command.traits?.blocking ?? false,
             replies: command.replies)
-        if command.traits?.replyIsPush == true, let name = command.args.first {
-            request.pubsubCommand = CommandTraits.lower(name)
-        }
+        request.pubsubCommand = PubSubState.command(command.args, traits: command.traits)
         if let raw = command.raw {
             conn.enqueueRaw(raw)
             carriesTransfer = true
@@ -74,7 +72,7 @@ package final class StandaloneTransport: Transport {
 
     package func nextEvent(now: Double) -> TransportEvent? {
         guard let conn = session.connection else { return takeFailure() }
-        if depth == 0 && readsWholeValues { return nextWholeValue(conn, now: now) }
+        if depth == 0 && pubsub.readsWholeValues(queue) { return nextWholeValue(conn, now: now) }
         let next: RESPEvent?
         do throws(NetError) {
             next = try conn.bufferedEvent()
@@ -124,16 +122,8 @@ package final class StandaloneTransport: Transport {
         }
     }
 
-    /// Subscribed (or about to be: an (un)subscribe that does not stream is owed), replies are
-    /// read whole, so pub/sub messages can be told from them: a message that comes before a
-    /// reply is printed first, as redis-cli does.
-    private var readsWholeValues: Bool {
-        guard !queue.streaming else { return false }
-        if pubsub.isSubscribed { return true }
-        guard let head = queue.head else { return false }
-        return head.pubsubCommand != nil && !head.startsStream
-    }
-
+    /// Subscribed (or about to be), replies are read whole, so pub/sub messages can be told
+    /// from them: a message that comes before a reply is printed first, as redis-cli does.
     private func nextWholeValue(_ conn: Connection, now: Double) -> TransportEvent? {
         let next: RESPValue?
         do {
@@ -147,7 +137,7 @@ package final class StandaloneTransport: Transport {
         }
         guard let value = next else { return takeFailure() }
         pubsub.observe(value)
-        switch classify(value) {
+        switch PubSubState.arrival(value, resp3: session.usesRESP3, head: queue.head) {
         case .reply:
             guard let answered = queue.answered(now: now) else { return .message(value) }
             guard let id = answered.request.tag else { return nextEvent(now: now) }
@@ -157,21 +147,6 @@ package final class StandaloneTransport: Transport {
         case .push:
             return .push(.value(value))
         }
-    }
-
-    private enum Arrival { case reply, message, push }
-
-    /// What a whole value read between replies is: the head's reply, a pub/sub message (or a
-    /// confirmation the head does not own), or another RESP3 push (tracking invalidations).
-    private func classify(_ value: RESPValue) -> Arrival {
-        var isPush = false
-        if case .push = value { isPush = true }
-        // Under RESP3 messages are pushes; under RESP2 only their shape tells them apart.
-        if let kind = session.usesRESP3 && !isPush ? nil : PubSubState.kind(value) {
-            return kind == queue.head?.pubsubCommand ? .reply : .message
-        }
-        if isPush { return .push }
-        return queue.head == nil ? .message : .reply
     }
 
     /// True while the connection is subscribed to channels, patterns or shard channels.
@@ -239,9 +214,9 @@ package final class StandaloneTransport: Transport {
         if session.connection == nil { pubsub = PubSubState() }
     }
 
-    package var idleDescriptor: Int32? {
-        guard session.usesRESP3 || pubsub.isSubscribed, let conn = session.connection else { return nil }
-        return conn.descriptor
+    package var idleDescriptors: [Int32] {
+        guard session.usesRESP3 || pubsub.isSubscribed, let conn = session.connection else { return [] }
+        return [conn.descriptor]
     }
 
     package func takeIdleMessages() -> Result<[RESPValue], RcliError> {
