@@ -72,6 +72,32 @@ struct HintHookTests {
         #expect(ours.err == theirs.err && ours.status == theirs.status)
     }
 
+    /// A server before 7.0 (no COMMAND DOCS): the committed table without what its version lacks,
+    /// as redis-cli 7.4 does. The fake answers COMMAND DOCS with an error and INFO with 6.0.9.
+    @Test func aServerBefore7GetsHintsForItsVersion() throws {
+        func fake(_ version: String) throws -> FakeServer {
+            let info = "# Server\r\nredis_version:\(version)\r\nredis_mode:standalone\r\n"
+            return try FakeServer(
+                reply: Array("-ERR unknown subcommand 'DOCS'\r\n$\(info.utf8.count)\r\n\(info)\r\n".utf8), holdOpen: 2)
+        }
+        // Each fake answers one connection; it must outlive the run (its listener closes with it).
+        func hint(_ line: String, version: String) throws -> RunResult {
+            let server = try fake(version)
+            return try withExtendedLifetime(server) { try rcli(["-p", "\(server.port)", "--test_hint", line]) }
+        }
+        let old = try hint("set k v ", version: "6.0.9")
+        #expect(old.status == 0)
+        // GET, EXAT and PXAT came in 6.2; KEEPTTL in 6.0.
+        #expect(old.out == "[NX|XX] [EX seconds|PX milliseconds|KEEPTTL]\n")
+        #expect(try hint("set k v ", version: "5.0.14").out == "[NX|XX] [EX seconds|PX milliseconds]\n")
+        #expect(
+            try hint("set k v ", version: "6.2.14").out.hasPrefix(
+                "[NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|"))
+        // A command the server does not have gets no hint (GETDEL came in 6.2).
+        #expect(try hint("getdel ", version: "6.0.9").out == "\n")
+        #expect(try hint("getdel ", version: "6.2.0").out == "key\n")
+    }
+
     @Test func hooksAreHiddenFromHelp() throws {
         let help = try rcli(["--help"])
         #expect(!help.out.contains("test_hint"))

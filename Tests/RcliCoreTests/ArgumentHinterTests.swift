@@ -121,3 +121,27 @@ struct ArgumentHinterTests {
         #expect(q.message.hasPrefix("Unbalanced quotes on line 2"))
     }
 }
+
+@Test func serverVersionsCompareByPart() throws {
+    let v = try #require(ServerVersion("6.2.0"))
+    #expect(try #require(ServerVersion("6.2")) == v)
+    #expect(try #require(ServerVersion("6.0.16")) < v)
+    #expect(v < (try #require(ServerVersion("6.10.1"))))
+    #expect(ServerVersion("7.x") == nil && ServerVersion("") == nil && ServerVersion("1..2") == nil)
+    #expect(ServerVersion(info: "# Server\r\nredis_version:7.0.15\r\n")?.description == "7.0.15")
+    #expect(ServerVersion(info: "role:master\r\n") == nil)
+}
+
+@Test func argumentsNewerThanTheServerAreLeftOut() throws {
+    let specs = try #require(
+        ArgumentSpec.parse(
+            compact: "k:key::,t?:get::=GET:=6.2.0,o?:expiration::(i:seconds::=EX,u:unix-time-seconds::=EXAT:=6.2.0)"))
+    #expect(ArgumentSpec.parse(compact: ArgumentSpec.compact(specs)) == specs, "since survives the round trip")
+    let v6 = try #require(ServerVersion("6.0.0"))
+    let old = specs.compactMap { $0.supported(by: v6) }
+    #expect(old.map(\.name) == ["key", "expiration"])
+    #expect(old[1].children.map(\.name) == ["seconds"])
+    let all = try #require(ArgumentSpec.parse(compact: "o?:x::(t:a::=A:=9.0,t:b::=B:=9.0)"))
+    let v7 = try #require(ServerVersion("7.0"))
+    #expect(all.compactMap { $0.supported(by: v7) }.isEmpty, "an empty oneof goes too")
+}

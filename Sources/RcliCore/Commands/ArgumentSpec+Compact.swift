@@ -1,8 +1,9 @@
 /// A one-line text form of argument specs, for the committed table (CommandArguments.generated.swift).
 ///
-/// `list := arg ("," arg)*`, `arg := kind flags ":" name ":" display ":" token ["(" list ")"]`, where
-/// kind is one letter (`s i d k p u t o b`), flags are `?` optional, `*` multiple, `+` multiple_token;
-/// display and token are empty when absent and `=` + text when present; `%,:()=` in text are `%XX`.
+/// `list := arg ("," arg)*`, `arg := kind flags ":" name ":" display ":" token [":" since] ["(" list ")"]`,
+/// where kind is one letter (`s i d k p u t o b`), flags are `?` optional, `*` multiple, `+`
+/// multiple_token; display and token are empty when absent and `=` + text when present, and so
+/// is since, left out when absent; `%,:()=` in text are `%XX`.
 extension ArgumentSpec {
     private static let kindLetters: [(Kind, Character)] = [
         (.string, "s"), (.integer, "i"), (.double, "d"), (.key, "k"), (.pattern, "p"), (.unixTime, "u"),
@@ -23,6 +24,7 @@ extension ArgumentSpec {
         if multipleToken { out += "+" }
         out += ":" + Self.escape(name) + ":" + (displayText.map { "=" + Self.escape($0) } ?? "")
         out += ":" + (token.map { "=" + Self.escape($0) } ?? "")
+        if let since { out += ":=" + Self.escape(since) }
         if !children.isEmpty { out += "(" + Self.compact(children) + ")" }
         return out
     }
@@ -57,7 +59,8 @@ extension ArgumentSpec {
             if c == "+" { spec.multipleToken = true }
         }
         var fields: [String] = []
-        for _ in 0..<3 {
+        for i in 0..<4 {
+            if i == 3 && input.first != ":" { break }
             guard input.popFirst() == ":" else { return nil }
             let end = input.firstIndex { ",:()".contains($0) } ?? input.endIndex
             fields.append(String(input[..<end]))
@@ -67,7 +70,11 @@ extension ArgumentSpec {
         spec.name = name
         for (i, field) in fields.enumerated().dropFirst() where !field.isEmpty {
             guard field.first == "=", let value = unescape(String(field.dropFirst())) else { return nil }
-            if i == 1 { spec.displayText = value } else { spec.token = value }
+            switch i {
+            case 1: spec.displayText = value
+            case 2: spec.token = value
+            default: spec.since = value
+            }
         }
         if input.first == "(" {
             input.removeFirst()

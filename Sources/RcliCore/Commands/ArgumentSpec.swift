@@ -28,6 +28,8 @@ package struct ArgumentSpec: Sendable, Equatable {
     package var multipleToken = false
     /// The alternatives (oneof) or parts (block).
     package var children: [ArgumentSpec] = []
+    /// The server version that added it (`6.2.0`), when it came after its command.
+    package var since: String?
 
     /// A spec from its parts.
     package init(
@@ -62,6 +64,18 @@ package struct ArgumentSpec: Sendable, Equatable {
         multiple = flags.contains("multiple")
         multipleToken = flags.contains("multiple_token")
         children = Self.list(docs: f["arguments"]) ?? []
+        since = f["since"]?.text
+    }
+
+    /// This spec as a server of `version` knows it: nil when the argument came later; a oneof
+    /// or block keeps the alternatives and parts the server has (redis-cli 7.4's filter for
+    /// servers that do not answer COMMAND DOCS).
+    package func supported(by version: ServerVersion) -> ArgumentSpec? {
+        if let since, let added = ServerVersion(since), version < added { return nil }
+        var spec = self
+        spec.children = children.compactMap { $0.supported(by: version) }
+        if !children.isEmpty && spec.children.isEmpty { return nil }
+        return spec
     }
 
     /// A COMMAND DOCS `arguments` value as specs; nil when absent or not a list.

@@ -47,9 +47,25 @@ final class HelpCommand {
     }
 
     /// The server's COMMAND DOCS, or the committed table when it does not answer them.
+    /// For a server before 7.0, the commands and arguments it does not have yet are left out (as
+    /// redis-cli 7.4 does), by its INFO's `redis_version`.
     static func docs(_ session: Session) -> [String: Doc] {
         if let fetched = fetch(session), !fetched.isEmpty { return fetched }
-        return builtin()
+        guard let conn = try? session.connect(),
+            let info = try? conn.roundTrip([Array("INFO".utf8), Array("server".utf8)]),
+            let text = info.text, let version = ServerVersion(info: text)
+        else { return builtin() }
+        return builtin(for: version)
+    }
+
+    /// The committed table as a server of `version` knows it.
+    static func builtin(for version: ServerVersion) -> [String: Doc] {
+        builtin().compactMapValues { doc in
+            if let added = ServerVersion(doc.since), version < added { return nil }
+            var doc = doc
+            doc.arguments = doc.arguments?.compactMap { $0.supported(by: version) }
+            return doc
+        }
     }
 
     /// Splits a syntax line into its top-level words; a bracketed group is one word.
