@@ -138,6 +138,25 @@ import Testing
         try shell.wait(for: "\"in-three\"")
     }
 
+    /// RESET leaves subscribed mode and puts the session back to database 0 and RESP2 (as the
+    /// server does), so the prompt and later reconnects agree with the server.
+    @Test func resetLeavesSubscribedModeAndResetsTheSession() throws {
+        let port = try TestEnvironment.port()
+        let p = uniquePrefix()
+        let shell = try shell(["-n", "2", "-3"], port: port)
+        try shell.type("subscribe \(p)a")
+        try shell.wait(for: Self.banner)
+        try shell.type("reset")
+        try shell.wait(for: "RESET")
+        try shell.wait(for: "the normal prompt, database 0") { Self.ends($0, with: "127.0.0.1:\(port)>") }
+        try shell.type("set \(p)k in-zero")
+        try shell.wait(for: "OK")
+        #expect(try redisCli(["-p", port, "get", "\(p)k"]).out == "in-zero\n")
+        try shell.type("client info")
+        try shell.wait(for: " resp=2 ")
+        #expect(try subscribers(port, "\(p)a").hasSuffix("0\n"))
+    }
+
     /// --raw prints no banner (as redis-cli); messages print raw.
     @Test func rawOutputHasNoBanner() throws {
         let port = try TestEnvironment.port()

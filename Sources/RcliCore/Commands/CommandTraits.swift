@@ -23,14 +23,14 @@ package struct CommandTraits: Sendable, Equatable {
     /// than a string comparison per case.
     private enum Kind {
         case info, rawOutput, debug, memory, cluster, client, latency, subscribe, unsubscribe, streams, blocking, xread
-        case select, auth, hello, readOnly, readWrite
+        case select, auth, hello, readOnly, readWrite, reset
     }
 
     private static let kinds: [String: Kind] = {
         var kinds: [String: Kind] = [
             "info": .info, "lolwut": .rawOutput, "debug": .debug, "memory": .memory, "cluster": .cluster,
             "client": .client, "latency": .latency, "xread": .xread, "xreadgroup": .xread, "select": .select,
-            "auth": .auth, "hello": .hello, "readonly": .readOnly, "readwrite": .readWrite,
+            "auth": .auth, "hello": .hello, "readonly": .readOnly, "readwrite": .readWrite, "reset": .reset,
         ]
         for name in ["subscribe", "psubscribe", "ssubscribe"] { kinds[name] = .subscribe }
         for name in ["unsubscribe", "punsubscribe", "sunsubscribe"] { kinds[name] = .unsubscribe }
@@ -94,6 +94,8 @@ package struct CommandTraits: Sendable, Equatable {
             sessionChange = .readOnly(true)
         case .readWrite:
             sessionChange = .readOnly(false)
+        case .reset:
+            if argc == 1 { sessionChange = .reset }
         }
     }
 

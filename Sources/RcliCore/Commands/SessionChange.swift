@@ -4,4 +4,7 @@ package enum SessionChange: Sendable, Equatable {
     case protocolVersion(Int)
     case clientName([UInt8])
     case readOnly(Bool)
+    /// RESET: database 0, RESP2, no client name, READWRITE, no subscriptions (the credentials
+    /// stay, for a reconnect, as redis-cli keeps them).
+    case reset
 }

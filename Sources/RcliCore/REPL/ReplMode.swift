@@ -134,7 +134,7 @@ package final class ReplMode {
             case .command(let args):
                 let name = CommandTraits.lower(args[0])
                 if name == "multi" { inTransaction = true }
-                if name == "exec" || name == "discard" { inTransaction = false }
+                if name == "exec" || name == "discard" || name == "reset" { inTransaction = false }
                 batch.append((item, count))
             case .message, .raw:
                 batch.append((item, count))

@@ -408,7 +408,13 @@ package final class ClusterTransport: Transport {
     }
 
     package func commandSucceeded(_ traits: CommandTraits, args: [[UInt8]], origin: ReplyOrigin?) {
-        if let change = traits.sessionChange, let node = origin?.node { pool.apply(change, args: args, servedBy: node) }
+        guard let change = traits.sessionChange, let node = origin?.node else { return }
+        // RESET is for the connection it ran on (the others keep READONLY on replicas).
+        guard change != .reset else {
+            pool.existingLink(node)?.pubsub = PubSubState()
+            return
+        }
+        pool.apply(change, args: args, servedBy: node)
     }
 
     package func forgetIfClosed() {}

@@ -43,6 +43,11 @@ package final class Session {
         case .protocolVersion(let v): protocolVersion = v
         case .clientName(let name): clientName = name
         case .readOnly(let on): readOnly = on
+        case .reset:
+            database = 0
+            protocolVersion = 2
+            clientName = nil
+            readOnly = false
         }
     }
 

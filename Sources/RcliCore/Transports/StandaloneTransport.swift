@@ -205,8 +205,7 @@ package final class StandaloneTransport: Transport {
     package func commandSucceeded(_ traits: CommandTraits, args: [[UInt8]], origin: ReplyOrigin?) {
         if let db = traits.selectsDatabase { session.database = db }
         if let change = traits.sessionChange { session.apply(change) }
-        // RESET ends every subscription.
-        if args.count == 1, CommandTraits.lower(args[0]) == "reset" { pubsub = PubSubState() }
+        if traits.sessionChange == .reset { pubsub = PubSubState() }
     }
 
     package func forgetIfClosed() {
