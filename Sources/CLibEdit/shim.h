@@ -4,10 +4,21 @@
 #define RCLI_CLIBEDIT_SHIM_H
 #include <stdio.h>
 #include <histedit.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <string.h>
 
 static inline FILE *rcli_stdin(void) { return stdin; }
 static inline FILE *rcli_stdout(void) { return stdout; }
 static inline FILE *rcli_stderr(void) { return stderr; }
+
+// libedit converts between the terminal's bytes and wide characters with LC_CTYPE, which is "C"
+// (ASCII only) until a program sets it: take the environment's, or C.UTF-8 when that is not UTF-8.
+static inline void rcli_use_utf8_ctype(void) {
+    const char *set = setlocale(LC_CTYPE, "");
+    if (set != NULL && strcmp(nl_langinfo(CODESET), "UTF-8") == 0) return;
+    setlocale(LC_CTYPE, "C.UTF-8");
+}
 
 typedef char *(*rcli_prompt_fn)(EditLine *);
 typedef unsigned char (*rcli_key_fn)(EditLine *, int);

@@ -5,6 +5,8 @@ import RedisNet
 ///
 /// Ctrl-C at the prompt arrives as a key (signals are off while editing) and abandons the line;
 /// Ctrl-D on an empty line is end of input. `~/.editrc` is read, so `bind -v` and friends work.
+/// Lines are UTF-8 whatever the locale says (LC_CTYPE is set to a UTF-8 one: libedit drops what
+/// the "C" locale cannot convert).
 package final class LineEditor {
     /// What one `readLine` produced.
     package enum Input: Equatable {
@@ -28,6 +30,7 @@ package final class LineEditor {
 
     /// An editor named `program` (the name `~/.editrc` sections use).
     package init?(program: String) {
+        rcli_use_utf8_ctype()
         guard let el = el_init(program, rcli_stdin(), rcli_stdout(), rcli_stderr()) else { return nil }
         guard let h = history_init() else {
             el_end(el)
