@@ -26,6 +26,11 @@ import Testing
         String(screen.split(separator: "\n").last ?? "")
     }
 
+    /// The row (from 0) of the last line with something on it.
+    private static func lastRow(_ screen: String) -> Int {
+        screen.split(separator: "\n", omittingEmptySubsequences: false).lastIndex { !$0.isEmpty } ?? -1
+    }
+
     private func value(_ port: String, _ key: String) throws -> String {
         try redisCli(["-p", port, "get", key]).out
     }
@@ -39,6 +44,10 @@ import Testing
         try shell.wait(for: "the search prompt") { Self.lastLine($0) == "(reverse-i-search):" }
         try shell.type("\(p)k ", enter: false)
         try shell.wait(for: "the newest hit") { Self.lastLine($0) == "(reverse-i-search): set \(p)k second" }
+        // The term in bold, the cursor just after it.
+        let styled = try shell.screen(escapes: true)
+        #expect(styled.contains("set \u{1b}[1m\(p)k \u{1b}[0m"), "\(styled.debugDescription)")
+        #expect(try shell.cursor() == (20 + 4 + p.count + 2, Self.lastRow(try shell.screen())))
         try shell.key("C-r")
         try shell.wait(for: "an older hit") { Self.lastLine($0) == "(reverse-i-search): set \(p)k first" }
         // Nothing older: the hit stays.
@@ -80,35 +89,26 @@ import Testing
     @Test func tabArrowsAndCtrlAAcceptTheHitForEditing() throws {
         let (shell, port, p) = try shell { p in ["set \(p)a first", "set \(p)b x"] }
         defer { _ = try? redisCli(["-p", port, "del", p + "a", p + "b"]) }
-        // Tab: the hit to edit, the cursor at its end.
-        try shell.key("C-r")
-        try shell.type("\(p)b", enter: false)
-        try shell.wait(for: "the hit") { Self.lastLine($0) == "(reverse-i-search): set \(p)b x" }
-        try shell.key("Tab")
-        try shell.wait(for: "the hit in the line") { Self.lastLine($0).hasPrefix("127.0.0.1:\(port)> set \(p)b x") }
-        try shell.type("yz")
+        /// Ctrl-R `term`, which finds `hit`; `key` puts it in the line, where `typed` goes in at
+        /// the cursor before Enter.
+        func accept(_ term: String, finding hit: String, with key: String, thenType typed: String) throws {
+            try shell.key("C-r")
+            try shell.type(term, enter: false)
+            try shell.wait(for: "the hit") { Self.lastLine($0) == "(reverse-i-search): " + hit }
+            try shell.key(key)
+            try shell.wait(for: "the hit in the line") { Self.lastLine($0).hasPrefix("127.0.0.1:\(port)> " + hit) }
+            try shell.type(typed)
+        }
+        // Tab: the cursor at the end.
+        try accept("\(p)b", finding: "set \(p)b x", with: "Tab", thenType: "yz")
         try shell.wait(for: "the edited line run") { Self.prompts($0, port) == 4 }
         #expect(try value(port, p + "b") == "xyz\n")
-
         // Left: the cursor one left of where it was shown (after the match).
-        try shell.key("C-r")
-        try shell.type("first", enter: false)
-        try shell.wait(for: "the hit") { Self.lastLine($0) == "(reverse-i-search): set \(p)a first" }
-        try shell.key("Left")
-        try shell.wait(for: "the hit in the line") { Self.lastLine($0).hasPrefix("127.0.0.1:\(port)> set \(p)a first") }
-        try shell.type("Z")
+        try accept("first", finding: "set \(p)a first", with: "Left", thenType: "Z")
         try shell.wait(for: "the edited line run") { Self.prompts($0, port) == 5 }
         #expect(try value(port, p + "a") == "firsZt\n")
-
         // Ctrl-A: the cursor at the start.
-        try shell.key("C-r")
-        try shell.type("firsZ", enter: false)
-        try shell.wait(for: "the hit") { Self.lastLine($0) == "(reverse-i-search): set \(p)a firsZt" }
-        try shell.key("C-a")
-        try shell.wait(for: "the hit in the line") {
-            Self.lastLine($0).hasPrefix("127.0.0.1:\(port)> set \(p)a firsZt")
-        }
-        try shell.type("echo ")
+        try accept("firsZ", finding: "set \(p)a firsZt", with: "C-a", thenType: "echo ")
         try shell.wait(for: "wrong number of arguments for 'echo'")
     }
 
