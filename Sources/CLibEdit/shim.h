@@ -4,10 +4,25 @@
 #define RCLI_CLIBEDIT_SHIM_H
 #include <stdio.h>
 #include <histedit.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <string.h>
 
 static inline FILE *rcli_stdin(void) { return stdin; }
 static inline FILE *rcli_stdout(void) { return stdout; }
 static inline FILE *rcli_stderr(void) { return stderr; }
+
+// libedit converts between the terminal's bytes and wide characters with LC_CTYPE, which is "C"
+// (ASCII only) until a program sets it: take the environment's, or C.UTF-8 when that is not UTF-8.
+static inline void rcli_use_utf8_ctype(void) {
+    const char *set = setlocale(LC_CTYPE, "");
+    if (set != NULL && strcmp(nl_langinfo(CODESET), "UTF-8") == 0) return;
+    setlocale(LC_CTYPE, "C.UTF-8");
+}
+
+// The columns a character takes on the terminal (wcwidth is hidden without _XOPEN_SOURCE).
+extern int wcwidth(wchar_t c);
+static inline int rcli_wcwidth(wchar_t c) { return wcwidth(c); }
 
 typedef char *(*rcli_prompt_fn)(EditLine *);
 typedef unsigned char (*rcli_key_fn)(EditLine *, int);
@@ -34,5 +49,10 @@ static inline int rcli_el_set_signal(EditLine *el, int on) { return el_set(el, E
 static inline int rcli_history_set_size(History *h, int size) { HistEvent ev; return history(h, &ev, H_SETSIZE, size); }
 static inline int rcli_history_set_unique(History *h, int on) { HistEvent ev; return history(h, &ev, H_SETUNIQUE, on); }
 static inline int rcli_history_enter(History *h, const char *line) { HistEvent ev; return history(h, &ev, H_ENTER, line); }
+// The newest entry (first != 0) or the one older than the last returned; NULL past the oldest.
+static inline const char *rcli_history_walk(History *h, int first) {
+    HistEvent ev;
+    return history(h, &ev, first ? H_FIRST : H_NEXT) == -1 ? NULL : ev.str;
+}
 
 #endif

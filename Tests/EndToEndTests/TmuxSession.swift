@@ -88,9 +88,16 @@ final class TmuxSession {
         _ = spawnAndWait("/usr/bin/tmux", ["-L", socket, "send-keys", "-t", "t", name])
     }
 
-    /// The visible screen.
-    func screen() throws -> String {
-        spawnAndWait("/usr/bin/tmux", ["-L", socket, "capture-pane", "-t", "t", "-p"]).stdout
+    /// The visible screen (with its colour and bold escapes when `escapes`).
+    func screen(escapes: Bool = false) throws -> String {
+        spawnAndWait("/usr/bin/tmux", ["-L", socket, "capture-pane", "-t", "t", "-p"] + (escapes ? ["-e"] : [])).stdout
+    }
+
+    /// The cursor's column and row (from 0).
+    func cursor() throws -> (column: Int, row: Int) {
+        let out = spawnAndWait("/usr/bin/tmux", ["-L", socket, "display", "-p", "-t", "t", "#{cursor_x} #{cursor_y}"])
+        let numbers = out.stdout.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        return numbers.count == 2 ? (numbers[0], numbers[1]) : (-1, -1)
     }
 
     /// Waits until the screen satisfies `condition`; records an issue with the screen if not.

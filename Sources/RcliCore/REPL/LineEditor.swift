@@ -4,7 +4,10 @@ import RedisNet
 /// libedit's line editor and history; the only user of CLibEdit.
 ///
 /// Ctrl-C at the prompt arrives as a key (signals are off while editing) and abandons the line;
-/// Ctrl-D on an empty line is end of input. `~/.editrc` is read, so `bind -v` and friends work.
+/// Ctrl-D on an empty line is end of input; Ctrl-R / Ctrl-S search the history as redis-cli 7.4
+/// (LineEditor+Search.swift; flow control is off while editing, so Ctrl-S arrives). `~/.editrc` is
+/// read, so `bind -v` and friends work. Lines are UTF-8 whatever the locale says (LC_CTYPE is set
+/// to a UTF-8 one: libedit drops what the "C" locale cannot convert).
 package final class LineEditor {
     /// What one `readLine` produced.
     package enum Input: Equatable {
@@ -13,21 +16,22 @@ package final class LineEditor {
         case endOfInput
     }
 
-    private let editor: OpaquePointer
-    private let history: OpaquePointer
+    let editor: OpaquePointer
+    let history: OpaquePointer
     private var prompt: UnsafeMutablePointer<CChar>?
     fileprivate var interrupted = false
     /// Candidates for the word being completed: (text before the cursor) -> full words.
     package var completer: ((String) -> [String])?
     /// The dimmed hint to show after the line (when the cursor is at its end), or nil.
     package var hinter: ((String) -> String?)?
-    private var promptWidth = 0
+    var promptWidth = 0
     /// Descriptors watched while waiting for a key (connections, for RESP3 pushes and pub/sub
     /// messages), and what to do when one is readable: print above the line, then redrawn.
     package var background: (descriptors: [Int32], onReadable: () -> Void)?
 
     /// An editor named `program` (the name `~/.editrc` sections use).
     package init?(program: String) {
+        rcli_use_utf8_ctype()
         guard let el = el_init(program, rcli_stdin(), rcli_stdout(), rcli_stderr()) else { return nil }
         guard let h = history_init() else {
             el_end(el)
@@ -61,8 +65,18 @@ package final class LineEditor {
         }
         rcli_el_bind(el, "^C", "rcli-interrupt")
         rcli_el_bind(el, "^I", "rcli-complete")
-        rcli_el_bind(el, "^R", "em-inc-search-prev")
-        command(["setty", "-d", "-isig"])
+        rcli_el_add_function(el, "rcli-search-backward", "Search the history backward (redis-cli's Ctrl-R)") { el, _ in
+            guard let el, let data = rcli_el_get_clientdata(el) else { return UInt8(CC_ERROR) }
+            return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().startSearch(.backward)
+        }
+        rcli_el_add_function(el, "rcli-search-forward", "Search the history forward (redis-cli's Ctrl-S)") { el, _ in
+            guard let el, let data = rcli_el_get_clientdata(el) else { return UInt8(CC_ERROR) }
+            return Unmanaged<LineEditor>.fromOpaque(data).takeUnretainedValue().startSearch(.forward)
+        }
+        rcli_el_bind(el, "^R", "rcli-search-backward")
+        rcli_el_bind(el, "^S", "rcli-search-forward")
+        // No flow control while editing, so that Ctrl-S reaches the search.
+        command(["setty", "-d", "-isig", "-ixon"])
         el_source(el, nil)
     }
 
@@ -101,29 +115,42 @@ package final class LineEditor {
     }
 
     /// Bytes read from the terminal and not yet handed to libedit.
-    private var pending: [UInt8] = []
-    private var pendingIndex = 0
+    var pending: [UInt8] = []
+    var pendingIndex = 0
+
+    /// True when keys were read from the terminal that the editor has not used yet (typed or
+    /// pasted ahead of the prompt).
+    package var hasPendingInput: Bool { pendingIndex < pending.count }
+    /// The Ctrl-R / Ctrl-S search in progress, and the line as it was before it.
+    var search: HistorySearch?
+    var lineBeforeSearch = (text: "", cursor: 0)
 
     /// libedit's character source: shows the hint, waits for a key (printing pushed messages
     /// meanwhile), erases the hint, and decodes UTF-8 into one wide character. A long run of
     /// printable bytes already waiting (a paste) goes into the line in one insertion: one key
     /// at a time, libedit redraws a wrapped line per byte. 1 on success, 0 at end of input.
     private func readCharacter(into out: UnsafeMutablePointer<wchar_t>) -> Int32 {
+        if search != nil {
+            switch runSearch() {
+            case .endOfInput: return 0
+            case .run:
+                out.pointee = wchar_t(0x0a)
+                return 1
+            case .edit: break
+            }
+        }
         if pendingIndex >= pending.count {
             var shown = drawHint()
-            while let background {
-                let watched = [(fd: Int32(0), interest: Interest.read)] + background.descriptors.map { ($0, .read) }
-                let ready = (try? Reactor.wait(for: watched, until: nil)) ?? [.readable]
-                if !ready[0].isEmpty { break }
-                if ready.dropFirst().contains(where: { !$0.isEmpty }) {
+            let more = waitForInput(
+                erase: {
                     fputs("\r\u{1b}[K", rcli_stdout())
                     fflush(rcli_stdout())
-                    background.onReadable()
+                },
+                redraw: {
                     rcli_el_refresh(editor)
                     shown = drawHint()
-                }
-            }
-            guard fillPending() else { return 0 }
+                })
+            guard more else { return 0 }
             if shown {
                 fputs("\u{1b}[K", rcli_stdout())
                 fflush(rcli_stdout())
@@ -131,20 +158,42 @@ package final class LineEditor {
         }
         insertPastedRun()
         // One UTF-8 character (reading the rest of a split sequence if needed).
-        let lead = pending[pendingIndex]
-        let length = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1
-        while pending.count - pendingIndex < length {
-            guard fillPending() else { return 0 }
-        }
-        let bytes = pending[pendingIndex..<(pendingIndex + length)]
-        pendingIndex += length
+        guard let bytes = nextCharacter() else { return 0 }
         let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first?.value ?? 0xfffd
         out.pointee = wchar_t(bitPattern: scalar)
         return 1
     }
 
+    /// Waits for input, printing pushed messages meanwhile between `erase` and `redraw`; false
+    /// at end of input.
+    func waitForInput(erase: () -> Void, redraw: () -> Void) -> Bool {
+        while let background {
+            let watched = [(fd: Int32(0), interest: Interest.read)] + background.descriptors.map { ($0, .read) }
+            let ready = (try? Reactor.wait(for: watched, until: nil)) ?? [.readable]
+            if !ready[0].isEmpty { break }
+            if ready.dropFirst().contains(where: { !$0.isEmpty }) {
+                erase()
+                background.onReadable()
+                redraw()
+            }
+        }
+        return fillPending()
+    }
+
+    /// The bytes of the next UTF-8 character (reading the rest of a split sequence if needed);
+    /// nil at end of input.
+    func nextCharacter() -> ArraySlice<UInt8>? {
+        let lead = pending[pendingIndex]
+        let length = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1
+        while pending.count - pendingIndex < length {
+            guard fillPending() else { return nil }
+        }
+        defer { pendingIndex += length }
+        return pending[pendingIndex..<(pendingIndex + length)]
+    }
+
     /// Reads what the terminal has (waiting for at least one byte); false at end of input.
-    private func fillPending() -> Bool {
+    func fillPending() -> Bool {
         if pendingIndex >= pending.count {
             pending.removeAll(keepingCapacity: true)
             pendingIndex = 0

@@ -74,7 +74,8 @@ package final class ReplMode {
             }
         }
         while true {
-            if engine.transport.subscribed && waitForMessages() == .interrupted {
+            // Keys typed ahead go to the prompt at once.
+            if engine.transport.subscribed && !editor.hasPendingInput && waitForMessages() == .interrupted {
                 leaveSubscribedMode()
                 continue
             }
