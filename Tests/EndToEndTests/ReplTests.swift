@@ -261,4 +261,21 @@ import Testing
         try shell.wait(for: "\"paste-done\"", timeout: 60)
         #expect(try redisCli(["-p", port, "strlen", p + "big"]).out == "200000\n")
     }
+
+    /// A paste long enough for the one-insertion path is shown whole before Enter, after text
+    /// already typed and on a line that wraps.
+    @Test func aPastedRunIsShownWhole() throws {
+        let port = try TestEnvironment.port()
+        let shell = try TmuxSession([TestEnvironment.rcli, "-p", port], environment: ["HOME": try home().path])
+        try shell.wait(for: "127.0.0.1:\(port)> ")
+        shell.resize(columns: 60)
+        try shell.type("echo typed-", enter: false)
+        let pasted = String(repeating: "0123456789", count: 9) + "END"
+        shell.paste(pasted)
+        try shell.wait(for: "the whole paste on the screen") {
+            $0.replacingOccurrences(of: "\n", with: "").contains("127.0.0.1:\(port)> echo typed-" + pasted)
+        }
+        try shell.key("Enter")
+        try shell.wait(for: "the reply") { $0.replacingOccurrences(of: "\n", with: "").contains("\"typed-\(pasted)\"") }
+    }
 }

@@ -211,15 +211,26 @@ package final class LineEditor {
         var end = pendingIndex
         while end < pending.count, pending[end] >= 0x20, pending[end] != 0x7f { end += 1 }
         guard end - pendingIndex >= 64 else { return }
-        // Keep the run's last character for libedit, so the line is redrawn once.
+        // Keep the run's last character for libedit; the line is redrawn once here, since
+        // libedit draws a character typed at the end of the line by itself, not the line.
         var last = end - 1
         while last > pendingIndex, pending[last] & 0xc0 == 0x80 { last -= 1 }
         guard last > pendingIndex else { return }
+        // Back to where the prompt starts (the cursor may be rows below it), cleared.
+        if let info = el_line(editor)?.pointee {
+            let typed = String(
+                decoding: UnsafeBufferPointer(
+                    start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self),
+                    count: info.cursor - info.buffer), as: UTF8.self)
+            let columns = max(Platform.terminalColumns(1) ?? 80, 1)
+            fputs(Self.searchErasing(cursorRow: (promptWidth + Self.columnsTaken(typed)) / columns), rcli_stdout())
+        }
         var chunk = Array(pending[pendingIndex..<last])
         chunk.append(0)
         chunk.withUnsafeBufferPointer { buf in
             buf.withMemoryRebound(to: CChar.self) { _ = el_insertstr(editor, $0.baseAddress) }
         }
+        rcli_el_refresh(editor)
         pendingIndex = last
     }
 
