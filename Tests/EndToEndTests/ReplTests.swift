@@ -262,6 +262,27 @@ import Testing
         #expect(try redisCli(["-p", port, "strlen", p + "big"]).out == "200000\n")
     }
 
+    /// Ctrl and Alt arrows jump words (redis-cli 8.4) instead of leaving ";5D" in the line.
+    @Test func ctrlAndAltArrowsJumpWords() throws {
+        let port = try TestEnvironment.port()
+        let shell = try TmuxSession([TestEnvironment.rcli, "-p", port], environment: ["HOME": try home().path])
+        try shell.wait(for: "127.0.0.1:\(port)> ")
+        try shell.type("echo aaa bbb", enter: false)
+        try shell.key("C-Left")
+        try shell.type("X", enter: false)
+        try shell.wait(for: "> echo aaa Xbbb")
+        try shell.key("C-a")
+        try shell.key("C-Right")
+        try shell.type("Y", enter: false)
+        try shell.wait(for: "> echoY aaa Xbbb")
+        try shell.key("M-Right")
+        try shell.key("M-Left")
+        try shell.type("Z", enter: false)
+        try shell.wait(for: "> echoY Zaaa Xbbb")
+        #expect(!(try shell.screen()).contains(";5"))
+        #expect(!(try shell.screen()).contains(";3"))
+    }
+
     /// A paste long enough for the one-insertion path is shown whole before Enter, after text
     /// already typed and on a line that wraps.
     @Test func aPastedRunIsShownWhole() throws {

@@ -75,6 +75,14 @@ package final class LineEditor {
         }
         rcli_el_bind(el, "^R", "rcli-search-backward")
         rcli_el_bind(el, "^S", "rcli-search-forward")
+        // Word jumps on Ctrl and Alt arrows, as redis-cli 8.4 (ESC b / ESC f are libedit's own);
+        // unbound, their escape sequences left ";5D" in the line.
+        for (key, function) in [
+            ("\\e[1;5D", "ed-prev-word"), ("\\e[1;5C", "em-next-word"), ("\\e[1;3D", "ed-prev-word"),
+            ("\\e[1;3C", "em-next-word"),
+        ] {
+            rcli_el_bind(el, key, function)
+        }
         // No flow control while editing, so that Ctrl-S reaches the search.
         command(["setty", "-d", "-isig", "-ixon"])
         el_source(el, nil)
