@@ -80,11 +80,10 @@ import Testing
                 ["--ldb", "--eval", "x.lua"],
                 "Option '--ldb' is not supported by rcli: the Lua debugger is not built in; use redis-cli --ldb.\n"
             ),
-            (
-                ["--lru-test", "100"],
-                "Option '--lru-test' is not supported by rcli: the LRU cache simulation is not "
-                    + "built in; use redis-cli --lru-test.\n"
-            ),
+            (["--lru-test", "0"], "Invalid value for --lru-test: '0' (expected a positive number of keys)\n"),
+            (["--lru-test", "many"], "Invalid value for --lru-test: 'many' (expected a positive number of keys)\n"),
+            (["--lru-test", "-5"], "Invalid value for --lru-test: '-5' (expected a positive number of keys)\n"),
+            (["--lru-test"], "Unrecognized option or bad number of args for: '--lru-test'\n"),
             (
                 ["--cluster", "info", "ping"],
                 "[ERR] Invalid arguments: you need to pass either a valid address (ie. 120.0.0.1:7000) or space "
@@ -132,6 +131,7 @@ import Testing
         #expect(!help.out.contains("  --ldb              Used with --eval"))
         #expect(help.out.contains("Not supported (rejected with a reason):\n"))
         #expect(help.out.contains("  --ldb              the Lua debugger is not built in; use redis-cli --ldb.\n"))
+        #expect(help.out.contains("  --lru-test <keys>  Simulate a cache workload with an 80-20 distribution.\n"))
         let version = try rcli(["--version"])
         #expect(version.out.hasPrefix("rcli "))
     }

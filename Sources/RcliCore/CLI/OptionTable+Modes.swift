@@ -98,6 +98,13 @@ extension OptionTable {
         ) { p, _ throws(RcliError) in
             p.config.toolMode = .latency(.distribution)
         },
+        OptionSpec(["--lru-test"], value: "keys", help: "Simulate a cache workload with an 80-20 distribution.") {
+            p, v throws(RcliError) in
+            guard let n = Int64(v), n > 0 else {
+                throw RcliError.usage("Invalid value for --lru-test: '\(v)' (expected a positive number of keys)")
+            }
+            p.config.toolMode = .lruTest(keys: n)
+        },
         OptionSpec(
             ["--replica", "--slave"],
             help: """

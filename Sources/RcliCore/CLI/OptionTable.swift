@@ -324,7 +324,6 @@ package enum OptionTable {
     static let unsupported: [OptionSpec] = [
         refused("--ldb", value: false, "the Lua debugger is not built in; use redis-cli --ldb"),
         refused("--ldb-sync-mode", value: false, "the Lua debugger is not built in; use redis-cli --ldb-sync-mode"),
-        refused("--lru-test", value: true, "the LRU cache simulation is not built in; use redis-cli --lru-test"),
     ]
 
     private static func refused(_ name: String, value: Bool, _ why: String) -> OptionSpec {

@@ -14,6 +14,8 @@ package enum ToolMode: Sendable, Equatable {
     case rdb(path: String, functionsOnly: Bool)
     /// `--replica` / `--slave`.
     case replica
+    /// `--lru-test <keys>`: a cache workload (80/20 key distribution) over `keys` keys.
+    case lruTest(keys: Int64)
 }
 
 /// What `--bigkeys`, `--memkeys` and `--hotkeys` measure.
