@@ -53,6 +53,8 @@ complete -c rcli -l pattern -x -d 'Keys pattern when using the --scan, --bigkeys
 complete -c rcli -l quoted-pattern -x -d 'Same as --pattern, but the specified string can be quoted, in order to pass an otherwise non binary-safe string.'
 complete -c rcli -l count -x -d 'Count option when using the --scan, --bigkeys or --hotkeys (default: 1000).'
 complete -c rcli -l eval -r -F -d 'Send an EVAL command using the Lua script at <file>: keys, then a lone comma, then arguments follow.'
+complete -c rcli -l ldb -d 'Used with --eval enable the Redis Lua debugger.'
+complete -c rcli -l ldb-sync-mode -d 'Like --ldb but uses the synchronous Lua debugger, in this mode the server is blocked and script changes are not rolled back from the server memory.'
 complete -c rcli -l stat -d 'Print rolling stats about server: mem, clients, ... (-i sets the interval, default 1 second; with -c, one line per master).'
 complete -c rcli -l latency -d 'Enter a special mode continuously sampling latency. If you use this mode in an interactive session it runs forever displaying real-time stats. Otherwise if --raw or --csv is specified, or if you redirect the output to a non TTY, it samples the latency for 1 second (you can use -i to change the interval), then produces a single output and exits.'
 complete -c rcli -l latency-history -d 'Like --latency but tracking latency changes over time. Default time interval is 15 sec. Change it using -i.'

@@ -78,6 +78,8 @@ package struct CLIConfiguration: Sendable {
     package var tlsNameFromSeed = false
     /// `--eval <file>`: the command line's words are keys, `,`, arguments.
     package var evalFile: String?
+    /// `--ldb` / `--ldb-sync-mode`: run `--eval`'s script under the server's Lua debugger.
+    package var luaDebugger: LuaDebuggerKind?
     /// `--pipe`: raw protocol from stdin.
     package var pipe = false
     /// `--pipe-timeout`: seconds without a reply after the end of input (0: forever).

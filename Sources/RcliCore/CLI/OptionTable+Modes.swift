@@ -241,6 +241,19 @@ extension OptionTable {
                 """, completion: .file
         ) { p, v throws(RcliError) in
             p.config.evalFile = v
-        }
+        },
+        OptionSpec(["--ldb"], help: "Used with --eval enable the Redis Lua debugger.") { p, _ throws(RcliError) in
+            p.config.luaDebugger = .forked
+        },
+        OptionSpec(
+            ["--ldb-sync-mode"],
+            help: """
+                Like --ldb but uses the synchronous Lua debugger, in
+                this mode the server is blocked and script changes are
+                not rolled back from the server memory.
+                """
+        ) { p, _ throws(RcliError) in
+            p.config.luaDebugger = .sync
+        },
     ]
 }

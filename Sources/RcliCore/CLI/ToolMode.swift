@@ -37,3 +37,11 @@ package enum LatencyKind: Sendable, Equatable {
     /// A spectrum per `-i` seconds (default 1), for a 256-colour terminal.
     case distribution
 }
+
+/// How `--eval` runs under the Lua debugger.
+package enum LuaDebuggerKind: Sendable, Equatable {
+    /// `--ldb`: `SCRIPT DEBUG yes`, a forked session whose changes are rolled back.
+    case forked
+    /// `--ldb-sync-mode`: `SCRIPT DEBUG sync`, the server blocks and changes are kept.
+    case sync
+}
