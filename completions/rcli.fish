@@ -59,6 +59,7 @@ complete -c rcli -l stat -d 'Print rolling stats about server: mem, clients, ...
 complete -c rcli -l latency -d 'Enter a special mode continuously sampling latency. If you use this mode in an interactive session it runs forever displaying real-time stats. Otherwise if --raw or --csv is specified, or if you redirect the output to a non TTY, it samples the latency for 1 second (you can use -i to change the interval), then produces a single output and exits.'
 complete -c rcli -l latency-history -d 'Like --latency but tracking latency changes over time. Default time interval is 15 sec. Change it using -i.'
 complete -c rcli -l latency-dist -d 'Shows latency as a spectrum, requires xterm 256 colors. Default time interval is 1 sec. Change it using -i.'
+complete -c rcli -l latency-percentiles -x -d 'With --latency or --latency-history, also show these percentiles, e.g. 50,99,99.9 (times then in ms to the microsecond).'
 complete -c rcli -l lru-test -x -d 'Simulate a cache workload with an 80-20 distribution.'
 complete -c rcli -l replica -l slave -d 'Simulate a replica showing commands received from the master.'
 complete -c rcli -l rdb -r -F -d 'Transfer an RDB dump from remote server to local file. Use filename of "-" to write to stdout.'

@@ -85,6 +85,11 @@ package enum OptionParser {
             throw RcliError.usage(
                 "Options --ldb and --ldb-sync-mode require --eval.\nTry rcli --help for more information.")
         }
+        if !config.latencyPercentiles.isEmpty && config.toolMode != .latency(.running)
+            && config.toolMode != .latency(.history)
+        {
+            throw RcliError.usage("--latency-percentiles needs --latency or --latency-history")
+        }
         if config.lastArgumentFromStdin && config.stdinTag != nil {
             throw RcliError.usage("Options -x and -X are mutually exclusive.")
         }

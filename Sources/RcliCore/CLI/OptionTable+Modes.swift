@@ -98,6 +98,19 @@ extension OptionTable {
         ) { p, _ throws(RcliError) in
             p.config.toolMode = .latency(.distribution)
         },
+        OptionSpec(
+            ["--latency-percentiles"], value: "list",
+            help: """
+                With --latency or --latency-history, also show these
+                percentiles, e.g. 50,99,99.9 (times then in ms to the microsecond).
+                """
+        ) { p, v throws(RcliError) in
+            guard let list = LatencyPercentiles.parse(v) else {
+                throw RcliError.usage(
+                    "Invalid value for --latency-percentiles: '\(v)' (expected numbers from 0 to 100, e.g. 50,99,99.9)")
+            }
+            p.config.latencyPercentiles = list
+        },
         OptionSpec(["--lru-test"], value: "keys", help: "Simulate a cache workload with an 80-20 distribution.") {
             p, v throws(RcliError) in
             guard let n = Int64(v), n > 0 else {
