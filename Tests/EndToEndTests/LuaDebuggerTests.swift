@@ -34,9 +34,12 @@ import Testing
     @Test func steppedSessionIsRedisClis() throws {
         try sameAsRedisCli(["--ldb"], input: "s\ns\nc\n")
         try sameAsRedisCli(["--ldb-sync-mode"], input: "s\ns\nc\n")
-        // Repeat prefix, eval of a line, unknown commands, the server's help, blank lines.
+        // Repeat prefix, eval of a line, unknown commands, the server's help, blank lines, the shell's
+        // `:` commands, unbalanced quotes.
         try sameAsRedisCli(
-            ["--ldb"], input: "2 s\ne redis.call('get', KEYS[1])\neval  return 1 + 1\nfoo\n\n   \nhelp\np\nc\n")
+            ["--ldb"],
+            input: "2 s\ne redis.call('get', KEYS[1])\neval  return 1 + 1\nfoo\n\n   \nhelp\np\n"
+                + ":set hints\n:set x\n:foo\nb \"1\nc\n")
     }
 
     @Test func coloursOnAnXterm() throws {

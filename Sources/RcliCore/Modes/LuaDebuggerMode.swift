@@ -102,6 +102,11 @@ final class LuaDebuggerMode {
             case "restart": return .restart
             default: break
             }
+            if first.first == UInt8(ascii: ":") {
+                // `:set hints` and friends are the shell's, as in redis-cli (nothing to change here).
+                write(Preferences.apply(args, interactive: true))
+                continue
+            }
             // "3 s": three steps, as redis-cli repeats any command.
             var times = 1
             if args.count > 1, let n = Int(String(decoding: first, as: UTF8.self)), n > 0 {
