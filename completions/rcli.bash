@@ -48,6 +48,8 @@ _rcli() {
         --quoted-pattern) return ;;
         --count) return ;;
         --eval) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --latency-percentiles) return ;;
+        --lru-test) return ;;
         --rdb) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --functions-rdb) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --memkeys-samples) return ;;
@@ -69,7 +71,7 @@ _rcli() {
         --cluster-from-pass) return ;;
     esac
     if [[ "$cur" == -* ]]; then
-        COMPREPLY=($(compgen -W "--askpass --bigkeys --cacert --cacertdir --cert --cluster --cluster-copy --cluster-fix-with-unreachable-masters --cluster-from --cluster-from-askpass --cluster-from-pass --cluster-from-user --cluster-master-id --cluster-only-masters --cluster-only-replicas --cluster-pipeline --cluster-replace --cluster-replica --cluster-replicas --cluster-search-multiple-owners --cluster-simulate --cluster-slave --cluster-slots --cluster-threshold --cluster-timeout --cluster-to --cluster-use-empty-masters --cluster-weight --cluster-yes --count --csv --cursor --eval --functions-rdb --help --hotkeys --insecure --intrinsic-latency --json --key --keystats --keystats-samples --latency --latency-dist --latency-history --list-profiles --memkeys --memkeys-samples --name --nat-map --no-auth-warning --no-confirm --no-raw --pager --pass --pattern --pipe --pipe-timeout --profile --quoted-input --quoted-json --quoted-pattern --raw --rdb --replica --replica-reads --reply-timeout --retry-budget --retry-writes --scan --show-pushes --slave --sni --stat --tls --tls-ciphers --tls-ciphersuites --tls-name-from-seed --top --user --verbose --version -2 -3 -4 -6 -D -X -a -c -d -e -h -i -n -p -r -s -t -u -v -x" -- "$cur"))
+        COMPREPLY=($(compgen -W "--askpass --bigkeys --cacert --cacertdir --cert --cluster --cluster-copy --cluster-fix-with-unreachable-masters --cluster-from --cluster-from-askpass --cluster-from-pass --cluster-from-user --cluster-master-id --cluster-only-masters --cluster-only-replicas --cluster-pipeline --cluster-replace --cluster-replica --cluster-replicas --cluster-search-multiple-owners --cluster-simulate --cluster-slave --cluster-slots --cluster-threshold --cluster-timeout --cluster-to --cluster-use-empty-masters --cluster-weight --cluster-yes --count --csv --cursor --eval --functions-rdb --help --hotkeys --insecure --intrinsic-latency --json --key --keystats --keystats-samples --latency --latency-dist --latency-history --latency-percentiles --ldb --ldb-sync-mode --list-profiles --lru-test --memkeys --memkeys-samples --name --nat-map --no-auth-warning --no-confirm --no-raw --pager --pass --pattern --pipe --pipe-timeout --profile --quoted-input --quoted-json --quoted-pattern --raw --rdb --replica --replica-reads --reply-timeout --retry-budget --retry-writes --scan --show-pushes --slave --sni --stat --tls --tls-ciphers --tls-ciphersuites --tls-name-from-seed --top --user --verbose --version -2 -3 -4 -6 -D -X -a -c -d -e -h -i -n -p -r -s -t -u -v -x" -- "$cur"))
     fi
 }
 complete -F _rcli rcli

@@ -92,6 +92,9 @@ package enum Rcli {
             return PipeMode.run(config, transport: transport, output: output)
         case .scan:
             return ScanMode.run(config, transport: transport, output: output)
+        case .luaDebugger(let words):
+            return LuaDebuggerMode.run(
+                words, config: config, transport: transport, output: output, environment: environment)
         case .command(let words):
             return OneShotMode.run(words, config: config, transport: transport, output: output)
         case .shell:

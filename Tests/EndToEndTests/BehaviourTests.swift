@@ -76,15 +76,15 @@ import Testing
             (["-n", "x", "ping"], "Invalid value for -n: 'x' (expected an integer)\n"),
             (["-i", "-1", "ping"], "Invalid value for -i: '-1' (expected a non-negative number of seconds)\n"),
             (["-u", "redis://127.0.0.1:99999", "ping"], "Invalid port in URI: 'redis://127.0.0.1:99999'\n"),
+            (["--ldb"], "Options --ldb and --ldb-sync-mode require --eval.\nTry rcli --help for more information.\n"),
             (
-                ["--ldb", "--eval", "x.lua"],
-                "Option '--ldb' is not supported by rcli: the Lua debugger is not built in; use redis-cli --ldb.\n"
+                ["--ldb-sync-mode", "ping"],
+                "Options --ldb and --ldb-sync-mode require --eval.\nTry rcli --help for more information.\n"
             ),
-            (
-                ["--lru-test", "100"],
-                "Option '--lru-test' is not supported by rcli: the LRU cache simulation is not "
-                    + "built in; use redis-cli --lru-test.\n"
-            ),
+            (["--lru-test", "0"], "Invalid value for --lru-test: '0' (expected a positive number of keys)\n"),
+            (["--lru-test", "many"], "Invalid value for --lru-test: 'many' (expected a positive number of keys)\n"),
+            (["--lru-test", "-5"], "Invalid value for --lru-test: '-5' (expected a positive number of keys)\n"),
+            (["--lru-test"], "Unrecognized option or bad number of args for: '--lru-test'\n"),
             (
                 ["--cluster", "info", "ping"],
                 "[ERR] Invalid arguments: you need to pass either a valid address (ie. 120.0.0.1:7000) or space "
@@ -128,10 +128,15 @@ import Testing
         #expect(help.out.contains("  -h <hostname>      Server hostname (default: 127.0.0.1).\n"))
         #expect(help.out.contains("  --tls              Establish a secure TLS connection.\n"))
         #expect(help.out.contains("  --stat             Print rolling stats about server"))
-        // Options rcli refuses are not offered as options; --help says why they are missing.
-        #expect(!help.out.contains("  --ldb              Used with --eval"))
-        #expect(help.out.contains("Not supported (rejected with a reason):\n"))
-        #expect(help.out.contains("  --ldb              the Lua debugger is not built in; use redis-cli --ldb.\n"))
+        // Every redis-cli 7 option is there, in redis-cli's words for the debugger and the LRU test.
+        #expect(!help.out.contains("Not supported"))
+        #expect(help.out.contains("  --ldb              Used with --eval enable the Redis Lua debugger.\n"))
+        #expect(
+            help.out.contains(
+                "  --ldb-sync-mode    Like --ldb but uses the synchronous Lua debugger, in\n"
+                    + "                     this mode the server is blocked and script changes are\n"
+                    + "                     not rolled back from the server memory.\n"))
+        #expect(help.out.contains("  --lru-test <keys>  Simulate a cache workload with an 80-20 distribution.\n"))
         let version = try rcli(["--version"])
         #expect(version.out.hasPrefix("rcli "))
     }

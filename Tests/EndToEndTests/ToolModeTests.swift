@@ -192,6 +192,52 @@ final class OwnServer {
         #expect(spectrum.components(separatedBy: "\u{1b}[48;5;").count == 32, "31 buckets: \(spectrum)")
     }
 
+    @Test func latencyPercentiles() throws {
+        let port = try TestEnvironment.port()
+        let ms = #"\d+\.\d{3}"#
+        let raw = try rcli(["-p", port, "--latency", "--latency-percentiles", "50,99,99.9", "-i", "0.3"])
+        #expect(raw.status == 0)
+        let rawLine = "^M M M N M M M\n$".replacingOccurrences(of: "M", with: ms)
+            .replacingOccurrences(of: "N", with: #"\d+"#)
+        #expect(raw.out.range(of: rawLine, options: .regularExpression) != nil, "\(raw.out)")
+        let json = try rcli(["-p", port, "--latency", "--latency-percentiles", "50,99.9", "--json", "-i", "0.3"])
+        let object = #"^\{"min":M,"max":M,"avg":M,"count":\d+,"percentiles":\{"50":M,"99.9":M\}\}\n$"#
+        #expect(
+            json.out.range(of: object.replacingOccurrences(of: "M", with: ms), options: .regularExpression) != nil,
+            "\(json.out)")
+        let tty = try rcliFor(
+            1, ["-p", port, "--latency-history", "-i", "0.4", "--latency-percentiles", "90"],
+            environment: ["FAKETTY": "1"])
+        let line = "min: M, max: M, avg: M \\(\\d+ samples\\), p90: M".replacingOccurrences(of: "M", with: ms)
+        #expect(tty.out.range(of: "^\u{1b}\\[0G\u{1b}\\[2K" + line, options: .regularExpression) != nil, "\(tty.out)")
+        #expect(tty.out.range(of: line + " -- 0\\.4\\d seconds range\n", options: .regularExpression) != nil)
+        // Percentiles ordered as numbers: p50 <= p99 <= max in every window.
+        let fields = raw.out.split(separator: " ").compactMap {
+            Double($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        if fields.count == 7 {
+            #expect(fields[4] <= fields[5] && fields[5] <= fields[6] && fields[6] <= fields[1] + 0.001)
+        }
+        for (args, message) in [
+            (
+                ["--latency", "--latency-percentiles", "50,x"],
+                "Invalid value for --latency-percentiles: '50,x' (expected numbers from 0 to 100, e.g. 50,99,99.9)\n"
+            ),
+            (
+                ["--latency", "--latency-percentiles", "101"],
+                "Invalid value for --latency-percentiles: '101' (expected numbers from 0 to 100, e.g. 50,99,99.9)\n"
+            ),
+            (["--latency-percentiles", "50"], "--latency-percentiles needs --latency or --latency-history\n"),
+            (
+                ["--latency-dist", "--latency-percentiles", "50"],
+                "--latency-percentiles needs --latency or --latency-history\n"
+            ),
+        ] {
+            let r = try rcli(["-p", port] + args)
+            #expect(r.status == 1 && r.err == message && r.stdout.isEmpty, "\(args): \(r.err)")
+        }
+    }
+
     @Test func latencyOnATerminalRedrawsOneLine() throws {
         let port = try TestEnvironment.port()
         let r = try rcliFor(1, ["-p", port, "--latency"], environment: ["FAKETTY": "1"])

@@ -25,6 +25,8 @@ package struct CLIConfiguration: Sendable {
     package var repeatCount: Int64 = 1
     /// `-i`: seconds to wait after each repeated command.
     package var interval: Double = 0
+    /// `--latency-percentiles 50,99,99.9`: percentiles `--latency` / `--latency-history` show.
+    package var latencyPercentiles: [Double] = []
     /// `-x`: read the last argument from stdin.
     package var lastArgumentFromStdin = false
     /// `-X`: the argument equal to this tag is replaced by stdin.
@@ -78,6 +80,8 @@ package struct CLIConfiguration: Sendable {
     package var tlsNameFromSeed = false
     /// `--eval <file>`: the command line's words are keys, `,`, arguments.
     package var evalFile: String?
+    /// `--ldb` / `--ldb-sync-mode`: run `--eval`'s script under the server's Lua debugger.
+    package var luaDebugger: LuaDebuggerKind?
     /// `--pipe`: raw protocol from stdin.
     package var pipe = false
     /// `--pipe-timeout`: seconds without a reply after the end of input (0: forever).

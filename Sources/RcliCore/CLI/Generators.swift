@@ -12,7 +12,7 @@ package enum Generators {
         }
     }
 
-    static var documented: [OptionSpec] { OptionTable.all.filter { $0.refusal == nil && !$0.hidden } }
+    static var documented: [OptionSpec] { OptionTable.all.filter { !$0.hidden } }
 
     private static func oneLine(_ help: String) -> String {
         help.split(separator: "\n").joined(separator: " ")
@@ -46,11 +46,6 @@ package enum Generators {
             s += spec.names.map { "\\fB\(roff($0))\\fR" }.joined(separator: ", ")
             if let v = spec.valueName { s += " \\fI\(roff(v))\\fR" }
             s += "\n" + roff(oneLine(spec.help)) + "\n"
-        }
-        s += ".SS Not supported\nThese redis\\-cli options are rejected with a one\\-line reason and exit status 1:\n"
-        for spec in OptionTable.all {
-            guard let why = spec.refusal else { continue }
-            s += ".TP\n\\fB\(roff(spec.names[0]))\\fR\n\(roff(why)).\n"
         }
         s += """
             .SH JSON OUTPUT

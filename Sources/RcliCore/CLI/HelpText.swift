@@ -6,17 +6,12 @@ package enum HelpText {
     /// The usage text.
     package static func usage() -> String {
         var s = "rcli \(version)\n\nUsage: rcli [OPTIONS] [cmd [arg [arg ...]]]\n"
-        for spec in OptionTable.all where spec.refusal == nil && !spec.hidden {
+        for spec in OptionTable.all where !spec.hidden {
             var head = "  " + spec.names[0]
             if let v = spec.valueName { head += " <\(v)>" }
             let lines = spec.help.split(separator: "\n", omittingEmptySubsequences: false)
             s += column(head) + (lines.first.map(String.init) ?? "") + "\n"
             for line in lines.dropFirst() { s += String(repeating: " ", count: 21) + line + "\n" }
-        }
-        s += "\nNot supported (rejected with a reason):\n"
-        for spec in OptionTable.all {
-            guard let why = spec.refusal else { continue }
-            s += column("  " + spec.names[0]) + why + ".\n"
         }
         s += """
 

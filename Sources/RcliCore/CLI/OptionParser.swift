@@ -63,9 +63,6 @@ package enum OptionParser {
             guard let spec = byName[arg], !(spec.takesValue && i + 1 >= arguments.count) else {
                 throw RcliError.usage("Unrecognized option or bad number of args for: '\(arg)'")
             }
-            if let why = spec.refusal {
-                throw RcliError.usage("Option '\(arg)' is not supported by rcli: \(why).")
-            }
             var value = spec.takesValue ? arguments[i + 1] : ""
             i += spec.takesValue ? 2 : 1
             if arg == "--cluster-weight" {
@@ -84,6 +81,15 @@ package enum OptionParser {
 
     private static func validate(_ parsed: inout ParsedCommandLine, environment: [String: String]) throws(RcliError) {
         var config = parsed.config
+        if config.luaDebugger != nil && config.evalFile == nil {
+            throw RcliError.usage(
+                "Options --ldb and --ldb-sync-mode require --eval.\nTry rcli --help for more information.")
+        }
+        if !config.latencyPercentiles.isEmpty && config.toolMode != .latency(.running)
+            && config.toolMode != .latency(.history)
+        {
+            throw RcliError.usage("--latency-percentiles needs --latency or --latency-history")
+        }
         if config.lastArgumentFromStdin && config.stdinTag != nil {
             throw RcliError.usage("Options -x and -X are mutually exclusive.")
         }

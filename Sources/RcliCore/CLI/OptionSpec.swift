@@ -20,8 +20,6 @@ package struct OptionSpec: Sendable {
     package let help: String
     /// Completion hint for the value.
     package let completion: ValueCompletion
-    /// nil for a working option; otherwise why rcli refuses it (the error says so).
-    package let refusal: String?
     /// Hidden from help, man page and completions (internal tools).
     package let hidden: Bool
     /// Applies the option (and its value) to the configuration.
@@ -30,14 +28,13 @@ package struct OptionSpec: Sendable {
     /// A spec; `apply` receives "" for flags.
     package init(
         _ names: [String], value: String? = nil, help: String, completion: ValueCompletion = .none,
-        refusal: String? = nil, hidden: Bool = false,
+        hidden: Bool = false,
         apply: @escaping @Sendable (inout ParsedCommandLine, String) throws(RcliError) -> Void
     ) {
         self.names = names
         self.valueName = value
         self.help = help
         self.completion = completion
-        self.refusal = refusal
         self.hidden = hidden
         self.apply = apply
     }

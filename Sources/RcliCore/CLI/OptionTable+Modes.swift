@@ -99,6 +99,26 @@ extension OptionTable {
             p.config.toolMode = .latency(.distribution)
         },
         OptionSpec(
+            ["--latency-percentiles"], value: "list",
+            help: """
+                With --latency or --latency-history, also show these
+                percentiles, e.g. 50,99,99.9 (times then in ms to the microsecond).
+                """
+        ) { p, v throws(RcliError) in
+            guard let list = LatencyPercentiles.parse(v) else {
+                throw RcliError.usage(
+                    "Invalid value for --latency-percentiles: '\(v)' (expected numbers from 0 to 100, e.g. 50,99,99.9)")
+            }
+            p.config.latencyPercentiles = list
+        },
+        OptionSpec(["--lru-test"], value: "keys", help: "Simulate a cache workload with an 80-20 distribution.") {
+            p, v throws(RcliError) in
+            guard let n = Int64(v), n > 0 else {
+                throw RcliError.usage("Invalid value for --lru-test: '\(v)' (expected a positive number of keys)")
+            }
+            p.config.toolMode = .lruTest(keys: n)
+        },
+        OptionSpec(
             ["--replica", "--slave"],
             help: """
                 Simulate a replica showing commands received from the master.
@@ -234,6 +254,19 @@ extension OptionTable {
                 """, completion: .file
         ) { p, v throws(RcliError) in
             p.config.evalFile = v
-        }
+        },
+        OptionSpec(["--ldb"], help: "Used with --eval enable the Redis Lua debugger.") { p, _ throws(RcliError) in
+            p.config.luaDebugger = .forked
+        },
+        OptionSpec(
+            ["--ldb-sync-mode"],
+            help: """
+                Like --ldb but uses the synchronous Lua debugger, in
+                this mode the server is blocked and script changes are
+                not rolled back from the server memory.
+                """
+        ) { p, _ throws(RcliError) in
+            p.config.luaDebugger = .sync
+        },
     ]
 }

@@ -2,10 +2,9 @@ import Cluster
 
 /// The one table of command-line options, in `--help` order.
 package enum OptionTable {
-    /// Every option rcli knows, including those still planned (rejected clearly when used).
+    /// Every option rcli knows.
     package static let all: [OptionSpec] =
         connection + profiles + protocolAndRepeat + cluster + tls + output + modes + eval + tools + clusterManager
-        + unsupported
         + misc
 
     static let connection: [OptionSpec] = [
@@ -319,17 +318,6 @@ package enum OptionTable {
             p.config.showPushes = try OptionValues.yesNo(v, option: "--show-pushes")
         },
     ]
-
-    /// Options of redis-cli that rcli refuses, each with the reason.
-    static let unsupported: [OptionSpec] = [
-        refused("--ldb", value: false, "the Lua debugger is not built in; use redis-cli --ldb"),
-        refused("--ldb-sync-mode", value: false, "the Lua debugger is not built in; use redis-cli --ldb-sync-mode"),
-        refused("--lru-test", value: true, "the LRU cache simulation is not built in; use redis-cli --lru-test"),
-    ]
-
-    private static func refused(_ name: String, value: Bool, _ why: String) -> OptionSpec {
-        OptionSpec([name], value: value ? "value" : nil, help: "", refusal: why) { _, _ throws(RcliError) in }
-    }
 
     static let misc: [OptionSpec] = [
         OptionSpec(["--verbose"], help: "Verbose mode.") { p, _ throws(RcliError) in

@@ -20,6 +20,9 @@ package enum RunMode: Sendable, Equatable {
     case scan
     /// `--test_hint <line>` / `--test_hint_file <file>`: redis-cli's hidden hint test hooks.
     case hintTest
+    /// `--eval <file> --ldb` (or `--ldb-sync-mode`): a Lua debugger session; the words are keys,
+    /// `,`, arguments.
+    case luaDebugger([String])
     /// A command on the command line (or `--eval`), run `-r` times.
     case command([String])
     /// The interactive shell (stdin is a terminal and no command was given).
@@ -58,6 +61,7 @@ package enum RunMode: Sendable, Equatable {
         if config.pipe { return .success(.pipe) }
         if config.scan { return .success(.scan) }
         if config.testHint != nil || config.testHintFile != nil { return .success(.hintTest) }
+        if config.evalFile != nil, config.luaDebugger != nil { return .success(.luaDebugger(parsed.command)) }
         if !parsed.command.isEmpty || config.evalFile != nil { return .success(.command(parsed.command)) }
         return .success(stdinIsTerminal ? .shell : .script)
     }

@@ -14,6 +14,8 @@ package enum ToolMode: Sendable, Equatable {
     case rdb(path: String, functionsOnly: Bool)
     /// `--replica` / `--slave`.
     case replica
+    /// `--lru-test <keys>`: a cache workload (80/20 key distribution) over `keys` keys.
+    case lruTest(keys: Int64)
 }
 
 /// What `--bigkeys`, `--memkeys` and `--hotkeys` measure.
@@ -34,4 +36,12 @@ package enum LatencyKind: Sendable, Equatable {
     case history
     /// A spectrum per `-i` seconds (default 1), for a 256-colour terminal.
     case distribution
+}
+
+/// How `--eval` runs under the Lua debugger.
+package enum LuaDebuggerKind: Sendable, Equatable {
+    /// `--ldb`: `SCRIPT DEBUG yes`, a forked session whose changes are rolled back.
+    case forked
+    /// `--ldb-sync-mode`: `SCRIPT DEBUG sync`, the server blocks and changes are kept.
+    case sync
 }

@@ -41,10 +41,14 @@ enum LatencyMode {
         var total = 0
         var count = 0
         let out = output.out
+        var percentiles = config.latencyPercentiles.isEmpty ? nil : LatencyPercentiles(config.latencyPercentiles)
         while true {
-            let sent = milliseconds()
+            let sentAt = monotonicSeconds()
             try ping(server)
-            let latency = milliseconds() - sent
+            let now = monotonicSeconds()
+            // As redis-cli: the difference of two millisecond clocks.
+            let latency = Int(now * 1000) - Int(sentAt * 1000)
+            percentiles?.record(microseconds: Int((now - sentAt) * 1_000_000))
             count += 1
             if count == 1 {
                 minimum = latency
@@ -56,14 +60,15 @@ enum LatencyMode {
                 total += latency
             }
             let average = Double(total) / Double(count)
+            let text = percentiles?.line(format: format) ?? line(minimum, maximum, average, count, format: format)
             if format == .tty {
-                out.write("\u{1b}[0G\u{1b}[2K" + line(minimum, maximum, average, count, format: format))
+                out.write("\u{1b}[0G\u{1b}[2K" + text)
                 out.flush()
             } else if history {
-                out.write(line(minimum, maximum, average, count, format: format))
+                out.write(text)
                 out.flush()
             } else if monotonicSeconds() - start > sampleFor {
-                out.write(line(minimum, maximum, average, count, format: format))
+                out.write(text)
                 out.flush()
                 return
             }
@@ -75,6 +80,7 @@ enum LatencyMode {
                 maximum = 0
                 total = 0
                 count = 0
+                percentiles?.reset()
             }
             System.sleep(seconds: sampleRate)
         }
@@ -93,8 +99,6 @@ enum LatencyMode {
                 + ",\"samples\":\(count)}\n"
         }
     }
-
-    private static func milliseconds() -> Int { Int(monotonicSeconds() * 1000) }
 
     /// Upper bounds (µs) and characters of redis-cli's spectrum; the last bucket takes the rest.
     private static let buckets: [(max: Int, character: Character)] = [

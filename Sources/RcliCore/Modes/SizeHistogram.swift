@@ -61,6 +61,21 @@ struct SizeHistogram: Equatable {
         return 100 / (2 * halves)
     }
 
+    /// The value at `percentile` (0...100), as hdr_value_at_percentile: the highest value of the
+    /// bucket where the count reaches percentile × total (rounded, at least 1); 0 when empty.
+    func value(atPercentile percentile: Double) -> UInt64 {
+        let wanted = max(1, Int(percentile / 100 * Double(total) + 0.5))
+        var cumulative = 0
+        for lowest in counts.keys.sorted() {
+            cumulative += counts[lowest] ?? 0
+            if cumulative >= wanted {
+                let b = Self.bucket(lowest)
+                return b.lowest + b.size - 1
+            }
+        }
+        return 0
+    }
+
     /// Mean and standard deviation over each bucket's middle value (hdr_mean, hdr_stddev).
     func meanAndDeviation() -> (mean: Double, deviation: Double) {
         guard total > 0 else { return (0, 0) }

@@ -17,6 +17,8 @@ enum ToolModes {
                 config, path: path, functionsOnly: functionsOnly, session: transport.primary, output: output)
         case .replica:
             return ReplicaMode.run(config, session: transport.primary, output: output)
+        case .lruTest(let keys):
+            return LRUTestMode.run(keys: keys, transport: transport, output: output)
         }
     }
 }
