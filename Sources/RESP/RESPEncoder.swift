@@ -1,6 +1,7 @@
 /// Encodes commands as RESP arrays of bulk strings.
 public enum RESPEncoder {
     /// Appends `*argc` and each argument as `$len` + bytes to `out`.
+    @inlinable
     public static func encode<S: Sequence>(_ args: S, count: Int, into out: inout [UInt8]) where S.Element == [UInt8] {
         out.append(UInt8(ascii: "*"))
         appendDecimal(count, to: &out)
@@ -25,6 +26,7 @@ public enum RESPEncoder {
     }
 
     /// Appends the decimal digits of `n`.
+    @inlinable
     public static func appendDecimal(_ n: Int, to out: inout [UInt8]) {
         if n < 0 { out.append(UInt8(ascii: "-")) }
         var v = n.magnitude

@@ -1,3 +1,4 @@
+import RESP
 import RedisNet
 
 /// `--lru-test <keys>`: redis-cli's cache workload, forever in cycles of a second. Each cycle
@@ -16,16 +17,14 @@ enum LRUTestMode {
         if let error = transport.open() { return output.fail(error) }
         let sink = LRUTestSink(err: output.err)
         let engine = Engine(transport: transport, sink: sink, settings: Pipeline.Settings(window: .commands(batch)))
-        var random = SystemRandomNumberGenerator()
+        var random = FastRandom()
         while true {
             let start = monotonicSeconds()
             sink.hits = 0
             sink.misses = 0
             while monotonicSeconds() - start < cycle {
-                let sets = (0..<batch).map { _ in
-                    command(["SET", key(keys, &random), String(value(&random))])
-                }
-                let gets = (0..<batch).map { _ in command(["GET", key(keys, &random)]) }
+                let sets = (0..<batch).map { _ in command([set, key(keys, &random), value(&random)]) }
+                let gets = (0..<batch).map { _ in command([get, key(keys, &random)]) }
                 for (commands, counting) in [(sets, false), (gets, true)] {
                     sink.counting = counting
                     _ = engine.run(ItemSource(commands))
@@ -58,16 +57,40 @@ enum LRUTestMode {
         return max(0, keys + 1 - Int64(pl))
     }
 
-    private static func key(_ keys: Int64, _ random: inout SystemRandomNumberGenerator) -> String {
-        "lru:\(keyNumber(keys, r: Double.random(in: 0...1, using: &random)))"
+    private static let set = Array("SET".utf8)
+    private static let get = Array("GET".utf8)
+
+    private static func key(_ keys: Int64, _ random: inout FastRandom) -> [UInt8] {
+        var key = Array("lru:".utf8)
+        RESPEncoder.appendDecimal(Int(keyNumber(keys, r: Double.random(in: 0...1, using: &random))), to: &key)
+        return key
     }
 
     /// Five characters from 'A' to 'y', as redis-cli's `'A' + rand() % ('z' - 'A')`.
-    private static func value(_ random: inout SystemRandomNumberGenerator) -> [Character] {
-        (0..<5).map { _ in Character(Unicode.Scalar(UInt8.random(in: 65..<122, using: &random))) }
+    private static func value(_ random: inout FastRandom) -> [UInt8] {
+        (0..<5).map { _ in UInt8.random(in: 65..<122, using: &random) }
     }
 
-    private static func command(_ words: [String]) -> (item: ScriptItem, count: Int64) {
-        (.command(words.map { Array($0.utf8) }), 1)
+    private static func command(_ words: [[UInt8]]) -> (item: ScriptItem, count: Int64) {
+        (.command(words), 1)
+    }
+}
+
+/// A fast generator (SplitMix64) seeded from the system's: the workload draws seven numbers per
+/// command, and a system call each (SystemRandomNumberGenerator) would halve the rate.
+struct FastRandom: RandomNumberGenerator {
+    private var state: UInt64
+
+    init() {
+        var system = SystemRandomNumberGenerator()
+        state = system.next()
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
