@@ -153,7 +153,28 @@ import Testing
         try shell.wait(for: "127.0.0.1:\(port)> ")
         try shell.type("get \(key)")
         try shell.wait(for: "\"tty\"")
+        // `restart` in that shell starts a new round (redis-cli's), the file read again.
+        try shell.type("restart")
+        try shell.wait(for: "two sessions started") {
+            $0.components(separatedBy: "Lua debugging session started").count == 3
+        }
+        try shell.wait(for: "lua debugger> ")
+        try shell.type("c")
+        try shell.wait(for: "two sessions ended") {
+            $0.components(separatedBy: "(Lua debugging session ended)").count == 3
+        }
         try shell.type("quit")
         try seed([["del", key]])
+    }
+
+    /// Without a debugging session, `restart` is redis-cli's one line, not sent to the server.
+    @Test func restartOutsideADebuggingSession() throws {
+        let port = try TestEnvironment.port()
+        let shell = try TmuxSession(
+            [TestEnvironment.rcli, "-p", port], environment: ["HOME": try scratchDirectory("home").path])
+        try shell.wait(for: "127.0.0.1:\(port)> ")
+        try shell.type("restart")
+        try shell.wait(for: "Use 'restart' only in Lua debugging mode.")
+        #expect(!(try shell.screen()).contains("unknown command"))
     }
 }

@@ -82,7 +82,11 @@ final class LuaDebuggerMode {
                 session.disconnect()
                 write("\n")
             case .ended:
-                return carryOn()
+                if let status = carryOn() { return status }
+                // `restart` typed in the shell that followed.
+                editor = System.isTerminal(0) ? LineEditor(program: "rcli") : nil
+                session.disconnect()
+                write("\n")
             }
         }
     }
@@ -129,14 +133,15 @@ final class LuaDebuggerMode {
 
     /// After a session, the shell goes on (the rest of stdin when it is not a terminal), with
     /// replies in the human format as redis-cli shows them then. A forked session's
-    /// connection was the server's child's: a new one is made.
-    private func carryOn() -> Int32 {
+    /// connection was the server's child's: a new one is made. Nil when `restart` was typed
+    /// in the shell (a terminal's; piped input has no shell to restart from).
+    private func carryOn() -> Int32? {
         if kind == .forked { session.disconnect() }
         var after = config
         after.outputFormat = .tty
         guard editor != nil else { return StdinMode.run(after, transport: transport, output: output) }
         editor = nil
-        return ReplMode.run(after, transport: transport, output: output, environment: environment)
+        return ReplMode.runAfterDebugging(after, transport: transport, output: output, environment: environment)
     }
 
     /// The next input line; nil at the end of input.

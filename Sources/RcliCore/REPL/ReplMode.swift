@@ -22,6 +22,9 @@ package final class ReplMode {
     private let keyNames = KeyCompleter()
     private let pager: Pager
     private var paging: Bool
+    /// After a --ldb session: `restart` ends the shell for a new debugging round.
+    private var restartable = false
+    private var restartRequested = false
 
     /// The status of a line interrupted by Ctrl-C.
     static let interruptedStatus: Int32 = 130
@@ -59,6 +62,21 @@ package final class ReplMode {
         let repl = ReplMode(
             config: config, transport: transport, output: output, editor: editor, environment: environment)
         return repl.loop()
+    }
+
+    /// The shell after a --ldb session, as redis-cli's: `restart` starts a new debugging round
+    /// (nil); otherwise the exit status.
+    package static func runAfterDebugging(
+        _ config: CLIConfiguration, transport: Transport, output: OutputContext, environment: [String: String]
+    ) -> Int32? {
+        guard let editor = LineEditor(program: "rcli") else {
+            return StdinMode.run(config, transport: transport, output: output)
+        }
+        let repl = ReplMode(
+            config: config, transport: transport, output: output, editor: editor, environment: environment)
+        repl.restartable = true
+        let status = repl.loop()
+        return repl.restartRequested ? nil : status
     }
 
     private func loop() -> Int32 {
@@ -116,6 +134,13 @@ package final class ReplMode {
                 return nil
             }
             if name == ":set", args.count >= 2, setPreference(args) { return nil }
+            if name == "restart" && args.count == 1 {
+                restartRequested = restartable
+                if restartable { return 0 }
+                output.out.write("Use 'restart' only in Lua debugging mode.\n")
+                output.out.flush()
+                return nil
+            }
             if name == ":pager", args.count == 2, setPaging(args[1]) { return nil }
             if name == "clear" && args.count == 1 {
                 output.out.write("\u{1b}[H\u{1b}[2J")
