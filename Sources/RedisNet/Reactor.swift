@@ -207,25 +207,38 @@ package final class Reactor {
 
 nonisolated(unsafe) private var interruptWriteDescriptor: Int32 = -1
 nonisolated(unsafe) private var interruptReadDescriptor: Int32 = -1
+nonisolated(unsafe) private var interruptHandled = false
 
 /// SIGINT turned into a readable descriptor (a self-pipe), so the wait loop notices Ctrl-C.
 package enum InterruptSignal {
-    /// Installs the handler once; returns the descriptor that becomes readable on Ctrl-C.
+    /// Installs the handler (the pipe once); returns the descriptor that becomes readable on
+    /// Ctrl-C.
     package static func install() -> Int32? {
-        if interruptReadDescriptor >= 0 { return interruptReadDescriptor }
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { return nil }
-        for fd in fds {
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        if interruptReadDescriptor < 0 {
+            var fds: [Int32] = [-1, -1]
+            guard pipe(&fds) == 0 else { return nil }
+            for fd in fds {
+                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            }
+            interruptWriteDescriptor = fds[1]
+            interruptReadDescriptor = fds[0]
         }
-        interruptWriteDescriptor = fds[1]
-        interruptReadDescriptor = fds[0]
-        Platform.handle(signal: SIGINT) { _ in
-            var byte: UInt8 = 1
-            _ = Platform.write(interruptWriteDescriptor, &byte, 1)
+        if !interruptHandled {
+            Platform.handle(signal: SIGINT) { _ in
+                var byte: UInt8 = 1
+                _ = Platform.write(interruptWriteDescriptor, &byte, 1)
+            }
+            interruptHandled = true
         }
-        return fds[0]
+        return interruptReadDescriptor
+    }
+
+    /// Ctrl-C ends the process again, for a mode that waits on its own after the shell had
+    /// the handler (the Lua debugger restarted from the shell); `install` takes it back.
+    package static func restoreDefault() {
+        signal(SIGINT, SIG_DFL)
+        interruptHandled = false
     }
 
     /// The self-pipe's read end, -1 before `install`.

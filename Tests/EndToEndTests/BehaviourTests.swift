@@ -81,9 +81,23 @@ import Testing
                 ["--ldb-sync-mode", "ping"],
                 "Options --ldb and --ldb-sync-mode require --eval.\nTry rcli --help for more information.\n"
             ),
-            (["--lru-test", "0"], "Invalid value for --lru-test: '0' (expected a positive number of keys)\n"),
-            (["--lru-test", "many"], "Invalid value for --lru-test: 'many' (expected a positive number of keys)\n"),
-            (["--lru-test", "-5"], "Invalid value for --lru-test: '-5' (expected a positive number of keys)\n"),
+            (
+                ["--lru-test", "0"],
+                "Invalid value for --lru-test: '0' (expected a number of keys from 1 to 9007199254740992)\n"
+            ),
+            (
+                ["--lru-test", "many"],
+                "Invalid value for --lru-test: 'many' (expected a number of keys from 1 to 9007199254740992)\n"
+            ),
+            (
+                ["--lru-test", "-5"],
+                "Invalid value for --lru-test: '-5' (expected a number of keys from 1 to 9007199254740992)\n"
+            ),
+            (
+                ["--lru-test", "9223372036854775807"],
+                "Invalid value for --lru-test: '9223372036854775807' "
+                    + "(expected a number of keys from 1 to 9007199254740992)\n"
+            ),
             (["--lru-test"], "Unrecognized option or bad number of args for: '--lru-test'\n"),
             (
                 ["--cluster", "info", "ping"],

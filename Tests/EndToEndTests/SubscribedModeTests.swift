@@ -83,8 +83,43 @@ import Testing
         #expect(message.lowerBound < reply.lowerBound, "the message came first:\n\(screen)")
         try shell.type("get \(p)nothing")
         try shell.wait(for: "(nil)")
+        // A reply shaped like a confirmation is not one under RESP3 (only pushes are).
+        try shell.type("eval \"return {'unsubscribe','\(p)a',0}\" 0")
+        try shell.wait(for: "still subscribed after the look-alike") { Self.ends($0, with: Self.banner) }
+        // Tab at a key position sends no SCAN on the subscribed connection.
+        let scans = try Self.scanCalls(port)
+        try shell.type("get \(p)", enter: false)
+        try shell.key("Tab")
+        usleep(300_000)
+        try shell.key("C-u")
+        #expect(try Self.scanCalls(port) == scans, "no side query while subscribed")
         try shell.type("unsubscribe")
         try shell.wait(for: "3) (integer) 0")
+        try shell.wait(for: "the normal prompt") { Self.ends($0, with: "127.0.0.1:\(port)>") }
+    }
+
+    private static func scanCalls(_ port: String) throws -> String {
+        let stats = try redisCli(["-p", port, "info", "commandstats"]).out
+        return stats.split(separator: "\n").first { $0.hasPrefix("cmdstat_scan:") }.map(String.init) ?? "none"
+    }
+
+    /// A SUBSCRIBE queued in MULTI: the confirmation inside EXEC's reply enters subscribed mode
+    /// (messages are not taken for replies, the connection is kept).
+    @Test func subscribeInsideATransaction() throws {
+        let port = try TestEnvironment.port()
+        let p = uniquePrefix()
+        let shell = try shell(port: port)
+        try shell.type("multi")
+        try shell.type("subscribe \(p)a")
+        try shell.wait(for: "QUEUED")
+        try shell.type("exec")
+        try shell.wait(for: Self.banner)
+        _ = try redisCli(["-p", port, "publish", "\(p)a", "after exec"])
+        try shell.wait(for: "3) \"after exec\"")
+        try shell.type("ping")
+        try shell.wait(for: "1) \"pong\"")
+        #expect(!(try shell.screen()).contains("Protocol error"))
+        try shell.type("unsubscribe")
         try shell.wait(for: "the normal prompt") { Self.ends($0, with: "127.0.0.1:\(port)>") }
     }
 

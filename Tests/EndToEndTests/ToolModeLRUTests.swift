@@ -11,7 +11,8 @@ import Testing
         let r = try rcliFor(2.6, ["-p", server.port, "--lru-test", "100000"])
         #expect(r.err.isEmpty, "\(r.err)")
         let lines = r.out.split(separator: "\n").map(String.init)
-        #expect((2...3).contains(lines.count), "\(r.out)")
+        // One line a second (a loaded machine may fit only one in the run).
+        #expect((1...3).contains(lines.count), "\(r.out)")
         let regex = try NSRegularExpression(pattern: Self.line)
         for line in lines {
             let m = regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line))

@@ -85,16 +85,29 @@ private func b(_ s: String) -> RESPValue { .bulkString(Array(s.utf8)) }
     }
     var state = PubSubState()
     #expect(!state.isSubscribed)
-    state.observe(confirm("subscribe", 2))
+    state.observe(confirm("subscribe", 2), resp3: false)
     #expect(state.isSubscribed && state.channels == 2)
-    state.observe(confirm("SSUBSCRIBE", 1, push: true))
+    state.observe(confirm("SSUBSCRIBE", 1, push: true), resp3: true)
     #expect(state.shardChannels == 1)
-    state.observe(confirm("unsubscribe", 0))
+    state.observe(confirm("unsubscribe", 0), resp3: false)
     #expect(state.isSubscribed, "a shard channel is left")
-    state.observe(confirm("message", 0))
+    state.observe(confirm("message", 0), resp3: false)
     #expect(state.shardChannels == 1, "a message is not a confirmation")
-    state.observe(confirm("sunsubscribe", 0, push: true))
+    // Under RESP3 an array is some command's reply, not a confirmation.
+    state.observe(confirm("sunsubscribe", 0), resp3: true)
+    #expect(state.isSubscribed)
+    state.observe(confirm("sunsubscribe", 0, push: true), resp3: true)
     #expect(!state.isSubscribed)
+    // An EXEC that queued a SUBSCRIBE: the confirmation inside its reply counts.
+    state.observe(.array([.simpleString(Array("OK".utf8)), confirm("subscribe", 1)]), resp3: false, exec: true)
+    #expect(state.channels == 1)
+    var transaction = PubSubState.Transaction()
+    func mark(_ words: String...) -> String? {
+        let args = words.map { Array($0.utf8) }
+        return transaction.mark(args, traits: CommandTraits(args))
+    }
+    #expect(mark("multi") == nil && mark("subscribe", "a") == "subscribe" && mark("exec") == "exec")
+    #expect(mark("multi") == nil && mark("set", "k", "v") == nil && mark("exec") == nil)
     #expect(PubSubState.kind(confirm("pmessage", 1)) == "pmessage")
     #expect(PubSubState.kind(.array([.bulkString(Array("pong".utf8)), .bulkString([])])) == nil)
     #expect(PubSubState.kind(.array([.bulkString(Array("a".utf8)), .bulkString([]), .integer(1)])) == nil)

@@ -113,8 +113,10 @@ extension OptionTable {
         },
         OptionSpec(["--lru-test"], value: "keys", help: "Simulate a cache workload with an 80-20 distribution.") {
             p, v throws(RcliError) in
-            guard let n = Int64(v), n > 0 else {
-                throw RcliError.usage("Invalid value for --lru-test: '\(v)' (expected a positive number of keys)")
+            // At most 2^53: the key draw works in doubles.
+            guard let n = Int64(v), n > 0, n <= 1 << 53 else {
+                throw RcliError.usage(
+                    "Invalid value for --lru-test: '\(v)' (expected a number of keys from 1 to 9007199254740992)")
             }
             p.config.toolMode = .lruTest(keys: n)
         },

@@ -83,7 +83,9 @@ final class LuaDebuggerMode {
                 write("\n")
             case .ended:
                 if let status = carryOn() { return status }
-                // `restart` typed in the shell that followed.
+                // `restart` typed in the shell that followed. Ctrl-C ends rcli again while
+                // the debugger waits, as in the first round (and in redis-cli).
+                InterruptSignal.restoreDefault()
                 editor = System.isTerminal(0) ? LineEditor(program: "rcli") : nil
                 session.disconnect()
                 write("\n")

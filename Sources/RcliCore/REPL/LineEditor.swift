@@ -175,15 +175,10 @@ package final class LineEditor {
     /// Waits for input, printing pushed messages meanwhile between `erase` and `redraw`; false
     /// at end of input.
     func waitForInput(erase: () -> Void, redraw: () -> Void) -> Bool {
-        while let background {
-            let watched = [(fd: Int32(0), interest: Interest.read)] + background.descriptors.map { ($0, .read) }
-            let ready = (try? Reactor.wait(for: watched, until: nil)) ?? [.readable]
-            if !ready[0].isEmpty { break }
-            if ready.dropFirst().contains(where: { !$0.isEmpty }) {
-                erase()
-                background.onReadable()
-                redraw()
-            }
+        while let background, KeyWait.next(watching: background.descriptors, interruptible: false) == .messages {
+            erase()
+            background.onReadable()
+            redraw()
         }
         return fillPending()
     }

@@ -38,18 +38,16 @@ struct MessageWait {
                     out.write(dim ? "\u{1b}[1;90m" + Self.text + "\r\u{1b}[0m" : Self.text + "\r")
                     out.flush()
                 }
-                var watched: [(fd: Int32, interest: Interest)] = [(0, .read)] + sockets.map { ($0, .read) }
-                if let interrupt = InterruptSignal.install() { watched.append((interrupt, .read)) }
-                let ready = (try? Reactor.wait(for: watched, until: nil)) ?? [.readable]
+                let wake = KeyWait.next(watching: sockets, interruptible: true)
                 if banner {
                     out.write("\u{1b}[K")
                     out.flush()
                 }
-                if ready.count > sockets.count + 1, !ready[sockets.count + 1].isEmpty, InterruptSignal.takePending() {
-                    return .interrupted
+                switch wake {
+                case .interrupt: return .interrupted
+                case .messages: continue
+                case .key: return .key
                 }
-                if ready.dropFirst().prefix(sockets.count).contains(where: { !$0.isEmpty }) { continue }
-                if !ready[0].isEmpty { return .key }
             }
         }
     }

@@ -161,6 +161,9 @@ package final class ReplMode {
                 let name = CommandTraits.lower(args[0])
                 if name == "multi" { inTransaction = true }
                 if name == "exec" || name == "discard" || name == "reset" { inTransaction = false }
+                // Help and hints are fetched on first use; once subscribed, the connection
+                // cannot be asked (RESP2 refuses, and messages would be taken for the answer).
+                if CommandTraits(args).subscribe { _ = help.commandNames() }
                 batch.append((item, count))
             case .message, .raw:
                 batch.append((item, count))
@@ -188,7 +191,9 @@ package final class ReplMode {
             guard case .command(let args) = entry.item, let risk = DangerGuard.risk(args) else { continue }
             let servers = engine.transport.servers(replicas: false).map(\.session)
             var keys: Int?
-            if !inTransaction {
+            // No side query inside MULTI, nor on a subscribed connection (its messages would
+            // be taken for the answer).
+            if !inTransaction && !engine.transport.subscribed {
                 keys = servers.reduce(0) { total, session in
                     guard let total, case .integer(let n) = SideQuery.send(session, ["DBSIZE"]) else { return nil }
                     return total + Int(n)
@@ -431,9 +436,10 @@ package final class ReplMode {
     }
 
     /// Key names from the server when the word being typed is a key (by the command's key
-    /// specs); nothing is sent for other positions, inside MULTI, or while disconnected.
+    /// specs); nothing is sent for other positions, inside MULTI, while subscribed, or while
+    /// disconnected.
     private func keyNames(_ words: [String], current: String, position: Int) -> [String] {
-        guard !inTransaction, engine.transport.location != nil else { return [] }
+        guard !inTransaction, !engine.transport.subscribed, engine.transport.location != nil else { return [] }
         var args = words.map { Array($0.utf8) }
         if position == args.count { args.append(Array("k".utf8)) }
         guard let info = CommandKeys.info(for: args), info.keyIndices(args).contains(position) else { return [] }

@@ -36,7 +36,7 @@ extension ClusterTransport {
             do throws(NetError) {
                 _ = try link.connection?.receive()
                 while let value = try link.nextValue() {
-                    link.pubsub.observe(value)
+                    link.pubsub.observe(value, resp3: link.session.usesRESP3)
                     values.append(value)
                 }
             } catch {

@@ -292,7 +292,7 @@ package final class ClusterTransport: Transport {
     func handle(_ value: RESPValue, from link: ClusterLink, now: Double) {
         let next = link.queue.head
         if link.pubsub.readsWholeValues(link.queue) {
-            link.pubsub.observe(value)
+            link.pubsub.observe(value, resp3: link.session.usesRESP3)
             switch PubSubState.arrival(value, resp3: link.session.usesRESP3, head: next) {
             case .message:
                 events.append(.message(value))
@@ -411,7 +411,10 @@ package final class ClusterTransport: Transport {
         guard let change = traits.sessionChange, let node = origin?.node else { return }
         // RESET is for the connection it ran on (the others keep READONLY on replicas).
         guard change != .reset else {
-            pool.existingLink(node)?.pubsub = PubSubState()
+            if let link = pool.existingLink(node) {
+                link.pubsub = PubSubState()
+                link.session.apply(.reset)
+            }
             return
         }
         pool.apply(change, args: args, servedBy: node)

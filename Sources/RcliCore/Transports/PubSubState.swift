@@ -33,8 +33,15 @@ package struct PubSubState: Equatable, Sendable {
         return name.hasSuffix("message") || name.hasSuffix("subscribe") ? name : nil
     }
 
-    /// Follows one reply or message: a confirmation sets its count.
-    package mutating func observe(_ value: RESPValue) {
+    /// Follows one reply or message: a confirmation sets its count. Under RESP3 only a push is
+    /// one (an array shaped like it is some command's reply). The reply to an EXEC that queued
+    /// a subscription is followed element by element.
+    package mutating func observe(_ value: RESPValue, resp3: Bool, exec: Bool = false) {
+        if exec, case .array(let items) = value {
+            for item in items { observe(item, resp3: resp3) }
+            return
+        }
+        if resp3, case .array = value { return }
         guard let kind = Self.kind(value), kind.hasSuffix("subscribe"),
             case .array(let items) = value.normalizedPush, case .integer(let count) = items[2]
         else { return }
@@ -68,10 +75,12 @@ extension PubSubState {
     }
 
     /// What `value` is, with `head` the request owed first. Under RESP3 messages are pushes;
-    /// under RESP2 only their shape tells them from replies (as redis-cli decides).
+    /// under RESP2 only their shape tells them from replies (as redis-cli decides). An EXEC's
+    /// reply is an array of replies, whatever its first element looks like.
     package static func arrival<Tag>(_ value: RESPValue, resp3: Bool, head: InFlight<Tag>?) -> Arrival {
         var isPush = false
         if case .push = value { isPush = true }
+        if head?.pubsubCommand == Self.exec && !isPush { return .reply }
         if let kind = resp3 && !isPush ? nil : kind(value) {
             return kind == head?.pubsubCommand ? .reply : .message
         }
@@ -83,6 +92,35 @@ extension PubSubState {
     package static func command(_ args: [[UInt8]], traits: CommandTraits?) -> String? {
         guard traits?.replyIsPush == true, let name = args.first else { return nil }
         return CommandTraits.lower(name)
+    }
+
+    /// The mark of an EXEC whose transaction queued a (p|s)(un)subscribe: its reply is read
+    /// whole and the confirmations inside it are followed.
+    package static let exec = "exec"
+
+    /// Follows MULTI ... EXEC on one connection, so an EXEC that queued a subscription is marked.
+    package struct Transaction: Sendable {
+        private var queuedPubSub = false
+
+        package init() {}
+
+        /// The pub/sub name for a request for `args` (see `command`), or `exec` for an EXEC
+        /// that queued one.
+        package mutating func mark(_ args: [[UInt8]], traits: CommandTraits?) -> String? {
+            let name = args.first.map { CommandTraits.lower($0) } ?? ""
+            switch name {
+            case "multi", "discard", "reset":
+                queuedPubSub = false
+                return nil
+            case "exec":
+                defer { queuedPubSub = false }
+                return queuedPubSub ? PubSubState.exec : nil
+            default:
+                let pubsub = PubSubState.command(args, traits: traits)
+                if pubsub != nil { queuedPubSub = true }
+                return pubsub
+            }
+        }
     }
 }
 

@@ -20,6 +20,7 @@ package final class StandaloneTransport: Transport {
     private var failure: RcliError?
     /// What the connection is subscribed to (the shell's subscribed mode).
     private var pubsub = PubSubState()
+    private var transaction = PubSubState.Transaction()
     /// The connection carried raw requests (`--pipe`): a transfer is never silently moved to a
     /// new connection, even when every request was answered.
     private var carriesTransfer = false
@@ -51,7 +52,7 @@ package final class StandaloneTransport: Transport {
         var request = InFlight<EntryID>(
             tag: id, start: conn.bytesQueued, traits: command.traits, blocking: command.traits?.blocking ?? false,
             replies: command.replies)
-        request.pubsubCommand = PubSubState.command(command.args, traits: command.traits)
+        request.pubsubCommand = transaction.mark(command.args, traits: command.traits)
         if let raw = command.raw {
             conn.enqueueRaw(raw)
             carriesTransfer = true
@@ -136,7 +137,7 @@ package final class StandaloneTransport: Transport {
             return takeFailure()
         }
         guard let value = next else { return takeFailure() }
-        pubsub.observe(value)
+        pubsub.observe(value, resp3: session.usesRESP3, exec: queue.head?.pubsubCommand == PubSubState.exec)
         switch PubSubState.arrival(value, resp3: session.usesRESP3, head: queue.head) {
         case .reply:
             guard let answered = queue.answered(now: now) else { return .message(value) }
@@ -224,7 +225,7 @@ package final class StandaloneTransport: Transport {
         do {
             try conn.receive()
             while let value = try conn.parser.nextValue() {
-                pubsub.observe(value)
+                pubsub.observe(value, resp3: session.usesRESP3)
                 values.append(value)
             }
             return .success(values)
