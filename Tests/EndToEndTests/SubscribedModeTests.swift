@@ -5,7 +5,7 @@ import Testing
 /// The shell's subscribed mode (redis-cli 7.2, with valkey-cli's automatic exit), driven
 /// through tmux against the fixture server.
 @Suite struct SubscribedModeTests {
-    private static let banner = "Reading messages... (press Ctrl-C to quit or any key to type command)"
+    static let banner = "Reading messages... (press Ctrl-C to quit or any key to type command)"
 
     private func shell(_ extra: [String] = [], port: String) throws -> TmuxSession {
         let home = try scratchDirectory("home")
@@ -15,7 +15,8 @@ import Testing
         return shell
     }
 
-    private static func ends(_ screen: String, with text: String) -> Bool {
+    /// True when the screen, trailing blank lines aside, ends with `text`.
+    static func ends(_ screen: String, with text: String) -> Bool {
         screen.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix(text)
     }
 
@@ -212,7 +213,11 @@ extension ClusterFixtureTests {
     /// the last command), shard channels on their slot's master; messages from both show, and
     /// the shell leaves subscribed mode when both are gone.
     @Test func clusterShellSubscribedMode() throws {
-        let banner = "Reading messages... (press Ctrl-C to quit or any key to type command)"
+        let banner = SubscribedModeTests.banner
+        // Whichever node served the last command: any prompt but the subscribed one.
+        func normalPrompt(_ screen: String) -> Bool {
+            SubscribedModeTests.ends(screen, with: ">") && !SubscribedModeTests.ends(screen, with: "(subscribed mode)>")
+        }
         let seed = try #require(try Self.map().masters.first)
         let other = try #require(try Self.map().masters.first { $0 != seed })
         let p = uniquePrefix()
@@ -233,23 +238,15 @@ extension ClusterFixtureTests {
         try shell.wait(for: "3) \"sharded\"")
         try shell.type("unsubscribe")
         try shell.wait(for: "2) \"\(p)ch\"\n3) (integer) 0")
-        try shell.wait(for: "still subscribed to the shard channel") {
-            $0.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix(banner)
-        }
+        try shell.wait(for: "still subscribed to the shard channel") { SubscribedModeTests.ends($0, with: banner) }
         #expect(try redisCli(["-p", "\(seed.port)", "pubsub", "numsub", "\(p)ch"]).out.hasSuffix("0\n"))
         try shell.type("sunsubscribe")
         try shell.wait(for: "2) \"\(shard)\"\n3) (integer) 0")
-        try shell.wait(for: "the normal prompt") {
-            let text = $0.trimmingCharacters(in: .whitespacesAndNewlines)
-            return text.hasSuffix(">") && !text.hasSuffix("(subscribed mode)>")
-        }
+        try shell.wait(for: "the normal prompt") { normalPrompt($0) }
         try shell.type("ssubscribe \(shard)")
         try shell.wait(for: banner)
         try shell.key("C-c")
-        try shell.wait(for: "the normal prompt after Ctrl-C") {
-            let text = $0.trimmingCharacters(in: .whitespacesAndNewlines)
-            return text.hasSuffix(">") && !text.hasSuffix("(subscribed mode)>")
-        }
+        try shell.wait(for: "the normal prompt after Ctrl-C") { normalPrompt($0) }
         try shell.type("set \(p) v")
         try shell.wait(for: "OK")
     }

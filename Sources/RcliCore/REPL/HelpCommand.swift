@@ -26,6 +26,12 @@ final class HelpCommand {
         self.session = session
     }
 
+    /// Fetches the docs now unless already done (before the connection subscribes, when it can
+    /// no longer be asked).
+    func prefetch() {
+        _ = load()
+    }
+
     /// Command names, with subcommands as `container|sub`, lowercased.
     func commandNames() -> [String] {
         load().keys.sorted()

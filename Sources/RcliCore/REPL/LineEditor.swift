@@ -221,10 +221,7 @@ package final class LineEditor {
         guard last > pendingIndex else { return }
         // Back to where the prompt starts (the cursor may be rows below it), cleared.
         if let info = el_line(editor)?.pointee {
-            let typed = String(
-                decoding: UnsafeBufferPointer(
-                    start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self),
-                    count: info.cursor - info.buffer), as: UTF8.self)
+            let typed = Self.text(info, upTo: info.cursor)
             let columns = max(Platform.terminalColumns(1) ?? 80, 1)
             fputs(Self.searchErasing(cursorRow: (promptWidth + Self.columnsTaken(typed)) / columns), rcli_stdout())
         }
@@ -246,9 +243,7 @@ package final class LineEditor {
         guard length > 0, length <= 4096,
             Reactor.readinessNow(0, .read).isEmpty
         else { return false }
-        let line = String(
-            decoding: UnsafeBufferPointer(
-                start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self), count: length), as: UTF8.self)
+        let line = Self.text(info, upTo: info.lastchar)
         guard var hint = hinter(line), !hint.isEmpty else { return false }
         let columns = Platform.terminalColumns(1) ?? 80
         let room = columns - (promptWidth + line.count) % columns - 1
@@ -259,6 +254,14 @@ package final class LineEditor {
         return true
     }
 
+    /// libedit's line (UTF-8) from its start to `end`: the cursor or the line's end.
+    private static func text(_ info: LineInfo, upTo end: UnsafePointer<CChar>) -> String {
+        String(
+            decoding: UnsafeBufferPointer(
+                start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self), count: end - info.buffer),
+            as: UTF8.self)
+    }
+
     /// Adds a line to the in-memory history.
     package func remember(_ line: String) {
         rcli_history_enter(history, line)
@@ -267,10 +270,7 @@ package final class LineEditor {
     /// Completes the word before the cursor with the completer's candidates.
     private func complete() -> UInt8 {
         guard let info = el_line(editor)?.pointee, let completer else { return UInt8(CC_ERROR) }
-        let length = info.cursor - info.buffer
-        let before = String(
-            decoding: UnsafeBufferPointer(
-                start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self), count: length), as: UTF8.self)
+        let before = Self.text(info, upTo: info.cursor)
         let word = String(before.reversed().prefix(while: { $0 != " " }).reversed())
         let candidates = completer(before)
         guard !candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }

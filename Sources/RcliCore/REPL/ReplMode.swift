@@ -163,7 +163,7 @@ package final class ReplMode {
                 if name == "exec" || name == "discard" || name == "reset" { inTransaction = false }
                 // Help and hints are fetched on first use; once subscribed, the connection
                 // cannot be asked (RESP2 refuses, and messages would be taken for the answer).
-                if CommandTraits(args).subscribe { _ = help.commandNames() }
+                if CommandTraits(args).subscribe { help.prefetch() }
                 batch.append((item, count))
             case .message, .raw:
                 batch.append((item, count))

@@ -12,6 +12,7 @@ final class ClusterLink {
     var queue = LinkQueue<ClusterCommand>()
     /// What it is subscribed to (the shell's subscribed mode).
     var pubsub = PubSubState()
+    private var transaction = PubSubState.Transaction()
     private var builder = RESPValueBuilder()
     /// Its registration in the engine's reactor, and the connection it was made for.
     var token: ReactorToken?
@@ -33,7 +34,7 @@ final class ClusterLink {
         guard let conn = session.connection else { return }
         var request = InFlight(
             tag: command, start: conn.bytesQueued, traits: command?.traits, blocking: command?.isBlocking ?? false)
-        request.pubsubCommand = PubSubState.command(args, traits: command?.traits)
+        request.pubsubCommand = transaction.mark(args, traits: command?.traits)
         queue.append(request, now: now)
         if let raw { conn.enqueueRaw(raw) } else { conn.enqueue(args) }
     }
@@ -44,6 +45,7 @@ final class ClusterLink {
         let lost = queue.lose(written: written)
         builder = RESPValueBuilder()
         pubsub = PubSubState()
+        transaction = PubSubState.Transaction()
         session.disconnect()
         return lost
     }

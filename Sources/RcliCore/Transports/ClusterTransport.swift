@@ -291,18 +291,11 @@ package final class ClusterTransport: Transport {
 
     func handle(_ value: RESPValue, from link: ClusterLink, now: Double) {
         let next = link.queue.head
-        if link.pubsub.readsWholeValues(link.queue) {
-            link.pubsub.observe(value, resp3: link.session.usesRESP3)
-            switch PubSubState.arrival(value, resp3: link.session.usesRESP3, head: next) {
-            case .message:
-                events.append(.message(value))
-                return
-            case .push:
-                events.append(.push(.value(value)))
-                return
-            case .reply:
-                break
-            }
+        if link.pubsub.readsWholeValues(link.queue),
+            let event = link.pubsub.take(value, resp3: link.session.usesRESP3, head: next)
+        {
+            events.append(event)
+            return
         }
         if case .push = value {
             if !(next?.pushIsReply ?? false) {

@@ -56,7 +56,7 @@ package struct PubSubState: Equatable, Sendable {
 
 extension PubSubState {
     /// What a whole value read on a connection that is (or may become) subscribed is.
-    package enum Arrival: Equatable {
+    private enum Arrival: Equatable {
         /// The reply to the request at the head of the queue.
         case reply
         /// A pub/sub message, or a confirmation no request owns: printed as it comes.
@@ -74,10 +74,21 @@ extension PubSubState {
         return head.pubsubCommand != nil && !head.startsStream
     }
 
+    /// Follows `value`, read whole on a connection that is or may become subscribed: the event
+    /// for a message or another push, nil for the reply to `head` (the caller pairs it).
+    package mutating func take<Tag>(_ value: RESPValue, resp3: Bool, head: InFlight<Tag>?) -> TransportEvent? {
+        observe(value, resp3: resp3, exec: head?.pubsubCommand == Self.exec)
+        switch Self.arrival(value, resp3: resp3, head: head) {
+        case .reply: return nil
+        case .message: return .message(value)
+        case .push: return .push(.value(value))
+        }
+    }
+
     /// What `value` is, with `head` the request owed first. Under RESP3 messages are pushes;
     /// under RESP2 only their shape tells them from replies (as redis-cli decides). An EXEC's
     /// reply is an array of replies, whatever its first element looks like.
-    package static func arrival<Tag>(_ value: RESPValue, resp3: Bool, head: InFlight<Tag>?) -> Arrival {
+    private static func arrival<Tag>(_ value: RESPValue, resp3: Bool, head: InFlight<Tag>?) -> Arrival {
         var isPush = false
         if case .push = value { isPush = true }
         if head?.pubsubCommand == Self.exec && !isPush { return .reply }

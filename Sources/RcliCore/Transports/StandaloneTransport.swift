@@ -137,17 +137,10 @@ package final class StandaloneTransport: Transport {
             return takeFailure()
         }
         guard let value = next else { return takeFailure() }
-        pubsub.observe(value, resp3: session.usesRESP3, exec: queue.head?.pubsubCommand == PubSubState.exec)
-        switch PubSubState.arrival(value, resp3: session.usesRESP3, head: queue.head) {
-        case .reply:
-            guard let answered = queue.answered(now: now) else { return .message(value) }
-            guard let id = answered.request.tag else { return nextEvent(now: now) }
-            return .reply(id, value, origin: nil)
-        case .message:
-            return .message(value)
-        case .push:
-            return .push(.value(value))
-        }
+        if let event = pubsub.take(value, resp3: session.usesRESP3, head: queue.head) { return event }
+        guard let answered = queue.answered(now: now) else { return .message(value) }
+        guard let id = answered.request.tag else { return nextEvent(now: now) }
+        return .reply(id, value, origin: nil)
     }
 
     /// True while the connection is subscribed to channels, patterns or shard channels.
@@ -163,12 +156,8 @@ package final class StandaloneTransport: Transport {
     /// flight (or a stream) the run cannot go on.
     private func lost(_ error: NetError) {
         let silent = session.connection?.bytesReceived == 0
-        session.disconnect()
         let idle = queue.isEmpty && !queue.streaming && depth == 0
-        queue = LinkQueue<EntryID>()
-        pubsub = PubSubState()
-        depth = 0
-        current = .none
+        dropConnection()
         if case .closed = error, idle, !carriesTransfer { return }
         failure = .connectionLost(error, silent: silent, tls: session.settings.tls)
     }
@@ -200,6 +189,7 @@ package final class StandaloneTransport: Transport {
         session.retarget(host: host, port: port)
         queue = LinkQueue<EntryID>()
         pubsub = PubSubState()
+        transaction = PubSubState.Transaction()
         return open()
     }
 
@@ -239,15 +229,21 @@ package final class StandaloneTransport: Transport {
     }
 
     private func dropIdle(_ error: NetError) -> RcliError {
-        session.disconnect()
-        pubsub = PubSubState()
+        dropConnection()
         return .network(error)
     }
 
     package func interrupt() {
+        dropConnection()
+    }
+
+    /// Closes the connection and forgets what belonged to it: what it owed, where its reply
+    /// stream stood, its subscriptions.
+    private func dropConnection() {
         session.disconnect()
-        pubsub = PubSubState()
         queue = LinkQueue<EntryID>()
+        pubsub = PubSubState()
+        transaction = PubSubState.Transaction()
         depth = 0
         current = .none
     }
