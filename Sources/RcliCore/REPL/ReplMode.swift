@@ -56,12 +56,7 @@ package final class ReplMode {
         _ config: CLIConfiguration, transport: Transport, output: OutputContext,
         environment: [String: String]
     ) -> Int32 {
-        guard let editor = LineEditor(program: "rcli") else {
-            return StdinMode.run(config, transport: transport, output: output)
-        }
-        let repl = ReplMode(
-            config: config, transport: transport, output: output, editor: editor, environment: environment)
-        return repl.loop()
+        shell(config, transport: transport, output: output, environment: environment, restartable: false) ?? 0
     }
 
     /// The shell after a --ldb session, as redis-cli's: `restart` starts a new debugging round
@@ -69,12 +64,20 @@ package final class ReplMode {
     package static func runAfterDebugging(
         _ config: CLIConfiguration, transport: Transport, output: OutputContext, environment: [String: String]
     ) -> Int32? {
+        shell(config, transport: transport, output: output, environment: environment, restartable: true)
+    }
+
+    /// The shell (stdin's script when there is no terminal to edit on); nil when `restart` ended it.
+    private static func shell(
+        _ config: CLIConfiguration, transport: Transport, output: OutputContext, environment: [String: String],
+        restartable: Bool
+    ) -> Int32? {
         guard let editor = LineEditor(program: "rcli") else {
             return StdinMode.run(config, transport: transport, output: output)
         }
         let repl = ReplMode(
             config: config, transport: transport, output: output, editor: editor, environment: environment)
-        repl.restartable = true
+        repl.restartable = restartable
         let status = repl.loop()
         return repl.restartRequested ? nil : status
     }
@@ -135,8 +138,10 @@ package final class ReplMode {
             }
             if name == ":set", args.count >= 2, setPreference(args) { return nil }
             if name == "restart" && args.count == 1 {
-                restartRequested = restartable
-                if restartable { return 0 }
+                if restartable {
+                    restartRequested = true
+                    return 0
+                }
                 output.out.write("Use 'restart' only in Lua debugging mode.\n")
                 output.out.flush()
                 return nil
