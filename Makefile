@@ -25,10 +25,11 @@ build: deps
 run: build
 	$(RELEASE) $(ARGS)
 
-# dist first: a test unpacks the tarball and runs it without the toolchain.
+# dist first: a test unpacks the tarball and runs it without the toolchain. The suite runs on every
+# server of the matrix (scripts/test-matrix: Redis 7.0 whole, Redis 8.2 and Valkey 9.1 where they differ).
 test: deps lint dist fuzz-smoke
 	swift build --build-tests
-	scripts/with-servers scripts/swift-test
+	scripts/test-matrix
 
 # Formatting and line length (.swift-format); part of `make test`.
 lint:

@@ -21,6 +21,24 @@ enum TestEnvironment {
 
     static let redisCli = "/usr/bin/redis-cli"
 
+    /// The server the fixtures run (scripts/with-servers: redis-7.0, redis-8.2, valkey-8.1, valkey-9.1).
+    static var server: String { ProcessInfo.processInfo.environment["RCLI_TEST_SERVER"] ?? "redis-7.0" }
+
+    /// Its binary, for tests that start a node again.
+    static var serverBinary: String { ProcessInfo.processInfo.environment["RCLI_SERVER_BIN"] ?? "/usr/bin/redis-server" }
+
+    /// The CLI shipped with the server, compared with side by side where it differs from redis-cli
+    /// 7.0 (valkey-cli 8.1.8 on Valkey); nil when it is redis-cli itself.
+    static var peerCli: String? {
+        guard let cli = ProcessInfo.processInfo.environment["RCLI_TEST_PEER_CLI"], !cli.isEmpty,
+            URL(fileURLWithPath: cli).lastPathComponent != "redis-cli"
+        else { return nil }
+        return cli
+    }
+
+    /// True on Valkey 9 and later (numbered databases in cluster mode, atomic slot migration).
+    static var isValkey9: Bool { server.hasPrefix("valkey-") && !server.hasPrefix("valkey-8") }
+
     /// The fixture server's port (scripts/with-servers); a missing server fails the test.
     static func port(_ name: String = "RCLI_TEST_PORT") throws -> String {
         guard let p = ProcessInfo.processInfo.environment[name], !p.isEmpty else {

@@ -81,9 +81,9 @@ final class OwnCluster {
     func restart(_ port: Int, nodeTimeoutMs: Int = 2000) throws -> Bool {
         let node = try directory(of: port)
         let started = spawnAndWait(
-            "/usr/bin/env",
+            TestEnvironment.serverBinary,
             [
-                "redis-server", "--port", "\(port)", "--bind", "127.0.0.1", "--daemonize", "yes", "--dir", node.path,
+                "--port", "\(port)", "--bind", "127.0.0.1", "--daemonize", "yes", "--dir", node.path,
                 "--pidfile", node.appendingPathComponent("redis.pid").path, "--logfile",
                 node.appendingPathComponent("redis.log").path, "--save", "", "--appendonly", "no",
                 "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout",

@@ -58,7 +58,7 @@ final class OwnServer {
     /// Starts redis-server again on the same port.
     func restart() -> Bool {
         spawnAndWait(
-            "/usr/bin/redis-server",
+            TestEnvironment.serverBinary,
             [
                 "--port", port, "--bind", "127.0.0.1", "--daemonize", "yes",
                 "--dir", dir.path, "--pidfile", dir.appendingPathComponent("redis.pid").path,
