@@ -22,8 +22,14 @@ build: deps
 	@mkdir -p $(STATIC_CXX) && ln -sf "$$(clang -print-file-name=libstdc++.a)" $(STATIC_CXX)/libstdc++.a
 	swift build -c release --static-swift-stdlib --product rcli
 
+# With ARGS, rcli runs them. Without, the shell opens on the server at 127.0.0.1:6379, or on a
+# throwaway one when nothing answers there (SERVER=redis-8.2|valkey-8.1|valkey-9.1 picks one).
 run: build
+ifeq ($(strip $(ARGS)),)
+	@SERVER=$(SERVER) scripts/demo --run
+else
 	$(RELEASE) $(ARGS)
+endif
 
 # dist first: a test unpacks the tarball and runs it without the toolchain. The suite runs on every
 # server of the matrix (scripts/test-matrix: Redis 7.0 whole, Redis 8.2 and Valkey 9.1 where they differ).
@@ -47,7 +53,7 @@ install: build
 	install -D -m 0644 completions/rcli.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/rcli.fish
 
 demo: build
-	scripts/demo
+	@SERVER=$(SERVER) scripts/demo
 
 bench: build
 	bench/run

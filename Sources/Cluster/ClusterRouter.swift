@@ -15,6 +15,13 @@ package struct RouteState: Sendable, Equatable {
     package var useMaster = false
     /// Where an ASK sent it, for its next attempt only.
     package var askTarget: NodeAddress?
+    /// The slot the last MOVED named: the command goes to that slot's owner from then on,
+    /// whatever its keys seemed to say (a command the table lacks, or one whose keys the table
+    /// places differently from the server).
+    package var movedSlot: Int?
+
+    /// The slot it is routed by: the one a MOVED named, else its keys'.
+    package var routingSlot: Int? { movedSlot ?? slot }
 
     /// Routing state for a new command.
     package init(slot: Int?, readOnly: Bool) {
@@ -187,10 +194,10 @@ package struct ClusterRouter: Sendable {
     /// Where `state`'s command goes now.
     package func route(_ state: RouteState, now: Double) -> RouteTarget {
         if let ask = state.askTarget { return RouteTarget(node: ask, replica: false, asking: true) }
-        guard let slot = state.slot, let master = map.master(for: slot) else {
+        guard let slot = state.routingSlot, let master = map.master(for: slot) else {
             // Without a topology, a slot no redirect has placed yet goes to the seed (the
             // endpoint meant to take any key), not to whichever node answered last.
-            let node = state.slot != nil && !topologyKnown ? seeds.first ?? current : current
+            let node = state.routingSlot != nil && !topologyKnown ? seeds.first ?? current : current
             return RouteTarget(node: node, replica: false, asking: false)
         }
         if policy.replicaReads && state.readOnly && !state.useMaster {
@@ -237,6 +244,7 @@ package struct ClusterRouter: Sendable {
                 // A replica that has not been told about READONLY, or lost its master, answers
                 // MOVED to its own master: read from the master, the map is right.
                 state.useMaster = true
+                state.movedSlot = slot
                 return .resend(.moved(slot: slot, node: node))
             }
             if topologyKnown {
@@ -245,6 +253,8 @@ package struct ClusterRouter: Sendable {
                 askForTopology(node)
             }
             map.moved(slot: slot, to: node)
+            // Obeyed whatever rcli made of the command's keys: the server names the node.
+            state.movedSlot = slot
             return .resend(.moved(slot: slot, node: node))
         case .ask(let slot, let announced):
             let node = natMap.translate(announced)
@@ -257,7 +267,7 @@ package struct ClusterRouter: Sendable {
             if topologyKnown && (reason.hasPrefix("CLUSTERDOWN") || reason.hasPrefix("MASTERDOWN")) {
                 reloadWanted = true
             }
-            if topologyKnown, reason.hasPrefix("CLUSTERDOWN Hash slot not served"), let slot = state.slot,
+            if topologyKnown, reason.hasPrefix("CLUSTERDOWN Hash slot not served"), let slot = state.routingSlot,
                 map.master(for: slot) == nil,
                 state.retries >= 2
             {

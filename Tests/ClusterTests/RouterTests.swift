@@ -289,3 +289,29 @@ private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
     }
     #expect(now < 1, "no 20 s wait for a slot nobody claims")
 }
+
+@Test func movedIsObeyedWhateverTheKeysSeemedToSay() {
+    var r = router()
+    // A command rcli thinks keyless (not in its table) goes to the current node and is moved:
+    // the next send goes where MOVED said, and so does every later attempt of that command.
+    var keyless = RouteState(slot: nil, readOnly: false)
+    let first = r.route(keyless, now: 0)
+    #expect(first.node == b)
+    #expect(r.errorReply(err("MOVED 100 10.0.0.1:7000"), from: first, state: &keyless, now: 0) != .deliver)
+    #expect(r.route(keyless, now: 0).node == a)
+    #expect(keyless.routingSlot == 100)
+    // A command whose keys the table places in another slot than the server does.
+    var misplaced = RouteState(slot: 12000, readOnly: false)
+    let wrong = r.route(misplaced, now: 0)
+    #expect(wrong.node == c)
+    _ = r.errorReply(err("MOVED 6000 10.0.0.2:7001"), from: wrong, state: &misplaced, now: 0)
+    #expect(r.route(misplaced, now: 0).node == b)
+    // Only a cluster that keeps bouncing the command is a redirect loop.
+    var bounced = RouteState(slot: nil, readOnly: false)
+    var decision = RouteDecision.deliver
+    for i in 0...5 {
+        let to = i % 2 == 0 ? "10.0.0.1:7000" : "10.0.0.2:7001"
+        decision = r.errorReply(err("MOVED 7 \(to)"), from: r.route(bounced, now: 0), state: &bounced, now: 0)
+    }
+    #expect(decision == .fail(.redirectLoop(slot: 7, last: "MOVED", node: b, limit: 5)))
+}

@@ -205,7 +205,8 @@ import Testing
 
         let server = try rcli(["-c", "-p", ports[2], "--json", "info", "server"])
         let json = try #require(try StructuredJSONTests.parse(server.out) as? [String: [String: Any]], "\(server.out)")
-        #expect(json["server"]?["redis_mode"] as? String == "cluster")
+        // Valkey 8+ calls it server_mode.
+        #expect((json["server"]?["redis_mode"] ?? json["server"]?["server_mode"]) as? String == "cluster")
         #expect(json["server"]?["tcp_port"] as? Int == Int(ports[2]))
     }
 }

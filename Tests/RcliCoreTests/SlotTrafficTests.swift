@@ -5,7 +5,7 @@ import Testing
 
 private func entry(_ words: String...) -> ClusterCommand {
     let args = words.map { Array($0.utf8) }
-    return ClusterCommand.command(0, args, traits: CommandTraits(args), trackingSlots: true)
+    return ClusterCommand.command(0, args, traits: CommandTraits(args), keyBook: CommandKeyBook(), trackingSlots: true)
 }
 
 @Test func aWriteWaitsForEarlierReplicaReadsOfItsSlotOnly() {

@@ -130,7 +130,7 @@ package final class Engine {
 
     private func drainEvents(_ pipeline: inout Pipeline, failure: inout RcliError?) {
         var now = monotonicSeconds()
-        while pipeline.stop == nil, let event = transport.nextEvent(now: now) {
+        while pipeline.stop == nil, !pipeline.owesNothing, let event = transport.nextEvent(now: now) {
             if case .replyEvent(let id, let e, let last) = event {
                 // The hot path of a streamed reply: one call per element, the clock read once
                 // per reply. In input order, whatever comes before it is delivered first.

@@ -77,6 +77,8 @@ package struct Pipeline {
     private var nextID: EntryID = 0
     /// Commands (ordered) or replies (unordered) owed.
     package private(set) var outstanding = 0
+    /// Ordered runs: commands without an outcome yet (`outstanding` counts until delivery).
+    private var unsettled = 0
     private var connectPending = false
     private var settling = false
     /// Input stopped because a streaming command was sent (it resumes if that is refused).
@@ -126,6 +128,7 @@ package struct Pipeline {
         if settings.ordered {
             entries.append(Entry(id: id, item: .command(traits, args: args), sentAt: now))
             outstanding += 1
+            unsettled += 1
         } else {
             outstanding += replies
         }
@@ -196,6 +199,7 @@ package struct Pipeline {
         }
         guard let i = index(id), entries[i].outcome == nil else { return }
         entries[i].outcome = outcome
+        unsettled -= 1
     }
 
     /// `count` commands of an unordered run were lost with their connection after being written:
@@ -243,6 +247,7 @@ package struct Pipeline {
         for i in head..<entries.count where entries[i].outcome == nil {
             entries[i].outcome = .failed(failure, origin: nil)
         }
+        unsettled = 0
     }
 
     /// The transport cannot go on.
@@ -353,6 +358,14 @@ package struct Pipeline {
         if stop != nil { return true }
         guard inputStopped || inputEnded, outstanding == 0, head == entries.count, !streaming else { return false }
         return now >= notBefore
+    }
+
+    /// No more input will come and nothing is owed: what the servers send now (a push behind
+    /// the last reply, as Valkey's DEBUG PROTOCOL push) is not for this run. redis-cli stops
+    /// reading at its last reply too.
+    package var owesNothing: Bool {
+        (inputStopped || inputEnded) && !stoppedForStream && !streaming
+            && (settings.ordered ? unsettled : outstanding) == 0
     }
 
     /// Everything delivered and nothing owed (input may still come).

@@ -38,6 +38,8 @@ final class ClusterCommand {
     /// For a part: the command it is part of (held strongly: nothing else keeps the whole
     /// alive; the cycle is broken when the whole completes).
     var whole: ClusterCommand?
+    /// A SELECT: the database before it, taken back if it fails.
+    var previousDatabase: Int?
     /// With replica reads: the slots it touches and whether it reads them on replicas (see
     /// `SlotTraffic`).
     var traffic: (slots: [Int], onReplica: Bool)?
@@ -53,10 +55,10 @@ final class ClusterCommand {
     /// A command, its slot and read-only flag taken from its keys; with `trackingSlots`, also
     /// every slot its keys touch (`traffic`), from the same key lookup.
     static func command(
-        _ id: EntryID, _ args: [[UInt8]], traits: CommandTraits?,
+        _ id: EntryID, _ args: [[UInt8]], traits: CommandTraits?, keyBook: CommandKeyBook,
         trackingSlots: Bool = false
     ) -> ClusterCommand {
-        let info = CommandKeys.info(for: args)
+        let info = keyBook.info(for: args)
         let keys = info.map { CommandKeys.keys(args, info: $0) } ?? []
         let readOnly = info?.readOnly ?? false
         let e = ClusterCommand(
@@ -70,8 +72,8 @@ final class ClusterCommand {
     }
 
     /// The distinct slots `args`' keys hash to, in key order.
-    static func slots(of args: [[UInt8]]) -> [Int] {
-        guard let info = CommandKeys.info(for: args) else { return [] }
+    static func slots(of args: [[UInt8]], keyBook: CommandKeyBook) -> [Int] {
+        guard let info = keyBook.info(for: args) else { return [] }
         var seen = Set<Int>()
         return CommandKeys.keys(args, info: info).map(HashSlot.slot).filter { seen.insert($0).inserted }
     }
@@ -93,7 +95,7 @@ final class ClusterCommand {
             return origin
         }
         guard let served = servedBy else { return nil }
-        var origin = ReplyOrigin(node: served.node, slot: route.slot, replica: served.replica)
+        var origin = ReplyOrigin(node: served.node, slot: route.routingSlot, replica: served.replica)
         origin.redirect = redirected
         return origin
     }

@@ -12,6 +12,8 @@ package final class ClusterPool {
     var router: ClusterRouter
     /// Where MULTI/WATCH pinned the transaction.
     var transaction = ClusterTransaction()
+    /// Key positions of the commands the committed table lacks, learnt from the cluster.
+    let keyBook = CommandKeyBook()
     private var links: [NodeAddress: ClusterLink] = [:]
     private let report: ((String) -> Void)?
     private var lastReload = -1.0

@@ -22,6 +22,8 @@ package final class ClusterTransport: Transport {
     var traffic = SlotTraffic()
     /// A command held back by `traffic`: nothing later is read until it goes.
     private var held: ClusterCommand?
+    /// A command held while the server is asked where its keys are (`CommandKeyBook`).
+    private var lookup: (name: String, probe: ClusterCommand, command: Outbound)?
     var stats = ClusterRunStats()
     /// Reroutes reported but not yet taken by the engine: no input is read meanwhile, so a
     /// later command for the same slot cannot overtake the one being redirected or retried.
@@ -53,8 +55,22 @@ package final class ClusterTransport: Transport {
             submitRaw(id, raw, ends: command.ends, now: now)
             return
         }
+        if let name = pool.keyBook.nameToLearn(command.args), canAskCurrentNode {
+            // A command the table lacks: its key positions first, so it goes to its slot's owner.
+            let probe = ClusterCommand(
+                id: id, args: pool.keyBook.request(for: name), traits: CommandTraits([]),
+                route: RouteState(slot: nil, readOnly: true))
+            lookup = (name, probe, command)
+            report?("learning the keys of '\(name)' (COMMAND INFO)")
+            dispatch(probe, now: now)
+            return
+        }
+        begin(id, command, now: now)
+    }
+
+    private func begin(_ id: EntryID, _ command: Outbound, now: Double) {
         let e = ClusterCommand.command(
-            id, command.args, traits: command.traits,
+            id, command.args, traits: command.traits, keyBook: pool.keyBook,
             trackingSlots: pool.router.policy.replicaReads)
         guard traffic.admits(e) else {
             held = e
@@ -63,11 +79,26 @@ package final class ClusterTransport: Transport {
         start(e, now: now)
     }
 
+    /// True when a side request may go to the current node: no transaction or WATCH is pinned
+    /// (it would join it) and the node's link is not subscribed.
+    private var canAskCurrentNode: Bool {
+        pool.transaction.pinned == nil && !pool.transaction.inMulti
+            && !(pool.existingLink(pool.router.current)?.pubsub.isSubscribed ?? false)
+    }
+
+    /// The `COMMAND INFO` lookup answered (or failed): the command it held goes now.
+    private func learnt(_ probe: ClusterCommand, now: Double) {
+        guard let (name, _, command) = lookup else { return }
+        lookup = nil
+        pool.keyBook.learn(name, reply: probe.reply)
+        begin(probe.id, command, now: now)
+    }
+
     private func start(_ e: ClusterCommand, now: Double) {
         traffic.begin(e)
         let name = CommandTraits.lower(e.args[0])
         let owner = e.route.slot.flatMap { pool.router.map.master(for: $0) }
-        let slots = pool.transaction.inMulti ? ClusterCommand.slots(of: e.args) : []
+        let slots = pool.transaction.inMulti ? ClusterCommand.slots(of: e.args, keyBook: pool.keyBook) : []
         switch pool.transaction.step(name: name, slots: slots, owner: owner, current: pool.router.current) {
         case .route:
             break
@@ -90,6 +121,7 @@ package final class ClusterTransport: Transport {
             return
         }
         if let node = pubsubNode(for: name, args: e.args.count) { e.pinnedTo = node }
+        if let db = e.traits?.selectsDatabase { selectEverywhere(db, for: e, now: now) }
         if let plan = splitPlan(e, name: name) {
             e.fanOut = plan
             e.partsLeft = plan.parts.count
@@ -191,10 +223,11 @@ package final class ClusterTransport: Transport {
             reroutesPending += 1
             events.append(.rerouted(e.id, reason))
             pipeRouting.forgetSlots()
+            let slot = e.route.routingSlot.map(String.init) ?? "?"
             if let t = e.route.askTarget {
-                report?("ASK: slot \(e.route.slot ?? -1) → \(t)")
+                report?("ASK: slot \(slot) → \(t)")
             } else {
-                report?("\(why): slot \(e.route.slot ?? -1) → \(pool.router.route(e.route, now: now).node)")
+                report?("\(why): slot \(slot) → \(pool.router.route(e.route, now: now).node)")
             }
             dispatch(e, now: now)
         case .wait(let until, _):
@@ -213,6 +246,10 @@ package final class ClusterTransport: Transport {
     /// `e` has its reply or failure: a part completes its whole when it is the last; a command
     /// is reported.
     func complete(_ e: ClusterCommand) {
+        if let probe = lookup?.probe, probe === e {
+            learnt(e, now: monotonicSeconds())
+            return
+        }
         if let whole = e.whole {
             whole.partsLeft -= 1
             if whole.partsLeft == 0, let plan = whole.fanOut {
@@ -227,6 +264,9 @@ package final class ClusterTransport: Transport {
             return
         }
         traffic.end(e)
+        if let previous = e.previousDatabase, e.reply?.isError ?? true {
+            selectEverywhere(previous, for: nil, now: monotonicSeconds())
+        }
         if let reply = e.reply {
             events.append(.reply(e.id, reply, origin: e.origin))
         } else if let failure = e.failure {
@@ -371,7 +411,7 @@ package final class ClusterTransport: Transport {
     }
 
     package var isIdle: Bool {
-        events.count == 0 && parked.isEmpty && held == nil && !pool.router.reloadWanted
+        events.count == 0 && parked.isEmpty && held == nil && lookup == nil && !pool.router.reloadWanted
             && !pool.allLinks.contains { $0.connection != nil }
     }
 
@@ -382,7 +422,7 @@ package final class ClusterTransport: Transport {
         }
     }
 
-    package var holdsInput: Bool { held != nil || reroutesPending > 0 }
+    package var holdsInput: Bool { held != nil || lookup != nil || reroutesPending > 0 }
 
     private func popEvent() -> TransportEvent? {
         guard let event = events.pop() else { return nil }
@@ -420,6 +460,7 @@ package final class ClusterTransport: Transport {
         pool.transaction.reset()
         parked.removeAll()
         held = nil
+        lookup = nil
         traffic = SlotTraffic()
         events = FIFO()
     }
@@ -457,7 +498,10 @@ package final class ClusterTransport: Transport {
             ?? pool.template.forNode(host: current.host, port: current.port, readOnly: false)
     }
 
-    package var location: String? { "\(pool.router.current)" }
+    package var location: String? {
+        let db = pool.template.database
+        return "\(pool.router.current)" + (db != 0 ? "[\(db)]" : "")
+    }
 
     package var separatesMessages: Bool { true }
 

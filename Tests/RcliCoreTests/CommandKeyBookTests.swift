@@ -1,0 +1,57 @@
+import Cluster
+import RESP
+import Testing
+
+@testable import RcliCore
+
+private func bulk(_ s: String) -> RESPValue { .bulkString(Array(s.utf8)) }
+private func status(_ s: String) -> RESPValue { .simpleString(Array(s.utf8)) }
+private func words(_ s: String) -> [[UInt8]] { s.split(separator: " ").map { Array($0.utf8) } }
+
+/// `COMMAND INFO hsetex` as Redis 8.2 answers it under RESP2 (key specs as flat arrays).
+private let hsetexInfo: RESPValue = .array([
+    .array([
+        bulk("hsetex"), .integer(-6), .array([status("write"), status("denyoom"), status("fast")]), .integer(1),
+        .integer(1), .integer(1), .array([status("@write"), status("@hash"), status("@fast")]), .array([]),
+        .array([
+            .array([
+                bulk("flags"), .array([status("RW"), status("update")]),
+                bulk("begin_search"),
+                .array([bulk("type"), bulk("index"), bulk("spec"), .array([bulk("index"), .integer(1)])]),
+                bulk("find_keys"),
+                .array([
+                    bulk("type"), bulk("range"), bulk("spec"),
+                    .array([bulk("lastkey"), .integer(0), bulk("keystep"), .integer(1), bulk("limit"), .integer(0)]),
+                ]),
+            ])
+        ]),
+        .array([]),
+    ])
+])
+
+@Test func aCommandTheTableLacksIsLearntOnceAndRoutedByItsKeys() {
+    let book = CommandKeyBook()
+    let args = words("HSETEX hk EX 100 FIELDS 1 f v")
+    #expect(book.info(for: args) == nil)
+    #expect(book.nameToLearn(args) == "hsetex")
+    #expect(book.request(for: "hsetex") == words("COMMAND INFO hsetex"))
+    #expect(book.nameToLearn(args) == nil, "asked once per session")
+    book.learn("hsetex", reply: hsetexInfo)
+    #expect(book.keys(args) == [Array("hk".utf8)])
+    #expect(book.info(for: args)?.readOnly == false)
+}
+
+@Test func knownCommandsAreNeverAskedAboutAndUnknownAnswersLeaveThemKeyless() {
+    let book = CommandKeyBook()
+    #expect(book.nameToLearn(words("GET k")) == nil)
+    #expect(book.nameToLearn(words("PING")) == nil, "keyless commands of the table are known")
+    #expect(book.nameToLearn(words("client list")) == nil)
+    for reply: RESPValue? in [nil, .error(Array("ERR unknown".utf8)), .array([.null]), .array([.integer(1)])] {
+        let book = CommandKeyBook()
+        #expect(book.nameToLearn(words("NOSUCH k")) == "nosuch")
+        _ = book.request(for: "nosuch")
+        book.learn("nosuch", reply: reply)
+        #expect(book.info(for: words("NOSUCH k")) == nil)
+        #expect(book.nameToLearn(words("NOSUCH k")) == nil)
+    }
+}
