@@ -279,4 +279,35 @@ extension ClusterManagerCreateTests {
         try cluster.expectCounts(before, "del-node")
         try cluster.expectOnOwners(slots, perSlot: 3, "del-node", among: ports)
     }
+
+    /// import: every non-empty database of the source goes to the same database of the cluster
+    /// where the cluster serves it (Valkey 9); elsewhere database 0 is imported and the others
+    /// stay on the source, with a warning.
+    @Test func importTakesEveryDatabaseTheClusterServes() throws {
+        let cluster = try DatabaseCluster(3)
+        defer { cluster.stop() }
+        let source = try OwnServer()
+        defer { source.stop() }
+        let created = try rcli(["--cluster", "create"] + cluster.addresses + ["--cluster-yes"], timeout: 60)
+        try #require(created.status == 0, "\(created.out)")
+        try #require(cluster.settled())
+        _ = try redisCli(["-p", source.port], stdin: (0..<20).map { "set zero\($0) v\n" }.joined())
+        _ = try redisCli(["-p", source.port, "-n", "3"], stdin: (0..<10).map { "set three\($0) v\n" }.joined())
+        let imported = try rcli(
+            ["--cluster", "import", cluster.addresses[0], "--cluster-from", "127.0.0.1:\(source.port)"],
+            environment: ["TERM": "dumb"], timeout: 60)
+        #expect(imported.status == 0, "\(imported.out)")
+        #expect(imported.out.contains("*** Importing 20 keys from DB 0\n"), "\(imported.out)")
+        let sourceLeft = try redisCli(["-p", source.port, "info", "keyspace"]).out
+        if TestEnvironment.isValkey9 {
+            #expect(imported.out.contains("*** Importing 10 keys from DB 3\n"), "\(imported.out)")
+            #expect(try cluster.counts() == [0: 20, 3: 10])
+            #expect(!sourceLeft.contains("keys="), "moved: \(sourceLeft)")
+        } else {
+            #expect(imported.out.contains("DB 3"), "says DB 3 was left: \(imported.out)")
+            #expect(try cluster.counts() == [0: 20])
+            #expect(sourceLeft.contains("db3:keys=10,") && !sourceLeft.contains("db0:"), "\(sourceLeft)")
+        }
+        #expect(cluster.settled())
+    }
 }
