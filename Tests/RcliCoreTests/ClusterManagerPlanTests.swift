@@ -130,3 +130,14 @@ private struct Fixed: RandomNumberGenerator {
     #expect(drain.moves == [RebalancePlan.Move(from: 0, to: 2, count: 8192)])
     #expect(!RebalancePlan.make([N(slots: 10, weight: 0, involved: true)], threshold: 2).needed, "no weight at all")
 }
+
+@Test func keyspaceLinesGiveKeysPerDatabase() {
+    let text =
+        "# Keyspace\r\ndb0:keys=5,expires=0,avg_ttl=0\r\n"
+        + "db3:keys=12,expires=1,avg_ttl=10,keys_with_volatile_items=0\r\ndb15:keys=0,expires=0\r\n"
+        + "dbx:keys=9\r\nnot-a-db:keys=7\r\n"
+    #expect(ManagedCluster.keyspace(text) == [0: 5, 3: 12])
+    #expect(ManagedCluster.keyspace("# Keyspace\r\n").isEmpty)
+    // Redis 8 adds fields after the count.
+    #expect(ManagedCluster.keyspace("db0:keys=1,expires=0,avg_ttl=0,subexpiry=0\n") == [0: 1])
+}

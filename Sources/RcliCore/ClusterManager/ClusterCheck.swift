@@ -25,8 +25,8 @@ enum ClusterCheck {
         var keys = 0
         var masters = 0
         for node in cluster.masters {
-            let n: Int
-            if case .integer(let k) = cluster.call(node, ["DBSIZE"]) { n = Int(k) } else { n = 0 }
+            // Every database's keys (Valkey 9 numbered databases); DBSIZE's count elsewhere.
+            let n = cluster.keyCount(of: node) ?? 0
             keys += n
             masters += 1
             log.plain(
@@ -153,18 +153,20 @@ enum ClusterCheck {
         return parts.sorted().joined(separator: "|")
     }
 
-    /// Slots claimed by, or holding keys on, more than one master (pipelined per master).
+    /// Slots claimed by, or holding keys (in any database) on, more than one master (pipelined
+    /// per master and database). A master whose databases cannot be read is said so and counted
+    /// by its claims only.
     static func multipleOwners(_ cluster: ManagedCluster, log: ManagerLog) -> [SlotOwners] {
         var owners = [[ManagerNode]](repeating: [], count: HashSlot.count)
         for node in cluster.masters {
             var claimed = [Bool](repeating: false, count: HashSlot.count)
             for range in node.slots { for s in range where s < HashSlot.count { claimed[s] = true } }
-            let counts = cluster.pipeline(node, (0..<HashSlot.count).map { ["CLUSTER", "COUNTKEYSINSLOT", "\($0)"] })
-            for slot in 0..<HashSlot.count {
-                var keys = 0
-                if slot < counts.count, case .integer(let n) = counts[slot] { keys = Int(n) }
-                if claimed[slot] || keys > 0 { owners[slot].append(node) }
+            var counts = [Int](repeating: 0, count: HashSlot.count)
+            switch cluster.slotKeyTotals(node, Array(0..<HashSlot.count)) {
+            case .success(let found): counts = found
+            case .failure(let error): log.err("[ERR] " + error.text)
             }
+            for slot in 0..<HashSlot.count where claimed[slot] || counts[slot] > 0 { owners[slot].append(node) }
         }
         var multiple: [SlotOwners] = []
         for slot in 0..<HashSlot.count where owners[slot].count > 1 {

@@ -1,5 +1,6 @@
-/// `--cluster del-node host:port node-id`: a node without slots is forgotten by every other node
-/// (its replicas are moved to the master with the fewest replicas first), then reset.
+/// `--cluster del-node host:port node-id`: a node without slots, and (a master) without keys in
+/// any database, is forgotten by every other node (its replicas are moved to the master with the
+/// fewest replicas first), then reset.
 enum ClusterDelNode {
     static func run(_ context: ManagerContext) -> Int32 {
         let log = context.log
@@ -19,6 +20,23 @@ enum ClusterDelNode {
         guard victim.slotCount == 0 else {
             log.err("[ERR] Node \(ManagerAddress.text(victim.address)) is not empty! Reshard data away and try again.")
             return 1
+        }
+        // A master without slots may still hold keys (in any database: Valkey 9 numbered
+        // databases) in slots it no longer serves; removing it would lose them.
+        if victim.isMaster {
+            switch cluster.keyspace(of: victim) {
+            case .failure(let error):
+                log.err("[ERR] \(error.text); the node was not removed.")
+                return 1
+            case .success(let keys) where !keys.isEmpty:
+                let held = keys.keys.sorted().map { "db \($0): \(keys[$0] ?? 0)" }.joined(separator: ", ")
+                log.err(
+                    "[ERR] Node \(ManagerAddress.text(victim.address)) is not empty! It serves no slot but holds keys "
+                        + "(\(held)); move or delete them and try again.")
+                return 1
+            case .success:
+                break
+            }
         }
         log.info(">>> Sending CLUSTER FORGET messages to the cluster...")
         for node in cluster.nodes where node.id != victim.id {

@@ -47,12 +47,15 @@ enum ClusterFix {
         let log = context.log
         log.info(">>> Fixing open slot \(slot)")
         let masters = cluster.masters
-        // Keys per master, asked once: nothing below moves a key before the case is chosen
-        // (the max(by:) comparisons would otherwise ask again for every comparison).
+        // Keys per master (every database's), asked once: nothing below moves a key before the
+        // case is chosen (the max(by:) comparisons would otherwise ask again for every comparison).
         var counts: [String: Int] = [:]
         for node in masters {
-            if case .integer(let n) = cluster.call(node, ["CLUSTER", "COUNTKEYSINSLOT", "\(slot)"]) {
-                counts[node.id] = Int(n)
+            switch cluster.slotKeyTotals(node, [slot]) {
+            case .success(let n): counts[node.id] = n.first
+            case .failure(let error):
+                log.err("[ERR] \(error.text); slot \(slot) was left as it is.")
+                return false
             }
         }
         func keys(_ node: ManagerNode) -> Int { counts[node.id] ?? 0 }
@@ -187,15 +190,26 @@ enum ClusterFix {
         return true
     }
 
-    /// Keys of `slot` on `node` (0 when it cannot tell).
-    static func keyCount(_ node: ManagerNode, _ slot: Int, cluster: ManagedCluster) -> Int {
-        if case .integer(let n) = cluster.call(node, ["CLUSTER", "COUNTKEYSINSLOT", "\(slot)"]) { return Int(n) }
-        return 0
+    /// Keys of `slot` on `node`, every database's; nil (after saying why) when they cannot be read.
+    static func keyCount(_ node: ManagerNode, _ slot: Int, cluster: ManagedCluster, log: ManagerLog) -> Int? {
+        switch cluster.slotKeyTotals(node, [slot]) {
+        case .success(let n): return n.first
+        case .failure(let error):
+            log.err("[ERR] " + error.text)
+            return nil
+        }
     }
 
-    /// The node with most keys in `slot` (the first on a tie), nil for none.
-    static func mostKeys(_ nodes: [ManagerNode], _ slot: Int, cluster: ManagedCluster) -> ManagerNode? {
-        let counts = nodes.map { keyCount($0, slot, cluster: cluster) }
+    /// The node with most keys in `slot` (the first on a tie), nil for none or when a node's keys
+    /// cannot be read.
+    static func mostKeys(_ nodes: [ManagerNode], _ slot: Int, cluster: ManagedCluster, log: ManagerLog)
+        -> ManagerNode?
+    {
+        var counts: [Int] = []
+        for node in nodes {
+            guard let n = keyCount(node, slot, cluster: cluster, log: log) else { return nil }
+            counts.append(n)
+        }
         guard let best = counts.indices.max(by: { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) })
         else { return nil }
         return nodes[best]
@@ -221,7 +235,8 @@ enum ClusterFix {
         let log = context.log
         let slot = entry.slot
         log.info(">>> Fixing multiple owners for slot \(slot)...")
-        guard let owner = mostKeys(entry.owners.compactMap { cluster.node(id: $0) }, slot, cluster: cluster) else {
+        guard let owner = mostKeys(entry.owners.compactMap { cluster.node(id: $0) }, slot, cluster: cluster, log: log)
+        else {
             log.err("Failed to fix multiple owners for slot \(slot)")
             return false
         }
@@ -231,7 +246,10 @@ enum ClusterFix {
             return false
         }
         for node in cluster.masters where node.id != owner.id {
-            let keys = keyCount(node, slot, cluster: cluster)
+            guard let keys = keyCount(node, slot, cluster: cluster, log: log) else {
+                log.err("Failed to fix multiple owners for slot \(slot)")
+                return false
+            }
             _ = cluster.call(node, ["CLUSTER", "DELSLOTS", "\(slot)"])
             if keys > 0 {
                 guard gather(slot, from: node, to: owner, cluster: cluster, context: context) else {
@@ -252,11 +270,16 @@ enum ClusterFix {
         let log = context.log
         log.info(">>> Fixing slots coverage...")
         let masters = cluster.masters
+        // Who holds keys of each slot, in any database: a slot given to a random master while
+        // another holds its keys in database 3 would lose them.
         var holders: [Int: [ManagerNode]] = [:]
         for node in masters {
-            let replies = cluster.pipeline(node, slots.map { ["CLUSTER", "GETKEYSINSLOT", "\($0)", "1"] })
-            for (slot, reply) in zip(slots, replies) {
-                if case .array(let keys) = reply, !keys.isEmpty { holders[slot, default: []].append(node) }
+            switch cluster.slotKeyTotals(node, slots) {
+            case .success(let counts):
+                for (slot, n) in zip(slots, counts) where n > 0 { holders[slot, default: []].append(node) }
+            case .failure(let error):
+                log.err("[ERR] \(error.text); no slot was covered.")
+                return false
             }
         }
         let none = slots.filter { holders[$0] == nil }
@@ -292,7 +315,7 @@ enum ClusterFix {
             for slot in multiple {
                 // The holder with most keys (the first on a tie) takes the slot, the others' keys follow.
                 let candidates = holders[slot] ?? []
-                guard let owner = mostKeys(candidates, slot, cluster: cluster) else { return false }
+                guard let owner = mostKeys(candidates, slot, cluster: cluster, log: log) else { return false }
                 log.info(">>> Covering slot \(slot) moving keys to \(ManagerAddress.text(owner.address))")
                 guard setOwner(owner, slot, cluster: cluster, log: log) else { return false }
                 _ = cluster.call(owner, ["CLUSTER", "SETSLOT", "\(slot)", "STABLE"])

@@ -14,6 +14,10 @@ final class ManagedCluster {
     /// before asking again).
     private(set) var views: [String: String] = [:]
     private var sessions: [String: Session] = [:]
+    /// Connections to a node's other databases (`id/db`), each SELECTed when it was opened.
+    private var databaseSessions: [String: Session] = [:]
+    /// How each node serves numbered databases, asked once per run (`databaseMode(of:)`).
+    var databaseModes: [String: DatabaseMode] = [:]
     let template: Session
     let log: ManagerLog
 
@@ -22,11 +26,27 @@ final class ManagedCluster {
         self.log = log
     }
 
-    /// A session for `address` (not yet connected).
+    /// A session for `address` (not yet connected), in database 0 whatever `-n` says (as
+    /// redis-cli): the manager picks databases itself (`session(for:database:)`).
     func session(for address: NodeAddress) -> Session {
-        template.forNode(
+        let s = template.forNode(
             host: address.host, port: address.port, readOnly: false,
             connectTimeout: template.settings.connectTimeout ?? 5)
+        s.database = 0
+        return s
+    }
+
+    /// The session `node`'s database `database` is reached with: its usual one for database 0,
+    /// else a connection of its own that SELECTs it when it opens (so no command can run in the
+    /// wrong database after a refused SELECT).
+    func session(for node: ManagerNode, database: Int) -> Session {
+        if database == 0 { return sessions[node.id] ?? session(for: node.address) }
+        let key = "\(node.id)/\(database)"
+        if let s = databaseSessions[key] { return s }
+        let s = session(for: node.address)
+        s.database = database
+        databaseSessions[key] = s
+        return s
     }
 
     private func connected(_ session: Session) throws(RcliError) -> Connection {
@@ -102,34 +122,57 @@ final class ManagedCluster {
     /// the same time; the replies come back per node, in order (a node whose connection fails
     /// gets a shorter list). Nodes buffer their replies, so writing all first cannot deadlock.
     func pipelineMany(_ work: [(node: ManagerNode, commands: [[[UInt8]]])], seconds: Double = 60) -> [[RESPValue]] {
-        var sent: [(Session, Connection)?] = []
-        for (node, commands) in work {
-            let session = sessions[node.id] ?? self.session(for: node.address)
+        pipelineMany(
+            sessions: work.map { (sessions[$0.node.id] ?? session(for: $0.node.address), $0.commands) },
+            seconds: seconds
+        )
+        .map(\.replies)
+    }
+
+    /// The same, each node's commands run in `database` (see `session(for:database:)`); a
+    /// connection that cannot be opened or fails gives a shorter list and says why.
+    func pipelineMany(
+        inDatabases work: [(node: ManagerNode, database: Int, commands: [[[UInt8]]])], seconds: Double = 60
+    ) -> [(replies: [RESPValue], error: String?)] {
+        pipelineMany(
+            sessions: work.map { (session(for: $0.node, database: $0.database), $0.commands) }, seconds: seconds)
+    }
+
+    private func pipelineMany(sessions work: [(Session, [[[UInt8]]])], seconds: Double)
+        -> [(replies: [RESPValue], error: String?)]
+    {
+        var sent: [Result<Connection, RcliError>] = []
+        for (session, commands) in work {
             do throws(RcliError) {
                 let conn = try connected(session)
                 for command in commands { conn.enqueue(command) }
                 do throws(NetError) {
                     try conn.flush(wait: true)
-                    sent.append((session, conn))
+                    sent.append(.success(conn))
                 } catch {
                     session.disconnect()
-                    sent.append(nil)
+                    sent.append(.failure(.network(error)))
                 }
             } catch {
-                sent.append(nil)
+                sent.append(.failure(error))
             }
         }
         let deadline = monotonicSeconds() + seconds
         return zip(work, sent).map { item, entry in
-            guard let (session, conn) = entry else { return [] }
+            let (session, commands) = item
+            guard case .success(let conn) = entry else {
+                if case .failure(let error) = entry { return ([], error.text) }
+                return ([], nil)
+            }
             var replies: [RESPValue] = []
-            replies.reserveCapacity(item.commands.count)
+            replies.reserveCapacity(commands.count)
             do throws(NetError) {
-                while replies.count < item.commands.count { replies.append(try conn.nextValue(deadline: deadline)) }
+                while replies.count < commands.count { replies.append(try conn.nextValue(deadline: deadline)) }
             } catch {
                 session.disconnect()
+                return (replies, error.description)
             }
-            return replies
+            return (replies, nil)
         }
     }
 
@@ -203,14 +246,16 @@ final class ManagedCluster {
 
     var masters: [ManagerNode] { nodes.filter(\.isMaster) }
 
-    /// `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH ...] KEYS k...` moving `keys` to
-    /// `target` (`copy` only from import, which may keep the source's keys).
-    func migrateArguments(_ keys: [[UInt8]], to target: ManagerNode, request: ClusterManagerRequest, copy: Bool = false)
-        -> [[UInt8]]
-    {
+    /// `MIGRATE host port "" db timeout [COPY] [REPLACE] [AUTH ...] KEYS k...` moving `keys` to
+    /// the same database `db` of `target` (`copy` only from import, which may keep the source's
+    /// keys). MIGRATE reads the keys from the database its connection has selected.
+    func migrateArguments(
+        _ keys: [[UInt8]], to target: ManagerNode, database db: Int = 0, request: ClusterManagerRequest,
+        copy: Bool = false
+    ) -> [[UInt8]] {
         var args: [[UInt8]] = [
             Array("MIGRATE".utf8), Array(target.address.host.utf8), Array("\(target.address.port)".utf8), [],
-            Array("0".utf8), Array("\(request.timeout)".utf8),
+            Array("\(db)".utf8), Array("\(request.timeout)".utf8),
         ]
         if copy { args.append(Array("COPY".utf8)) }
         if request.replace { args.append(Array("REPLACE".utf8)) }
@@ -229,15 +274,17 @@ final class ManagedCluster {
     }
 
     /// True when `session`'s node is a cluster node that knows no other node and has no key in
-    /// database 0 (what create and add-node need); otherwise says which and returns false.
+    /// any database (what create and add-node need; redis-cli looks at database 0, the only one
+    /// before Valkey 9's numbered databases); otherwise says which and returns false.
     func isEmptyClusterNode(_ session: Session, _ address: NodeAddress) -> Bool {
         guard isClusterNode(session, address) else { return false }
-        let keyspace = call(session, ["INFO", "keyspace"]).text ?? ""
+        let keyspace = Self.keyspace(call(session, ["INFO", "keyspace"]).text ?? "")
         let known = call(session, ["CLUSTER", "INFO"]).text ?? ""
-        guard !keyspace.contains("db0:"), Self.field(known, "cluster_known_nodes") == "1" else {
+        guard keyspace.isEmpty, Self.field(known, "cluster_known_nodes") == "1" else {
+            let db = keyspace[0] != nil ? 0 : keyspace.keys.min() ?? 0
             log.err(
                 "[ERR] Node \(ManagerAddress.text(address)) is not empty. Either the node already knows other nodes "
-                    + "(check with CLUSTER NODES) or contains some key in database 0.")
+                    + "(check with CLUSTER NODES) or contains some key in database \(db).")
             return false
         }
         return true
@@ -291,5 +338,11 @@ final class ManagedCluster {
     /// Closes every connection.
     func close() {
         for s in sessions.values { s.disconnect() }
+        for s in databaseSessions.values { s.disconnect() }
+    }
+
+    /// Drops `node`'s usual connection (the next command opens a new one, in database 0).
+    func disconnect(_ node: ManagerNode) {
+        sessions[node.id]?.disconnect()
     }
 }

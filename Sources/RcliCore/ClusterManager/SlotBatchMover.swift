@@ -71,8 +71,11 @@ struct SlotBatchMover {
             progress.queue(round)
             if let failure = runRound(round, progress: progress) {
                 switch failure {
-                case .stoppedInside: return .stoppedInside(moved: moved, open: round)
-                case .failed(let text, let open): return .failed(text, moved: moved, open: open)
+                case .stoppedInside: return .stoppedInside(moved: moved, open: stillOpen(round))
+                case .failed(let text, let open): return .failed(text, moved: moved, open: stillOpen(open))
+                case .unreadable(let text):
+                    let before = moved == 0 ? "nothing was moved" : "\(moved) slots moved before it, no other"
+                    return .failed(text + "; " + before + ".", moved: moved, open: [])
                 }
             }
             moved += round.count
@@ -83,6 +86,8 @@ struct SlotBatchMover {
     private enum RoundFailure {
         case stoppedInside
         case failed(String, open: [SlotMove])
+        /// A database could not be read: the round's slots were closed again, no key moved.
+        case unreadable(String)
     }
 
     /// A node and what to send it, with the move each command is for.
@@ -188,81 +193,45 @@ struct SlotBatchMover {
         return nil
     }
 
-    /// The round's keys, until no source has any left in the round's slots.
+    /// The round's keys, every database's, until no source has any left in the round's slots.
+    /// A database that cannot be read stops the round before any key moves: its slots are
+    /// closed again where they were opened (STABLE) and keep their owner.
     private func moveKeys(_ round: [SlotMove], progress: MoveProgress) -> RoundFailure? {
-        // Up to 16 MIGRATEs' worth of keys per slot per fetch, all slots' fetches pipelined.
-        let fetch = max(request.pipeline, min(request.pipeline * 16, 1000))
-        var pending = round
-        var waited = 0.0
-        while !pending.isEmpty {
-            if let interruption, interruption.poll(inHand: round.map(\.slot)) >= 2 { return .stoppedInside }
-            let fetches = grouped(pending, on: \.source) { ["CLUSTER", "GETKEYSINSLOT", "\($0.slot)", "\(fetch)"] }
-            let replies = cluster.pipelineMany(fetches.map { ($0.node, $0.commands) })
-            var migrations: [Batch] = []
-            var sizes: [[Int]] = []
-            pending = []
-            for (batch, answers) in zip(fetches, replies) {
-                var migration = Batch(node: batch.node)
-                var counts: [Int] = []
-                for (i, move) in batch.moves.enumerated() {
-                    guard i < answers.count else {
-                        return .failed(
-                            "Node \(ManagerAddress.text(batch.node.address)): the connection was lost while "
-                                + "migrating slot \(move.slot)", open: round)
-                    }
-                    if case .error(let e) = answers[i] {
-                        return .failed(ManagerLog.repliedText(batch.node.address, e), open: round)
-                    }
-                    guard case .array(let items) = answers[i], !items.isEmpty else { continue }
-                    pending.append(move)
-                    let keys = items.compactMap(\.stringBytes)
-                    for start in stride(from: 0, to: keys.count, by: request.pipeline) {
-                        let part = Array(keys[start..<min(start + request.pipeline, keys.count)])
-                        migration.moves.append(move)
-                        migration.commands.append(cluster.migrateArguments(part, to: move.target, request: request))
-                        counts.append(part.count)
-                    }
-                }
-                if !migration.moves.isEmpty {
-                    migrations.append(migration)
-                    sizes.append(counts)
-                }
-            }
-            if migrations.isEmpty { break }
-            let results = cluster.pipelineMany(
-                migrations.map { ($0.node, $0.commands) }, seconds: Double(request.timeout) / 1000 + 30)
-            var busy = false
-            for ((batch, counts), answers) in zip(zip(migrations, sizes), results) {
-                for (i, move) in batch.moves.enumerated() {
-                    guard i < answers.count else {
-                        return .failed(
-                            "Node \(ManagerAddress.text(batch.node.address)): the connection was lost while "
-                                + "migrating slot \(move.slot)", open: round)
-                    }
-                    guard case .error(let e) = answers[i] else {
-                        progress.moved(slot: move.slot, keys: counts[i])
-                        continue
-                    }
-                    // The target may briefly see the cluster as down while gossip settles: those
-                    // keys stay on the source and are fetched again (for 10 s at most).
-                    if ManagedCluster.isTransient(e) && waited < 10 {
-                        busy = true
-                    } else if e.starts(with: Array("BUSYKEY".utf8)) && !request.replace {
-                        return .failed(
-                            "\n*** Target key exists\nSome keys in slot \(move.slot) exist on both "
-                                + "\(ManagerAddress.text(move.source.address)) and "
-                                + "\(ManagerAddress.text(move.target.address)); relaunch with --cluster-replace to "
-                                + "overwrite the target's copies.", open: round)
-                    } else {
-                        return .failed(ManagerLog.repliedText(batch.node.address, e), open: round)
-                    }
-                }
-            }
-            if busy {
-                System.sleep(seconds: 0.2)
-                waited += 0.2
-            }
+        let keys = SlotKeyMover(cluster: cluster, request: request)
+        let failure = keys.run(
+            round, stop: { interruption.map { $0.poll(inHand: round.map(\.slot)) >= 2 } ?? false },
+            moved: { progress.moved(slot: $0.slot, keys: $1) })
+        switch failure {
+        case nil:
+            return nil
+        case .stopped:
+            return .stoppedInside
+        case .failed(let text):
+            return .failed(text, open: round)
+        case .unreadable(let text):
+            _ = send(grouped(round, on: \.target) { setSlot($0, "STABLE") })
+            _ = send(grouped(round, on: \.source) { setSlot($0, "STABLE") })
+            return .unreadable(text)
         }
-        return nil
+    }
+
+    /// Those of `moves` still open as the nodes say now: importing on the target, or migrating on
+    /// the source while the target does not own the slot yet (once it does, gossip closes the
+    /// source's side). A node that does not answer counts as open.
+    private func stillOpen(_ moves: [SlotMove]) -> [SlotMove] {
+        var own: [String: ManagerNode?] = [:]
+        func view(_ node: ManagerNode) -> ManagerNode? {
+            if let known = own[node.id] { return known }
+            let line = cluster.call(node, ["CLUSTER", "NODES"], seconds: 10).text?.split(separator: "\n")
+                .first { $0.contains("myself") }
+            let parsed = line.flatMap { ManagerNode.parse($0) }
+            own[node.id] = parsed
+            return parsed
+        }
+        return moves.filter { move in
+            guard let source = view(move.source), let target = view(move.target) else { return true }
+            let owned = target.slots.contains { $0.contains(move.slot) }
+            return target.importing[move.slot] != nil || (source.migrating[move.slot] != nil && !owned)
+        }
     }
 }

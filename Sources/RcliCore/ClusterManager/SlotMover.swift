@@ -3,7 +3,8 @@ import RESP
 
 /// Moves one slot between masters the way redis-cli does: IMPORTING on the target, MIGRATING on
 /// the source, keys in `MIGRATE ... KEYS` batches of `--cluster-pipeline` until the slot is
-/// empty, then SETSLOT NODE on the target, the source and every other master.
+/// empty in every database (`SlotKeyMover`), then SETSLOT NODE on the target, the source and
+/// every other master.
 struct SlotMover {
     let cluster: ManagedCluster
     let request: ClusterManagerRequest
@@ -35,7 +36,7 @@ struct SlotMover {
             return ManagerLog.repliedText(node.address, e)
         }
         if !cold, let failure = open(slot, from: source, to: target, error: error) { return failure }
-        if let failure = migrateKeys(slot, from: source, to: target, onKeys: onKeys, error: error) { return failure }
+        if let failure = migrateKeys(slot, from: source, to: target, onKeys: onKeys) { return failure }
         return cold ? nil : close(slot, from: source, to: target, error: error)
     }
 
@@ -63,60 +64,17 @@ struct SlotMover {
         return nil
     }
 
-    /// The slot's keys, batch by batch, until the source has none.
-    private func migrateKeys(
-        _ slot: Int, from source: ManagerNode, to target: ManagerNode, onKeys: (Int) -> Void,
-        error: (ManagerNode, RESPValue) -> String?
-    ) -> String? {
-        // Keys are fetched 16 batches at a time and the batches' MIGRATEs pipelined on the source
-        // connection: the same --cluster-pipeline keys per MIGRATE as redis-cli, without a round
-        // trip per batch.
-        let fetch = max(request.pipeline, min(request.pipeline * 16, 1000))
-        var waited = 0.0
-        while true {
-            let reply = cluster.call(source, ["CLUSTER", "GETKEYSINSLOT", "\(slot)", "\(fetch)"])
-            if let e = error(source, reply) { return e }
-            guard case .array(let items) = reply, !items.isEmpty else { break }
-            let keys = items.compactMap(\.stringBytes)
-            let batches = stride(from: 0, to: keys.count, by: request.pipeline).map {
-                Array(keys[$0..<min($0 + request.pipeline, keys.count)])
-            }
-            let replies = cluster.pipelineBytes(
-                source, batches.map { cluster.migrateArguments($0, to: target, request: request) },
-                seconds: Double(request.timeout) / 1000 + 30)
-            guard replies.count == batches.count else {
-                return
-                    "Node \(ManagerAddress.text(source.address)): the connection was lost while migrating slot \(slot)"
-            }
-            var moved = 0
-            var busy = false
-            for (batch, reply) in zip(batches, replies) {
-                guard case .error(let e) = reply else {
-                    moved += batch.count
-                    continue
-                }
-                // The target may briefly see the cluster as down while gossip settles: those keys
-                // stay on the source and are fetched again (for 10 s at most).
-                let transient =
-                    ManagedCluster.isTransient(e)
-                if transient && waited < 10 {
-                    busy = true
-                    continue
-                }
-                if e.starts(with: Array("BUSYKEY".utf8)) && !request.replace {
-                    return "\n*** Target key exists\nSome keys in slot \(slot) exist on both "
-                        + "\(ManagerAddress.text(source.address)) and \(ManagerAddress.text(target.address)); "
-                        + "relaunch with --cluster-replace to overwrite the target's copies."
-                }
-                return ManagerLog.repliedText(source.address, e)
-            }
-            if moved > 0 { onKeys(moved) }
-            if busy {
-                System.sleep(seconds: 0.2)
-                waited += 0.2
-            }
+    /// The slot's keys, every database's, until the source has none (`SlotKeyMover`).
+    private func migrateKeys(_ slot: Int, from source: ManagerNode, to target: ManagerNode, onKeys: (Int) -> Void)
+        -> String?
+    {
+        let keys = SlotKeyMover(cluster: cluster, request: request)
+        switch keys.run([SlotMove(slot: slot, source: source, target: target)], moved: { onKeys($1) }) {
+        case nil: return nil
+        case .unreadable(let text): return text + "; nothing was moved."
+        case .failed(let text): return text
+        case .stopped: return "interrupted"
         }
-        return nil
     }
 
     /// SETSLOT NODE everywhere.
