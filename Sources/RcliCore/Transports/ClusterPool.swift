@@ -17,6 +17,8 @@ package final class ClusterPool {
     private var lastReload = -1.0
     /// Connect timeout for nodes the cluster announces, when `-t` is not given (seconds).
     static let nodeConnectTimeout = 3.0
+    /// The node a SHUTDOWN stopped, until it answers again (the shell is `not connected`).
+    var shutDown: NodeAddress?
     /// Topology loads so far (for `--verbose`).
     private(set) var reloads = 0
 
@@ -191,5 +193,6 @@ package final class ClusterPool {
         router = fresh.router
         links = fresh.links
         transaction = ClusterTransaction()
+        shutDown = nil
     }
 }

@@ -46,9 +46,10 @@ package final class ClusterTransport: Transport {
 
     // MARK: sending
 
-    package func open() -> RcliError? { nil }
+    package func open() -> RcliError? { reopenAfterShutdown() }
 
     package func submit(_ id: EntryID, _ command: Outbound, now: Double) {
+        if refusedAfterShutdown(id) { return }
         if let raw = command.raw {
             submitRaw(id, raw, ends: command.ends, now: now)
             return
@@ -457,7 +458,7 @@ package final class ClusterTransport: Transport {
             ?? pool.template.forNode(host: current.host, port: current.port, readOnly: false)
     }
 
-    package var location: String? { "\(pool.router.current)" }
+    package var location: String? { pool.shutDown == nil ? "\(pool.router.current)" : nil }
 
     package var separatesMessages: Bool { true }
 
