@@ -4,7 +4,8 @@ import Glibc
 import Testing
 
 /// Behaviour that depends on the server, run on every server of the matrix (scripts/test-matrix),
-/// side by side with redis-cli 7.0 on servers and clusters of the tests' own.
+/// side by side with redis-cli 7.0 on servers and clusters of the tests' own: SHUTDOWN, and a
+/// cluster whose nodes announce host names.
 @Suite(.serialized) struct ServerMatrixTests {
     /// `text` with each port replaced by `PORT`, so runs on different servers compare.
     static func normalized(_ text: String, ports: [String]) -> String {
@@ -123,5 +124,78 @@ import Testing
         #expect(ours == theirs, "rcli:\n\(ours)\nredis-cli:\n\(theirs)")
         #expect(ours.hasSuffix("\nnot connected>"), "\(ours)")
         for port in cluster.ports { #expect(cluster.info(port, "server").isEmpty, "node \(port) was shut down") }
+    }
+}
+
+extension ServerMatrixTests {
+    /// Sets `cluster-announce-hostname` on every node to a name that does not resolve and waits
+    /// until every node has heard every name.
+    static func announceUnresolvableNames(_ cluster: OwnCluster) throws {
+        let names = cluster.ports.indices.map { "nosuch-node-\($0 + 1).invalid" }
+        for (port, name) in zip(cluster.ports, names) {
+            #expect(cluster.command(port, ["config", "set", "cluster-announce-hostname", name])?.isError == false)
+        }
+        let heard = waitUntil(30) {
+            cluster.ports.allSatisfy { port in
+                let view = cluster.command(port, ["cluster", "nodes"])?.text ?? ""
+                return names.allSatisfy { view.contains(",\($0) ") }
+            }
+        }
+        try #require(heard, "the names did not spread by gossip")
+    }
+
+    /// Every node prefers `type` (`ip` or `hostname`) as its endpoint.
+    static func preferEndpoints(_ cluster: OwnCluster, _ type: String) {
+        for port in cluster.ports {
+            #expect(
+                cluster.command(port, ["config", "set", "cluster-preferred-endpoint-type", type])?.isError == false)
+        }
+    }
+
+    /// Announced names that do not resolve, endpoints by IP (the default): the names are only
+    /// metadata, so rcli -c and --cluster check work at once and print what redis-cli prints.
+    /// With the names as endpoints, rcli reaches each node at its IP (redis-cli cannot).
+    @Test func unresolvableAnnouncedNamesNeverStopRcli() throws {
+        let cluster = try OwnCluster()
+        // Quicker than the fixture's SIGTERM at the end.
+        defer { for port in cluster.ports { _ = cluster.command(port, ["shutdown", "nosave"]) } }
+        let map = try cluster.map()
+        let p = uniquePrefix()
+        let keys = try map.masters.flatMap { try cluster.keys("\(p)k", on: $0, count: 2) }
+        try Self.announceUnresolvableNames(cluster)
+        let seed = "\(cluster.ports[0])"
+        let plain = ["TERM": "dumb"]
+
+        var script = keys.map { "set \($0) v-\($0)\n" }.joined() + keys.map { "get \($0)\n" }.joined()
+        script += "mget \(keys.joined(separator: " "))\n"
+        let start = Date()
+        let ours = try rcli(["-c", "-p", seed], stdin: script, timeout: 10)
+        let oneShot = try rcli(["-c", "-p", seed, "get", keys[keys.count - 1]], timeout: 10)
+        #expect(Date().timeIntervalSince(start) < 5, "no waiting on names that do not resolve")
+        #expect(oneShot.out == "v-\(keys[keys.count - 1])\n" && oneShot.err.isEmpty, "\(oneShot.err)")
+        let theirs = try redisCli(["-c", "-p", seed], stdin: keys.map { "get \($0)\n" }.joined())
+        let gets = keys.map { "v-\($0)\n" }.joined()
+        // (redis-cli's stdin is its shell: it says where it was redirected; rcli's scripts do not)
+        let values = theirs.out.split(separator: "\n").filter { !$0.hasPrefix("-> Redirected") }
+        #expect(values.map { $0 + "\n" }.joined() == gets, "redis-cli works here: \(theirs.err)")
+        #expect(ours.out == String(repeating: "OK\n", count: keys.count) + gets + gets, "\(ours.err)")
+        #expect(ours.err.isEmpty && ours.status == 0, "\(ours.err)")
+
+        for args in [["--cluster", "check", "127.0.0.1:\(seed)"], ["--cluster", "info", "127.0.0.1", seed]] {
+            let ours = try rcli(args, environment: plain, timeout: 10)
+            let theirs = try redisCli(args, environment: plain)
+            #expect(ours.out == theirs.out, "\(args)\n--- rcli\n\(ours.out)\(ours.err)--- redis-cli\n\(theirs.out)")
+            #expect(ours.err == theirs.err, "\(args)")
+            #expect(ours.status == theirs.status, "\(args)")
+        }
+
+        // The names become the endpoints (MOVED names them too): reached at the IPs they stand for.
+        Self.preferEndpoints(cluster, "hostname")
+        defer { Self.preferEndpoints(cluster, "ip") }
+        let byName = try rcli(["-c", "-p", seed], stdin: keys.map { "get \($0)\n" }.joined(), timeout: 10)
+        #expect(byName.out == gets && byName.status == 0, "\(byName.err)")
+        let check = try rcli(["--cluster", "check", "127.0.0.1:\(seed)"], environment: plain, timeout: 10)
+        #expect(check.status == 0 && check.out.contains("[OK] All 16384 slots covered."), "\(check.out)\(check.err)")
+        #expect(check.out.contains(" nosuch-node-2.invalid:\(cluster.ports[1])\n"), "shown as the cluster prefers")
     }
 }

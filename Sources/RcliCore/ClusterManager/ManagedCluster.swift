@@ -22,11 +22,18 @@ final class ManagedCluster {
         self.log = log
     }
 
-    /// A session for `address` (not yet connected).
-    func session(for address: NodeAddress) -> Session {
+    /// A session for `address` (not yet connected); `announced`: the node's hostname and IP.
+    func session(for address: NodeAddress, announced: NodeNames? = nil) -> Session {
         template.forNode(
             host: address.host, port: address.port, readOnly: false,
-            connectTimeout: template.settings.connectTimeout ?? 5)
+            connectTimeout: template.settings.connectTimeout ?? 5, announced: announced)
+    }
+
+    /// A session for `node` (not yet connected): dialled at its address (its IP when that is a
+    /// name that does not resolve), its certificate checked against the hostname it announces.
+    func session(for node: ManagerNode) -> Session {
+        session(
+            for: node.address, announced: NodeNames(endpoint: node.address.host, hostname: node.hostname, ip: node.ip))
     }
 
     private func connected(_ session: Session) throws(RcliError) -> Connection {
@@ -39,7 +46,7 @@ final class ManagedCluster {
 
     /// Sends `args` to `node` and returns the reply (a connection problem is an error reply).
     func call(_ node: ManagerNode, _ args: [String], seconds: Double = 60) -> RESPValue {
-        call(sessions[node.id] ?? session(for: node.address), args, seconds: seconds)
+        call(sessions[node.id] ?? session(for: node), args, seconds: seconds)
     }
 
     func call(_ session: Session, _ args: [String], seconds: Double = 60) -> RESPValue {
@@ -48,7 +55,7 @@ final class ManagedCluster {
 
     /// `node`'s reply to binary arguments (MIGRATE's keys).
     func callBytes(_ node: ManagerNode, _ args: [[UInt8]], seconds: Double = 60) -> RESPValue {
-        callBytes(sessions[node.id] ?? session(for: node.address), args, seconds: seconds)
+        callBytes(sessions[node.id] ?? session(for: node), args, seconds: seconds)
     }
 
     /// The same with binary arguments (FUNCTION RESTORE's payload).
@@ -74,7 +81,7 @@ final class ManagedCluster {
 
     /// The same with binary arguments (MIGRATE batches).
     func pipelineBytes(_ node: ManagerNode, _ commands: [[[UInt8]]], seconds: Double = 60) -> [RESPValue] {
-        let session = sessions[node.id] ?? self.session(for: node.address)
+        let session = sessions[node.id] ?? self.session(for: node)
         var replies: [RESPValue] = []
         replies.reserveCapacity(commands.count)
         do throws(RcliError) {
@@ -104,7 +111,7 @@ final class ManagedCluster {
     func pipelineMany(_ work: [(node: ManagerNode, commands: [[[UInt8]]])], seconds: Double = 60) -> [[RESPValue]] {
         var sent: [(Session, Connection)?] = []
         for (node, commands) in work {
-            let session = sessions[node.id] ?? self.session(for: node.address)
+            let session = sessions[node.id] ?? self.session(for: node)
             do throws(RcliError) {
                 let conn = try connected(session)
                 for command in commands { conn.enqueue(command) }
@@ -150,6 +157,9 @@ final class ManagedCluster {
             log.err("[ERR] Unable to load info for node \(ManagerAddress.text(entry))")
             return false
         }
+        // The endpoint each node prefers clients to use (CLUSTER SHARDS, Redis 7): its IP unless
+        // the cluster prefers the hostnames it announces. Without it, IPs, as redis-cli.
+        let endpoints = Topology.endpoints(fromShards: call(first, ["CLUSTER", "SHARDS"]))
         var others: [ManagerNode] = []
         for line in text.split(separator: "\n") {
             guard var node = ManagerNode.parse(line) else { continue }
@@ -160,6 +170,7 @@ final class ManagedCluster {
                 views[node.id] = text
                 nodes.append(node)
             } else {
+                if let endpoint = endpoints[node.id] { node.address.host = endpoint }
                 others.append(node)
             }
         }
@@ -168,7 +179,7 @@ final class ManagedCluster {
                 if friend.isMaster { unreachableMasters += 1 }
                 continue
             }
-            let s = session(for: friend.address)
+            let s = session(for: friend)
             do throws(RcliError) {
                 _ = try s.connect()
             } catch {
@@ -204,12 +215,14 @@ final class ManagedCluster {
     var masters: [ManagerNode] { nodes.filter(\.isMaster) }
 
     /// `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH ...] KEYS k...` moving `keys` to
-    /// `target` (`copy` only from import, which may keep the source's keys).
+    /// `target` (`copy` only from import, which may keep the source's keys). The host is the
+    /// target's IP where known: the server dials it, and may not resolve the names clients use.
     func migrateArguments(_ keys: [[UInt8]], to target: ManagerNode, request: ClusterManagerRequest, copy: Bool = false)
         -> [[UInt8]]
     {
+        let host = target.ip.isEmpty ? target.address.host : target.ip
         var args: [[UInt8]] = [
-            Array("MIGRATE".utf8), Array(target.address.host.utf8), Array("\(target.address.port)".utf8), [],
+            Array("MIGRATE".utf8), Array(host.utf8), Array("\(target.address.port)".utf8), [],
             Array("0".utf8), Array("\(request.timeout)".utf8),
         ]
         if copy { args.append(Array("COPY".utf8)) }

@@ -447,7 +447,7 @@ package final class ClusterTransport: Transport {
             let node = replicas ? (shard.replicas.first ?? shard.master) : shard.master
             let readOnly = replicas && node != shard.master
             return (
-                pool.template.forNode(host: node.host, port: node.port, readOnly: readOnly), "\(node.host):\(node.port)"
+                pool.session(for: node, readOnly: readOnly), "\(node.host):\(node.port)"
             )
         }
     }
@@ -455,7 +455,7 @@ package final class ClusterTransport: Transport {
     package var primary: Session {
         let current = pool.router.current
         return pool.existingLink(current)?.session
-            ?? pool.template.forNode(host: current.host, port: current.port, readOnly: false)
+            ?? pool.session(for: current, readOnly: false)
     }
 
     package var location: String? { pool.shutDown == nil ? "\(pool.router.current)" : nil }
