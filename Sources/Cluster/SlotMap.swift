@@ -2,7 +2,8 @@ import RESP
 
 /// A node's address as the cluster announces it.
 package struct NodeAddress: Sendable, Hashable, CustomStringConvertible {
-    /// Host name or IP (the announced hostname when there is one).
+    /// Host name or IP: the endpoint the cluster prefers clients to use (see `NodeNames` for the
+    /// others it announces).
     package var host: String
     /// Port.
     package var port: Int
@@ -28,11 +29,15 @@ package struct Shard: Sendable, Equatable {
 package struct SlotMap: Sendable {
     /// The shards, in the order the server listed them.
     package private(set) var shards: [Shard]
+    /// The hostnames and IPs the cluster announces besides the nodes' endpoints, by endpoint
+    /// (nodes with nothing more are not listed).
+    package private(set) var names: [NodeAddress: NodeNames]
     private var owner: [Int16]
 
-    /// A map from shards and their slot ranges (inclusive).
-    package init(shards: [(Shard, [ClosedRange<Int>])]) {
+    /// A map from shards and their slot ranges (inclusive), and the nodes' other names.
+    package init(shards: [(Shard, [ClosedRange<Int>])], names: [NodeAddress: NodeNames] = [:]) {
         self.shards = shards.map(\.0)
+        self.names = names
         owner = Array(repeating: -1, count: HashSlot.count)
         for (index, (_, ranges)) in shards.enumerated() {
             for range in ranges where range.lowerBound >= 0 && range.upperBound < HashSlot.count {
@@ -75,10 +80,18 @@ package struct SlotMap: Sendable {
         shards.first { $0.master == node || $0.replicas.contains(node) }
     }
 
-    /// The same map with every address passed through `transform`.
+    /// The same map with every address passed through `transform`. A node whose address changes
+    /// keeps its hostname (for TLS) but not its IP: the new address is the one to dial.
     package func mapNodes(_ transform: (NodeAddress) -> NodeAddress) -> SlotMap {
         var copy = self
         copy.shards = shards.map { Shard(master: transform($0.master), replicas: $0.replicas.map(transform)) }
+        copy.names = [:]
+        for (node, names) in self.names {
+            let moved = transform(node)
+            var kept = names
+            if moved != node { kept.ip = nil }
+            if !kept.isEmpty { copy.names[moved] = kept }
+        }
         return copy
     }
 

@@ -22,13 +22,14 @@ package final class Connection {
 
     /// Connects (no Redis handshake; see `Session`). With `tls`, the TLS handshake and the
     /// certificate checks complete here, before anything is sent. `prefer` (`-4` / `-6`) orders
-    /// a host name's addresses.
+    /// a host name's addresses; `fallbackHost` is dialled when the host name does not resolve.
     package init(
         endpoint: Endpoint, connectTimeout: Double?, tls: (context: TLSContext, peer: TLSPeer)? = nil,
-        prefer: AddressFamily = .any, limits: RESPLimits = RESPLimits()
+        prefer: AddressFamily = .any, fallbackHost: String? = nil, limits: RESPLimits = RESPLimits()
     ) throws(NetError) {
         self.endpoint = endpoint
-        let socket = try Socket.connect(to: endpoint, timeout: connectTimeout, prefer: prefer)
+        let socket = try Socket.connect(
+            to: endpoint, timeout: connectTimeout, prefer: prefer, fallbackHost: fallbackHost)
         if let tls {
             self.stream = try TLSStream(
                 socket: socket, context: tls.context, peer: tls.peer, endpoint: endpoint, timeout: connectTimeout)

@@ -13,15 +13,18 @@ package final class Socket {
 
     /// Connects to `endpoint`, trying each resolved address in turn; `timeout` in seconds
     /// bounds each attempt (nil: the operating system's own limit); `prefer` (`-4` / `-6`)
-    /// tries that family's addresses first.
-    package static func connect(to endpoint: Endpoint, timeout: Double?, prefer: AddressFamily = .any)
-        throws(NetError) -> Socket
-    {
+    /// tries that family's addresses first. A host name that does not resolve is replaced by
+    /// `fallbackHost` when there is one (a cluster node's IP behind a name it announces).
+    package static func connect(
+        to endpoint: Endpoint, timeout: Double?, prefer: AddressFamily = .any, fallbackHost: String? = nil
+    ) throws(NetError) -> Socket {
         switch endpoint {
         case .unix(let path):
             return try connectUnix(path: path, endpoint: endpoint, timeout: timeout)
         case .tcp(let host, let port):
-            return try connectTCP(host: host, port: port, endpoint: endpoint, timeout: timeout, prefer: prefer)
+            return try connectTCP(
+                host: host, port: port, endpoint: endpoint, timeout: timeout, prefer: prefer, fallbackHost: fallbackHost
+            )
         }
     }
 
@@ -46,7 +49,7 @@ package final class Socket {
     }
 
     private static func connectTCP(
-        host: String, port: Int, endpoint: Endpoint, timeout: Double?, prefer: AddressFamily
+        host: String, port: Int, endpoint: Endpoint, timeout: Double?, prefer: AddressFamily, fallbackHost: String?
     ) throws(NetError) -> Socket {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
@@ -54,6 +57,11 @@ package final class Socket {
         var list: UnsafeMutablePointer<addrinfo>?
         let rc = getaddrinfo(host, String(port), &hints, &list)
         guard rc == 0, let first = list else {
+            if let fallback = fallbackHost, fallback != host {
+                return try connectTCP(
+                    host: fallback, port: port, endpoint: .tcp(host: fallback, port: port), timeout: timeout,
+                    prefer: prefer, fallbackHost: nil)
+            }
             let reason = rc == EAI_SYSTEM ? errnoDescription(errno) : String(cString: gai_strerror(rc))
             throw NetError.connect(endpoint, reason: reason)
         }

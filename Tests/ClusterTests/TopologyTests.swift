@@ -5,11 +5,12 @@ import Testing
 
 private func s(_ t: String) -> RESPValue { .bulkString(Array(t.utf8)) }
 
-private func node(_ ip: String, _ port: Int64, _ role: String, _ health: String = "online", hostname: String? = nil)
-    -> RESPValue
-{
+private func node(
+    _ ip: String, _ port: Int64, _ role: String, _ health: String = "online", hostname: String? = nil,
+    endpoint: String? = nil, id: String = "x"
+) -> RESPValue {
     var items: [RESPValue] = [
-        s("id"), s("x"), s("port"), .integer(port), s("ip"), s(ip), s("endpoint"), s(ip),
+        s("id"), s(id), s("port"), .integer(port), s("ip"), s(ip), s("endpoint"), s(endpoint ?? ip),
         s("role"), s(role), s("health"), s(health),
     ]
     if let hostname { items += [s("hostname"), s(hostname)] }
@@ -32,8 +33,12 @@ private func node(_ ip: String, _ port: Int64, _ role: String, _ health: String 
         ]),
     ])
     let map = try Topology.fromShards(reply, seedHost: "seed.example.com")
-    #expect(map.master(for: 0) == NodeAddress(host: "a.example.com", port: 7000))
-    #expect(map.master(for: 10999) == NodeAddress(host: "a.example.com", port: 7000))
+    // The endpoint is what MOVED names and what is dialled; the hostname is kept for TLS.
+    #expect(map.master(for: 0) == NodeAddress(host: "10.0.0.1", port: 7000))
+    #expect(map.master(for: 10999) == NodeAddress(host: "10.0.0.1", port: 7000))
+    #expect(map.names[NodeAddress(host: "10.0.0.1", port: 7000)]?.hostname == "a.example.com")
+    #expect(map.names[NodeAddress(host: "10.0.0.1", port: 7000)]?.ip == nil)
+    #expect(map.names[NodeAddress(host: "10.0.0.3", port: 7002)] == nil)
     #expect(
         map.replicas(for: 100) == [
             NodeAddress(host: "10.0.0.3", port: 7002), NodeAddress(host: "10.0.0.2", port: 7001),
@@ -42,6 +47,40 @@ private func node(_ ip: String, _ port: Int64, _ role: String, _ health: String 
     #expect(map.master(for: 6000) == NodeAddress(host: "seed.example.com", port: 7003), "an empty ip means the seed")
     #expect(map.master(for: 11000) == nil)
     #expect(map.coveredSlots == 5461 + 77 + 5462)
+}
+
+@Test func aHostnameEndpointKeepsTheIPToFallBackOn() throws {
+    let reply: RESPValue = .array([
+        .array([
+            s("slots"), .array([.integer(0), .integer(16383)]), s("nodes"),
+            .array([
+                node("10.0.0.1", 7000, "master", hostname: "a.invalid", endpoint: "a.invalid", id: "id-a"),
+                node("10.0.0.2", 7001, "replica", endpoint: "?", id: "id-b"),
+            ]),
+        ])
+    ])
+    let map = try Topology.fromShards(reply, seedHost: "seed")
+    let a = NodeAddress(host: "a.invalid", port: 7000)
+    #expect(map.master(for: 1) == a)
+    #expect(map.names[a] == NodeNames(endpoint: "a.invalid", hostname: "a.invalid", ip: "10.0.0.1"))
+    #expect(map.names[a]?.hostname == nil && map.names[a]?.ip == "10.0.0.1")
+    #expect(map.replicas(for: 1) == [NodeAddress(host: "10.0.0.2", port: 7001)], "an unknown endpoint: the IP")
+    #expect(Topology.endpoints(fromShards: reply) == ["id-a": "a.invalid"])
+    // --nat-map: a translated node is dialled where the map says, not at its IP.
+    let translated = map.mapNodes { $0 == a ? NodeAddress(host: "nat.example", port: 9000) : $0 }
+    #expect(translated.names[NodeAddress(host: "nat.example", port: 9000)] == nil)
+    // CLUSTER SLOTS: the first field is the endpoint; the metadata has the other name.
+    let slots: RESPValue = .array([
+        .array([
+            .integer(0), .integer(16383),
+            .array([s("10.0.0.1"), .integer(7000), s("id1"), .array([s("hostname"), s("a.example.com")])]),
+            .array([s("b.invalid"), .integer(7001), s("id2"), .array([s("ip"), s("10.0.0.2")])]),
+        ])
+    ])
+    let fromSlots = try Topology.fromSlots(slots, seedHost: "seed")
+    #expect(fromSlots.master(for: 0) == NodeAddress(host: "10.0.0.1", port: 7000))
+    #expect(fromSlots.names[NodeAddress(host: "10.0.0.1", port: 7000)]?.hostname == "a.example.com")
+    #expect(fromSlots.names[NodeAddress(host: "b.invalid", port: 7001)]?.ip == "10.0.0.2")
 }
 
 @Test func slotsReplyBuildsTheSameMap() throws {

@@ -218,7 +218,8 @@ extension ClusterFixtureTests {
     }
 
     /// Nodes given by name: CLUSTER MEET gets the resolved address, each node announces its
-    /// name, and the manager shows the names.
+    /// name, and the manager shows the nodes as the cluster prefers clients to reach them: by IP
+    /// (the default, as redis-cli), or by name once the cluster prefers names.
     @Test func createByNameAnnouncesTheNames() throws {
         let nodes = try Self.freshNodes(3)
         defer { for n in nodes { n.stop() } }
@@ -228,7 +229,11 @@ extension ClusterFixtureTests {
         let view = try redisCli(["-p", nodes[0].port, "cluster", "nodes"]).out
         #expect(view.components(separatedBy: ",localhost ").count == 4, "\(view)")
         let info = try rcli(["--cluster", "info", names[1]]).out
-        #expect(names.allSatisfy { info.contains($0 + " (") }, "\(info)")
+        #expect(info.contains(names[1] + " ("), "the entry node as named: \(info)")
+        #expect([0, 2].allSatisfy { info.contains("127.0.0.1:\(nodes[$0].port) (") }, "\(info)")
+        for node in nodes { _ = try node.cli(["config", "set", "cluster-preferred-endpoint-type", "hostname"]) }
+        let byName = try rcli(["--cluster", "info", names[1]]).out
+        #expect(names.allSatisfy { byName.contains($0 + " (") }, "\(byName)")
     }
 
     /// A development cluster of one master (redis-cli demands three).

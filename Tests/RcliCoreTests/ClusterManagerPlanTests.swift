@@ -64,7 +64,8 @@ private struct Fixed: RandomNumberGenerator {
         + "[5463-<-292f8b365bb7edb5e285caf0b7e6ddc7265d2f4f]"
     let node = try #require(ManagerNode.parse(line))
     #expect(node.id == "e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca")
-    #expect(node.address == NodeAddress(host: "node-1.example", port: 7000), "the announced name is used")
+    #expect(node.address == NodeAddress(host: "10.0.0.1", port: 7000), "the IP, as redis-cli")
+    #expect(node.ip == "10.0.0.1" && node.hostname == "node-1.example", "the announced name, for TLS")
     #expect(node.flags == ["master"] && node.isMaster && node.configEpoch == 3)
     #expect(node.slots == [0...5460, 5462...5462] && node.slotCount == 5462)
     #expect(node.migrating == [5461: "292f8b365bb7edb5e285caf0b7e6ddc7265d2f4f"])
@@ -72,7 +73,7 @@ private struct Fixed: RandomNumberGenerator {
     #expect(ManagerNode.rangesText(node.slots) == "[0-5460],[5462]")
     let replica = try #require(
         ManagerNode.parse("abc ::1:7001@17001 slave e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca 0 0 3 connected"))
-    #expect(replica.address == NodeAddress(host: "::1", port: 7001))
+    #expect(replica.address == NodeAddress(host: "::1", port: 7001) && replica.hostname == nil)
     #expect(!replica.isMaster && replica.masterID == "e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca")
     #expect(ManagerNode.parse("garbage") == nil)
     #expect(ManagerNode.ranges([5, 1, 2, 3, 9]) == [1...3, 5...5, 9...9])

@@ -73,4 +73,12 @@ private let b = NodeAddress(host: "h", port: 2)
     #expect(
         seed2.forNode(host: "10.0.0.7", port: 1, readOnly: false).forNode(host: "10.0.0.8", port: 2, readOnly: false)
             .settings.tlsName == "seed.example.com", "clones of clones keep the seed's name")
+    // A node reached at its IP that announces a hostname is checked against that name; a node
+    // reached at a name it announces can fall back to its IP.
+    let announced = NodeNames(endpoint: "10.0.0.7", hostname: "node-7.example.com", ip: "10.0.0.7")
+    let byIPWithName = seed2.forNode(host: "10.0.0.7", port: 7000, readOnly: false, announced: announced)
+    #expect(byIPWithName.settings.tlsName == "node-7.example.com" && byIPWithName.settings.fallbackHost == nil)
+    let fallback = NodeNames(endpoint: "node-7.example.com", hostname: "node-7.example.com", ip: "10.0.0.7")
+    let byNameWithIP = seed.forNode(host: "node-7.example.com", port: 7000, readOnly: false, announced: fallback)
+    #expect(byNameWithIP.settings.fallbackHost == "10.0.0.7" && byNameWithIP.settings.tlsName == nil)
 }

@@ -32,6 +32,8 @@ private func drain(_ p: inout Pipeline, now: Double = 0) -> [String] {
         case .streamed(let err)?:
             out.append("streamed")
             isError = err
+        case .closed?:
+            out.append("closed")
         case nil:
             out.append("?")
         }
@@ -51,6 +53,21 @@ private func drain(_ p: inout Pipeline, now: Double = 0) -> [String] {
     #expect(!p.wantsInput(now: 0, backlog: 0), "answered but not delivered still counts")
     #expect(drain(&p) == ["OK"])
     #expect(p.wantsInput(now: 0, backlog: 0))
+}
+
+@Test func shutdownIsABarrierAndItsClosedConnectionASuccess() {
+    var p = Pipeline(Pipeline.Settings(window: .commands(1000)), now: 0)
+    let shutdown = admit(&p, "SHUTDOWN", "NOSAVE")
+    #expect(!p.wantsInput(now: 0, backlog: 0), "nothing goes on a connection about to close")
+    p.closed(shutdown, now: 0)
+    #expect(drain(&p) == ["closed"])
+    #expect(p.wantsInput(now: 0, backlog: 0))
+    // The next command finds no server: reported, not a failure of the run (as redis-cli).
+    let ping = admit(&p, "PING")
+    p.failedCommand(ping, .serverShutDown(why: "Could not connect"), now: 0)
+    #expect(drain(&p) == ["failed"])
+    p.endOfInput()
+    #expect(p.isFinished(now: 0) && p.status == 0)
 }
 
 @Test func unsentBytesWindowFollowsTheTransportsBacklog() {

@@ -31,6 +31,8 @@ package struct ConnectionSettings: Sendable {
     package var tlsName: String?
     /// `--tls-name-from-seed`.
     package var tlsNameFromSeed = false
+    /// A cluster node's IP, dialled when `host` is a name it announces that does not resolve.
+    package var fallbackHost: String?
 
     /// Defaults (127.0.0.1:6379, RESP2, no TLS).
     package init() {}

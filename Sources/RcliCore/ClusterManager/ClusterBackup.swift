@@ -46,7 +46,7 @@ enum ClusterBackup {
     private static func saveRDB(_ node: ManagerNode, to path: String, cluster: ManagedCluster, output: OutputContext)
         -> String?
     {
-        let session = cluster.session(for: node.address)
+        let session = cluster.session(for: node)
         defer { session.disconnect() }
         let file: TransferFile
         switch TransferFile.open(path) {

@@ -27,23 +27,31 @@ final class ManagedCluster {
     }
 
     /// A session for `address` (not yet connected), in database 0 whatever `-n` says (as
-    /// redis-cli): the manager picks databases itself (`session(for:database:)`).
-    func session(for address: NodeAddress) -> Session {
+    /// redis-cli): the manager picks databases itself (`session(for:database:)`);
+    /// `announced`: the node's hostname and IP.
+    func session(for address: NodeAddress, announced: NodeNames? = nil) -> Session {
         let s = template.forNode(
             host: address.host, port: address.port, readOnly: false,
-            connectTimeout: template.settings.connectTimeout ?? 5)
+            connectTimeout: template.settings.connectTimeout ?? 5, announced: announced)
         s.database = 0
         return s
+    }
+
+    /// A session for `node` (not yet connected): dialled at its address (its IP when that is a
+    /// name that does not resolve), its certificate checked against the hostname it announces.
+    func session(for node: ManagerNode) -> Session {
+        session(
+            for: node.address, announced: NodeNames(endpoint: node.address.host, hostname: node.hostname, ip: node.ip))
     }
 
     /// The session `node`'s database `database` is reached with: its usual one for database 0,
     /// else a connection of its own that SELECTs it when it opens (so no command can run in the
     /// wrong database after a refused SELECT).
     func session(for node: ManagerNode, database: Int) -> Session {
-        if database == 0 { return sessions[node.id] ?? session(for: node.address) }
+        if database == 0 { return sessions[node.id] ?? session(for: node) }
         let key = "\(node.id)/\(database)"
         if let s = databaseSessions[key] { return s }
-        let s = session(for: node.address)
+        let s = session(for: node)
         s.database = database
         databaseSessions[key] = s
         return s
@@ -59,7 +67,7 @@ final class ManagedCluster {
 
     /// Sends `args` to `node` and returns the reply (a connection problem is an error reply).
     func call(_ node: ManagerNode, _ args: [String], seconds: Double = 60) -> RESPValue {
-        call(sessions[node.id] ?? session(for: node.address), args, seconds: seconds)
+        call(sessions[node.id] ?? session(for: node), args, seconds: seconds)
     }
 
     func call(_ session: Session, _ args: [String], seconds: Double = 60) -> RESPValue {
@@ -68,7 +76,7 @@ final class ManagedCluster {
 
     /// `node`'s reply to binary arguments (MIGRATE's keys).
     func callBytes(_ node: ManagerNode, _ args: [[UInt8]], seconds: Double = 60) -> RESPValue {
-        callBytes(sessions[node.id] ?? session(for: node.address), args, seconds: seconds)
+        callBytes(sessions[node.id] ?? session(for: node), args, seconds: seconds)
     }
 
     /// The same with binary arguments (FUNCTION RESTORE's payload).
@@ -94,7 +102,7 @@ final class ManagedCluster {
 
     /// The same with binary arguments (MIGRATE batches).
     func pipelineBytes(_ node: ManagerNode, _ commands: [[[UInt8]]], seconds: Double = 60) -> [RESPValue] {
-        let session = sessions[node.id] ?? self.session(for: node.address)
+        let session = sessions[node.id] ?? self.session(for: node)
         var replies: [RESPValue] = []
         replies.reserveCapacity(commands.count)
         do throws(RcliError) {
@@ -123,7 +131,7 @@ final class ManagedCluster {
     /// gets a shorter list). Nodes buffer their replies, so writing all first cannot deadlock.
     func pipelineMany(_ work: [(node: ManagerNode, commands: [[[UInt8]]])], seconds: Double = 60) -> [[RESPValue]] {
         pipelineMany(
-            sessions: work.map { (sessions[$0.node.id] ?? session(for: $0.node.address), $0.commands) },
+            sessions: work.map { (sessions[$0.node.id] ?? session(for: $0.node), $0.commands) },
             seconds: seconds
         )
         .map(\.replies)
@@ -193,6 +201,9 @@ final class ManagedCluster {
             log.err("[ERR] Unable to load info for node \(ManagerAddress.text(entry))")
             return false
         }
+        // The endpoint each node prefers clients to use (CLUSTER SHARDS, Redis 7): its IP unless
+        // the cluster prefers the hostnames it announces. Without it, IPs, as redis-cli.
+        let endpoints = Topology.endpoints(fromShards: call(first, ["CLUSTER", "SHARDS"]))
         var others: [ManagerNode] = []
         for line in text.split(separator: "\n") {
             guard var node = ManagerNode.parse(line) else { continue }
@@ -203,6 +214,7 @@ final class ManagedCluster {
                 views[node.id] = text
                 nodes.append(node)
             } else {
+                if let endpoint = endpoints[node.id] { node.address.host = endpoint }
                 others.append(node)
             }
         }
@@ -211,7 +223,7 @@ final class ManagedCluster {
                 if friend.isMaster { unreachableMasters += 1 }
                 continue
             }
-            let s = session(for: friend.address)
+            let s = session(for: friend)
             do throws(RcliError) {
                 _ = try s.connect()
             } catch {
@@ -248,13 +260,15 @@ final class ManagedCluster {
 
     /// `MIGRATE host port "" db timeout [COPY] [REPLACE] [AUTH ...] KEYS k...` moving `keys` to
     /// the same database `db` of `target` (`copy` only from import, which may keep the source's
-    /// keys). MIGRATE reads the keys from the database its connection has selected.
+    /// keys). MIGRATE reads the keys from the database its connection has selected. The host is
+    /// the target's IP where known: the server dials it, and may not resolve the names clients use.
     func migrateArguments(
         _ keys: [[UInt8]], to target: ManagerNode, database db: Int = 0, request: ClusterManagerRequest,
         copy: Bool = false
     ) -> [[UInt8]] {
+        let host = target.ip.isEmpty ? target.address.host : target.ip
         var args: [[UInt8]] = [
-            Array("MIGRATE".utf8), Array(target.address.host.utf8), Array("\(target.address.port)".utf8), [],
+            Array("MIGRATE".utf8), Array(host.utf8), Array("\(target.address.port)".utf8), [],
             Array("\(db)".utf8), Array("\(request.timeout)".utf8),
         ]
         if copy { args.append(Array("COPY".utf8)) }

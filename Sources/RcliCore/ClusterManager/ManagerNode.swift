@@ -4,8 +4,14 @@ import Cluster
 struct ManagerNode {
     /// The 40-hex node id.
     var id: String
-    /// Where it is reached: the announced hostname when there is one, else its IP.
+    /// Where it is reached and how it is shown: its IP (as redis-cli), or the endpoint the cluster
+    /// prefers when the manager knows it (see `ManagedCluster.load`); the entry node as named.
     var address: NodeAddress
+    /// Its IP, as `CLUSTER NODES` gives it (empty when it has none yet).
+    var ip: String
+    /// The hostname it announces (`cluster-announce-hostname`), nil when none: the name its TLS
+    /// certificate is checked against.
+    var hostname: String?
     /// Its flags without `myself` (`master`, `slave`, `fail` ...).
     var flags: [String]
     /// The master it replicates, for a replica.
@@ -60,7 +66,8 @@ struct ManagerNode {
             }
         }
         return ManagerNode(
-            id: id, address: NodeAddress(host: hostname.isEmpty ? ip : hostname, port: port), flags: flags,
+            id: id, address: NodeAddress(host: ip, port: port), ip: ip, hostname: hostname.isEmpty ? nil : hostname,
+            flags: flags,
             masterID: master, slots: slots, migrating: migrating, importing: importing,
             configEpoch: Int(fields[6]) ?? 0)
     }

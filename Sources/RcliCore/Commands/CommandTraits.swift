@@ -18,12 +18,16 @@ package struct CommandTraits: Sendable, Equatable {
     package var sessionChange: SessionChange?
     /// The reply may legitimately take long (BLPOP, WAIT, XREAD BLOCK ...): no reply timeout.
     package var blocking = false
+    /// SHUTDOWN: success is the server closing the connection without a reply (nothing is
+    /// printed), an error reply is a failure as usual. Nothing after it is sent until then, and
+    /// the next command needs a new connection. It may take long (a save, replicas catching up).
+    package var closesConnection = false
 
     /// The commands with traits, by name: one hash lookup per command (most have none), rather
     /// than a string comparison per case.
     private enum Kind {
         case info, rawOutput, debug, memory, cluster, client, latency, subscribe, unsubscribe, streams, blocking, xread
-        case select, auth, hello, readOnly, readWrite, reset
+        case select, auth, hello, readOnly, readWrite, reset, shutdown
     }
 
     private static let kinds: [String: Kind] = {
@@ -31,6 +35,7 @@ package struct CommandTraits: Sendable, Equatable {
             "info": .info, "lolwut": .rawOutput, "debug": .debug, "memory": .memory, "cluster": .cluster,
             "client": .client, "latency": .latency, "xread": .xread, "xreadgroup": .xread, "select": .select,
             "auth": .auth, "hello": .hello, "readonly": .readOnly, "readwrite": .readWrite, "reset": .reset,
+            "shutdown": .shutdown,
         ]
         for name in ["subscribe", "psubscribe", "ssubscribe"] { kinds[name] = .subscribe }
         for name in ["unsubscribe", "punsubscribe", "sunsubscribe"] { kinds[name] = .unsubscribe }
@@ -96,6 +101,9 @@ package struct CommandTraits: Sendable, Equatable {
             sessionChange = .readOnly(false)
         case .reset:
             if argc == 1 { sessionChange = .reset }
+        case .shutdown:
+            closesConnection = true
+            blocking = true
         }
     }
 

@@ -21,6 +21,9 @@ package final class Engine {
     private var inputToken: ReactorToken?
     private var inputFD: Int32 = -1
     private var streamingReply: EntryID?
+    /// A SHUTDOWN read while replies were owed: it goes once they are all in, since a server
+    /// that exits drops the replies it has not written yet.
+    private var closing: [[UInt8]]?
 
     /// An engine over `transport`; Ctrl-C is noticed when `interruptDescriptor` is given.
     package init(transport: Transport, sink: ReplySink, settings: Pipeline.Settings, interruptDescriptor: Int32? = nil)
@@ -39,6 +42,7 @@ package final class Engine {
         sink.beginRun(now: start)
         transport.beginRun()
         streamingReply = nil
+        closing = nil
         while true {
             let now = monotonicSeconds()
             pullInput(source, &pipeline, now: now)
@@ -48,10 +52,12 @@ package final class Engine {
             pipeline.tick(now: now)
             if pipeline.isFinished(now: monotonicSeconds()) { break }
             let wantsInput = pipeline.wantsInput(now: now, backlog: transport.backlog) && !transport.holdsInput
+            // A held SHUTDOWN goes as soon as everything before it is answered.
+            if wantsInput && closing != nil && pipeline.isSettled { continue }
             // A source without a descriptor (a repeated command) has its next item ready now.
-            if wantsInput && source.inputDescriptor == nil && !source.isExhausted { continue }
+            if wantsInput && closing == nil && source.inputDescriptor == nil && !source.isExhausted { continue }
             sink.flush()
-            let fd = wantsInput ? source.inputDescriptor : nil
+            let fd = wantsInput && closing == nil ? source.inputDescriptor : nil
             watchInput(fd)
             let deadline = [pipeline.nextDeadline(now: now), transport.prepareWait(reactor, now: now)]
                 .compactMap { $0 }.min()
@@ -104,7 +110,15 @@ package final class Engine {
 
     private func pullInput(_ source: CommandSource, _ pipeline: inout Pipeline, now: Double) {
         while pipeline.wantsInput(now: now, backlog: transport.backlog) && !transport.holdsInput {
-            guard let item = source.next() else { break }
+            let item: ScriptItem
+            if let args = closing {
+                guard pipeline.isSettled else { break }
+                closing = nil
+                item = .command(args)
+            } else {
+                guard let next = source.next() else { break }
+                item = next
+            }
             switch item {
             case .message(let text):
                 pipeline.admitMessage(text, now: now)
@@ -114,6 +128,10 @@ package final class Engine {
                 pipeline.admitConnect(host: host, port: port, now: now)
             case .command(let args):
                 var traits = CommandTraits(args)
+                if traits.closesConnection && !pipeline.isSettled {
+                    closing = args
+                    continue
+                }
                 if traits.subscribe && subscribeKeepsPrompt && transport.separatesMessages { traits.streaming = false }
                 let id = pipeline.admit(traits, args: args, now: now)
                 transport.submit(id, Outbound(args: args, traits: traits), now: now)
@@ -122,7 +140,7 @@ package final class Engine {
                 transport.submit(id, Outbound(raw: bytes, ends: ends), now: now)
             }
         }
-        if source.isExhausted && !pipeline.inputEnded {
+        if source.isExhausted && closing == nil && !pipeline.inputEnded {
             pipeline.endOfInput()
             sink.inputEnded()
         }
@@ -164,6 +182,9 @@ package final class Engine {
         case .failed(let id, let why, let node):
             deliverUnordered(id, .failed(why, origin: node.map { ReplyOrigin(node: $0, slot: nil) }), now: now)
             pipeline.failedCommand(id, why, now: now)
+        case .closed(let id):
+            deliverUnordered(id, .closed, now: now)
+            pipeline.closed(id, now: now)
         case .rerouted(let id, _):
             pipeline.rerouted(id)
         case .linkLost(let node, let reason, let ids):

@@ -20,6 +20,8 @@ package struct InFlight<Tag> {
     /// The pub/sub command it is ((p|s)(un)subscribe, lowercased): a confirmation whose first
     /// element names it answers it; other pub/sub messages are not its reply.
     package var pubsubCommand: String?
+    /// Its success is the server closing the connection (SHUTDOWN).
+    package var closesConnection = false
 
     /// One request.
     package init(tag: Tag?, start: Int, blocking: Bool = false, replies: Int = 1) {
@@ -35,6 +37,7 @@ package struct InFlight<Tag> {
         self.init(tag: tag, start: start, blocking: blocking, replies: replies)
         pushIsReply = traits.map { $0.streaming || $0.replyIsPush } ?? false
         startsStream = traits?.streaming ?? false
+        closesConnection = traits?.closesConnection ?? false
     }
 }
 

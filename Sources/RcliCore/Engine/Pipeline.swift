@@ -43,6 +43,9 @@ package struct Pipeline {
         case streamed(isError: Bool)
         /// No reply (`origin`: where it was last sent, when known).
         case failed(CommandFailure, origin: ReplyOrigin?)
+        /// The server closed the connection, which is the command's success (SHUTDOWN): nothing
+        /// to print.
+        case closed
     }
 
     /// One entry, as delivered.
@@ -136,6 +139,9 @@ package struct Pipeline {
             inputStopped = true
             stoppedForStream = true
         }
+        // SHUTDOWN: what follows must not be written to a connection about to close (it would
+        // be lost); it waits, and then goes to a new one.
+        if traits?.closesConnection == true { settling = true }
         return id
     }
 
@@ -184,10 +190,15 @@ package struct Pipeline {
         settle(id, .value(value, origin: origin), isError: value.isError, now: now)
     }
 
+    /// `id`'s connection closed, as the command asks (SHUTDOWN): it succeeded.
+    package mutating func closed(_ id: EntryID, now: Double) {
+        settle(id, .closed, isError: false, now: now)
+    }
+
     /// `id` will get no reply.
     package mutating func failedCommand(_ id: EntryID, _ failure: CommandFailure, now: Double) {
-        if !settings.ordered { failed = true }
-        settle(id, .failed(failure, origin: nil), isError: true, now: now)
+        if !settings.ordered && failure.failsRun { failed = true }
+        settle(id, .failed(failure, origin: nil), isError: failure.failsRun, now: now)
     }
 
     /// What became of `id`: counted at once in an unordered run, else kept for its turn.
@@ -311,7 +322,7 @@ package struct Pipeline {
             outstanding -= 1
             replies += 1
             if isError { errors += 1 }
-            if case .failed = entry.outcome { failed = true }
+            if case .failed(let failure, _) = entry.outcome, failure.failsRun { failed = true }
             if isError && settings.exitOnError {
                 failed = true
                 inputStopped = true

@@ -19,6 +19,9 @@ package enum TransportEvent {
     indirect case reply(EntryID, RESPValue, origin: ReplyOrigin?)
     /// An entry that will get no reply, and why (`node`: where it was last sent).
     indirect case failed(EntryID, CommandFailure, node: NodeAddress?)
+    /// An entry whose success is the end of its connection (SHUTDOWN) got it: done, with no
+    /// reply to print.
+    case closed(EntryID)
     /// An entry was redirected or is being retried: later commands wait until it is settled,
     /// so commands for one slot keep their order.
     indirect case rerouted(EntryID, RouteReason)

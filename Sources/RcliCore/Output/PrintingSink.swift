@@ -153,11 +153,16 @@ package final class PrintingSink: ReplySink {
             case .streamed(let isError)?:
                 finished(entry, now: now)
                 return isError
+            case .closed?:
+                finished(entry, now: now)
+                return false
             case .failed(let failure, _)?:
                 out.flush()
-                err.write(RcliError.command(failure).text + " [" + Self.label(args) + "]\n")
+                // After a SHUTDOWN, redis-cli's line alone: the command is the one just typed.
+                let label = failure.failsRun ? " [" + Self.label(args) + "]" : ""
+                err.write(RcliError.command(failure).text + label + "\n")
                 err.flush()
-                return true
+                return failure.failsRun
             case .value(let reply, let origin)?:
                 return print(reply, origin: origin, entry: entry, now: now)
             case nil:

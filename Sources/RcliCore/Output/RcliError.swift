@@ -90,6 +90,8 @@ package enum RcliError: Error, Sendable {
             return why
         case .noConnection:
             return "Error: no connection left to answer this command"
+        case .serverShutDown(let why):
+            return why
         }
     }
 }

@@ -23,7 +23,10 @@ enum DangerGuard {
         let name = CommandTraits.lower(first)
         let sub = args.count > 1 ? CommandTraits.lower(args[1]) : ""
         switch name {
-        case "flushall", "flushdb", "shutdown":
+        case "shutdown":
+            // SHUTDOWN ABORT stops a shutdown in progress: nothing to ask.
+            return args.dropFirst().contains { CommandTraits.lower($0) == "abort" } ? nil : .always("SHUTDOWN")
+        case "flushall", "flushdb":
             return .always(name.uppercased())
         case "keys":
             return .keysOver(keysThreshold)

@@ -8,6 +8,8 @@ final class ClusterLink {
     let node: NodeAddress
     /// Its session (credentials, protocol, READONLY ...).
     let session: Session
+    /// What the topology said of the node when the session was made (its hostname and IP).
+    let announced: NodeNames?
     /// What it owes.
     var queue = LinkQueue<ClusterCommand>()
     /// What it is subscribed to (the shell's subscribed mode).
@@ -18,9 +20,10 @@ final class ClusterLink {
     var token: ReactorToken?
     var registered: ObjectIdentifier?
 
-    init(node: NodeAddress, session: Session) {
+    init(node: NodeAddress, session: Session, announced: NodeNames? = nil) {
         self.node = node
         self.session = session
+        self.announced = announced
     }
 
     /// The open connection, nil when not connected.

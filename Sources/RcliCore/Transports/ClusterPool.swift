@@ -19,6 +19,8 @@ package final class ClusterPool {
     private var lastReload = -1.0
     /// Connect timeout for nodes the cluster announces, when `-t` is not given (seconds).
     static let nodeConnectTimeout = 3.0
+    /// The node a SHUTDOWN stopped, until it answers again (the shell is `not connected`).
+    var shutDown: NodeAddress?
     /// Topology loads so far (for `--verbose`).
     private(set) var reloads = 0
 
@@ -66,7 +68,8 @@ package final class ClusterPool {
             host: seed.host, port: seed.port, readOnly: false,
             connectTimeout: config.connectTimeout ?? ClusterPool.nodeConnectTimeout)
         return ClusterPool(
-            template: template, router: router, seedLink: ClusterLink(node: seed, session: session),
+            template: template, router: router,
+            seedLink: ClusterLink(node: seed, session: session, announced: router.map.names[seed]),
             report: report)
     }
 
@@ -111,15 +114,22 @@ package final class ClusterPool {
         }
     }
 
+    /// A session for `node` (not connected): dialled at its endpoint (its IP when that is a name
+    /// that does not resolve), its certificate checked against the hostname it announces.
+    func session(for node: NodeAddress, readOnly: Bool) -> Session {
+        template.forNode(host: node.host, port: node.port, readOnly: readOnly, announced: router.map.names[node])
+    }
+
     /// The link for `target`, connected (READONLY is made sure of for a replica).
     func link(for target: RouteTarget) throws(RcliError) -> ClusterLink {
         let link: ClusterLink
-        if let existing = links[target.node] {
+        let names = router.map.names[target.node]
+        // A link made before the topology named its node (a MOVED to a new node) is made again.
+        if let existing = links[target.node], existing.connection != nil || existing.announced == names {
             link = existing
         } else {
             link = ClusterLink(
-                node: target.node,
-                session: template.forNode(host: target.node.host, port: target.node.port, readOnly: target.replica))
+                node: target.node, session: session(for: target.node, readOnly: target.replica), announced: names)
             links[target.node] = link
         }
         if target.replica && !link.session.readsFromReplicas {
@@ -161,7 +171,7 @@ package final class ClusterPool {
         lastReload = now
         for node in router.reloadSources(now: now) {
             let idle = links[node].flatMap { !$0.isBusy && !($0.connection?.hasPendingOutput ?? true) ? $0 : nil }
-            let session = idle?.session ?? template.forNode(host: node.host, port: node.port, readOnly: false)
+            let session = idle?.session ?? self.session(for: node, readOnly: false)
             guard let conn = try? session.connect() else { continue }
             // Short: a hung node must not stall the run for long; the next source is tried.
             switch Self.loadMap(conn, seedHost: node.host, within: 2) {
@@ -193,5 +203,6 @@ package final class ClusterPool {
         router = fresh.router
         links = fresh.links
         transaction = ClusterTransaction()
+        shutDown = nil
     }
 }

@@ -8,6 +8,7 @@ extension ClusterTransport {
     /// (their effect is unknown).
     func failed(_ link: ClusterLink, _ error: NetError, now: Double) {
         while let value = try? link.nextValue() { handle(value, from: link, now: now) }
+        if shutDownAsAsked(link, error) { return }
         let wasStreaming = link.queue.streaming || link.pubsub.isSubscribed
         let lost = link.abandon()
         pipeRouting.forgetSlots()

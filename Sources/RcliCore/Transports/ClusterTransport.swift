@@ -48,9 +48,10 @@ package final class ClusterTransport: Transport {
 
     // MARK: sending
 
-    package func open() -> RcliError? { nil }
+    package func open() -> RcliError? { reopenAfterShutdown() }
 
     package func submit(_ id: EntryID, _ command: Outbound, now: Double) {
+        if refusedAfterShutdown(id) { return }
         if let raw = command.raw {
             submitRaw(id, raw, ends: command.ends, now: now)
             return
@@ -487,7 +488,7 @@ package final class ClusterTransport: Transport {
             let node = replicas ? (shard.replicas.first ?? shard.master) : shard.master
             let readOnly = replicas && node != shard.master
             return (
-                pool.template.forNode(host: node.host, port: node.port, readOnly: readOnly), "\(node.host):\(node.port)"
+                pool.session(for: node, readOnly: readOnly), "\(node.host):\(node.port)"
             )
         }
     }
@@ -495,10 +496,11 @@ package final class ClusterTransport: Transport {
     package var primary: Session {
         let current = pool.router.current
         return pool.existingLink(current)?.session
-            ?? pool.template.forNode(host: current.host, port: current.port, readOnly: false)
+            ?? pool.session(for: current, readOnly: false)
     }
 
     package var location: String? {
+        guard pool.shutDown == nil else { return nil }
         let db = pool.template.database
         return "\(pool.router.current)" + (db != 0 ? "[\(db)]" : "")
     }

@@ -1,3 +1,4 @@
+import Cluster
 import RESP
 import RedisNet
 
@@ -56,16 +57,21 @@ package final class Session {
 
     /// A session for another node of the same cluster: the same credentials, database,
     /// protocol, client name and READONLY state (forced on for a replica's connection).
-    package func forNode(host: String, port: Int, readOnly: Bool, connectTimeout: Double? = nil) -> Session {
+    /// `announced` is what the cluster says of the node besides `host`: its hostname (the name
+    /// its certificate is checked against) and its IP (dialled when `host` does not resolve).
+    package func forNode(
+        host: String, port: Int, readOnly: Bool, connectTimeout: Double? = nil, announced: NodeNames? = nil
+    ) -> Session {
         var c = settings
         if let connectTimeout { c.connectTimeout = connectTimeout }
         c.host = host
         c.port = port
         c.socketPath = nil
-        // Each node's certificate is checked against the name it is reached by (the hostname
-        // the cluster announces); --sni named the seed only.
+        c.fallbackHost = announced?.ip
+        // Each node's certificate is checked against the name it is reached by, or the hostname
+        // the cluster announces for it; --sni named the seed only.
         c.tlsSNI = nil
-        c.tlsName = c.tlsNameFromSeed && isIPAddress(host) ? tlsSeedName : nil
+        c.tlsName = announced?.hostname ?? (c.tlsNameFromSeed && isIPAddress(host) ? tlsSeedName : nil)
         let s = Session(settings: c, password: password)
         s.tlsContext = tlsContext
         s.tlsSeedName = tlsSeedName
@@ -129,7 +135,7 @@ package final class Session {
         do throws(NetError) {
             conn = try Connection(
                 endpoint: endpoint, connectTimeout: settings.connectTimeout, tls: try tlsSetup(),
-                prefer: settings.addressFamily)
+                prefer: settings.addressFamily, fallbackHost: settings.fallbackHost)
         } catch {
             throw .connect(error)
         }

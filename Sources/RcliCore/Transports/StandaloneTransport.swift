@@ -24,6 +24,11 @@ package final class StandaloneTransport: Transport {
     /// The connection carried raw requests (`--pipe`): a transfer is never silently moved to a
     /// new connection, even when every request was answered.
     private var carriesTransfer = false
+    /// A SHUTDOWN of this run stopped the server: a command that then finds no server is
+    /// reported on its own (redis-cli's "Could not connect ...") and the run goes on.
+    private var shutDown = false
+    /// What became of commands without a reply to read (SHUTDOWN done, or no server after it).
+    private var settled = FIFO<TransportEvent>()
 
     /// A transport over `session` (connected at the first command, or by `open`).
     package init(session: Session) {
@@ -46,9 +51,14 @@ package final class StandaloneTransport: Transport {
         do throws(RcliError) {
             conn = try session.connect()
         } catch {
-            failure = error
+            if shutDown {
+                settled.append(.failed(id, .serverShutDown(why: error.text), node: nil))
+            } else {
+                failure = error
+            }
             return
         }
+        shutDown = false
         var request = InFlight<EntryID>(
             tag: id, start: conn.bytesQueued, traits: command.traits, blocking: command.traits?.blocking ?? false,
             replies: command.replies)
@@ -72,6 +82,7 @@ package final class StandaloneTransport: Transport {
     }
 
     package func nextEvent(now: Double) -> TransportEvent? {
+        if let event = settled.pop() { return event }
         guard let conn = session.connection else { return takeFailure() }
         if depth == 0 && pubsub.readsWholeValues(queue) { return nextWholeValue(conn, now: now) }
         let next: RESPEvent?
@@ -155,11 +166,23 @@ package final class StandaloneTransport: Transport {
     /// The connection failed: an idle one is reopened at the next command; with commands in
     /// flight (or a stream) the run cannot go on.
     private func lost(_ error: NetError) {
+        if shutDownAsAsked(error) { return }
         let silent = session.connection?.bytesReceived == 0
         let idle = queue.isEmpty && !queue.streaming && depth == 0
         dropConnection()
         if case .closed = error, idle, !carriesTransfer { return }
         failure = .connectionLost(error, silent: silent, tls: session.settings.tls)
+    }
+
+    /// The connection ended with only a SHUTDOWN owed: the server did as asked.
+    private func shutDownAsAsked(_ error: NetError) -> Bool {
+        guard case .closed = error, queue.count == 1, depth == 0, let head = queue.head, head.closesConnection,
+            let id = head.tag
+        else { return false }
+        dropConnection()
+        shutDown = true
+        settled.append(.closed(id))
+        return true
     }
 
     package func prepareWait(_ reactor: Reactor, now: Double) -> Double? {
@@ -176,7 +199,7 @@ package final class StandaloneTransport: Transport {
         }
     }
 
-    package var isIdle: Bool { session.connection == nil && failure == nil }
+    package var isIdle: Bool { session.connection == nil && failure == nil && settled.count == 0 }
 
     package var backlog: Int {
         guard let conn = session.connection else { return 0 }
@@ -187,6 +210,7 @@ package final class StandaloneTransport: Transport {
 
     package func retarget(host: String, port: Int) -> RcliError? {
         session.retarget(host: host, port: port)
+        shutDown = false
         queue = LinkQueue<EntryID>()
         pubsub = PubSubState()
         transaction = PubSubState.Transaction()
