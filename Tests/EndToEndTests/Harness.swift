@@ -25,7 +25,9 @@ enum TestEnvironment {
     static var server: String { ProcessInfo.processInfo.environment["RCLI_TEST_SERVER"] ?? "redis-7.0" }
 
     /// Its binary, for tests that start a node again.
-    static var serverBinary: String { ProcessInfo.processInfo.environment["RCLI_SERVER_BIN"] ?? "/usr/bin/redis-server" }
+    static var serverBinary: String {
+        ProcessInfo.processInfo.environment["RCLI_SERVER_BIN"] ?? "/usr/bin/redis-server"
+    }
 
     /// The CLI shipped with the server, compared with side by side where it differs from redis-cli
     /// 7.0 (valkey-cli 8.1.8 on Valkey); nil when it is redis-cli itself.
