@@ -72,7 +72,9 @@ package struct KeySpec: Sendable, Equatable {
                 let n = Int(String(decoding: args[first + numIndex], as: UTF8.self)), n >= 0, n < argc
             else { return [] }
             first += firstKey
-            last = first + n - 1
+            // n keys, one every `step` arguments (Valkey 9.1's MSETEX: numkeys key value ...;
+            // its COMMAND GETKEYS names every key). Redis 7.x's `first + n - 1` is the same for step 1.
+            last = first + (n - 1) * step
         }
         guard step > 0, first >= 1, first < argc, last < argc, last >= first else { return [] }
         return Array(stride(from: first, through: last, by: step))

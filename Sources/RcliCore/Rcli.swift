@@ -29,7 +29,7 @@ package enum Rcli {
             output.out.flush()
             return 0
         case .generate("commands"):
-            return CommandTable.generate(config, output: output)
+            return CommandTable.generate(config, ports: parsed.command, output: output)
         case .generate(let what):
             output.out.write(Generators.generate(what))
             output.out.flush()

@@ -49,3 +49,23 @@ private func keys(_ text: String) -> [String] {
     #expect(CommandKeyInfo(compact: "-", "i1") == nil)
     #expect(CommandKeys.compactTable.count > 150)
 }
+
+/// Commands of Redis 8.x and Valkey 9.x (merged into the table by scripts/gen-command-table)
+/// route by their keys under -c.
+@Test func keysOfRedis8AndValkey9Commands() {
+    #expect(keys("HSETEX hk EX 100 FIELDS 1 f v") == ["hk"])
+    #expect(keys("HGETEX hk PERSIST FIELDS 2 f g") == ["hk"])
+    #expect(keys("HGETDEL hk FIELDS 1 f") == ["hk"])
+    #expect(keys("HEXPIRE hk 10 NX FIELDS 1 f") == ["hk"])
+    #expect(keys("HPTTL hk FIELDS 1 f") == ["hk"])
+    #expect(keys("DELIFEQ k v") == ["k"])
+    #expect(keys("MSETEX 2 a 1 b 2 EX 10") == ["a", "b"], "numkeys counts key/value pairs: a key every 2")
+    #expect(keys("MSETEX 3 a 1 b 2") == [], "more keys than arguments: none")
+    #expect(keys("VADD vs VALUES 2 0.1 0.2 e") == ["vs"])
+    #expect(keys("VSIM vs ELE e COUNT 3") == ["vs"])
+    #expect(keys("XDELEX s KEEPREF IDS 1 0-1") == ["s"])
+    #expect(keys("XACKDEL s g IDS 1 0-1") == ["s"])
+    #expect(keys("CLUSTERSCAN 0 COUNT 10") == ["0"], "routed by its cursor (a not_key key spec)")
+    #expect(CommandKeys.info(for: args("VCARD vs"))?.readOnly == true)
+    #expect(CommandKeys.info(for: args("HSETEX hk FIELDS 1 f v"))?.readOnly == false)
+}

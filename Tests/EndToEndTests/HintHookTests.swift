@@ -26,13 +26,23 @@ struct HintHookTests {
 
     @Test func redisHintSuiteAgainstTheServerAndWithout() throws {
         let port = try TestEnvironment.port()
-        for p in [port, "1"] {
-            let r = try rcli(["-p", p, "--test_hint_file", Self.suite])
-            // The three BITFIELD_RO cases expect redis 7.2's docs (its GET block became required).
-            #expect(r.out == "FAILURE: 63/66 passed\n")
-            #expect(r.status == 3)
-            #expect(r.err.components(separatedBy: "\n").filter { $0.contains("FAILED") }.count == 3)
-            #expect(r.err.contains("Test case 'BITFIELD_RO k ' FAILED: expected 'GET encoding offset"))
+        let r = try rcli(["-p", port, "--test_hint_file", Self.suite])
+        // The three BITFIELD_RO cases expect redis 7.2's docs (its GET block became required).
+        #expect(r.out == "FAILURE: 63/66 passed\n")
+        #expect(r.status == 3)
+        #expect(r.err.components(separatedBy: "\n").filter { $0.contains("FAILED") }.count == 3)
+        #expect(r.err.contains("Test case 'BITFIELD_RO k ' FAILED: expected 'GET encoding offset"))
+        // The committed table is Redis 8.2's docs, which changed BITFIELD_RO, GEORADIUS and MIGRATE
+        // after 7.2 (ArgumentHinterTests.docsChangedAfter72 checks each case's 8.x form).
+        let offline = try rcli(["-p", "1", "--test_hint_file", Self.suite])
+        #expect(offline.out == "FAILURE: 55/66 passed\n")
+        #expect(offline.status == 11)
+        let failed = offline.err.components(separatedBy: "\n").filter { $0.contains("FAILED") }
+        #expect(failed.count == 11)
+        for line in failed {
+            #expect(
+                ["BITFIELD_RO k ", "GEORADIUS key ", "MIGRATE "].contains { line.hasPrefix("Test case '\($0)") },
+                "\(line)")
         }
     }
 
@@ -96,6 +106,30 @@ struct HintHookTests {
         // A command the server does not have gets no hint (GETDEL came in 6.2).
         #expect(try hint("getdel ", version: "6.0.9").out == "\n")
         #expect(try hint("getdel ", version: "6.2.0").out == "key\n")
+    }
+
+    /// A server that refuses COMMAND DOCS gets the committed table as its kind and version have it:
+    /// Valkey (by `valkey_version`, not the 7.2.4 it reports as `redis_version`) gets no Redis-only
+    /// commands and Redis no Valkey-only ones.
+    @Test func aServerThatRefusesDocsGetsHintsForItsKind() throws {
+        func hint(_ line: String, info: String) throws -> String {
+            let body = "# Server\r\n\(info)\r\n"
+            let server = try FakeServer(
+                reply: Array("-ERR unknown subcommand 'DOCS'\r\n$\(body.utf8.count)\r\n\(body)\r\n".utf8), holdOpen: 2)
+            return try withExtendedLifetime(server) { try rcli(["-p", "\(server.port)", "--test_hint", line]).out }
+        }
+        let valkey81 = "redis_version:7.2.4\r\nserver_name:valkey\r\nvalkey_version:8.1.0"
+        let valkey90 = "redis_version:7.2.4\r\nserver_name:valkey\r\nvalkey_version:9.0.0"
+        let redis82 = "redis_version:8.2.3"
+        #expect(try hint("delifeq ", info: valkey81) == "\n", "DELIFEQ came in Valkey 9.0")
+        #expect(try hint("delifeq ", info: valkey90) == "key value\n")
+        #expect(try hint("delifeq ", info: redis82) == "\n", "Valkey-only")
+        #expect(try hint("xdelex ", info: valkey90) == "\n", "Redis-only")
+        #expect(try hint("xdelex ", info: redis82).hasPrefix("key "))
+        #expect(try hint("set k v ", info: valkey81).hasPrefix("[NX|XX|IFEQ comparison-value] [GET] "))
+        #expect(try hint("set k v ", info: redis82).hasPrefix("[NX|XX] [GET] "))
+        #expect(try hint("hsetex ", info: redis82).hasPrefix("key [FNX|FXX] "))
+        #expect(try hint("hsetex ", info: "redis_version:7.4.2") == "\n", "HSETEX came in Redis 8.0")
     }
 
     @Test func hooksAreHiddenFromHelp() throws {

@@ -197,7 +197,7 @@ import Testing
         try shell.type("command docs get")
         try shell.wait(for: "NOPERM")
         try shell.type("help lpush")
-        try shell.wait(for: "summary: Prepend one or multiple elements to a list")
+        try shell.wait(for: "summary: Prepends one or more elements to a list")
         try shell.type("lpush k ", enter: false)
         try shell.wait(for: "lpush k element [element ...]")
     }

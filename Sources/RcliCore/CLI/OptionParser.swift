@@ -73,7 +73,11 @@ package enum OptionParser {
                 }
             }
             try spec.apply(&parsed, value)
-            if parsed.action != .run { return parsed }
+            if parsed.action != .run {
+                // The words after `--generate commands` are the servers' ports.
+                parsed.command = Array(arguments[i...])
+                return parsed
+            }
         }
         parsed.command = Array(arguments[i...])
         return parsed

@@ -1,4 +1,4 @@
-/// A server version (`7.0.15`), from INFO's `redis_version` or a COMMAND DOCS `since`; compared
+/// A server version (`7.0.15`), from INFO (`ServerIdentity`) or a COMMAND DOCS `since`; compared
 /// part by part, a missing part counting as 0.
 package struct ServerVersion: Comparable, Sendable, CustomStringConvertible {
     package let parts: [Int]
@@ -8,16 +8,6 @@ package struct ServerVersion: Comparable, Sendable, CustomStringConvertible {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false).map { Int($0) }
         guard !parts.isEmpty, parts.count <= 4, parts.allSatisfy({ ($0 ?? -1) >= 0 }) else { return nil }
         self.parts = parts.compactMap { $0 }
-    }
-
-    /// The version an INFO reply reports (`redis_version`; valkey reports there the redis
-    /// version it matches, which is what the committed table's `since` values speak of).
-    package init?(info text: String) {
-        for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix("redis_version:") {
-            self.init(String(line.dropFirst("redis_version:".count)))
-            return
-        }
-        return nil
     }
 
     package static func < (a: ServerVersion, b: ServerVersion) -> Bool {

@@ -52,26 +52,26 @@ final class HelpCommand {
             docs.values.map { ArgumentHinter.Entry(name: $0.name, arguments: $0.arguments, params: $0.syntax) })
     }
 
-    /// The server's COMMAND DOCS, or the committed table when it does not answer them.
-    /// For a server before 7.0, the commands and arguments it does not have yet are left out (as
-    /// redis-cli 7.4 does), by its INFO's `redis_version`.
+    /// The server's COMMAND DOCS, or the committed table when it does not answer them, as the
+    /// server knows it: by its INFO's identity, the commands and arguments its kind (Redis or
+    /// Valkey) and version do not have are left out (as redis-cli 7.4 does for servers before
+    /// 7.0); the whole table when INFO does not say.
     static func docs(_ session: Session) -> [String: Doc] {
         if let fetched = fetch(session), !fetched.isEmpty { return fetched }
         guard let conn = try? session.connect(),
             let info = try? conn.roundTrip([Array("INFO".utf8), Array("server".utf8)]),
-            let text = info.text, let version = ServerVersion(info: text)
+            let text = info.text
         else { return builtin() }
-        return builtin(for: version)
+        return builtin(for: ServerIdentity(info: text))
     }
 
-    /// The committed table as a server of `version` knows it.
-    static func builtin(for version: ServerVersion) -> [String: Doc] {
-        builtin().compactMapValues { doc in
-            if let added = ServerVersion(doc.since), version < added { return nil }
-            var doc = doc
-            doc.arguments = doc.arguments?.compactMap { $0.supported(by: version) }
-            return doc
+    /// The committed table as `server` knows it (`CommandEntry.doc(for:)`); all of it for nil.
+    static func builtin(for server: ServerIdentity?) -> [String: Doc] {
+        var result: [String: Doc] = [:]
+        for entry in CommandTable.all {
+            if let doc = entry.doc(for: server) { result[entry.name] = doc }
         }
+        return result
     }
 
     /// Splits a syntax line into its top-level words; a bracketed group is one word.
@@ -144,7 +144,7 @@ final class HelpCommand {
             + "\(doc.summary)\n  since: \(doc.since)\n  group: \(doc.group)\n\n"
     }
 
-    /// The server's COMMAND DOCS, or the committed table (generated from redis-server 7.0 by
+    /// The server's COMMAND DOCS, or the committed table (merged from Redis's and Valkey's by
     /// scripts/gen-command-table) when the server does not answer it.
     private func load() -> [String: Doc] {
         if let docs { return docs }
@@ -153,16 +153,9 @@ final class HelpCommand {
         return result
     }
 
-    /// The committed table (scripts/gen-command-table), with argument specs where it has them.
+    /// The whole committed table (scripts/gen-command-table), with argument specs where it has them.
     static func builtin() -> [String: Doc] {
-        var result: [String: Doc] = [:]
-        for entry in CommandTable.entries {
-            result[entry.0] = Doc(name: entry.0, summary: entry.3, since: entry.2, group: entry.1, syntax: entry.4)
-        }
-        for (name, compact) in CommandTable.arguments {
-            result[name]?.arguments = ArgumentSpec.parse(compact: compact)
-        }
-        return result
+        builtin(for: nil)
     }
 
     /// COMMAND DOCS from the server, nil when it does not answer with docs.
@@ -173,25 +166,6 @@ final class HelpCommand {
         var result: [String: Doc] = [:]
         collect(reply, into: &result)
         return result
-    }
-
-    /// Swift source for the committed argument specs (compact form), from a live server's COMMAND DOCS.
-    static func generatedArguments(_ docs: [String: Doc]) -> [String] {
-        docs.values.sorted { $0.name < $1.name }.compactMap { d in
-            guard let args = d.arguments, !args.isEmpty else { return nil }
-            let text = ArgumentSpec.compact(args).replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
-            return "        (\"\(d.name)\", \"\(text)\"),"
-        }
-    }
-
-    /// Swift source for the committed fallback table, from a live server's COMMAND DOCS.
-    static func generatedTable(_ docs: [String: Doc]) -> [String] {
-        func quote(_ s: String) -> String {
-            "\"" + s.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
-        }
-        return docs.values.sorted { $0.name < $1.name }.map { d in
-            "        (\(quote(d.name)), \(quote(d.group)), \(quote(d.since)), \(quote(d.summary)), \(quote(d.syntax))),"
-        }
     }
 
     /// COMMAND DOCS is a map (RESP3) or flat array (RESP2) of name -> fields.
