@@ -59,7 +59,11 @@ extension CommandTable {
             case .array(let infoEntries) = reply
         else { return .failure(.usage("no answer to COMMAND INFO")) }
         var keys: [String: CommandKeyInfo] = [:]
-        for entry in infoEntries { keyInfos(entry, into: &keys) }
+        for entry in infoEntries {
+            for command in CommandInfoReply.commands(entry) {
+                if let info = command.info { keys[command.name] = info }
+            }
+        }
         return .success((identity, ServerCommands(docs: docs, keys: keys)))
     }
 
@@ -117,54 +121,5 @@ extension CommandTable {
     private static func quote(_ s: String?) -> String {
         guard let s else { return "nil" }
         return "\"" + s.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
-    }
-
-    /// One `COMMAND INFO` entry (and its subcommands) as key infos; keyless commands are left out.
-    private static func keyInfos(_ entry: RESPValue, into out: inout [String: CommandKeyInfo]) {
-        guard case .array(let e) = entry, e.count >= 9, let name = e[0].text?.lowercased() else { return }
-        if e.count >= 10, case .array(let subs) = e[9] {
-            for sub in subs { keyInfos(sub, into: &out) }
-        }
-        var readOnly = false
-        if case .array(let flags) = e[2] { readOnly = flags.contains { $0.text == "readonly" } }
-        if case .set(let flags) = e[2] { readOnly = flags.contains { $0.text == "readonly" } }
-        guard case .array(let specs) = e[8] else { return }
-        let parsed = specs.compactMap(keySpec)
-        guard !parsed.isEmpty else { return }
-        out[name] = CommandKeyInfo(specs: parsed, readOnly: readOnly)
-    }
-
-    /// One key spec of COMMAND INFO; nil for kinds routing cannot use (`unknown`).
-    private static func keySpec(_ spec: RESPValue) -> KeySpec? {
-        let f = spec.fields
-        let b = f["begin_search"]?.fields ?? [:]
-        let k = f["find_keys"]?.fields ?? [:]
-        let bs = b["spec"]?.fields ?? [:]
-        let ks = k["spec"]?.fields ?? [:]
-        func int(_ v: RESPValue?) -> Int? {
-            if case .some(.integer(let n)) = v { return Int(n) }
-            return nil
-        }
-        let begin: KeySpec.Begin
-        switch b["type"]?.text {
-        case "index":
-            guard let i = int(bs["index"]) else { return nil }
-            begin = .index(i)
-        case "keyword":
-            guard let w = bs["keyword"]?.text, let s = int(bs["startfrom"]) else { return nil }
-            begin = .keyword(w, startFrom: s)
-        default: return nil
-        }
-        switch k["type"]?.text {
-        case "range":
-            guard let l = int(ks["lastkey"]), let s = int(ks["keystep"]), let lim = int(ks["limit"]) else { return nil }
-            return KeySpec(begin: begin, find: .range(last: l, step: s, limit: lim))
-        case "keynum":
-            guard let n = int(ks["keynumidx"]), let fk = int(ks["firstkey"]), let s = int(ks["keystep"]) else {
-                return nil
-            }
-            return KeySpec(begin: begin, find: .keyNum(numIndex: n, first: fk, step: s))
-        default: return nil
-        }
     }
 }
