@@ -95,6 +95,24 @@ package struct SlotMap: Sendable {
         return copy
     }
 
+    /// This map with the slots it leaves unserved taken from `other` where `other` assigns them.
+    /// Redis 7.2+ lists a shard whose master failed with no replica to promote without slots in
+    /// `CLUSTER SHARDS`, while `CLUSTER SLOTS` still names that master: a client must know whose
+    /// slots they are to give that shard up (and fail its commands at once) rather than send
+    /// them to another node that answers MOVED.
+    package func fillingGaps(from other: SlotMap) -> SlotMap {
+        var copy = self
+        for slot in 0..<HashSlot.count where owner[slot] < 0 {
+            guard let master = other.master(for: slot) else { continue }
+            if !copy.shards.contains(where: { $0.master == master }) {
+                copy.shards.append(Shard(master: master, replicas: other.replicas(for: slot)))
+                if let names = other.names[master] { copy.names[master] = names }
+            }
+            copy.moved(slot: slot, to: master)
+        }
+        return copy
+    }
+
     /// Applies `MOVED slot host:port`: the slot now belongs to that node's shard (a new shard
     /// when the node is unknown; the caller should then reload the topology).
     package mutating func moved(slot: Int, to node: NodeAddress) {

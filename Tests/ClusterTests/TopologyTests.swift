@@ -129,3 +129,21 @@ private func node(
     #expect(map.masters == [NodeAddress(host: "10.0.0.2", port: 7001)], "tool modes must not scan a dead ex-master")
     #expect(map.nodes.count == 1)
 }
+
+@Test func aShardListedWithoutSlotsTakesThemFromClusterSlots() {
+    // Redis 8.2: a shard whose master failed (its replica too) has no slots in CLUSTER SHARDS,
+    // while CLUSTER SLOTS still names the failed master.
+    let a = NodeAddress(host: "10.0.0.1", port: 7000)
+    let b = NodeAddress(host: "10.0.0.2", port: 7001)
+    let ra = NodeAddress(host: "10.0.0.3", port: 7002)
+    let shards = SlotMap(shards: [(Shard(master: a, replicas: [ra]), [0...8000])])
+    let slots = SlotMap(shards: [
+        (Shard(master: a, replicas: []), [0...8000]), (Shard(master: b, replicas: []), [8001...16383]),
+    ])
+    let filled = shards.fillingGaps(from: slots)
+    #expect(filled.coveredSlots == HashSlot.count)
+    #expect(filled.master(for: 9000) == b)
+    #expect(filled.master(for: 10) == a && filled.replicas(for: 10) == [ra], "what SHARDS said stays")
+    #expect(filled.masters == [a, b])
+    #expect(shards.fillingGaps(from: SlotMap(shards: [])).coveredSlots == 8001)
+}

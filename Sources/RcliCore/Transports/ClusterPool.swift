@@ -101,14 +101,22 @@ package final class ClusterPool {
                 if msg.firstRange(of: clusterSupportDisabled) != nil { return .failure(.notACluster(conn.endpoint)) }
                 return .failure(.topology(conn.endpoint, .refused(String(decoding: msg, as: UTF8.self))))
             }
+            var map: SlotMap
             do {
-                return .success(
+                map =
                     fromShards
-                        ? try Topology.fromShards(reply, seedHost: seedHost)
-                        : try Topology.fromSlots(reply, seedHost: seedHost))
+                    ? try Topology.fromShards(reply, seedHost: seedHost)
+                    : try Topology.fromSlots(reply, seedHost: seedHost)
             } catch {
                 return .failure(.topology(conn.endpoint, .malformed(error.description)))
             }
+            if fromShards && map.coveredSlots < HashSlot.count {
+                // A shard whose master failed may be listed without its slots (Redis 7.2+):
+                // CLUSTER SLOTS still says whose they are.
+                let slots = try conn.roundTrip([Array("CLUSTER".utf8), Array("SLOTS".utf8)], deadline: deadline)
+                if let other = try? Topology.fromSlots(slots, seedHost: seedHost) { map = map.fillingGaps(from: other) }
+            }
+            return .success(map)
         } catch {
             return .failure(.topology(conn.endpoint, .unreachable(error)))
         }
