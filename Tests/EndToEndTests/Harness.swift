@@ -137,11 +137,12 @@ func redisCli(_ arguments: [String], stdin: String? = nil, environment: [String:
 }
 
 /// Runs rcli and redis-cli with the same arguments against the fixture server and expects
-/// identical stdout, stderr and exit status.
+/// identical stdout, stderr and exit status (and, on Valkey, the same stdout and status as
+/// valkey-cli unless `comparePeer` is false).
 /// `reset` runs before each of the two runs, for commands that change data.
 func expectSameAsRedisCli(
     _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-    compareStderr: Bool = true, reset: (() throws -> Void)? = nil,
+    compareStderr: Bool = true, comparePeer: Bool = true, reset: (() throws -> Void)? = nil,
     sourceLocation: SourceLocation = #_sourceLocation
 ) throws {
     let port = try TestEnvironment.port()
@@ -157,6 +158,19 @@ func expectSameAsRedisCli(
         #expect(ours.err == theirs.err, "stderr differs for \(arguments)", sourceLocation: sourceLocation)
     }
     #expect(ours.status == theirs.status, "exit status differs for \(arguments)", sourceLocation: sourceLocation)
+    // On Valkey, valkey-cli too (stdout and status; its messages name itself and Valkey where
+    // redis-cli's name redis-cli and Redis, and rcli keeps redis-cli's).
+    if let peer = TestEnvironment.peerCli, comparePeer {
+        try reset?()
+        let valkey = try run(
+            peer, ["-p", port] + arguments, stdin: stdin.map { Array($0.utf8) }, environment: environment)
+        let peerOut = valkey.out.replacing("valkey-cli", with: "redis-cli").replacing(
+            "Could not connect to Valkey", with: "Could not connect to Redis")
+        #expect(ours.out == peerOut, "stdout differs from valkey-cli for \(arguments)", sourceLocation: sourceLocation)
+        #expect(
+            ours.status == valkey.status, "exit status differs from valkey-cli for \(arguments)",
+            sourceLocation: sourceLocation)
+    }
 }
 
 /// Sets up data with redis-cli (never with rcli, so a bug cannot hide itself).
