@@ -33,6 +33,7 @@ endif
 
 # dist first: a test unpacks the tarball and runs it without the toolchain. The suite runs on every
 # server of the matrix (scripts/test-matrix: Redis 7.0 whole, Redis 8.2 and Valkey 9.1 where they differ).
+test: export RCLI_NEED_SERVERS := 1
 test: deps lint dist fuzz-smoke
 	swift build --build-tests
 	scripts/test-matrix

@@ -212,3 +212,45 @@ extension ClusterFixtureTests {
         try shell.wait(for: "shell exit") { _ in (try? shell.isAlive()) == false }
     }
 }
+
+extension ClusterFixtureTests {
+    /// A command sent before a SELECT and redirected (ASK) after it was read still runs in the
+    /// database it was read in; the one after the SELECT in the new one.
+    @Test func aCommandRedirectedAfterASelectRunsInItsOwnDatabase() throws {
+        let p = uniquePrefix()
+        let tag = try Self.emptySlotTag("seldb")
+        let a = p + tag + "a"
+        let b = p + tag + "b"
+        let (slot, source, target, sourceID, targetID) = try Self.migration(of: a)
+        let targetPort = "\(target.port)"
+        _ = try redisCli(["-p", targetPort, "cluster", "setslot", "\(slot)", "importing", sourceID])
+        _ = try redisCli(["-p", "\(source.port)", "cluster", "setslot", "\(slot)", "migrating", targetID])
+        /// What the target holds for `key` in `db` (read with ASKING while it imports the slot).
+        func onTarget(_ key: String, db: String) throws -> String {
+            try redisCli(["-p", targetPort, "-n", db], stdin: "ASKING\nGET \(key)\n").out
+        }
+        defer {
+            for db in TestEnvironment.isValkey9 ? ["0", "3"] : ["0"] {
+                _ = try? redisCli(["-p", targetPort, "-n", db], stdin: "ASKING\nDEL \(a)\nASKING\nDEL \(b)\n")
+            }
+            _ = try? redisCli(["-p", targetPort, "cluster", "setslot", "\(slot)", "stable"])
+            _ = try? redisCli(["-p", "\(source.port)", "cluster", "setslot", "\(slot)", "stable"])
+        }
+        // Neither key is on the source: each is asked over to the target, after the SELECT
+        // behind it has been read (the script is pipelined).
+        let r = try rcli(
+            ["-c", "-p", "\(source.port)"], stdin: "set \(a) zero\nselect 3\nset \(b) three\nselect 0\nget \(a)\n")
+        if TestEnvironment.isValkey9 {
+            #expect(r.out == "OK\nOK\nOK\nOK\nzero\n", "\(r.err)")
+            #expect(try onTarget(a, db: "0") == "OK\nzero\n")
+            #expect(try onTarget(a, db: "3") == "OK\n\n")
+            #expect(try onTarget(b, db: "3") == "OK\nthree\n")
+            #expect(try onTarget(b, db: "0") == "OK\n\n")
+        } else {
+            let refusal = try redisCli(["-c", "-p", "\(source.port)", "select", "3"]).out
+            #expect(r.out == "OK\n" + refusal + "OK\nOK\nzero\n", "\(r.err)")
+            #expect(try onTarget(a, db: "0") == "OK\nzero\n")
+            #expect(try onTarget(b, db: "0") == "OK\nthree\n")
+        }
+    }
+}

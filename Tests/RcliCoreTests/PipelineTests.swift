@@ -272,3 +272,24 @@ private func drain(_ p: inout Pipeline, now: Double = 0) -> [String] {
     p.rerouted(chunk)
     #expect(p.wantsInput(now: 0, backlog: 0), "--pipe has no order to keep")
 }
+
+@Test func whatComesAfterTheLastReplyIsNotForTheRun() {
+    // One-shot and scripts stop reading at their last reply (redis-cli does): a push behind it
+    // is not drained, but a streaming command keeps the run reading, and so does input to come.
+    var p = Pipeline(Pipeline.Settings(window: .commands(1000)), now: 0)
+    let id = admit(&p, "debug", "protocol", "push")
+    #expect(!p.owesNothing, "input may still come")
+    p.endOfInput()
+    #expect(!p.owesNothing, "the reply is owed")
+    p.replied(id, ok(), origin: nil, now: 0)
+    #expect(p.owesNothing, "settled, before it is even delivered")
+    _ = drain(&p)
+    #expect(p.owesNothing)
+
+    var s = Pipeline(Pipeline.Settings(window: .commands(1000)), now: 0)
+    let sub = admit(&s, "subscribe", "ch")
+    s.replied(sub, ok(), origin: nil, now: 0)
+    #expect(!s.owesNothing, "SUBSCRIBE streams: messages are the run's")
+    _ = drain(&s)
+    #expect(!s.owesNothing)
+}

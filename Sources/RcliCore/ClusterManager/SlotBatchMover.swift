@@ -86,7 +86,7 @@ struct SlotBatchMover {
     private enum RoundFailure {
         case stoppedInside
         case failed(String, open: [SlotMove])
-        /// A database could not be read: the round's slots were closed again, no key moved.
+        /// A database could not be read: the round's slots were not opened, no key moved.
         case unreadable(String)
     }
 
@@ -139,6 +139,7 @@ struct SlotBatchMover {
     }
 
     private func runRound(_ round: [SlotMove], progress: MoveProgress) -> RoundFailure? {
+        if let text = SlotKeyMover(cluster: cluster, request: request).unreadable(round) { return .unreadable(text) }
         // Open: IMPORTING on the targets first, then MIGRATING on the sources.
         let importErrors = send(grouped(round, on: \.target) { setSlot($0, "IMPORTING", $0.source.id) })
         if let first = importErrors.first {
@@ -209,9 +210,9 @@ struct SlotBatchMover {
         case .failed(let text):
             return .failed(text, open: round)
         case .unreadable(let text):
-            _ = send(grouped(round, on: \.target) { setSlot($0, "STABLE") })
-            _ = send(grouped(round, on: \.source) { setSlot($0, "STABLE") })
-            return .unreadable(text)
+            // Readable a moment ago (an ACL changed meanwhile): the slots are open and may
+            // already hold keys written through ASK on the targets, so they stay open for `fix`.
+            return .failed(text, open: round)
         }
     }
 

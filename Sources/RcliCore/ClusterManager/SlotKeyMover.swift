@@ -37,6 +37,14 @@ struct SlotKeyMover {
         var commands: [[[UInt8]]] = []
     }
 
+    /// Why the databases holding `moves`' keys cannot be read (nil when they can): asked before
+    /// the slots are opened, so a refusal leaves nothing to close (clients may write keys to a
+    /// target through ASK as soon as a slot is open).
+    func unreadable(_ moves: [SlotMove]) -> String? {
+        if case .failure(let error) = parts(of: moves) { return error.text }
+        return nil
+    }
+
     /// Moves the keys of `moves`; `moved` hears how many keys of which move each batch took.
     /// Nil when every slot is empty on its source.
     func run(_ moves: [SlotMove], stop: () -> Bool = { false }, moved: (SlotMove, Int) -> Void) -> Failure? {

@@ -30,8 +30,10 @@ enum CommandInfoReply {
         let k = f["find_keys"]?.fields ?? [:]
         let bs = b["spec"]?.fields ?? [:]
         let ks = k["spec"]?.fields ?? [:]
+        // Positions and steps beyond any real command line are refused: a hostile or broken
+        // reply must not make the key search's arithmetic overflow.
         func int(_ v: RESPValue?) -> Int? {
-            if case .some(.integer(let n)) = v { return Int(exactly: n) }
+            if case .some(.integer(let n)) = v, (-4096...4096).contains(n) { return Int(n) }
             return nil
         }
         let begin: KeySpec.Begin

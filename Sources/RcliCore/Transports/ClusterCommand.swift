@@ -38,8 +38,9 @@ final class ClusterCommand {
     /// For a part: the command it is part of (held strongly: nothing else keeps the whole
     /// alive; the cycle is broken when the whole completes).
     var whole: ClusterCommand?
-    /// A SELECT: the database before it, taken back if it fails.
-    var previousDatabase: Int?
+    /// The database it runs in (the session's when it was read); nil: wherever the link is
+    /// (rcli's own requests, `--pipe`, commands queued inside MULTI).
+    var database: Int?
     /// With replica reads: the slots it touches and whether it reads them on replicas (see
     /// `SlotTraffic`).
     var traffic: (slots: [Int], onReplica: Bool)?

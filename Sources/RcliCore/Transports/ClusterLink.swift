@@ -16,6 +16,9 @@ final class ClusterLink {
     var pubsub = PubSubState()
     private var transaction = PubSubState.Transaction()
     private var builder = RESPValueBuilder()
+    /// The database its connection is in (nil: not connected, or not known after a refused or
+    /// queued SELECT); see `ClusterTransport.ensureDatabase`.
+    var selectedDatabase: Int?
     /// Its registration in the engine's reactor, and the connection it was made for.
     var token: ReactorToken?
     var registered: ObjectIdentifier?
@@ -49,6 +52,7 @@ final class ClusterLink {
         builder = RESPValueBuilder()
         pubsub = PubSubState()
         transaction = PubSubState.Transaction()
+        selectedDatabase = nil
         session.disconnect()
         return lost
     }

@@ -29,6 +29,7 @@ package final class ClusterPool {
         self.router = router
         self.report = report
         links[seedLink.node] = seedLink
+        if seedLink.connection != nil { seedLink.selectedDatabase = seedLink.session.database }
     }
 
     /// Connects to the seed and loads the topology. Nil when the seed is not a cluster node
@@ -113,8 +114,11 @@ package final class ClusterPool {
             if fromShards && map.coveredSlots < HashSlot.count {
                 // A shard whose master failed may be listed without its slots (Redis 7.2+):
                 // CLUSTER SLOTS still says whose they are.
-                let slots = try conn.roundTrip([Array("CLUSTER".utf8), Array("SLOTS".utf8)], deadline: deadline)
-                if let other = try? Topology.fromSlots(slots, seedHost: seedHost) { map = map.fillingGaps(from: other) }
+                if let slots = try? conn.roundTrip([Array("CLUSTER".utf8), Array("SLOTS".utf8)], deadline: deadline),
+                    let other = try? Topology.fromSlots(slots, seedHost: seedHost)
+                {
+                    map = map.fillingGaps(from: other)
+                }
             }
             return .success(map)
         } catch {
@@ -125,7 +129,12 @@ package final class ClusterPool {
     /// A session for `node` (not connected): dialled at its endpoint (its IP when that is a name
     /// that does not resolve), its certificate checked against the hostname it announces.
     func session(for node: NodeAddress, readOnly: Bool) -> Session {
-        template.forNode(host: node.host, port: node.port, readOnly: readOnly, announced: router.map.names[node])
+        let s = template.forNode(
+            host: node.host, port: node.port, readOnly: readOnly, announced: router.map.names[node])
+        // Database 0 at connect: each command selects its own (`ClusterTransport.ensureDatabase`),
+        // so a SELECT still in flight (or refused) never fails a new link's handshake.
+        s.database = 0
+        return s
     }
 
     /// The link for `target`, connected (READONLY is made sure of for a replica).
@@ -151,6 +160,8 @@ package final class ClusterPool {
         }
         if link.connection == nil {
             do throws(RcliError) { try link.session.connect() } catch { throw error }
+            // The handshake selected the session's database (0 for nodes: commands select theirs).
+            link.selectedDatabase = link.session.database
         }
         return link
     }

@@ -32,6 +32,12 @@ extension ClusterTransport {
         // In the order they were sent: those written (their fate unknown) came first.
         for (request, written) in lost.unknown.map({ ($0, true) }) + lost.unsent.map({ ($0, false) }) {
             guard let e = request.tag else { continue }
+            if isLookup(e) {
+                // rcli's own COMMAND INFO: without an answer the command it held goes on.
+                e.failure = .unknownOutcome(reason: reason, node: link.node)
+                complete(e)
+                continue
+            }
             // A read is safe to repeat; a write only when --retry-writes accepts at-least-once.
             // Not after a reply timeout: the node is hung, not gone, and would be waited on again.
             let resend = !e.inTransaction && (!written || (!timedOut && (e.route.readOnly || retryWrites)))

@@ -22,6 +22,8 @@ package final class ClusterTransport: Transport {
     var traffic = SlotTraffic()
     /// A command held back by `traffic`: nothing later is read until it goes.
     private var held: ClusterCommand?
+    /// A SELECT in flight: nothing after it is read until it is answered (`beginSelect`).
+    var selecting: ClusterCommand?
     /// A command held while the server is asked where its keys are (`CommandKeyBook`).
     private var lookup: (name: String, probe: ClusterCommand, command: Outbound)?
     var stats = ClusterRunStats()
@@ -87,6 +89,9 @@ package final class ClusterTransport: Transport {
             && !(pool.existingLink(pool.router.current)?.pubsub.isSubscribed ?? false)
     }
 
+    /// True for the `COMMAND INFO` request in flight.
+    func isLookup(_ e: ClusterCommand) -> Bool { lookup?.probe === e }
+
     /// The `COMMAND INFO` lookup answered (or failed): the command it held goes now.
     private func learnt(_ probe: ClusterCommand, now: Double) {
         guard let (name, _, command) = lookup else { return }
@@ -110,8 +115,12 @@ package final class ClusterTransport: Transport {
         case .send(let node, let multiFirst):
             e.inTransaction = true
             e.pinnedTo = node
+            // Outside MULTI (WATCH, UNWATCH, a MULTI of its own) a command selects its database;
+            // inside, a SELECT would be queued in the transaction.
+            if ["watch", "unwatch", "multi"].contains(name) { e.database = pool.template.database }
             if multiFirst {
                 guard let link = connectPinned(node, for: e) else { return }
+                ensureDatabase(pool.template.database, on: link, now: now)
                 link.send([Array("MULTI".utf8)], for: nil, now: now)
             }
             dispatch(e, now: now)
@@ -122,7 +131,8 @@ package final class ClusterTransport: Transport {
             return
         }
         if let node = pubsubNode(for: name, args: e.args.count) { e.pinnedTo = node }
-        if let db = e.traits?.selectsDatabase { selectEverywhere(db, for: e, now: now) }
+        e.database = pool.template.database
+        if e.traits?.selectsDatabase != nil { beginSelect(e) }
         if let plan = splitPlan(e, name: name) {
             e.fanOut = plan
             e.partsLeft = plan.parts.count
@@ -131,6 +141,7 @@ package final class ClusterTransport: Transport {
                     id: e.id, args: part.args, traits: e.traits,
                     route: RouteState(slot: part.slot, readOnly: e.route.readOnly))
                 p.whole = e
+                p.database = e.database
                 e.parts.append(p)
             }
             for p in e.parts { dispatch(p, now: now) }
@@ -204,8 +215,14 @@ package final class ClusterTransport: Transport {
 
     func send(_ e: ClusterCommand, to target: RouteTarget, on link: ClusterLink, now: Double) {
         e.target = target
+        // SELECT before ASKING: ASKING holds for the one command after it.
+        ensureDatabase(e.database, on: link, now: now)
         if target.asking { link.send([Array("ASKING".utf8)], for: nil, now: now) }
         link.send(e.args, raw: e.raw, for: e, now: now)
+        if e.traits?.selectsDatabase != nil {
+            // Inside MULTI it runs at EXEC: the link's database is unknown from then on.
+            link.selectedDatabase = e.inTransaction ? nil : e.traits?.selectsDatabase
+        }
         if e.traits?.streaming == true { link.queue.streaming = true }
     }
 
@@ -247,7 +264,7 @@ package final class ClusterTransport: Transport {
     /// `e` has its reply or failure: a part completes its whole when it is the last; a command
     /// is reported.
     func complete(_ e: ClusterCommand) {
-        if let probe = lookup?.probe, probe === e {
+        if isLookup(e) {
             learnt(e, now: monotonicSeconds())
             return
         }
@@ -265,9 +282,7 @@ package final class ClusterTransport: Transport {
             return
         }
         traffic.end(e)
-        if let previous = e.previousDatabase, e.reply?.isError ?? true {
-            selectEverywhere(previous, for: nil, now: monotonicSeconds())
-        }
+        if selecting === e { endSelect(e) }
         if let reply = e.reply {
             events.append(.reply(e.id, reply, origin: e.origin))
         } else if let failure = e.failure {
@@ -412,7 +427,8 @@ package final class ClusterTransport: Transport {
     }
 
     package var isIdle: Bool {
-        events.count == 0 && parked.isEmpty && held == nil && lookup == nil && !pool.router.reloadWanted
+        events.count == 0 && parked.isEmpty && held == nil && lookup == nil && selecting == nil
+            && !pool.router.reloadWanted
             && !pool.allLinks.contains { $0.connection != nil }
     }
 
@@ -423,7 +439,7 @@ package final class ClusterTransport: Transport {
         }
     }
 
-    package var holdsInput: Bool { held != nil || lookup != nil || reroutesPending > 0 }
+    package var holdsInput: Bool { held != nil || lookup != nil || selecting != nil || reroutesPending > 0 }
 
     private func popEvent() -> TransportEvent? {
         guard let event = events.pop() else { return nil }
@@ -462,6 +478,8 @@ package final class ClusterTransport: Transport {
         parked.removeAll()
         held = nil
         lookup = nil
+        selecting = nil
+        reroutesPending = 0
         traffic = SlotTraffic()
         events = FIFO()
     }
