@@ -21,6 +21,9 @@ package struct LinkQueue<Tag> {
     /// The request the next reply answers.
     package var head: InFlight<Tag>? { fifo.first }
 
+    /// All that is owed is one SHUTDOWN: the connection closing now is its success.
+    package var owesOnlyAShutdown: Bool { fifo.count == 1 && (fifo.first?.closesConnection ?? false) }
+
     /// Records a request written (or queued) at `now`.
     package mutating func append(_ request: InFlight<Tag>, now: Double) {
         if fifo.count == 0 { lastProgress = now }

@@ -8,9 +8,7 @@ import RedisNet
 extension ClusterTransport {
     /// `link`'s connection ended with only a SHUTDOWN owed: the node did as asked (true).
     func shutDownAsAsked(_ link: ClusterLink, _ error: NetError) -> Bool {
-        guard case .closed = error, link.queue.count == 1, let head = link.queue.head, head.closesConnection,
-            let e = head.tag
-        else { return false }
+        guard case .closed = error, link.queue.owesOnlyAShutdown, let e = link.queue.head?.tag else { return false }
         _ = link.abandon()
         traffic.end(e)
         pool.shutDown = link.node

@@ -176,9 +176,7 @@ package final class StandaloneTransport: Transport {
 
     /// The connection ended with only a SHUTDOWN owed: the server did as asked.
     private func shutDownAsAsked(_ error: NetError) -> Bool {
-        guard case .closed = error, queue.count == 1, depth == 0, let head = queue.head, head.closesConnection,
-            let id = head.tag
-        else { return false }
+        guard case .closed = error, queue.owesOnlyAShutdown, depth == 0, let id = queue.head?.tag else { return false }
         dropConnection()
         shutDown = true
         settled.append(.closed(id))
