@@ -11,7 +11,10 @@ extension OptionTable {
                 """,
             completion: .choices(ClusterManagerCommands.names)
         ) { p, v throws(RcliError) in
-            p.config.clusterManager = ClusterManagerRequest(subcommand: v.lowercased())
+            // `--cluster-*` options given before it stay (redis-cli takes options in any order).
+            var request = p.config.clusterManager ?? ClusterManagerRequest(subcommand: "")
+            request.subcommand = v.lowercased()
+            p.config.clusterManager = request
         },
         flag("--cluster-yes", "Answer yes to the cluster manager's prompts (also REDISCLI_CLUSTER_YES=1).") {
             $0.yes = true

@@ -1,0 +1,65 @@
+import Testing
+
+@testable import RcliCore
+
+/// redis-cli and valkey-cli take options in any order: `rcli --cluster-yes --cluster create ...`
+/// (how many harnesses build clusters) must mean what `rcli --cluster create ... --cluster-yes`
+/// means. Every `--cluster-*` option and the connection options, before and after.
+@Suite struct OptionOrderTests {
+    /// A valid value for each option that takes one.
+    static func sample(_ option: String) -> String {
+        switch option {
+        case "--cluster-replicas": return "1"
+        case "--cluster-slots": return "5"
+        case "--cluster-timeout": return "1234"
+        case "--cluster-pipeline": return "20"
+        case "--cluster-threshold": return "3"
+        case "--cluster-weight": return "abc=2"
+        case "-p": return "7001"
+        case "-n": return "2"
+        case "-t": return "2.5"
+        default: return "x\(option.count)"
+        }
+    }
+
+    static let clusterOptions: [[String]] = OptionTable.clusterManager.compactMap { spec in
+        guard let name = spec.names.first, name != "--cluster" else { return nil }
+        return spec.takesValue ? [name, sample(name)] : [name]
+    }
+
+    @Test(arguments: clusterOptions)
+    func clusterOptionsActWhereverTheyStand(_ option: [String]) throws {
+        let subcommand = ["--cluster", "create", "127.0.0.1:7000", "127.0.0.1:7001"]
+        let before = try OptionParser.parse(option + subcommand, environment: [:])
+        let after = try OptionParser.parse(subcommand + option, environment: [:])
+        let between = try OptionParser.parse(
+            Array(subcommand.prefix(3)) + option + ["127.0.0.1:7001"], environment: [:])
+        let plain = try OptionParser.parse(subcommand, environment: [:])
+        let request = try #require(before.config.clusterManager)
+        #expect(request.subcommand == "create")
+        #expect(request.args == ["127.0.0.1:7000", "127.0.0.1:7001"])
+        #expect(String(describing: request) == String(describing: try #require(after.config.clusterManager)))
+        #expect(String(describing: request) == String(describing: try #require(between.config.clusterManager)))
+        #expect(
+            String(describing: request) != String(describing: try #require(plain.config.clusterManager)),
+            "\(option) acted")
+    }
+
+    static let connectionOptions: [[String]] = [
+        ["-a", "secret"], ["--user", "alice"], ["--pass", "secret"], ["--tls"], ["--insecure"],
+        ["--cacert", "/tmp/ca.crt"], ["--cert", "/tmp/c.crt"], ["--key", "/tmp/c.key"], ["--sni", "node.example"],
+        ["-4"], ["-6"], ["-t", "2.5"], ["-h", "10.1.2.3"], ["-p", "7001"], ["-3"], ["--name", "job"],
+        ["--no-auth-warning"],
+    ]
+
+    @Test(arguments: connectionOptions)
+    func connectionOptionsActWhereverTheyStand(_ option: [String]) throws {
+        let subcommand = ["--cluster", "check", "127.0.0.1:7000"]
+        let before = try OptionParser.parse(option + subcommand, environment: [:])
+        let after = try OptionParser.parse(subcommand + option, environment: [:])
+        let plain = try OptionParser.parse(subcommand, environment: [:])
+        #expect(String(describing: before.config) == String(describing: after.config))
+        #expect(String(describing: before.config) != String(describing: plain.config), "\(option) acted")
+        #expect(before.config.clusterManager?.args == ["127.0.0.1:7000"])
+    }
+}
