@@ -26,12 +26,6 @@ final class CommandKeyBook {
         return learnt[name] ?? nil
     }
 
-    /// The keys of `args`, in argument order.
-    func keys(_ args: [[UInt8]]) -> [[UInt8]] {
-        guard let info = info(for: args) else { return [] }
-        return CommandKeys.keys(args, info: info)
-    }
-
     /// The name to ask the server about before `args` is sent: a command neither the table nor
     /// an earlier answer knows, not asked about yet. Nil when there is nothing to learn.
     func nameToLearn(_ args: [[UInt8]]) -> String? {

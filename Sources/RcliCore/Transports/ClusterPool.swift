@@ -129,12 +129,7 @@ package final class ClusterPool {
     /// A session for `node` (not connected): dialled at its endpoint (its IP when that is a name
     /// that does not resolve), its certificate checked against the hostname it announces.
     func session(for node: NodeAddress, readOnly: Bool) -> Session {
-        let s = template.forNode(
-            host: node.host, port: node.port, readOnly: readOnly, announced: router.map.names[node])
-        // Database 0 at connect: each command selects its own (`ClusterTransport.ensureDatabase`),
-        // so a SELECT still in flight (or refused) never fails a new link's handshake.
-        s.database = 0
-        return s
+        template.forNode(host: node.host, port: node.port, readOnly: readOnly, announced: router.map.names[node])
     }
 
     /// The link for `target`, connected (READONLY is made sure of for a replica).
@@ -145,8 +140,11 @@ package final class ClusterPool {
         if let existing = links[target.node], existing.connection != nil || existing.announced == names {
             link = existing
         } else {
-            link = ClusterLink(
-                node: target.node, session: session(for: target.node, readOnly: target.replica), announced: names)
+            let session = session(for: target.node, readOnly: target.replica)
+            // Links connect in database 0: each command selects its own (`ClusterTransport.ensureDatabase`),
+            // so a SELECT still in flight (or refused) never fails a new link's handshake.
+            session.database = 0
+            link = ClusterLink(node: target.node, session: session, announced: names)
             links[target.node] = link
         }
         if target.replica && !link.session.readsFromReplicas {
@@ -160,7 +158,7 @@ package final class ClusterPool {
         }
         if link.connection == nil {
             do throws(RcliError) { try link.session.connect() } catch { throw error }
-            // The handshake selected the session's database (0 for nodes: commands select theirs).
+            // The handshake selected the session's database (0 for nodes, the seed's `-n` for it).
             link.selectedDatabase = link.session.database
         }
         return link

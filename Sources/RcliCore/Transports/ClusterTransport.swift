@@ -25,7 +25,7 @@ package final class ClusterTransport: Transport {
     /// A SELECT in flight: nothing after it is read until it is answered (`beginSelect`).
     var selecting: ClusterCommand?
     /// A command held while the server is asked where its keys are (`CommandKeyBook`).
-    private var lookup: (name: String, probe: ClusterCommand, command: Outbound)?
+    var lookup: (name: String, probe: ClusterCommand, command: Outbound)?
     var stats = ClusterRunStats()
     /// Reroutes reported but not yet taken by the engine: no input is read meanwhile, so a
     /// later command for the same slot cannot overtake the one being redirected or retried.
@@ -58,20 +58,11 @@ package final class ClusterTransport: Transport {
             submitRaw(id, raw, ends: command.ends, now: now)
             return
         }
-        if let name = pool.keyBook.nameToLearn(command.args), canAskCurrentNode {
-            // A command the table lacks: its key positions first, so it goes to its slot's owner.
-            let probe = ClusterCommand(
-                id: id, args: pool.keyBook.request(for: name), traits: CommandTraits([]),
-                route: RouteState(slot: nil, readOnly: true))
-            lookup = (name, probe, command)
-            report?("learning the keys of '\(name)' (COMMAND INFO)")
-            dispatch(probe, now: now)
-            return
-        }
+        if lookUpKeys(id, command, now: now) { return }
         begin(id, command, now: now)
     }
 
-    private func begin(_ id: EntryID, _ command: Outbound, now: Double) {
+    func begin(_ id: EntryID, _ command: Outbound, now: Double) {
         let e = ClusterCommand.command(
             id, command.args, traits: command.traits, keyBook: pool.keyBook,
             trackingSlots: pool.router.policy.replicaReads)
@@ -80,24 +71,6 @@ package final class ClusterTransport: Transport {
             return
         }
         start(e, now: now)
-    }
-
-    /// True when a side request may go to the current node: no transaction or WATCH is pinned
-    /// (it would join it) and the node's link is not subscribed.
-    private var canAskCurrentNode: Bool {
-        pool.transaction.pinned == nil && !pool.transaction.inMulti
-            && !(pool.existingLink(pool.router.current)?.pubsub.isSubscribed ?? false)
-    }
-
-    /// True for the `COMMAND INFO` request in flight.
-    func isLookup(_ e: ClusterCommand) -> Bool { lookup?.probe === e }
-
-    /// The `COMMAND INFO` lookup answered (or failed): the command it held goes now.
-    private func learnt(_ probe: ClusterCommand, now: Double) {
-        guard let (name, _, command) = lookup else { return }
-        lookup = nil
-        pool.keyBook.learn(name, reply: probe.reply)
-        begin(probe.id, command, now: now)
     }
 
     private func start(_ e: ClusterCommand, now: Double) {
