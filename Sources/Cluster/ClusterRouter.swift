@@ -260,8 +260,8 @@ package struct ClusterRouter: Sendable {
             let node = natMap.translate(announced)
             state.redirects += 1
             if state.redirects > policy.maxRedirects { return .fail(loop(slot: slot, last: "ASK", node: node)) }
+            // One command, once, elsewhere: not a topology change, so no probe (even without one).
             state.askTarget = node
-            if !topologyKnown { askForTopology(node) }
             return .resend(.ask(slot: slot, node: node))
         case .retry(let reason):
             if topologyKnown && (reason.hasPrefix("CLUSTERDOWN") || reason.hasPrefix("MASTERDOWN")) {

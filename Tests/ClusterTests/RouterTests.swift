@@ -268,6 +268,7 @@ private func err(_ s: String) -> [UInt8] { Array(s.utf8) }
             == .resend(.ask(slot: 900, node: b)))
     #expect(r.route(u, now: 0) == RouteTarget(node: b, replica: false, asking: true))
     #expect(r.route(RouteState(slot: 900, readOnly: false), now: 0).node == seed, "ASK teaches nothing")
+    #expect(!r.reloadWanted, "an ASK is not a topology change: no probe of its node")
     r.install(threeShards())
     #expect(r.topologyKnown)
 }

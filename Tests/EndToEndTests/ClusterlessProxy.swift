@@ -9,6 +9,16 @@ import RedisNet
 /// `ASK ...`), and anything else is forwarded to the real server at `upstream` (when there is
 /// one) and its reply relayed. Only what a real server never does is faked here.
 final class ClusterlessProxy: @unchecked Sendable {
+    /// What the proxy does with a `CLUSTER` command.
+    enum OnCluster: Sendable {
+        /// An error reply; the connection stays.
+        case refuse
+        /// An error reply, then the connection is closed (a hardened endpoint, a recording fake).
+        case refuseAndClose
+        /// The connection is closed without a reply.
+        case close
+    }
+
     let port: Int
     private let listener: Int32
     private let lock = NSLock()
@@ -21,14 +31,16 @@ final class ClusterlessProxy: @unchecked Sendable {
         return seenCommands
     }
 
-    init(upstream: Int?, redirect: @escaping @Sendable ([String]) -> String?) throws {
+    init(upstream: Int?, onCluster: OnCluster = .refuse, redirect: @escaping @Sendable ([String]) -> String?) throws {
         (listener, port) = try listenOnLoopback(backlog: 16)
         let listener = self.listener
         Thread.detachNewThread { [self] in
             while true {
                 let conn = accept(listener, nil, nil)
                 guard conn >= 0 else { return }
-                Thread.detachNewThread { [self] in serve(conn, upstream: upstream, redirect: redirect) }
+                Thread.detachNewThread { [self] in
+                    serve(conn, upstream: upstream, onCluster: onCluster, redirect: redirect)
+                }
             }
         }
     }
@@ -38,7 +50,7 @@ final class ClusterlessProxy: @unchecked Sendable {
         close(listener)
     }
 
-    private func serve(_ fd: Int32, upstream: Int?, redirect: ([String]) -> String?) {
+    private func serve(_ fd: Int32, upstream: Int?, onCluster: OnCluster, redirect: ([String]) -> String?) {
         defer { close(fd) }
         let real = upstream.flatMap { try? Connection(endpoint: .tcp(host: "127.0.0.1", port: $0), connectTimeout: 5) }
         var parser = RESPParser()
@@ -54,7 +66,9 @@ final class ClusterlessProxy: @unchecked Sendable {
                 seenCommands.append(words)
                 lock.unlock()
                 var reply: [UInt8]
-                if words.first?.lowercased() == "cluster" {
+                let isCluster = words.first?.lowercased() == "cluster"
+                if isCluster && onCluster == .close { return }
+                if isCluster {
                     reply = Array(
                         "-ERR unexpected command CLUSTER \(words.dropFirst().first?.uppercased() ?? "")\r\n".utf8)
                 } else if let error = redirect(words) {
@@ -73,6 +87,7 @@ final class ClusterlessProxy: @unchecked Sendable {
                     if w <= 0 { return }
                     sent += w
                 }
+                if isCluster && onCluster == .refuseAndClose { return }
             }
         }
     }

@@ -11,9 +11,9 @@ struct ArgumentHinterTests {
     static func suite() throws -> [(String, String)] {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../Fixtures/test_cli_hint_suite.txt")
-        let text = try String(contentsOf: url, encoding: .utf8)
-        guard case .success(let cases) = HintTestMode.cases(in: text) else { throw CocoaError(.fileReadCorruptFile) }
-        return cases
+        let text = try Data(contentsOf: url)
+        guard case .success(let file) = HintTestMode.read(Array(text)) else { throw CocoaError(.fileReadCorruptFile) }
+        return file.cases
     }
 
     /// Redis changed these docs after 7.2, the suite's version (redis's own later copy of the suite
@@ -124,17 +124,30 @@ struct ArgumentHinterTests {
         #expect(ArgumentSpec.parse(compact: "x:bad::") == nil)
     }
 
-    @Test func hintFileErrorsNameTheLine() {
-        guard case .failure(let e) = HintTestMode.cases(in: "# c\n\"GET \" \"key\"\n\"SET \"\n") else {
+    /// redis-cli's reading: a chunk the splitter rejects is skipped (not fatal), a lone input is
+    /// redis-cli's fatal line, a line over 255 bytes arrives as two chunks.
+    @Test func hintFilesReadAsRedisCliReadsThem() throws {
+        let text = "# c\n\"a\" \"b\"\" \"\"\n\"GET \" \"key\n\n\"GET \" \"key\"\r\n\"GET \" \"key\" extra\n"
+        guard case .success(let file) = HintTestMode.read(Array(text.utf8)) else {
+            Issue.record("refused")
+            return
+        }
+        #expect(file.cases.map { "\($0.0)|\($0.1)" } == ["GET |key", "GET |key"])
+        #expect(file.skipped.map(\.line) == [2, 3])
+        guard case .failure(let e) = HintTestMode.read(Array("# c\n\"GET \" \"key\"\n\"SET \"\n".utf8)) else {
             Issue.record("accepted")
             return
         }
-        #expect(e.message == "Missing expected hint for input 'SET ' on line 3")
-        guard case .failure(let q) = HintTestMode.cases(in: "\n\"GET \" \"key\n") else {
-            Issue.record("accepted")
+        #expect(e.message == "Missing expected hint for input 'SET '")
+        // 255 bytes (an unterminated quote: skipped), then the rest of the line as a chunk of its
+        // own, where "x" "y" is a case.
+        let long = "\"\(String(repeating: "a", count: 254)) \"x\" \"y\"\n"
+        guard case .success(let chunks) = HintTestMode.read(Array(long.utf8)) else {
+            Issue.record("refused")
             return
         }
-        #expect(q.message.hasPrefix("Unbalanced quotes on line 2"))
+        #expect(chunks.cases.map { "\($0.0)|\($0.1)" } == ["x|y"])
+        #expect(chunks.skipped.count == 1)
     }
 }
 

@@ -1,9 +1,11 @@
 /// redis-cli 7.2's hidden hint test hooks. `--test_hint <line>` prints the raw hint for the line
 /// (no leading space, trailing spaces kept; an empty line when no command matches).
-/// `--test_hint_file <file>` checks `"<line>" "<expected hint>"` pairs (lines starting with `#` and
-/// blank lines skipped), prints `SUCCESS: n/m passed` or `FAILURE: n/m passed`, and exits with the
-/// number of failures (255 at most); an unreadable file or a malformed line is one line on stderr
-/// and exit 255.
+/// `--test_hint_file <file>` checks `"<line>" "<expected hint>"` pairs, prints `SUCCESS: n/m passed`
+/// or `FAILURE: n/m passed`, and exits with the number of failures (255 at most). The file is read
+/// as redis-cli reads it: in `fgets` chunks of at most 255 bytes, a chunk starting with `#` skipped,
+/// and a chunk its splitter rejects (unbalanced quotes, a closing quote not followed by a space)
+/// skipped silently, as hint suites rely on (`--verbose` names it on stderr). An unreadable file,
+/// or a line with an input and no expected hint, is one line on stderr and exit 255.
 enum HintTestMode {
     static func run(_ config: CLIConfiguration, hinter: ArgumentHinter, output: OutputContext) -> Int32 {
         if let line = config.testHint {
@@ -12,15 +14,22 @@ enum HintTestMode {
             if config.testHintFile == nil { return 0 }
         }
         guard let path = config.testHintFile else { return 0 }
-        let text: String
+        let text: [UInt8]
         switch System.readFile(path) {
-        case .success(let bytes): text = String(decoding: bytes, as: UTF8.self)
+        case .success(let bytes): text = bytes
         case .failure(let error):
             return stop("Can't open file '\(path)': \(error.description)", output)
         }
-        switch cases(in: text) {
+        switch read(text) {
         case .failure(let message): return stop(message, output)
-        case .success(let cases):
+        case .success(let file):
+            if config.verbose {
+                for skipped in file.skipped {
+                    output.err.write("Skipping line \(skipped.line) (its quoting does not split): \(skipped.text)\n")
+                }
+                output.err.flush()
+            }
+            let cases = file.cases
             var passed = 0
             for (input, expected) in cases {
                 let hint = hinter.hint(for: input)
@@ -42,25 +51,49 @@ enum HintTestMode {
         }
     }
 
-    /// The (input, expected hint) pairs of a hint file, or why a line is malformed (with its number).
-    static func cases(in text: String) -> Result<[(String, String)], HintFileError> {
+    /// What a hint file holds: the (input, expected hint) pairs, and the chunks skipped because
+    /// they do not split (line number, text).
+    struct HintFile {
         var cases: [(String, String)] = []
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if line.hasPrefix("#") { continue }
-            guard let words = CommandLineSplitter.split(Array(line.utf8)) else {
-                return .failure(HintFileError("Unbalanced quotes on line \(index + 1): \(line)"))
+        var skipped: [(line: Int, text: String)] = []
+    }
+
+    /// The pairs of a hint file read as redis-cli's `testHintSuite` reads it: `fgets` into a
+    /// 256-byte buffer (so a longer line arrives as several chunks), a chunk whose first byte is
+    /// `#` skipped, the rest trimmed of newlines and split; no words (an empty line, or quoting
+    /// the splitter rejects) skips the chunk; one word is redis-cli's fatal
+    /// `Missing expected hint for input '<word>'`; words after the second are ignored.
+    static func read(_ bytes: [UInt8]) -> Result<HintFile, HintFileError> {
+        var file = HintFile()
+        var line = 1
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && end - start < 255 {
+                end += 1
+                if bytes[end - 1] == 10 { break }
+            }
+            let chunk = bytes[start..<end]
+            let number = line
+            if chunk.last == 10 { line += 1 }
+            start = end
+            if chunk.first == UInt8(ascii: "#") { continue }
+            let trimmed = chunk.drop { $0 == 10 }.reversed().drop { $0 == 10 }.reversed()
+            guard let words = CommandLineSplitter.split(trimmed) else {
+                file.skipped.append((number, String(decoding: trimmed, as: UTF8.self)))
+                continue
             }
             switch words.count {
             case 0: continue
             case 1:
                 let input = String(decoding: words[0], as: UTF8.self)
-                return .failure(HintFileError("Missing expected hint for input '\(input)' on line \(index + 1)"))
+                return .failure(HintFileError("Missing expected hint for input '\(input)'"))
             default:
-                cases.append((String(decoding: words[0], as: UTF8.self), String(decoding: words[1], as: UTF8.self)))
+                file.cases.append(
+                    (String(decoding: words[0], as: UTF8.self), String(decoding: words[1], as: UTF8.self)))
             }
         }
-        return .success(cases)
+        return .success(file)
     }
 
     /// Why a hint file cannot be checked.

@@ -39,6 +39,22 @@ package enum RcliError: Error, Sendable {
         case malformed(String)
         /// The node could not be asked.
         case unreachable(NetError)
+
+        /// True when `-c` goes on without a topology, following redirects (refused, closed or
+        /// unanswered); a malformed one is an error.
+        var meansFollowRedirects: Bool {
+            if case .malformed = self { return false }
+            return true
+        }
+
+        /// The problem in a few words.
+        var summary: String {
+            switch self {
+            case .refused(let reply): return reply
+            case .malformed(let what): return what
+            case .unreachable(let e): return e.description
+            }
+        }
     }
 
     /// One line for stderr.

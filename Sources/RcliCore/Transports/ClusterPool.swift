@@ -34,8 +34,10 @@ package final class ClusterPool {
 
     /// Connects to the seed and loads the topology. Nil when the seed is not a cluster node
     /// (cluster support disabled): the caller runs standalone.
-    /// A seed that answers but will not tell the topology (a proxy, a service that renames or
-    /// blocks `CLUSTER`) gives a pool that follows redirects; `noticeFallback` says so once.
+    /// A seed that connects but will not tell the topology (a proxy, a service that renames or
+    /// blocks `CLUSTER`, with an error, by closing the connection or by not answering) gives a
+    /// pool that follows redirects; `noticeFallback` says so once. A malformed topology stays an
+    /// error: the seed is not what it seems.
     package static func open(
         session: Session, policy: ClusterRouter.Policy, natMap: NatMap,
         report: ((String) -> Void)?, noticeFallback: ((String) -> Void)? = nil
@@ -48,10 +50,13 @@ package final class ClusterPool {
         switch loadMap(conn, seedHost: seedHost) {
         case .success(let m): map = m
         case .failure(.notACluster): return nil
-        case .failure(.topology(_, .refused(let why))):
-            // An error reply, not a broken one (that stays an error: the seed is not what it seems).
+        case .failure(.topology(_, let why)) where why.meansFollowRedirects:
+            // Refused, closed or not answered in time: send the commands to the seed and follow
+            // the redirects they get, as redis-cli does. On a fresh connection: the old one may be
+            // closed, or owe the late reply of the topology request.
             known = false
-            let line = "-c: topology unavailable (\(why)); following redirects"
+            session.disconnect()
+            let line = "-c: topology unavailable (\(why.summary)); following redirects"
             report?(line)
             if report == nil { noticeFallback?(line) }
         case .failure(let e): throw e
