@@ -48,6 +48,8 @@ format:
 
 install: build
 	install -D -m 0755 $(RELEASE) $(DESTDIR)$(PREFIX)/bin/rcli
+	@# VALKEY_CLI=1: a valkey-cli symlink (rcli then speaks as valkey-cli; see README).
+	if [ -n "$(VALKEY_CLI)" ]; then ln -sf rcli $(DESTDIR)$(PREFIX)/bin/valkey-cli; fi
 	install -D -m 0644 man/rcli.1 $(DESTDIR)$(PREFIX)/share/man/man1/rcli.1
 	install -D -m 0644 completions/rcli.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/rcli
 	install -D -m 0644 completions/_rcli $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_rcli

@@ -18,7 +18,8 @@ package enum NetError: Error, Sendable, CustomStringConvertible {
     /// One line, as printed after "Error: " or on its own.
     package var description: String {
         switch self {
-        case .connect(let endpoint, let reason): return "Could not connect to Redis at \(endpoint): \(reason)"
+        case .connect(let endpoint, let reason):
+            return "Could not connect to \(Voice.current.server) at \(endpoint): \(reason)"
         case .closed: return "Server closed the connection"
         case .io(let e): return e.description
         case .protocolViolation(let e): return e.description

@@ -114,8 +114,13 @@ extension ClusterFixtureTests {
         let replicas = try rcli(["--cluster", "create", "127.0.0.1:1", "--cluster-replicas", "x"])
         #expect(
             replicas.status == 1 && replicas.err.contains("--cluster-replicas"), "numbers are checked: \(replicas.err)")
-        let orphan = try rcli(["--cluster-yes", "ping"])
-        #expect(orphan.status == 1 && orphan.err.contains("need --cluster <subcommand>"))
+        // Without --cluster the manager's options do nothing, as in redis-cli.
+        for args in [["--cluster-yes", "ping"], ["--cluster-replicas", "2", "--cluster-from", "x", "ping"]] {
+            let ours = try rcli(["-p", ports[0]] + args)
+            let theirs = try redisCli(["-p", ports[0]] + args)
+            #expect(ours.status == 0 && ours.out == "PONG\n" && ours.err.isEmpty, "\(ours.err)")
+            #expect(ours.out == theirs.out && ours.status == theirs.status)
+        }
     }
 }
 

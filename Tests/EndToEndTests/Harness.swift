@@ -38,6 +38,14 @@ enum TestEnvironment {
         return cli
     }
 
+    /// valkey-cli 8.1.8 from the fetched servers (every column has it: `make test` fetches them).
+    static var valkeyCli: String {
+        let dir =
+            ProcessInfo.processInfo.environment["RCLI_SERVERS_DIR"]
+            ?? packageRoot.appendingPathComponent(".build-servers").path
+        return dir + "/valkey-8.1/valkey-cli"
+    }
+
     /// True on Valkey 9 and later (numbered databases in cluster mode, atomic slot migration).
     static var isValkey9: Bool { server.hasPrefix("valkey-") && !server.hasPrefix("valkey-8") }
 

@@ -22,9 +22,9 @@ import Testing
         }
     }
 
-    static let clusterOptions: [[String]] = OptionTable.clusterManager.compactMap { spec in
-        guard let name = spec.names.first, name != "--cluster" else { return nil }
-        return spec.takesValue ? [name, sample(name)] : [name]
+    /// Every spelling: redis-cli's and valkey-cli's.
+    static let clusterOptions: [[String]] = OptionTable.clusterManager.flatMap { spec in
+        spec.names.filter { $0 != "--cluster" }.map { name in spec.takesValue ? [name, sample(name)] : [name] }
     }
 
     @Test(arguments: clusterOptions)
@@ -61,5 +61,17 @@ import Testing
         #expect(String(describing: before.config) == String(describing: after.config))
         #expect(String(describing: before.config) != String(describing: plain.config), "\(option) acted")
         #expect(before.config.clusterManager?.args == ["127.0.0.1:7000"])
+    }
+
+    /// valkey-cli 8's spellings mean what redis-cli's do.
+    @Test(arguments: OptionTable.valkeySpellings.map { [$0.redis, $0.valkey] })
+    func valkeySpellingsMeanTheSame(_ pair: [String]) throws {
+        let value = OptionTable.clusterManager.first { $0.names.contains(pair[0]) }?.takesValue == true ? ["abc"] : []
+        let subcommand = ["--cluster", "add-node", "127.0.0.1:7000", "127.0.0.1:7001"]
+        let redis = try OptionParser.parse(subcommand + [pair[0]] + value, environment: [:])
+        let valkey = try OptionParser.parse(subcommand + [pair[1]] + value, environment: [:])
+        let plain = try OptionParser.parse(subcommand, environment: [:])
+        #expect(String(describing: redis.config.clusterManager) == String(describing: valkey.config.clusterManager))
+        #expect(String(describing: redis.config.clusterManager) != String(describing: plain.config.clusterManager))
     }
 }

@@ -1,11 +1,14 @@
+import RedisNet
+
 /// `--help`, generated from the option table in redis-cli's layout.
 package enum HelpText {
     /// rcli's version.
     package static let version = "0.1.0"
 
-    /// The usage text.
+    /// The usage text (naming the program valkey-cli when it runs under that name).
     package static func usage() -> String {
-        var s = "rcli \(version)\n\nUsage: rcli [OPTIONS] [cmd [arg [arg ...]]]\n"
+        let me = Voice.current.selfName
+        var s = "rcli \(version)\n\nUsage: \(me) [OPTIONS] [cmd [arg [arg ...]]]\n"
         for spec in OptionTable.all where !spec.hidden {
             var head = "  " + spec.names[0]
             if let v = spec.valueName { head += " <\(v)>" }
@@ -16,15 +19,15 @@ package enum HelpText {
         s += """
 
             Examples:
-              cat /etc/passwd | rcli -x set mypasswd
-              rcli -D "" --raw dump key > key.dump && rcli -X dump_tag restore key2 0 dump_tag replace < key.dump
-              rcli -r 100 lpush mylist x
-              rcli -r 100 -i 1 info | grep used_memory_human:
-              rcli --quoted-input set '"null-\\x00-separated"' value
-              rcli -u redis://user:secret@127.0.0.1:6379/2 ping
-              rcli < commands.txt    (pipelined: replies printed in input order)
+              cat /etc/passwd | \(me) -x set mypasswd
+              \(me) -D "" --raw dump key > key.dump && \(me) -X dump_tag restore key2 0 dump_tag replace < key.dump
+              \(me) -r 100 lpush mylist x
+              \(me) -r 100 -i 1 info | grep used_memory_human:
+              \(me) --quoted-input set '"null-\\x00-separated"' value
+              \(me) -u redis://user:secret@127.0.0.1:6379/2 ping
+              \(me) < commands.txt    (pipelined: replies printed in input order)
 
-            When no command is given and stdin is a terminal, rcli starts in interactive mode.
+            When no command is given and stdin is a terminal, \(me) starts in interactive mode.
             With stdin not a terminal, each line of stdin is a command.
 
             """

@@ -1,3 +1,5 @@
+import RedisNet
+
 /// Parses argv the way redis-cli does: options first, the first word not starting with `-`
 /// begins the command.
 package enum OptionParser {
@@ -87,7 +89,8 @@ package enum OptionParser {
         var config = parsed.config
         if config.luaDebugger != nil && config.evalFile == nil {
             throw RcliError.usage(
-                "Options --ldb and --ldb-sync-mode require --eval.\nTry rcli --help for more information.")
+                "Options --ldb and --ldb-sync-mode require --eval.\nTry \(Voice.current.selfName) --help for more "
+                    + "information.")
         }
         if !config.latencyPercentiles.isEmpty && config.toolMode != .latency(.running)
             && config.toolMode != .latency(.history)
@@ -109,6 +112,9 @@ package enum OptionParser {
             config.password = env
         }
         if config.password != nil { config.passwordCommand = nil }
+        // `--cluster-*` options without `--cluster <subcommand>` do nothing, as in redis-cli
+        // (`redis-cli --cluster-yes ping` pings).
+        if config.clusterManager?.subcommand.isEmpty == true { config.clusterManager = nil }
         parsed.config = config
     }
 }

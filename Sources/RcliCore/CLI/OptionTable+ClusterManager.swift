@@ -48,9 +48,10 @@ extension OptionTable {
                 r.weights.append((String(parts[0]), w))
             }
         },
-        flag("--cluster-use-empty-masters", "rebalance: give slots to masters that have none.") {
-            $0.useEmptyMasters = true
-        },
+        flag(
+            ["--cluster-use-empty-masters", "--cluster-use-empty-primaries"],
+            "rebalance: give slots to masters that have none\n(also --cluster-use-empty-primaries)."
+        ) { $0.useEmptyMasters = true },
         flag("--cluster-simulate", "rebalance: show the moves without making them.") { $0.simulate = true },
         value("--cluster-threshold", "percent", "rebalance: imbalance to tolerate (default 2).") {
             r, v throws(RcliError) in
@@ -60,19 +61,23 @@ extension OptionTable {
             }
             r.threshold = t
         },
-        flag("--cluster-slave", "add-node: add the node as a replica.") { $0.replica = true },
-        flag("--cluster-replica", "add-node: add the node as a replica.") { $0.replica = true },
-        value("--cluster-master-id", "id", "add-node: the master the new replica follows.") {
-            r, v throws(RcliError) in
-            r.masterID = v
-        },
+        flag(["--cluster-slave", "--cluster-replica"], "add-node: add the node as a replica (also --cluster-replica).")
+        { $0.replica = true },
+        value(
+            ["--cluster-master-id", "--cluster-primary-id"], "id",
+            "add-node: the master the new replica follows\n(also --cluster-primary-id)."
+        ) { r, v throws(RcliError) in r.masterID = v },
         flag("--cluster-search-multiple-owners", "check/fix: look for slots owned by several masters.") {
             $0.searchMultipleOwners = true
         },
         flag(
-            "--cluster-fix-with-unreachable-masters", "fix: proceed although some masters cannot be reached."
+            ["--cluster-fix-with-unreachable-masters", "--cluster-fix-with-unreachable-primaries"],
+            "fix: proceed although some masters cannot be reached\n(also --cluster-fix-with-unreachable-primaries)."
         ) { $0.fixWithUnreachableMasters = true },
-        flag("--cluster-only-masters", "call: only the masters.") { $0.onlyMasters = true },
+        flag(
+            ["--cluster-only-masters", "--cluster-only-primaries"],
+            "call: only the masters (also --cluster-only-primaries)."
+        ) { $0.onlyMasters = true },
         flag("--cluster-only-replicas", "call: only the replicas.") { $0.onlyReplicas = true },
         value("--cluster-from-user", "user", "import: user on the source server.") { r, v throws(RcliError) in
             r.fromUser = v
@@ -85,10 +90,25 @@ extension OptionTable {
         flag("--cluster-copy", "import: copy keys instead of moving them.") { $0.copy = true },
     ]
 
+    /// redis-cli's spellings of the cluster manager's options and valkey-cli 8's, which rcli
+    /// accepts as well and shows in `--cluster help` when it runs as valkey-cli.
+    static let valkeySpellings: [(redis: String, valkey: String)] = [
+        ("--cluster-use-empty-masters", "--cluster-use-empty-primaries"), ("--cluster-slave", "--cluster-replica"),
+        ("--cluster-master-id", "--cluster-primary-id"),
+        ("--cluster-fix-with-unreachable-masters", "--cluster-fix-with-unreachable-primaries"),
+        ("--cluster-only-masters", "--cluster-only-primaries"),
+    ]
+
     private static func flag(
         _ name: String, _ help: String, _ set: @escaping @Sendable (inout ClusterManagerRequest) -> Void
     ) -> OptionSpec {
-        OptionSpec([name], help: help) { p, _ throws(RcliError) in
+        flag([name], help, set)
+    }
+
+    private static func flag(
+        _ names: [String], _ help: String, _ set: @escaping @Sendable (inout ClusterManagerRequest) -> Void
+    ) -> OptionSpec {
+        OptionSpec(names, help: help) { p, _ throws(RcliError) in
             var request = p.config.clusterManager ?? ClusterManagerRequest(subcommand: "")
             set(&request)
             p.config.clusterManager = request
@@ -99,7 +119,14 @@ extension OptionTable {
         _ name: String, _ valueName: String, _ help: String,
         _ set: @escaping @Sendable (inout ClusterManagerRequest, String) throws(RcliError) -> Void
     ) -> OptionSpec {
-        OptionSpec([name], value: valueName, help: help) { p, v throws(RcliError) in
+        value([name], valueName, help, set)
+    }
+
+    private static func value(
+        _ names: [String], _ valueName: String, _ help: String,
+        _ set: @escaping @Sendable (inout ClusterManagerRequest, String) throws(RcliError) -> Void
+    ) -> OptionSpec {
+        OptionSpec(names, value: valueName, help: help) { p, v throws(RcliError) in
             var request = p.config.clusterManager ?? ClusterManagerRequest(subcommand: "")
             try set(&request, v)
             p.config.clusterManager = request

@@ -40,12 +40,7 @@ package enum RunMode: Sendable, Equatable {
         case .run: break
         }
         let config = parsed.config
-        if config.clusterManager != nil {
-            guard config.clusterManager?.subcommand.isEmpty == false else {
-                return .failure(.usage("--cluster-* options need --cluster <subcommand> (see --cluster help)"))
-            }
-            return .success(.clusterManager)
-        }
+        if config.clusterManager != nil { return .success(.clusterManager) }
         if let tool = config.toolMode {
             switch tool {
             case .intrinsicLatency(let seconds):

@@ -22,13 +22,15 @@ enum ClusterAddNode {
         if context.request.replica {
             if let id = context.request.masterID {
                 guard let m = cluster.node(id: id) else {
-                    log.err("[ERR] No such master ID \(id)")
+                    log.err("[ERR] No such \(Voice.current.primary) ID \(id)")
                     return 1
                 }
                 master = m
             } else {
                 master = cluster.masters.min { $0.replicaCount < $1.replicaCount }
-                if let m = master { log.plain("Automatically selected master \(ManagerAddress.text(m.address))\n") }
+                if let m = master {
+                    log.plain("Automatically selected \(Voice.current.primary) \(ManagerAddress.text(m.address))\n")
+                }
             }
         }
         let session = cluster.session(for: new)
@@ -43,8 +45,8 @@ enum ClusterAddNode {
             let dump = cluster.call(entry, ["FUNCTION", "DUMP"])
             if case .error(let e) = dump {
                 log.info(
-                    ">>> Failed retrieving Functions from the cluster, skip this step as Redis version do not support "
-                        + "function command (error = '\(String(decoding: e, as: UTF8.self))')")
+                    ">>> Failed retrieving Functions from the cluster, skip this step as \(Voice.current.server) "
+                        + "version do not support function command (error = '\(String(decoding: e, as: UTF8.self))')")
             } else if case .bulkString(let payload) = dump {
                 log.info(">>> Send FUNCTION LIST to \(ManagerAddress.text(new)) to verify there is no functions in it")
                 if case .array(let existingFunctions) = cluster.call(session, ["FUNCTION", "LIST"]),

@@ -1,4 +1,5 @@
 import RESP
+import RedisNet
 
 /// `--cluster backup host:port directory`: each master's RDB over SYNC into
 /// `redis-node-<host>-<port>-<id>.rdb` and the layout into `nodes.json`, as redis-cli writes
@@ -57,9 +58,12 @@ enum ClusterBackup {
             let sync = ReplicationSync(conn: try session.connect())
             let payload = try sync.start(replconf: [], output: output)
             switch payload {
-            case .length(let n): output.err.write("SYNC sent to master, writing \(n) bytes to '\(path)'\n")
+            case .length(let n):
+                output.err.write("SYNC sent to \(Voice.current.primary), writing \(n) bytes to '\(path)'\n")
             case .eofMark:
-                output.err.write("SYNC sent to master, writing bytes of bulk transfer until EOF marker to '\(path)'\n")
+                output.err.write(
+                    "SYNC sent to \(Voice.current.primary), writing bytes of bulk transfer until EOF marker to "
+                        + "'\(path)'\n")
             }
             output.err.flush()
             _ = try sync.readPayload(payload) { file.write($0) }

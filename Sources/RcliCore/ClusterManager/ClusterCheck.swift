@@ -32,9 +32,9 @@ enum ClusterCheck {
             log.plain(
                 "\(ManagerAddress.text(node.address)) (\(node.id.prefix(8))...) -> \(n) keys | "
                     + "\(node.slotCount) slots | "
-                    + "\(node.replicaCount) slaves.\n")
+                    + "\(node.replicaCount) \(Voice.current.replica)s.\n")
         }
-        log.ok("[OK] \(keys) keys in \(masters) masters.")
+        log.ok("[OK] \(keys) keys in \(masters) \(Voice.current.primaries).")
         log.plain(System.cFormat("%.2f", Double(keys) / Double(HashSlot.count)) + " keys per slot on average.\n")
     }
 

@@ -47,12 +47,13 @@ enum ClusterCreate {
                 "[WARNING] \(masterCount) master\(masterCount == 1 ? "" : "s"): Redis Cluster needs at least 3 masters "
                     + "to fail over by itself. Fine for development, not for production.")
         }
-        log.info(">>> Performing hash slots allocation on \(addresses.count) nodes...")
+        let nodes = Voice.current.isValkey ? "node(s)" : "nodes"
+        log.info(">>> Performing hash slots allocation on \(addresses.count) \(nodes)...")
         var random = SystemRandomNumberGenerator()
         let hosts = addresses.map(\.host)
         let plan = CreatePlan.make(hosts: hosts, replicas: replicas, random: &random)
         for (i, range) in plan.slots.enumerated() {
-            log.plain("Master[\(i)] -> Slots \(range.lowerBound) - \(range.upperBound)\n")
+            log.plain("\(Voice.current.capitalizedPrimary)[\(i)] -> Slots \(range.lowerBound) - \(range.upperBound)\n")
         }
         for (n, (replica, master)) in plan.added.enumerated() {
             if n == plan.extraPassAt { log.plain("Adding extra replicas...\n") }
@@ -62,14 +63,15 @@ enum ClusterCreate {
             )
         }
         if plan.initialScore > 0 {
-            log.info(">>> Trying to optimize slaves allocation for anti-affinity")
+            log.info(">>> Trying to optimize \(Voice.current.replica)s allocation for anti-affinity")
             let score = plan.antiAffinity(hosts: hosts).score
+            let v = Voice.current
             if score == 0 {
                 log.ok("[OK] Perfect anti-affinity obtained!")
             } else if score >= 10000 {
-                log.warn("[WARNING] Some slaves are in the same host as their master")
+                log.warn("[WARNING] Some \(v.replica)s are in the same host as their \(v.primary)")
             } else {
-                log.warn("[WARNING] Some slaves of the same master are in the same host")
+                log.warn("[WARNING] Some \(v.replica)s of the same \(v.primary) are in the same host")
             }
         }
         for (i, address) in addresses.enumerated() {

@@ -1,5 +1,6 @@
 import Cluster
 import RESP
+import RedisNet
 
 /// `--cluster fix host:port`: the check, repairing as it goes. Open slots (a reshard killed
 /// half-way, by any tool) are closed the way redis-cli 7.0 does it: an owner is settled (the
@@ -18,11 +19,13 @@ enum ClusterFix {
         guard let (cluster, entry) = context.loadCluster() else { return 1 }
         defer { cluster.close() }
         if cluster.unreachableMasters > 0 && !context.request.fixWithUnreachableMasters {
+            let v = Voice.current
             log.err(
-                "*** Fixing open slots with \(cluster.unreachableMasters) unreachable masters is dangerous: rcli will "
-                    + "assume that slots about masters that are not reachable are not covered, and will try to "
-                    + "reassign them to the reachable nodes. This can cause data loss and is rarely what you want to "
-                    + "do. If you really want to proceed use the --cluster-fix-with-unreachable-masters option.")
+                "*** Fixing open slots with \(cluster.unreachableMasters) unreachable \(v.primaries) is dangerous: "
+                    + "\(v.selfName) will assume that slots about \(v.primaries) that are not reachable are not "
+                    + "covered, and will try to reassign them to the reachable nodes. This can cause data loss and is "
+                    + "rarely what you want to do. If you really want to proceed use the "
+                    + "--cluster-fix-with-unreachable-\(v.primaries) option.")
             return 1
         }
         ClusterCheck.showInfo(cluster, log)
@@ -165,8 +168,8 @@ enum ClusterFix {
             }
         }
         log.err(
-            "[ERR] Sorry, rcli can't fix this slot yet (work in progress). Slot is set as migrating in "
-                + "\(names(migrating)), as importing in \(names(importing)), owner is "
+            "[ERR] Sorry, \(Voice.current.selfName) can't fix this slot yet (work in progress). Slot is set as "
+                + "migrating in \(names(migrating)), as importing in \(names(importing)), owner is "
                 + ManagerAddress.text(owner.address))
         return false
     }

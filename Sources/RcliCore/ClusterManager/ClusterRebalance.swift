@@ -1,3 +1,5 @@
+import RedisNet
+
 /// `--cluster rebalance host:port [--cluster-weight id=w ...] [--cluster-use-empty-masters]
 /// [--cluster-threshold pct] [--cluster-simulate]`: redis-cli's balance arithmetic
 /// (`RebalancePlan`), then the moves pair by pair, one `#` per slot.
@@ -10,7 +12,7 @@ enum ClusterRebalance {
         var weights: [String: Double] = [:]
         for (prefix, weight) in request.weights {
             guard let node = cluster.masters.first(where: { $0.id.hasPrefix(prefix.lowercased()) }) else {
-                log.err("*** No such master node \(prefix)")
+                log.err("*** No such \(Voice.current.primary) node \(prefix)")
                 return 1
             }
             weights[node.id] = weight

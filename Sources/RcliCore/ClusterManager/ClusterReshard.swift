@@ -1,3 +1,5 @@
+import RedisNet
+
 /// `--cluster reshard host:port [--cluster-from ids|all] [--cluster-to id] [--cluster-slots n]
 /// [--cluster-yes]`: checks the cluster, plans with redis-cli's arithmetic (`ReshardPlan`),
 /// shows the plan, asks, then moves slot by slot (`SlotMover`). A missing value is asked for
@@ -24,7 +26,9 @@ enum ClusterReshard {
             request.to = answer
         }
         guard let toID = request.to, let target = cluster.node(id: toID), target.isMaster else {
-            return log.fail("*** The specified node (\(request.to ?? "")) is not known or not a master, please retry.")
+            return log.fail(
+                "*** The specified node (\(request.to ?? "")) is not known or not a \(Voice.current.primary), "
+                    + "please retry.")
         }
         if request.from == nil {
             log.plain(
@@ -47,7 +51,8 @@ enum ClusterReshard {
         } else {
             for id in (request.from ?? "").split(separator: ",").map(String.init) {
                 guard let node = cluster.node(id: id), node.isMaster else {
-                    return log.fail("*** The specified node (\(id)) is not known or not a master, please retry.")
+                    return log.fail(
+                        "*** The specified node (\(id)) is not known or not a \(Voice.current.primary), please retry.")
                 }
                 if node.id == target.id {
                     log.plain("*** It is not possible to use the target node as source node.\n")

@@ -250,7 +250,8 @@ final class ManagedCluster {
         for node in nodes where !node.isMaster {
             if let m = node.masterID, !nodes.contains(where: { $0.id == m }) {
                 log.warn(
-                    "*** WARNING: \(ManagerAddress.text(node.address)) claims to be slave of unknown node ID \(m).")
+                    "*** WARNING: \(ManagerAddress.text(node.address)) claims to be \(Voice.current.replica) of "
+                        + "unknown node ID \(m).")
             }
         }
         return true

@@ -1,3 +1,4 @@
+import RedisNet
 /// Commands read line by line from a descriptor (stdin), parsed as redis-cli's shell does:
 /// quoting, `N command` repeats, `quit`/`exit`, `connect host port`, `:set` preferences.
 package final class LineSource: CommandSource {
@@ -77,7 +78,9 @@ package final class LineSource: CommandSource {
         guard !args.isEmpty else { return [] }
         var repeatCount: Int64 = 1
         if args.count > 1, let n = Int64(String(decoding: args[0], as: UTF8.self)) {
-            guard n > 0 else { return one(.message(Array("Invalid redis-cli repeat command option value.\n".utf8))) }
+            guard n > 0 else {
+                return one(.message(Array("Invalid \(Voice.current.program) repeat command option value.\n".utf8)))
+            }
             repeatCount = n
             args.removeFirst()
         }

@@ -66,7 +66,7 @@ enum KeyDistributionMode {
                 out.write("\n")
             }
             if let resumeAt {
-                out.write("\nScan interrupted:\nUse 'redis-cli --keystats --cursor ")
+                out.write("\nScan interrupted:\nUse '\(Voice.current.program) --keystats --cursor ")
                 out.write(resumeAt)
                 out.write("' to restart from the last cursor.\n")
             }

@@ -24,10 +24,12 @@ package enum RDBMode {
         let sync = ReplicationSync(conn: conn)
         do throws(RcliError) {
             let payload = try sync.start(replconf: replconf, output: output)
+            let primary = Voice.current.primary
             switch payload {
-            case .length(let n): output.err.write("SYNC sent to master, writing \(n) bytes to '\(path)'\n")
+            case .length(let n): output.err.write("SYNC sent to \(primary), writing \(n) bytes to '\(path)'\n")
             case .eofMark:
-                output.err.write("SYNC sent to master, writing bytes of bulk transfer until EOF marker to '\(path)'\n")
+                output.err.write(
+                    "SYNC sent to \(primary), writing bytes of bulk transfer until EOF marker to '\(path)'\n")
             }
             output.err.flush()
             let total = try sync.readPayload(payload) { file.write($0) }

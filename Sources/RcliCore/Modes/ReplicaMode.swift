@@ -15,13 +15,15 @@ package enum ReplicaMode {
                     (option: ["capa", "eof"], required: false),
                     (option: ["rdb-filter-only", ""], required: false),
                 ], output: output)
+            let primary = Voice.current.primary
             switch payload {
-            case .length(let n): output.err.write("SYNC with master, discarding \(n) bytes of bulk transfer...\n")
-            case .eofMark: output.err.write("SYNC with master, discarding bytes of bulk transfer until EOF marker...\n")
+            case .length(let n): output.err.write("SYNC with \(primary), discarding \(n) bytes of bulk transfer...\n")
+            case .eofMark:
+                output.err.write("SYNC with \(primary), discarding bytes of bulk transfer until EOF marker...\n")
             }
             output.err.flush()
             let total = try sync.readPayload(payload) { _ in nil }
-            output.err.write("SYNC done after \(total) bytes. Logging commands from master.\n")
+            output.err.write("SYNC done after \(total) bytes. Logging commands from \(Voice.current.primary).\n")
             output.err.flush()
         } catch {
             return output.fail(error)

@@ -1,3 +1,4 @@
+import RedisNet
 /// `:set` preferences (the shell's, accepted in scripts too).
 package enum Preferences {
     /// Checks a `:...` line; returns the text to print ("" when accepted). Accepted:
@@ -11,7 +12,7 @@ package enum Preferences {
             return value == "on" || value == "off" ? "" : "\(origin):pager takes on or off\n"
         }
         guard word.lowercased() == ":set", args.count >= 2 else {
-            return "\(origin)unknown redis-cli internal command '\(word)'\n"
+            return "\(origin)unknown \(Voice.current.program) internal command '\(word)'\n"
         }
         let pref = String(decoding: args[1], as: UTF8.self)
         switch pref.lowercased() {
@@ -20,7 +21,7 @@ package enum Preferences {
             let value = args.count == 3 ? String(decoding: args[2], as: UTF8.self).lowercased() : ""
             if args.count == 3 && (value == "on" || value == "off") { return "" }
             return "\(origin):set \(pref.lowercased()) takes on or off\n"
-        default: return "\(origin)unknown redis-cli preference '\(pref)'\n"
+        default: return "\(origin)unknown \(Voice.current.program) preference '\(pref)'\n"
         }
     }
 }

@@ -44,7 +44,8 @@ struct ReplicationSync {
         } catch let e as ReplicationStream.Failure {
             switch e {
             case .refused(let line):
-                throw RcliError.mode("SYNC with master failed: " + String(decoding: line, as: UTF8.self))
+                let reason = String(decoding: line, as: UTF8.self)
+                throw RcliError.mode("SYNC with \(Voice.current.primary) failed: " + reason)
             case .unexpected(let line): throw RcliError.mode("Unexpected reply to SYNC: " + Self.visible(line))
             case .badEOFMark(let line): throw RcliError.mode("Bad EOF mark in SYNC reply: " + Self.visible(line))
             case .badLength(let line): throw RcliError.mode("Bad payload length in SYNC reply: " + Self.visible(line))

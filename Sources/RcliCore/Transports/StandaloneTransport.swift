@@ -289,7 +289,8 @@ package final class StandaloneTransport: Transport {
     package var location: String? {
         guard session.connection != nil else { return nil }
         let config = session.settings
-        var p = config.socketPath.map { "redis \($0)" } ?? "\(config.host):\(config.port)"
+        let server = Voice.current.server.lowercased()
+        var p = config.socketPath.map { "\(server) \($0)" } ?? "\(config.host):\(config.port)"
         if session.database != 0 { p += "[\(session.database)]" }
         return p
     }
