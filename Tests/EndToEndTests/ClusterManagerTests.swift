@@ -186,8 +186,9 @@ extension ClusterFixtureTests {
         #expect(unasked.out.contains("Can I set the above configuration? (type 'yes' to accept): "))
         #expect(unasked.out.contains("run with --cluster-yes"), "\(unasked.out)")
 
+        // Options before --cluster, as harnesses write them (redis-cli takes any order).
         let r = try rcli(
-            ["--cluster", "create"] + addresses + ["--cluster-replicas", "1", "--cluster-yes"], timeout: 60)
+            ["--cluster-yes", "--cluster-replicas", "1", "--cluster", "create"] + addresses, timeout: 60)
         #expect(r.status == 0, "\(r.out)\(r.err)")
         let lines = r.out.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(
@@ -270,8 +271,9 @@ extension ClusterFixtureTests {
         #expect(master.out.hasSuffix("[OK] New node added correctly.\n"))
         let newID = try redisCli(["-p", nodes[3].port, "cluster", "myid"]).out.trimmingCharacters(
             in: .whitespacesAndNewlines)
+        // valkey-cli's spellings, before --cluster.
         let replica = try rcli(
-            ["--cluster", "add-node", addresses[4], addresses[0], "--cluster-slave", "--cluster-master-id", newID],
+            ["--cluster-replica", "--cluster-primary-id", newID, "--cluster", "add-node", addresses[4], addresses[0]],
             timeout: 60)
         #expect(replica.status == 0, "\(replica.out)")
         #expect(replica.out.contains(">>> Configure node as replica of \(addresses[3]).\n"))
@@ -287,7 +289,7 @@ extension ClusterFixtureTests {
         #expect(ours.err.contains("--cluster-yes"), "no terminal, no hang: \(ours.err)")
 
         let moved = try rcli(
-            planArgs + ["--cluster-slots", "300", "--cluster-yes", "--cluster-pipeline", "7"], timeout: 120)
+            ["--cluster-slots", "300", "--cluster-yes"] + planArgs + ["--cluster-pipeline", "7"], timeout: 120)
         #expect(moved.status == 0, "\(moved.out)")
         #expect(moved.out.contains("Moving slot 0 from \(addresses[0]) to \(addresses[3]): "))
         _ = waitUntil(10) { (try? redisCli(["--cluster", "check", addresses[0]]).status) == 0 }
