@@ -74,4 +74,25 @@ import Testing
         #expect(String(describing: redis.config.clusterManager) == String(describing: valkey.config.clusterManager))
         #expect(String(describing: redis.config.clusterManager) != String(describing: plain.config.clusterManager))
     }
+
+    /// `--cluster-weight` takes values up to the next option, as redis-cli: every following
+    /// `id=weight` word; a word without `=` (or an option) ends them.
+    @Test func clusterWeightTakesValuesUpToTheNextOption() throws {
+        let parsed = try OptionParser.parse(
+            [
+                "--cluster", "rebalance", "127.0.0.1:7000", "--cluster-weight", "a=1", "b=2.5", "c=0",
+                "--cluster-simulate",
+            ], environment: [:])
+        let request = try #require(parsed.config.clusterManager)
+        #expect(request.weights.map { "\($0.0)=\($0.1)" } == ["a=1.0", "b=2.5", "c=0.0"])
+        #expect(request.simulate)
+        let stopped = try OptionParser.parse(
+            ["--cluster-weight", "a=1", "b=2", "--cluster", "rebalance", "127.0.0.1:7000", "127.0.0.1:7001"],
+            environment: [:])
+        let other = try #require(stopped.config.clusterManager)
+        #expect(other.weights.count == 2 && other.args == ["127.0.0.1:7000", "127.0.0.1:7001"])
+        #expect(throws: RcliError.self) {
+            try OptionParser.parse(["--cluster", "rebalance", "h:1", "--cluster-weight", "a=x"], environment: [:])
+        }
+    }
 }

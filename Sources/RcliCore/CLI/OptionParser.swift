@@ -65,16 +65,15 @@ package enum OptionParser {
             guard let spec = byName[arg], !(spec.takesValue && i + 1 >= arguments.count) else {
                 throw RcliError.usage("Unrecognized option or bad number of args for: '\(arg)'")
             }
-            var value = spec.takesValue ? arguments[i + 1] : ""
+            var values = [spec.takesValue ? arguments[i + 1] : ""]
             i += spec.takesValue ? 2 : 1
-            if arg == "--cluster-weight" {
-                // redis-cli takes every following `id=weight` word.
-                while i < arguments.count, !arguments[i].hasPrefix("--"), arguments[i].contains("=") {
-                    value += " " + arguments[i]
+            if let more = spec.moreValues {
+                while i < arguments.count, !arguments[i].hasPrefix("--"), more(arguments[i]) {
+                    values.append(arguments[i])
                     i += 1
                 }
             }
-            try spec.apply(&parsed, value)
+            for value in values { try spec.apply(&parsed, value) }
             if parsed.action != .run {
                 // The words after `--generate commands` are the servers' ports.
                 parsed.command = Array(arguments[i...])

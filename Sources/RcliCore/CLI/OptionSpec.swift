@@ -22,13 +22,17 @@ package struct OptionSpec: Sendable {
     package let completion: ValueCompletion
     /// Hidden from help, man page and completions (internal tools).
     package let hidden: Bool
-    /// Applies the option (and its value) to the configuration.
+    /// For an option that takes values up to the next option (swift-argument-parser's
+    /// `.upToNextOption`; redis-cli's `--cluster-weight a=1 b=2`): which words after the first
+    /// value are values too (the next word starting with `--` always ends them). Nil: one value.
+    package let moreValues: (@Sendable (String) -> Bool)?
+    /// Applies the option (and one value) to the configuration; once per value.
     package let apply: @Sendable (inout ParsedCommandLine, String) throws(RcliError) -> Void
 
     /// A spec; `apply` receives "" for flags.
     package init(
         _ names: [String], value: String? = nil, help: String, completion: ValueCompletion = .none,
-        hidden: Bool = false,
+        hidden: Bool = false, moreValues: (@Sendable (String) -> Bool)? = nil,
         apply: @escaping @Sendable (inout ParsedCommandLine, String) throws(RcliError) -> Void
     ) {
         self.names = names
@@ -36,6 +40,7 @@ package struct OptionSpec: Sendable {
         self.help = help
         self.completion = completion
         self.hidden = hidden
+        self.moreValues = moreValues
         self.apply = apply
     }
 

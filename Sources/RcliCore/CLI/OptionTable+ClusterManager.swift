@@ -38,15 +38,16 @@ extension OptionTable {
             r.pipeline = try OptionValues.count(v, option: "--cluster-pipeline", range: 1...1_000_000)
         },
         flag("--cluster-replace", "Replace keys that exist on the target when moving them.") { $0.replace = true },
-        value("--cluster-weight", "id=w", "rebalance: a master's weight (repeatable; id prefixes work).") {
-            r, v throws(RcliError) in
-            for item in v.split(separator: " ", omittingEmptySubsequences: true) {
-                let parts = item.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2, let w = Double(parts[1]), w >= 0, w.isFinite else {
-                    throw RcliError.usage("*** invalid input \(item)")
-                }
-                r.weights.append((String(parts[0]), w))
+        // redis-cli takes every following `id=weight` word as one more weight.
+        value(
+            ["--cluster-weight"], "id=w", "rebalance: a master's weight (repeatable; id prefixes work).",
+            moreValues: isWeight
+        ) { r, v throws(RcliError) in
+            let parts = v.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let w = Double(parts[1]), w >= 0, w.isFinite else {
+                throw RcliError.usage("*** invalid input \(v)")
             }
+            r.weights.append((String(parts[0]), w))
         },
         flag(
             ["--cluster-use-empty-masters", "--cluster-use-empty-primaries"],
@@ -99,6 +100,9 @@ extension OptionTable {
         ("--cluster-only-masters", "--cluster-only-primaries"),
     ]
 
+    /// A word that is one more `--cluster-weight` value.
+    @Sendable private static func isWeight(_ word: String) -> Bool { word.contains("=") }
+
     private static func flag(
         _ name: String, _ help: String, _ set: @escaping @Sendable (inout ClusterManagerRequest) -> Void
     ) -> OptionSpec {
@@ -123,10 +127,10 @@ extension OptionTable {
     }
 
     private static func value(
-        _ names: [String], _ valueName: String, _ help: String,
+        _ names: [String], _ valueName: String, _ help: String, moreValues: (@Sendable (String) -> Bool)? = nil,
         _ set: @escaping @Sendable (inout ClusterManagerRequest, String) throws(RcliError) -> Void
     ) -> OptionSpec {
-        OptionSpec(names, value: valueName, help: help) { p, v throws(RcliError) in
+        OptionSpec(names, value: valueName, help: help, moreValues: moreValues) { p, v throws(RcliError) in
             var request = p.config.clusterManager ?? ClusterManagerRequest(subcommand: "")
             try set(&request, v)
             p.config.clusterManager = request
