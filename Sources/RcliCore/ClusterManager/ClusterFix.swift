@@ -180,17 +180,19 @@ enum ClusterFix {
     ) -> Bool {
         // Piped: redis-cli's `Moving slot ...: ` line with a dot per key; on a terminal, a progress line.
         let progress = MoveProgress(log: context.log, total: 1, style: .perSlot)
-        progress.queue([SlotMove(slot: slot, source: from, target: to)])
-        let outcome = SlotMover(cluster: cluster, request: context.request, log: context.log).move(
-            slot, from: from, to: to, onKeys: { progress.moved(slot: slot, keys: $0) }, cold: cold)
-        if case .failed(let error) = outcome {
-            progress.finish()
+        var mover = SlotBatchMover(cluster: cluster, request: context.request)
+        mover.cold = cold
+        let outcome = mover.run([SlotMove(slot: slot, source: from, target: to)], progress: progress)
+        progress.finish()
+        switch outcome {
+        case .moved: return true
+        case .failed(let error, _, _):
             context.log.err(error)
             return false
+        case .stopped, .stoppedInside:
+            context.log.err("interrupted")
+            return false
         }
-        progress.end(slot: slot)
-        progress.finish()
-        return true
     }
 
     /// Keys of `slot` on `node`, every database's; nil (after saying why) when they cannot be read.

@@ -2,7 +2,7 @@ import RedisNet
 
 /// `--cluster reshard host:port [--cluster-from ids|all] [--cluster-to id] [--cluster-slots n]
 /// [--cluster-yes]`: checks the cluster, plans with redis-cli's arithmetic (`ReshardPlan`),
-/// shows the plan, asks, then moves slot by slot (`SlotMover`). A missing value is asked for
+/// shows the plan, asks, then moves the slots (`SlotBatchMover`). A missing value is asked for
 /// on a terminal; without one it is an error (redis-cli loops for ever at end of input).
 enum ClusterReshard {
     static func run(_ context: ManagerContext) -> Int32 {

@@ -25,14 +25,15 @@ struct SlotMove {
     }
 }
 
-/// Moves slots for reshard and rebalance many at a time: a round takes up to `roundSize` slots
+/// The one slot mover (reshard, rebalance, and fix's single slots): a round takes up to `roundSize` slots
 /// from every source at once, opens them all (IMPORTING on the targets, then MIGRATING on the
 /// sources), moves their keys in `MIGRATE ... KEYS` batches of `--cluster-pipeline` keys (every
 /// source's batches written before any reply is read, so the sources migrate side by side), and
 /// closes them (SETSLOT NODE on the targets, then on the sources and every other master). Each
 /// step is one pipelined round trip per node for the whole round, so a node also saves its
 /// cluster config once per step instead of once per slot. redis-cli spends a round trip per
-/// command per slot and per master, one slot at a time.
+/// command per slot and per master, one slot at a time. `cold` (fix) moves only the keys: no
+/// SETSLOT before or after.
 struct SlotBatchMover {
     let cluster: ManagedCluster
     let request: ClusterManagerRequest
@@ -40,6 +41,8 @@ struct SlotBatchMover {
     var interruption: MoveInterruption?
     /// Slots per source in one round: what a first Ctrl-C lets finish.
     var roundSize = 64
+    /// Keys only: the slots are neither opened nor closed (fix's cold moves).
+    var cold = false
 
     /// How a run ended; `moved` counts the slots moved and closed.
     enum Outcome {
@@ -140,6 +143,11 @@ struct SlotBatchMover {
 
     private func runRound(_ round: [SlotMove], progress: MoveProgress) -> RoundFailure? {
         if let text = SlotKeyMover(cluster: cluster, request: request).unreadable(round) { return .unreadable(text) }
+        if cold {
+            if let failure = moveKeys(round, progress: progress) { return failure }
+            for move in round { progress.end(slot: move.slot) }
+            return nil
+        }
         // Open: IMPORTING on the targets first, then MIGRATING on the sources.
         let importErrors = send(grouped(round, on: \.target) { setSlot($0, "IMPORTING", $0.source.id) })
         if let first = importErrors.first {
