@@ -11,10 +11,15 @@ enum ClusterCall {
         }
         context.log.info(">>> Calling \(command.joined(separator: " "))")
         let formatter = Formatters.make(.raw)
-        for node in cluster.nodes {
-            if context.request.onlyMasters && !node.isMaster { continue }
-            if context.request.onlyReplicas && node.isMaster { continue }
-            let reply = cluster.call(node, command)
+        let called = cluster.nodes.filter { node in
+            !(context.request.onlyMasters && !node.isMaster) && !(context.request.onlyReplicas && node.isMaster)
+        }
+        // Every node at once: one round trip for the cluster, replies printed in node order.
+        let args = command.map { Array($0.utf8) }
+        let answers = cluster.pipelineMany(inDatabases: called.map { ($0, 0, [args]) })
+        for (node, answer) in zip(called, answers) {
+            // A node not reached (or lost before it answered) is reported, never asked twice.
+            let reply = answer.replies.first ?? .error(Array((answer.error ?? "the connection was lost").utf8))
             var text: [UInt8] = []
             formatter.format(reply, into: &text)
             if text.last == 10 { text.removeLast() }

@@ -24,9 +24,10 @@ enum ClusterCheck {
     static func showInfo(_ cluster: ManagedCluster, _ log: ManagerLog) {
         var keys = 0
         var masters = 0
+        // Every database's keys (Valkey 9 numbered databases), every master asked at once.
+        let counts = cluster.keyCounts(of: cluster.masters)
         for node in cluster.masters {
-            // Every database's keys (Valkey 9 numbered databases); DBSIZE's count elsewhere.
-            let n = cluster.keyCount(of: node) ?? 0
+            let n = counts[node.id] ?? 0
             keys += n
             masters += 1
             log.plain(
@@ -125,32 +126,17 @@ enum ClusterCheck {
     static func agree(_ cluster: ManagedCluster) -> Bool {
         // The views read at load first: when they agree, no node is asked again.
         let loaded = cluster.nodes.compactMap { cluster.views[$0.id] }
-        if loaded.count == cluster.nodes.count && Set(loaded.map(signature)).count <= 1 { return true }
+        if loaded.count == cluster.nodes.count && Set(loaded.map(\.signature)).count <= 1 { return true }
         let deadline = monotonicSeconds() + 5
+        let clusterNodes = [["CLUSTER", "NODES"].map { Array($0.utf8) }]
         while true {
-            var signatures = Set<String>()
-            var answered = true
-            for node in cluster.nodes {
-                guard let text = cluster.call(node, ["CLUSTER", "NODES"]).text else {
-                    answered = false
-                    break
-                }
-                signatures.insert(signature(text))
-            }
-            if answered && signatures.count <= 1 { return true }
+            let views = cluster.pipelineMany(cluster.nodes.map { ($0, clusterNodes) }, seconds: 10)
+                .map { $0.first?.stringBytes.map(NodesView.init) }
+            let answered = views.allSatisfy { $0 != nil }
+            if answered && Set(views.compactMap { $0?.signature }).count <= 1 { return true }
             if monotonicSeconds() >= deadline { return false }
             System.sleep(seconds: 0.2)
         }
-    }
-
-    /// redis-cli's config signature: `id:ranges` of every master with slots, sorted, joined by `|`.
-    static func signature(_ clusterNodes: String) -> String {
-        var parts: [String] = []
-        for line in clusterNodes.split(separator: "\n") {
-            guard let node = ManagerNode.parse(line), !node.slots.isEmpty else { continue }
-            parts.append(node.id + ":" + node.slots.map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ","))
-        }
-        return parts.sorted().joined(separator: "|")
     }
 
     /// Slots claimed by, or holding keys (in any database) on, more than one master (pipelined

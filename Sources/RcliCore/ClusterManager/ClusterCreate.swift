@@ -159,14 +159,14 @@ enum ClusterCreate {
         let limit = max(30.0, 2.0 * Double(sessions.count))
         let start = monotonicSeconds()
         var lastDot = start
+        let clusterNodes = [["CLUSTER", "NODES"].map { Array($0.utf8) }]
         while true {
-            var signatures: [String] = []
-            var knownAll = true
-            for session in sessions {
-                let text = cluster.call(session, ["CLUSTER", "NODES"], seconds: 5).text ?? ""
-                signatures.append(ClusterCheck.signature(text))
-                if text.split(separator: "\n").count < sessions.count || text.contains("handshake") { knownAll = false }
+            // Every node asked at once: one round trip per poll for the whole cluster.
+            let views = cluster.pipelineMany(sessions: sessions.map { ($0, clusterNodes) }, seconds: 5).map {
+                NodesView($0.replies.first?.stringBytes ?? [])
             }
+            let signatures = views.map(\.signature)
+            let knownAll = views.allSatisfy { $0.lineCount >= sessions.count && !$0.mentions("handshake") }
             if knownAll && Set(signatures).count == 1 {
                 log.plain("\n")
                 return true

@@ -48,16 +48,7 @@ enum ClusterReport {
     {
         let nodes = cluster.nodes
         // Every database's keys (INFO keyspace summed), as check and info print them.
-        let spaces = cluster.pipelineMany(
-            nodes.map { ($0, [[Array("INFO".utf8), Array("keyspace".utf8)]]) }, seconds: 10)
-        var keys: [String: Int] = [:]
-        for (node, replies) in zip(nodes, spaces) {
-            if let first = replies.first, !first.isError, let text = first.text {
-                keys[node.id] = ManagedCluster.keyspace(text).values.reduce(0, +)
-            } else if let n = cluster.keyCount(of: node) {
-                keys[node.id] = n
-            }
-        }
+        let keys = cluster.keyCounts(of: nodes)
         let masters = cluster.masters
         let total = masters.reduce(0) { $0 + (keys[$1.id] ?? 0) }
         let listed: [JSONDocument] = nodes.map { node in

@@ -131,6 +131,21 @@ extension ManagedCluster {
         return nil
     }
 
+    /// `keyCount(of:)` for many nodes, by node id: INFO keyspace asked of every node at once (one
+    /// round trip for all), DBSIZE for those that refuse it; a node that answers neither is left out.
+    func keyCounts(of nodes: [ManagerNode]) -> [String: Int] {
+        let spaces = pipelineMany(nodes.map { ($0, [[Array("INFO".utf8), Array("keyspace".utf8)]]) }, seconds: 10)
+        var keys: [String: Int] = [:]
+        for (node, replies) in zip(nodes, spaces) {
+            if let first = replies.first, !first.isError, let text = first.text {
+                keys[node.id] = Self.keyspace(text).values.reduce(0, +)
+            } else if case .integer(let n) = call(node, ["DBSIZE"]) {
+                keys[node.id] = Int(n)
+            }
+        }
+        return keys
+    }
+
     /// `Node h:p: cannot read database 3: why`.
     static func unreadable(_ node: ManagerNode, _ db: Int, _ why: String) -> DatabaseReadError {
         DatabaseReadError(text: "Node \(ManagerAddress.text(node.address)): cannot read database \(db): \(why)")

@@ -12,7 +12,7 @@ final class ManagedCluster {
     private(set) var unreachableMasters = 0
     /// Each loaded node's whole `CLUSTER NODES` as read at load, by node id (check compares them
     /// before asking again).
-    private(set) var views: [String: String] = [:]
+    private(set) var views: [String: NodesView] = [:]
     private var sessions: [String: Session] = [:]
     /// Connections to a node's other databases (`id/db`), each SELECTed when it was opened.
     private var databaseSessions: [String: Session] = [:]
@@ -146,7 +146,8 @@ final class ManagedCluster {
             sessions: work.map { (session(for: $0.node, database: $0.database), $0.commands) }, seconds: seconds)
     }
 
-    private func pipelineMany(sessions work: [(Session, [[[UInt8]]])], seconds: Double)
+    /// The same for sessions (nodes not loaded yet).
+    func pipelineMany(sessions work: [(Session, [[[UInt8]]])], seconds: Double)
         -> [(replies: [RESPValue], error: String?)]
     {
         var sent: [Result<Connection, RcliError>] = []
@@ -197,7 +198,7 @@ final class ManagedCluster {
             return false
         }
         guard isClusterNode(first, entry) else { return false }
-        guard let text = call(first, ["CLUSTER", "NODES"]).text else {
+        guard let bytes = call(first, ["CLUSTER", "NODES"]).stringBytes else {
             log.err("[ERR] Unable to load info for node \(ManagerAddress.text(entry))")
             return false
         }
@@ -205,19 +206,24 @@ final class ManagedCluster {
         // the cluster prefers the hostnames it announces. Without it, IPs, as redis-cli.
         let endpoints = Topology.endpoints(fromShards: call(first, ["CLUSTER", "SHARDS"]))
         var others: [ManagerNode] = []
-        for line in text.split(separator: "\n") {
+        let view = NodesView(bytes)
+        let own = view.ownLine
+        for line in view.lines {
             guard var node = ManagerNode.parse(line) else { continue }
-            if line.contains("myself") {
+            if line == own {
                 // The entry node is reached the way the user named it.
                 node.address = entry
                 sessions[node.id] = first
-                views[node.id] = text
+                views[node.id] = view
                 nodes.append(node)
             } else {
                 if let endpoint = endpoints[node.id] { node.address.host = endpoint }
                 others.append(node)
             }
         }
+        // Connected one by one (a refusal is said as it happens), then every node asked for its
+        // view at once: one round trip for the whole cluster, not one per node.
+        var reached: [(friend: ManagerNode, session: Session)] = []
         for friend in others {
             if friend.flags.contains(where: { ["fail", "noaddr", "handshake"].contains($0) }) {
                 if friend.isMaster { unreachableMasters += 1 }
@@ -231,8 +237,13 @@ final class ManagedCluster {
                 if friend.isMaster { unreachableMasters += 1 }
                 continue
             }
-            guard let own = call(s, ["CLUSTER", "NODES"]).text,
-                let line = own.split(separator: "\n").first(where: { $0.contains("myself") }),
+            reached.append((friend, s))
+        }
+        let clusterNodes = [["CLUSTER", "NODES"].map { Array($0.utf8) }]
+        let answers = pipelineMany(sessions: reached.map { ($0.session, clusterNodes) }, seconds: 60)
+        for ((friend, s), answer) in zip(reached, answers) {
+            guard let own = answer.replies.first?.stringBytes.map(NodesView.init),
+                let line = own.ownLine,
                 var node = ManagerNode.parse(line)
             else {
                 log.err("[ERR] Unable to load info for node \(ManagerAddress.text(friend.address))")
@@ -244,11 +255,12 @@ final class ManagedCluster {
             views[node.id] = own
             nodes.append(node)
         }
-        for i in nodes.indices {
-            nodes[i].replicaCount = nodes.filter { $0.masterID == nodes[i].id }.count
-        }
+        var followers: [String: Int] = [:]
+        for node in nodes { if let m = node.masterID { followers[m, default: 0] += 1 } }
+        for i in nodes.indices { nodes[i].replicaCount = followers[nodes[i].id] ?? 0 }
+        let known = Set(nodes.map(\.id))
         for node in nodes where !node.isMaster {
-            if let m = node.masterID, !nodes.contains(where: { $0.id == m }) {
+            if let m = node.masterID, !known.contains(m) {
                 log.warn(
                     "*** WARNING: \(ManagerAddress.text(node.address)) claims to be \(Voice.current.replica) of "
                         + "unknown node ID \(m).")
