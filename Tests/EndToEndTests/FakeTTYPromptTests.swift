@@ -156,4 +156,23 @@ import Testing
         let end = shell.process.end(within: 5)
         #expect(end.ended && end.status == 0, "\(end)")
     }
+
+    /// Subscribed mode through the hook: redis-cli's banner (FAKETTY), messages, a key opening the
+    /// prompt; end of stdin leaves the mode, then the shell.
+    @Test func subscribedModeThroughTheHook() throws {
+        let shell = try Shell()
+        let p = uniquePrefix()
+        let banner = "Reading messages... (press Ctrl-C to quit or any key to type command)\r"
+        shell.expect(shell.prompt)
+        shell.puts("subscribe \(p)ch\r")
+        shell.expect("1) \"subscribe\"\n2) \"\(p)ch\"\n3) (integer) 1\n" + banner)
+        _ = try redisCli(["-p", shell.port, "publish", p + "ch", "hello"])
+        shell.expect("\u{1b}[K1) \"message\"\n2) \"\(p)ch\"\n3) \"hello\"\n" + banner)
+        shell.puts("x", newline: false)
+        shell.expect("127.0.0.1:\(shell.port)(subscribed mode)> x")
+        shell.puts("\u{15}\r", newline: false)
+        shell.expect(banner)
+        let end = shell.process.end(within: 10)
+        #expect(end.ended && end.status == 0, "\(end)")
+    }
 }

@@ -115,6 +115,7 @@ package final class ReplMode {
                 // As redis-cli: Ctrl-D while subscribed leaves subscribed mode, not the shell.
                 guard subscribed else { return 0 }
                 output.out.write("\n")
+                output.out.flush()
                 leaveSubscribedMode()
             case .interrupted:
                 output.out.write("\n")
