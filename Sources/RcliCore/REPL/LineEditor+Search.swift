@@ -176,7 +176,8 @@ extension LineEditor {
     private func nextByteSoon() -> UInt8? {
         if pendingIndex >= pending.count {
             let ready = (try? Reactor.wait(for: 0, .read, until: monotonicSeconds() + 0.05)) ?? []
-            guard !ready.isEmpty, fillPending() else { return nil }
+            // (Only a LF from a pipe: as a lone key.)
+            guard !ready.isEmpty, readInput() == .bytes else { return nil }
         }
         defer { pendingIndex += 1 }
         return pending[pendingIndex]

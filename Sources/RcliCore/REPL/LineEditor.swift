@@ -10,9 +10,10 @@ import RedisNet
 /// to a UTF-8 one: libedit drops what the "C" locale cannot convert).
 ///
 /// With `keysFromPipe` (redis-cli's `FAKETTY_WITH_PROMPT` test hook) stdin is a pipe whose bytes
-/// are the keys: libedit gets a pseudo-terminal of 80 columns to set its modes on (a vt100-like
-/// terminal type whatever TERM says), the keys are still read from stdin, and a bare LF is
-/// ignored as linenoise does (Enter is CR there).
+/// are the keys: libedit gets a pseudo-terminal of 80 columns to set its modes on (and is told the
+/// terminal is an xterm whatever TERM says), the keys are still read from stdin, a bare LF is
+/// ignored as linenoise does (Enter is CR there), and the drawing goes to stdout, the whole line
+/// again after each key as linenoise draws it.
 package final class LineEditor {
     /// What one `readLine` produced.
     package enum Input: Equatable {
@@ -153,6 +154,10 @@ package final class LineEditor {
     /// True when keys were read from the terminal that the editor has not used yet (typed or
     /// pasted ahead of the prompt).
     package var hasPendingInput: Bool { pendingIndex < pending.count }
+    /// Under the test hook, the line (and cursor) as last drawn whole: linenoise draws the whole
+    /// line after every key, and tools match what they read against that, where libedit draws only
+    /// what changed. Nil on a terminal.
+    var drawnWhole: (text: String, cursor: Int)?
     /// The Ctrl-R / Ctrl-S search in progress, and the line as it was before it.
     var search: HistorySearch?
     var lineBeforeSearch = (text: "", cursor: 0)
@@ -200,12 +205,18 @@ package final class LineEditor {
     /// Waits for input, printing pushed messages meanwhile between `erase` and `redraw`; false
     /// at end of input.
     func waitForInput(erase: () -> Void, redraw: () -> Void) -> Bool {
-        while let background, KeyWait.next(watching: background.descriptors, interruptible: false) == .messages {
-            erase()
-            background.onReadable()
-            redraw()
+        while true {
+            while let background, KeyWait.next(watching: background.descriptors, interruptible: false) == .messages {
+                erase()
+                background.onReadable()
+                redraw()
+            }
+            switch readInput() {
+            case .bytes: return true
+            case .end: return false
+            case .onlyLineFeeds: continue
+            }
         }
-        return fillPending()
     }
 
     /// The bytes of the next UTF-8 character (reading the rest of a split sequence if needed);
@@ -221,8 +232,28 @@ package final class LineEditor {
     }
 
     /// Reads what the terminal has (waiting for at least one byte); false at end of input.
-    /// From a pipe, LF bytes are dropped (linenoise ignores them: Enter is CR).
     func fillPending() -> Bool {
+        while true {
+            switch readInput() {
+            case .bytes: return true
+            case .end: return false
+            case .onlyLineFeeds: continue
+            }
+        }
+    }
+
+    /// What one read of the terminal gave.
+    enum InputRead: Equatable {
+        /// Bytes, appended to `pending`.
+        case bytes
+        /// Only LF bytes, which are dropped from a pipe (linenoise ignores them: Enter is CR).
+        case onlyLineFeeds
+        /// End of input (or a read error).
+        case end
+    }
+
+    /// Reads once what the terminal has (waiting for at least one byte) into `pending`.
+    func readInput() -> InputRead {
         if pendingIndex >= pending.count {
             pending.removeAll(keepingCapacity: true)
             pendingIndex = 0
@@ -230,12 +261,12 @@ package final class LineEditor {
         while true {
             let old = pending.count
             switch System.read(0, appendingTo: &pending) {
-            case .success(0): return false
+            case .success(0): return .end
             case .success:
                 if fakeTerminal != nil { Self.dropLineFeeds(&pending, from: old) }
-                if pending.count > old { return true }
+                return pending.count > old ? .bytes : .onlyLineFeeds
             case .failure(let e) where e.code == EINTR || e.code == EAGAIN: continue
-            case .failure: return false
+            case .failure: return .end
             }
         }
     }
@@ -246,11 +277,6 @@ package final class LineEditor {
         let kept = bytes[start...].filter { $0 != 0x0a }
         bytes.replaceSubrange(start..., with: kept)
     }
-
-    /// Under the test hook, the line (and cursor) as last drawn whole: linenoise draws the whole
-    /// line after every key, and tools match what they read against that, where libedit draws only
-    /// what changed. Nil on a terminal.
-    var drawnWhole: (text: String, cursor: Int)?
 
     /// Under the test hook, draws the prompt and line again when a key changed them.
     private func redrawWholeLineIfChanged() {
