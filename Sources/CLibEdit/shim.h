@@ -45,6 +45,8 @@ static inline int rcli_el_bind(EditLine *el, const char *key, const char *functi
 static inline int rcli_el_set_getc(EditLine *el, el_rfunc_t f) { return el_set(el, EL_GETCFN, f); }
 static inline int rcli_el_refresh(EditLine *el) { return el_set(el, EL_REFRESH); }
 static inline int rcli_el_set_signal(EditLine *el, int on) { return el_set(el, EL_SIGNAL, on); }
+static inline int rcli_el_set_terminal(EditLine *el, const char *type) { return el_set(el, EL_TERMINAL, type); }
+static inline int rcli_el_set_output(EditLine *el, FILE *out) { return el_set(el, EL_SETFP, 1, out); }
 
 static inline int rcli_history_set_size(History *h, int size) { HistEvent ev; return history(h, &ev, H_SETSIZE, size); }
 static inline int rcli_history_set_unique(History *h, int on) { HistEvent ev; return history(h, &ev, H_SETUNIQUE, on); }

@@ -14,7 +14,9 @@ package enum Rcli {
         } catch {
             return output.fail(error)
         }
-        switch RunMode.resolve(parsed, stdinIsTerminal: System.isTerminal(0)) {
+        // redis-cli's test hook FAKETTY_WITH_PROMPT runs the shell on a piped stdin.
+        let shellInput = System.isTerminal(0) || ReplMode.keysFromPipe(environment)
+        switch RunMode.resolve(parsed, stdinIsTerminal: shellInput) {
         case .success(let m): mode = m
         case .failure(let error): return output.fail(error)
         }

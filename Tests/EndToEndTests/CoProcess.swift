@@ -39,6 +39,22 @@ final class CoProcess {
         return result
     }
 
+    /// Reads stdout until what was read since the last call contains `needle` (or `timeout`
+    /// passes, or stdout ends) and returns all of it.
+    func readOutput(until needle: String, timeout: Double = 10) -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        let fd = output.fileHandleForReading.fileDescriptor
+        while !String(decoding: pending, as: UTF8.self).contains(needle) && Date() < deadline {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 100) > 0 else { continue }
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            pending.append(chunk)
+        }
+        defer { pending = Data() }
+        return String(decoding: pending, as: UTF8.self)
+    }
+
     /// Writes `data` to rcli's stdin as it is (an error, not SIGPIPE, once rcli has gone).
     func write(_ data: Data) throws {
         try input.fileHandleForWriting.write(contentsOf: data)

@@ -165,4 +165,32 @@ struct HistorySearchTests {
         #expect(full.cursorRow == 1)
         #expect(full.text.hasSuffix("\u{1b}[1me\u{1b}[0m\r\n\r"))
     }
+
+    /// The bytes redis's tests/integration/redis-cli.tcl (7.4) match through FAKETTY_WITH_PROMPT,
+    /// at the hook's 80 columns: ESC[0m, the text before, the term in bold, ESC[0m, the rest.
+    @Test func theSearchLineHasRedisCli74sBytesAt80Columns() {
+        var keys = HistorySearch(entries: ["keys one", "keys two"], direction: .backward)
+        _ = keys.handle(.text("ey"))
+        #expect(
+            LineEditor.searchDrawing(keys, columns: 80, cursorRow: 0).text
+                == "\r\u{1b}[J(reverse-i-search): \u{1b}[0mk\u{1b}[1mey\u{1b}[0ms two\r\u{1b}[23C")
+        _ = keys.handle(.search(.forward))
+        #expect(
+            LineEditor.searchDrawing(keys, columns: 80, cursorRow: 0).text
+                == "\r\u{1b}[J(i-search): \u{1b}[0mk\u{1b}[1mey\u{1b}[0ms two\r\u{1b}[15C")
+        var get = HistorySearch(entries: ["SET blah \"myvalue\"", "GET blah"], direction: .backward)
+        _ = get.handle(.text("ET b"))
+        #expect(
+            LineEditor.searchDrawing(get, columns: 80, cursorRow: 0).text
+                == "\r\u{1b}[J(reverse-i-search): \u{1b}[0mG\u{1b}[1mET b\u{1b}[0mlah\r\u{1b}[25C")
+        // No hit (or no term yet): the bare term, without the reset code, as redis-cli 7.4.1.
+        var none = HistorySearch(entries: ["GET blah"], direction: .backward)
+        #expect(
+            LineEditor.searchDrawing(none, columns: 80, cursorRow: 0).text
+                == "\r\u{1b}[J(reverse-i-search): \r\u{1b}[20C")
+        _ = none.handle(.text("keys \""))
+        #expect(
+            LineEditor.searchDrawing(none, columns: 80, cursorRow: 0).text
+                == "\r\u{1b}[J(reverse-i-search): keys \"\r\u{1b}[26C")
+    }
 }

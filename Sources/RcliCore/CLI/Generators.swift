@@ -122,6 +122,11 @@ package enum Generators {
             .TP
             .B FAKETTY
             When set, format replies as for a terminal.
+            .TP
+            .B FAKETTY_WITH_PROMPT
+            redis\\-cli's test hook: when set and stdin is not a terminal, run the interactive shell
+            anyway, taking stdin's bytes as keys (Enter is a carriage return; a bare line feed is
+            ignored) and drawing for an 80\\-column terminal on stdout, with no argument hints.
             .SH EXIT STATUS
             0 on success; 1 on a usage error, a connection or protocol failure, a failed AUTH or SELECT,
             or (with \\-e) a command that returned an error.

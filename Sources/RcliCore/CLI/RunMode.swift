@@ -25,7 +25,8 @@ package enum RunMode: Sendable, Equatable {
     case luaDebugger([String])
     /// A command on the command line (or `--eval`), run `-r` times.
     case command([String])
-    /// The interactive shell (stdin is a terminal and no command was given).
+    /// The interactive shell (stdin is a terminal, or FAKETTY_WITH_PROMPT is set, and no command
+    /// was given).
     case shell
     /// Commands read line by line from stdin.
     case script

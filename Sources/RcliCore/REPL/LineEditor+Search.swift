@@ -36,7 +36,7 @@ extension LineEditor {
 
     /// Reads keys and redraws until one leaves the search; libedit's line is then set.
     func runSearch() -> SearchEnd {
-        var row = promptWidth / max(Platform.terminalColumns(1) ?? 80, 1)
+        var row = promptWidth / columns
         func write(_ text: String) {
             fputs(text, rcli_stdout())
             fflush(rcli_stdout())
@@ -47,7 +47,7 @@ extension LineEditor {
         }
         func draw() {
             guard let search else { return }
-            let drawing = Self.searchDrawing(search, columns: Platform.terminalColumns(1) ?? 80, cursorRow: row)
+            let drawing = Self.searchDrawing(search, columns: columns, cursorRow: row)
             write(drawing.text)
             row = drawing.cursorRow
         }
@@ -78,6 +78,7 @@ extension LineEditor {
             erase()
             search = nil
             rcli_el_refresh(editor)
+            if drawnWhole != nil { drawWholeLine() }
             return end
         }
         return .edit
@@ -88,21 +89,35 @@ extension LineEditor {
     /// text before the match, the match in bold and the rest, with the cursor left just after
     /// the match (as redis-cli). Also the row the cursor ends on.
     static func searchDrawing(_ search: HistorySearch, columns: Int, cursorRow: Int) -> (text: String, cursorRow: Int) {
-        let columns = max(columns, 1)
         let shown = search.display
-        var text = searchErasing(cursorRow: cursorRow) + search.prompt + "\u{1b}[0m" + shown.before
-        if !shown.match.isEmpty { text += "\u{1b}[1m" + shown.match + "\u{1b}[0m" }
-        text += shown.after
-        let width = columnsTaken(search.prompt + shown.before + shown.match + shown.after)
+        var text = search.prompt
+        // As redis-cli 7.4: the reset and bold codes only around a hit; no hit shows the bare term.
+        if shown.match.isEmpty {
+            text += shown.before
+        } else {
+            text += "\u{1b}[0m" + shown.before + "\u{1b}[1m" + shown.match + "\u{1b}[0m" + shown.after
+        }
+        return lineDrawing(
+            text, width: columnsTaken(search.prompt + shown.before + shown.match + shown.after),
+            cursorAt: columnsTaken(search.prompt + shown.before + shown.match), columns: columns, cursorRow: cursorRow)
+    }
+
+    /// Escape codes that draw `text` (`width` columns wide) in place of the last drawing (the
+    /// cursor being `cursorRow` rows below where it began), leaving the cursor `cursorAt` columns
+    /// from the start; also the row the cursor ends on.
+    static func lineDrawing(_ text: String, width: Int, cursorAt target: Int, columns: Int, cursorRow: Int) -> (
+        text: String, cursorRow: Int
+    ) {
+        let columns = max(columns, 1)
+        var drawing = searchErasing(cursorRow: cursorRow) + text
         // A line that exactly fills its last row: move to the next one, so the row is known
         // whatever the terminal does with its pending wrap.
-        if width > 0 && width % columns == 0 { text += "\r\n" }
-        let target = columnsTaken(search.prompt + shown.before + shown.match)
+        if width > 0 && width % columns == 0 { drawing += "\r\n" }
         let up = width / columns - target / columns
-        if up > 0 { text += "\u{1b}[\(up)A" }
-        text += "\r"
-        if target % columns > 0 { text += "\u{1b}[\(target % columns)C" }
-        return (text, target / columns)
+        if up > 0 { drawing += "\u{1b}[\(up)A" }
+        drawing += "\r"
+        if target % columns > 0 { drawing += "\u{1b}[\(target % columns)C" }
+        return (drawing, target / columns)
     }
 
     /// The terminal columns `text` takes (wcwidth: 2 for CJK, 0 for combining marks; 1 for what
@@ -161,14 +176,15 @@ extension LineEditor {
     private func nextByteSoon() -> UInt8? {
         if pendingIndex >= pending.count {
             let ready = (try? Reactor.wait(for: 0, .read, until: monotonicSeconds() + 0.05)) ?? []
-            guard !ready.isEmpty, fillPending() else { return nil }
+            // (Only a LF from a pipe: as a lone key.)
+            guard !ready.isEmpty, readInput() == .bytes else { return nil }
         }
         defer { pendingIndex += 1 }
         return pending[pendingIndex]
     }
 
     /// libedit's line and the cursor's offset in it, in Unicode scalars.
-    private func currentLine() -> (text: String, cursor: Int) {
+    func currentLine() -> (text: String, cursor: Int) {
         guard let info = el_wline(editor)?.pointee, let buffer = info.buffer, let last = info.lastchar,
             let cursor = info.cursor
         else { return ("", 0) }

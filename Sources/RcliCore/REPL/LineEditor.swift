@@ -8,6 +8,12 @@ import RedisNet
 /// (LineEditor+Search.swift; flow control is off while editing, so Ctrl-S arrives). `~/.editrc` is
 /// read, so `bind -v` and friends work. Lines are UTF-8 whatever the locale says (LC_CTYPE is set
 /// to a UTF-8 one: libedit drops what the "C" locale cannot convert).
+///
+/// With `keysFromPipe` (redis-cli's `FAKETTY_WITH_PROMPT` test hook) stdin is a pipe whose bytes
+/// are the keys: libedit gets a pseudo-terminal of 80 columns to set its modes on (and is told the
+/// terminal is an xterm whatever TERM says), the keys are still read from stdin, a bare LF is
+/// ignored as linenoise does (Enter is CR there), and the drawing goes to stdout, the whole line
+/// again after each key as linenoise draws it.
 package final class LineEditor {
     /// What one `readLine` produced.
     package enum Input: Equatable {
@@ -25,20 +31,37 @@ package final class LineEditor {
     /// The dimmed hint to show after the line (when the cursor is at its end), or nil.
     package var hinter: ((String) -> String?)?
     var promptWidth = 0
+    /// The prompt as written to the terminal (without libedit's \u{1} markers).
+    var visiblePrompt = ""
     /// Descriptors watched while waiting for a key (connections, for RESP3 pushes and pub/sub
     /// messages), and what to do when one is readable: print above the line, then redrawn.
     package var background: (descriptors: [Int32], onReadable: () -> Void)?
+    /// The terminal libedit is given when the keys come from a pipe.
+    private let fakeTerminal: PseudoTerminal?
 
-    /// An editor named `program` (the name `~/.editrc` sections use).
-    package init?(program: String) {
+    /// An editor named `program` (the name `~/.editrc` sections use); with `keysFromPipe`, one
+    /// for keys read from a pipe on stdin (nil when no pseudo-terminal can be had).
+    package init?(program: String, keysFromPipe: Bool = false) {
         rcli_use_utf8_ctype()
-        guard let el = el_init(program, rcli_stdin(), rcli_stdout(), rcli_stderr()) else { return nil }
+        fakeTerminal = keysFromPipe ? PseudoTerminal() : nil
+        if keysFromPipe && fakeTerminal == nil { return nil }
+        // libedit edits only when both its input and output are terminals: under the hook both are
+        // the pseudo-terminal at first, then the output is switched to stdout.
+        let terminal = fakeTerminal?.slave
+        guard let el = el_init(program, terminal ?? rcli_stdin(), terminal ?? rcli_stdout(), rcli_stderr()) else {
+            return nil
+        }
         guard let h = history_init() else {
             el_end(el)
             return nil
         }
         editor = el
         history = h
+        // TERM may say "dumb" (redis's tests set it) or nothing: the drawing still needs cursor moves.
+        if keysFromPipe {
+            rcli_el_set_terminal(el, "xterm")
+            rcli_el_set_output(el, rcli_stdout())
+        }
         rcli_history_set_size(h, 10_000)
         rcli_history_set_unique(h, 1)
         rcli_el_set_editor(el, "emacs")
@@ -109,9 +132,11 @@ package final class LineEditor {
         free(prompt)
         prompt = strdup(text)
         // Characters between a pair of \u{1} (colour escapes) take no room on the screen.
-        promptWidth = text.split(separator: "\u{1}", omittingEmptySubsequences: false).enumerated()
-            .reduce(0) { $0 + ($1.offset % 2 == 0 ? $1.element.count : 0) }
+        let parts = text.split(separator: "\u{1}", omittingEmptySubsequences: false)
+        promptWidth = parts.enumerated().reduce(0) { $0 + ($1.offset % 2 == 0 ? $1.element.count : 0) }
+        visiblePrompt = parts.joined()
         interrupted = false
+        drawnWhole = fakeTerminal != nil ? ("", 0) : nil
         var count: Int32 = 0
         guard let raw = el_gets(editor, &count), count >= 0 else { return .endOfInput }
         if interrupted {
@@ -129,6 +154,10 @@ package final class LineEditor {
     /// True when keys were read from the terminal that the editor has not used yet (typed or
     /// pasted ahead of the prompt).
     package var hasPendingInput: Bool { pendingIndex < pending.count }
+    /// Under the test hook, the line (and cursor) as last drawn whole: linenoise draws the whole
+    /// line after every key, and tools match what they read against that, where libedit draws only
+    /// what changed. Nil on a terminal.
+    var drawnWhole: (text: String, cursor: Int)?
     /// The Ctrl-R / Ctrl-S search in progress, and the line as it was before it.
     var search: HistorySearch?
     var lineBeforeSearch = (text: "", cursor: 0)
@@ -147,6 +176,7 @@ package final class LineEditor {
             case .edit: break
             }
         }
+        redrawWholeLineIfChanged()
         if pendingIndex >= pending.count {
             var shown = drawHint()
             let more = waitForInput(
@@ -175,12 +205,18 @@ package final class LineEditor {
     /// Waits for input, printing pushed messages meanwhile between `erase` and `redraw`; false
     /// at end of input.
     func waitForInput(erase: () -> Void, redraw: () -> Void) -> Bool {
-        while let background, KeyWait.next(watching: background.descriptors, interruptible: false) == .messages {
-            erase()
-            background.onReadable()
-            redraw()
+        while true {
+            while let background, KeyWait.next(watching: background.descriptors, interruptible: false) == .messages {
+                erase()
+                background.onReadable()
+                redraw()
+            }
+            switch readInput() {
+            case .bytes: return true
+            case .end: return false
+            case .onlyLineFeeds: continue
+            }
         }
-        return fillPending()
     }
 
     /// The bytes of the next UTF-8 character (reading the rest of a split sequence if needed);
@@ -197,17 +233,75 @@ package final class LineEditor {
 
     /// Reads what the terminal has (waiting for at least one byte); false at end of input.
     func fillPending() -> Bool {
+        while true {
+            switch readInput() {
+            case .bytes: return true
+            case .end: return false
+            case .onlyLineFeeds: continue
+            }
+        }
+    }
+
+    /// What one read of the terminal gave.
+    enum InputRead: Equatable {
+        /// Bytes, appended to `pending`.
+        case bytes
+        /// Only LF bytes, which are dropped from a pipe (linenoise ignores them: Enter is CR).
+        case onlyLineFeeds
+        /// End of input (or a read error).
+        case end
+    }
+
+    /// Reads once what the terminal has (waiting for at least one byte) into `pending`.
+    func readInput() -> InputRead {
         if pendingIndex >= pending.count {
             pending.removeAll(keepingCapacity: true)
             pendingIndex = 0
         }
         while true {
+            let old = pending.count
             switch System.read(0, appendingTo: &pending) {
-            case .success(let n): return n > 0
+            case .success(0): return .end
+            case .success:
+                if fakeTerminal != nil { Self.dropLineFeeds(&pending, from: old) }
+                return pending.count > old ? .bytes : .onlyLineFeeds
             case .failure(let e) where e.code == EINTR || e.code == EAGAIN: continue
-            case .failure: return false
+            case .failure: return .end
             }
         }
+    }
+
+    /// Removes the LF bytes at and after `start`.
+    static func dropLineFeeds(_ bytes: inout [UInt8], from start: Int) {
+        guard bytes[start...].contains(0x0a) else { return }
+        let kept = bytes[start...].filter { $0 != 0x0a }
+        bytes.replaceSubrange(start..., with: kept)
+    }
+
+    /// Under the test hook, draws the prompt and line again when a key changed them.
+    private func redrawWholeLineIfChanged() {
+        guard let drawn = drawnWhole, currentLine() != drawn else { return }
+        drawWholeLine()
+    }
+
+    /// Draws the prompt and the line in one piece over what libedit drew (the cursor where libedit
+    /// left it: at the line's cursor), and leaves the cursor there.
+    func drawWholeLine() {
+        let now = currentLine()
+        let scalars = now.text.unicodeScalars
+        let typed = String(String.UnicodeScalarView(scalars.prefix(now.cursor)))
+        let target = promptWidth + Self.columnsTaken(typed)
+        let drawing = Self.lineDrawing(
+            visiblePrompt + now.text, width: promptWidth + Self.columnsTaken(now.text), cursorAt: target,
+            columns: columns, cursorRow: target / columns)
+        fputs(drawing.text, rcli_stdout())
+        fflush(rcli_stdout())
+        drawnWhole = now
+    }
+
+    /// The terminal's width: 80 under the test hook (as linenoise there), else stdout's.
+    var columns: Int {
+        fakeTerminal != nil ? PseudoTerminal.columns : max(Platform.terminalColumns(1) ?? 80, 1)
     }
 
     private func insertPastedRun() {
@@ -222,7 +316,6 @@ package final class LineEditor {
         // Back to where the prompt starts (the cursor may be rows below it), cleared.
         if let info = el_line(editor)?.pointee {
             let typed = Self.text(info, upTo: info.cursor)
-            let columns = max(Platform.terminalColumns(1) ?? 80, 1)
             fputs(Self.searchErasing(cursorRow: (promptWidth + Self.columnsTaken(typed)) / columns), rcli_stdout())
         }
         var chunk = Array(pending[pendingIndex..<last])
@@ -245,7 +338,6 @@ package final class LineEditor {
         else { return false }
         let line = Self.text(info, upTo: info.lastchar)
         guard var hint = hinter(line), !hint.isEmpty else { return false }
-        let columns = Platform.terminalColumns(1) ?? 80
         let room = columns - (promptWidth + line.count) % columns - 1
         guard room > 3 else { return false }
         if hint.count > room { hint = String(hint.prefix(room - 3)) + "..." }

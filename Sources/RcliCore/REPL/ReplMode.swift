@@ -72,7 +72,7 @@ package final class ReplMode {
         _ config: CLIConfiguration, transport: Transport, output: OutputContext, environment: [String: String],
         restartable: Bool
     ) -> Int32? {
-        guard let editor = LineEditor(program: "rcli") else {
+        guard let editor = LineEditor(program: "rcli", keysFromPipe: keysFromPipe(environment)) else {
             return StdinMode.run(config, transport: transport, output: output)
         }
         let repl = ReplMode(
@@ -82,13 +82,21 @@ package final class ReplMode {
         return repl.restartRequested ? nil : status
     }
 
+    /// redis-cli's test hook FAKETTY_WITH_PROMPT: the shell runs with stdin a pipe, whose bytes
+    /// go through the line editor as keys (on a terminal the hook changes nothing).
+    static func keysFromPipe(_ environment: [String: String]) -> Bool {
+        environment["FAKETTY_WITH_PROMPT"] != nil && !System.isTerminal(0)
+    }
+
     private func loop() -> Int32 {
         if let error = engine.transport.open() { _ = output.fail(error) }
         openHistory()
         loadPreferences()
         if autoCluster && !engine.transport.followsRedirects { detectCluster() }
         editor.completer = { [weak self] before in self?.completions(before) ?? [] }
-        if environment["TERM"] != "dumb" {
+        // No hints on a dumb terminal, nor under the test hook (redis-cli fetches no hint table when
+        // stdin is not a terminal).
+        if environment["TERM"] != "dumb" && !Self.keysFromPipe(environment) {
             editor.hinter = { [weak self] line in
                 guard let self, self.hintsEnabled, self.engine.transport.location != nil else { return nil }
                 return self.help.hint(for: line)
@@ -107,6 +115,7 @@ package final class ReplMode {
                 // As redis-cli: Ctrl-D while subscribed leaves subscribed mode, not the shell.
                 guard subscribed else { return 0 }
                 output.out.write("\n")
+                output.out.flush()
                 leaveSubscribedMode()
             case .interrupted:
                 output.out.write("\n")
@@ -302,7 +311,7 @@ package final class ReplMode {
     private var messageWait: MessageWait {
         MessageWait(
             transport: engine.transport, sink: sink, out: output.out,
-            banner: System.isTerminal(1) && sink.style.format != .raw,
+            banner: output.stdoutIsTerminal && sink.style.format != .raw,
             dim: environment["TERM"]?.contains("xterm") ?? false)
     }
 
