@@ -293,3 +293,37 @@ private func drain(_ p: inout Pipeline, now: Double = 0) -> [String] {
     _ = drain(&s)
     #expect(!s.owesNothing)
 }
+
+@Test func aSubscribedPipedSessionWaitsForMessagesPastTheEndOfInput() {
+    // The piped session (rcli < script): SUBSCRIBE does not stop input (the engine clears its
+    // streaming trait); at the end of input a subscribed connection keeps the run going.
+    var settings = Pipeline.Settings(window: .commands(1000))
+    settings.streamsWhileSubscribed = true
+    var p = Pipeline(settings, now: 0)
+    let args = [Array("subscribe".utf8), Array("ch".utf8)]
+    var traits = CommandTraits(args)
+    traits.streaming = false
+    let sub = p.admit(traits, args: args, now: 0)
+    #expect(p.wantsInput(now: 0, backlog: 0), "the script goes on")
+    p.replied(sub, ok(), origin: nil, now: 0)
+    _ = drain(&p)
+    p.subscribed = true
+    p.endOfInput()
+    #expect(p.waitsForMessages)
+    #expect(!p.owesNothing, "messages are the run's")
+    #expect(!p.isFinished(now: 0))
+    p.subscribed = false
+    #expect(p.owesNothing && p.isFinished(now: 0), "the last UNSUBSCRIBE (or Ctrl-C) lets it end")
+
+    // `quit` ends it even while subscribed, as redis-cli exits there.
+    var q = Pipeline(settings, now: 0)
+    q.subscribed = true
+    q.quit()
+    #expect(!q.waitsForMessages && q.isFinished(now: 0))
+
+    // Without the setting (the shell's per-line runs) the subscription never holds a run.
+    var r = Pipeline(Pipeline.Settings(window: .commands(1)), now: 0)
+    r.subscribed = true
+    r.endOfInput()
+    #expect(!r.waitsForMessages && r.isFinished(now: 0))
+}

@@ -21,6 +21,10 @@ package struct Pipeline {
         /// `--pipe-timeout`: once input has ended, the run gives up after this long without a
         /// reply (nil: never).
         package var replyTimeoutAfterInput: Double?
+        /// The piped session (`rcli < script`, redis-cli 7.2): while the connection is subscribed
+        /// the end of input does not end the run; messages print until Ctrl-C or the last
+        /// subscription ends.
+        package var streamsWhileSubscribed = false
 
         /// Settings with `window` and the defaults.
         package init(window: WindowPolicy) {
@@ -96,6 +100,9 @@ package struct Pipeline {
     private var pendingStream: [RESPValue] = []
     private var notBefore = 0.0
     private var lastReply: Double
+    /// The connection is subscribed (the engine follows the transport; see
+    /// `streamsWhileSubscribed`).
+    package var subscribed = false
     /// Why the run stopped early.
     package private(set) var stop: Stop?
     /// Something failed (an error with `-e`, a command with no reply, a lost connection).
@@ -367,15 +374,22 @@ package struct Pipeline {
     /// delivered (and `-i`'s last pause served).
     package func isFinished(now: Double) -> Bool {
         if stop != nil { return true }
-        guard inputStopped || inputEnded, outstanding == 0, head == entries.count, !streaming else { return false }
+        guard inputStopped || inputEnded, outstanding == 0, head == entries.count, !streaming, !waitsForMessages
+        else { return false }
         return now >= notBefore
+    }
+
+    /// Input has ended on a subscribed connection in the piped session: messages keep coming
+    /// until Ctrl-C (`quit` ends it, as in redis-cli).
+    package var waitsForMessages: Bool {
+        settings.streamsWhileSubscribed && subscribed && !inputStopped && stop == nil
     }
 
     /// No more input will come and nothing is owed: what the servers send now (a push behind
     /// the last reply, as Valkey's DEBUG PROTOCOL push) is not for this run. redis-cli stops
-    /// reading at its last reply too.
+    /// reading at its last reply too. (A subscribed piped session still wants its messages.)
     package var owesNothing: Bool {
-        (inputStopped || inputEnded) && !stoppedForStream && !streaming
+        (inputStopped || inputEnded) && !stoppedForStream && !streaming && !waitsForMessages
             && (settings.ordered ? unsettled : outstanding) == 0
     }
 
