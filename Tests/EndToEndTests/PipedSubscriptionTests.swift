@@ -55,6 +55,44 @@ import Testing
             .joined(separator: "\n")
     }
 
+    /// valkey-cli 8.1 (redis-cli 7.2's piped session, and valkey's exit by the counts), when at
+    /// hand: the test matrix's copy, or the peer CLI of a Valkey run.
+    private static var valkeyCli: String? {
+        if let peer = TestEnvironment.peerCli { return peer }
+        let servers =
+            ProcessInfo.processInfo.environment["RCLI_SERVERS_DIR"]
+            ?? TestEnvironment.packageRoot.appendingPathComponent(".build-servers").path
+        let path = servers + "/valkey-8.1/valkey-cli"
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+
+    /// Scripts that subscribe, run commands while subscribed and unsubscribe to the end print
+    /// the same bytes as valkey-cli 8.1 in every format, RESP2 and RESP3 (with a client-tracking
+    /// invalidation the script causes itself).
+    @Test func sameBytesAsValkeyCli() throws {
+        guard let valkey = Self.valkeyCli else { return }
+        let port = try TestEnvironment.port()
+        let p = uniquePrefix()
+        let (a, b, k) = ("\(p)a", "\(p)b", "\(p)k")
+        let resp2 =
+            "SET \(k) v\nSUBSCRIBE \(a)\nPING\nSUBSCRIBE \(b)\nGET \(k)\nUNSUBSCRIBE \(a)\nPING hi\nUNSUBSCRIBE\nGET \(k)\n"
+        let resp3 =
+            "SUBSCRIBE \(a)\nPUBLISH \(a) self\nCLIENT TRACKING on\nGET \(k)\nSET \(k) v3\nGET \(k)\nPING\n"
+            + "UNSUBSCRIBE\nGET \(k)\nCLIENT TRACKING off\n"
+        for (script, proto) in [(resp2, "-2"), (resp3, "-3")] {
+            for format in [[], ["--no-raw"], ["--csv"], ["--json"]] {
+                let args = ["-p", port, proto] + format
+                try seed([["set", k, "v1"]])
+                let ours = try rcli(args, stdin: script, timeout: 10)
+                try seed([["set", k, "v1"]])
+                let theirs = try run(valkey, args, stdin: Array(script.utf8), timeout: 10)
+                #expect(ours.stdout == theirs.stdout, "\(args): \(ours.out) vs \(theirs.out)")
+                #expect(ours.status == theirs.status && ours.status == 0, "\(args)")
+            }
+        }
+        _ = try redisCli(["-p", port, "del", k])
+    }
+
     /// RESP3: any command runs while subscribed; the message a PUBLISH to our own channel sends
     /// prints before its reply (server order); a client-tracking invalidation prints where it
     /// arrived, in the output format; the end of stdin keeps streaming; Ctrl-C ends it, status 0.
