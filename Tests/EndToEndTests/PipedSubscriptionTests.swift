@@ -75,7 +75,8 @@ import Testing
         let p = uniquePrefix()
         let (a, b, k) = ("\(p)a", "\(p)b", "\(p)k")
         let resp2 =
-            "SET \(k) v\nSUBSCRIBE \(a)\nPING\nSUBSCRIBE \(b)\nGET \(k)\nUNSUBSCRIBE \(a)\nPING hi\nUNSUBSCRIBE\nGET \(k)\n"
+            "SET \(k) v\nSUBSCRIBE \(a)\nPING\nSUBSCRIBE \(b)\nGET \(k)\nUNSUBSCRIBE \(a)\nPING hi\n"
+            + "UNSUBSCRIBE\nGET \(k)\n"
         let resp3 =
             "SUBSCRIBE \(a)\nPUBLISH \(a) self\nCLIENT TRACKING on\nGET \(k)\nSET \(k) v3\nGET \(k)\nPING\n"
             + "UNSUBSCRIBE\nGET \(k)\nCLIENT TRACKING off\n"
