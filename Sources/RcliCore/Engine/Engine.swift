@@ -264,7 +264,7 @@ package final class Engine {
             // Subscribed, redis-cli 7.2 prints a push (a client-tracking invalidation) as it
             // prints messages: in the output format, whatever --show-pushes says.
             deliver(&pipeline)
-            sink.stream(.value(value))
+            if let message = pipeline.message(value) { sink.stream(.value(message)) }
         case .push(let part):
             sink.push(part)
         case .stream(.event(let e, let last)):
@@ -272,7 +272,7 @@ package final class Engine {
         case .message(let value):
             // After the replies that came before it.
             deliver(&pipeline)
-            sink.stream(.value(value))
+            if let message = pipeline.message(value) { sink.stream(.value(message)) }
         case .stream(.value(let value)):
             if let message = pipeline.streamMessage(value) { sink.stream(.value(message)) }
         case .streamEnded(let error):
