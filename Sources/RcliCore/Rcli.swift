@@ -102,7 +102,7 @@ package enum Rcli {
         case .shell:
             return ReplMode.run(config, transport: transport, output: output, environment: environment)
         default:
-            return StdinMode.run(config, transport: transport, output: output)
+            return StdinMode.run(config, transport: transport, output: output, environment: environment)
         }
     }
 }

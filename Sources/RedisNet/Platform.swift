@@ -94,6 +94,19 @@ package enum Platform {
         sigprocmask(SIG_UNBLOCK, &mask, nil)
     }
 
+    /// True when `signal` is ignored (a background job of a shell without job control inherits
+    /// SIGINT ignored).
+    package static func isIgnored(signal: Int32) -> Bool {
+        var action = sigaction()
+        guard sigaction(signal, nil, &action) == 0 else { return false }
+        #if canImport(Darwin)
+            let handler = action.__sigaction_u.__sa_handler
+        #else
+            let handler = action.__sigaction_handler.sa_handler
+        #endif
+        return unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+    }
+
     /// The terminal's width in columns, nil when `fd` is not a terminal.
     package static func terminalColumns(_ fd: Int32) -> Int? {
         var size = winsize()

@@ -214,6 +214,15 @@ package enum InterruptSignal {
     /// Installs the handler (the pipe once); returns the descriptor that becomes readable on
     /// Ctrl-C.
     package static func install() -> Int32? {
+        guard let fd = descriptor() else { return nil }
+        handle()
+        return fd
+    }
+
+    /// The descriptor that becomes readable on Ctrl-C once `handle` (or `install`) has run:
+    /// until then Ctrl-C keeps its default action (the piped session takes it over only while
+    /// subscribed, as redis-cli's handler does).
+    package static func descriptor() -> Int32? {
         if interruptReadDescriptor < 0 {
             var fds: [Int32] = [-1, -1]
             guard pipe(&fds) == 0 else { return nil }
@@ -224,6 +233,15 @@ package enum InterruptSignal {
             interruptWriteDescriptor = fds[1]
             interruptReadDescriptor = fds[0]
         }
+        return interruptReadDescriptor
+    }
+
+    /// True when Ctrl-C is ignored (inherited so: a background job of a shell without job
+    /// control); a mode that takes it over only now and then leaves it so.
+    package static var isIgnored: Bool { Platform.isIgnored(signal: SIGINT) }
+
+    /// Ctrl-C writes the descriptor from now on (`restoreDefault` gives it back).
+    package static func handle() {
         if !interruptHandled {
             Platform.handle(signal: SIGINT) { _ in
                 var byte: UInt8 = 1
@@ -231,7 +249,6 @@ package enum InterruptSignal {
             }
             interruptHandled = true
         }
-        return interruptReadDescriptor
     }
 
     /// Ctrl-C ends the process again, for a mode that waits on its own after the shell had

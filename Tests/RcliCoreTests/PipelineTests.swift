@@ -293,3 +293,61 @@ private func drain(_ p: inout Pipeline, now: Double = 0) -> [String] {
     _ = drain(&s)
     #expect(!s.owesNothing)
 }
+
+@Test func aSubscribedPipedSessionWaitsForMessagesPastTheEndOfInput() {
+    // The piped session (rcli < script): SUBSCRIBE does not stop input (the engine clears its
+    // streaming trait); at the end of input a subscribed connection keeps the run going.
+    var settings = Pipeline.Settings(window: .commands(1000))
+    settings.streamsWhileSubscribed = true
+    var p = Pipeline(settings, now: 0)
+    let args = [Array("subscribe".utf8), Array("ch".utf8)]
+    var traits = CommandTraits(args)
+    traits.streaming = false
+    let sub = p.admit(traits, args: args, now: 0)
+    #expect(p.wantsInput(now: 0, backlog: 0), "the script goes on")
+    p.replied(sub, ok(), origin: nil, now: 0)
+    _ = drain(&p)
+    p.subscribed = true
+    p.endOfInput()
+    #expect(p.waitsForMessages)
+    #expect(!p.owesNothing, "messages are the run's")
+    #expect(!p.isFinished(now: 0))
+    p.subscribed = false
+    #expect(p.owesNothing && p.isFinished(now: 0), "the last UNSUBSCRIBE (or Ctrl-C) lets it end")
+
+    // `quit` ends it even while subscribed, as redis-cli exits there.
+    var q = Pipeline(settings, now: 0)
+    q.subscribed = true
+    q.quit()
+    #expect(!q.waitsForMessages && q.isFinished(now: 0))
+
+    // Without the setting (the shell's per-line runs) the subscription never holds a run.
+    var r = Pipeline(Pipeline.Settings(window: .commands(1)), now: 0)
+    r.subscribed = true
+    r.endOfInput()
+    #expect(!r.waitsForMessages && r.isFinished(now: 0))
+}
+
+@Test func aMessageWaitsForTheRepliesThatCameBeforeIt() {
+    // In a cluster a node's confirmation can be held behind another node's slow reply: the
+    // message that node sends next waits for it, so it never prints before its confirmation.
+    var p = Pipeline(Pipeline.Settings(window: .commands(1000)), now: 0)
+    let get = admit(&p, "get", "k")
+    let args = [Array("subscribe".utf8), Array("ch".utf8)]
+    var traits = CommandTraits(args)
+    traits.streaming = false
+    let sub = p.admit(traits, args: args, now: 0)
+    p.replied(sub, .simpleString(Array("subscribed".utf8)), origin: nil, now: 0)
+    let first = RESPValue.array(["message", "ch", "one"].map { .bulkString(Array($0.utf8)) })
+    let second = RESPValue.array(["message", "ch", "two"].map { .bulkString(Array($0.utf8)) })
+    #expect(p.message(first) == nil, "its confirmation has not been printed")
+    #expect(p.message(second) == nil, "messages keep their order")
+    #expect(p.takeStreamMessages().isEmpty)
+    p.replied(get, ok(), origin: nil, now: 0)
+    #expect(drain(&p) == ["OK", "subscribed"])
+    #expect(p.takeStreamMessages() == [first, second])
+    // On one connection the replies before a message are delivered by the time it is read: it
+    // prints at once, ahead of the reply still owed after it.
+    _ = admit(&p, "ping")
+    #expect(p.message(first) == first)
+}

@@ -13,11 +13,19 @@ package final class Engine {
     package let sink: ReplySink
     /// How runs behave.
     package var settings: Pipeline.Settings
-    /// SUBSCRIBE returns to the caller (the shell's subscribed mode: it keeps its prompt and
-    /// shows messages as they come) instead of streaming until Ctrl-C, where the transport can
-    /// tell messages from replies.
-    package var subscribeKeepsPrompt = false
+    /// SUBSCRIBE does not end input (the shell's subscribed mode keeps its prompt, the piped
+    /// session its script): later commands go on the subscribed connection and messages print
+    /// as they come, instead of streaming until Ctrl-C, where the transport can tell messages
+    /// from replies.
+    package var subscribeKeepsInput = false
+    /// The piped session's "Reading messages..." line, shown while it waits subscribed with
+    /// nothing owed (stdout a terminal, not --raw); nil for none.
+    package var messageBanner: MessageBanner?
     private let reactor: Reactor
+    /// Ctrl-C can be noticed (a descriptor was given).
+    private let interruptible: Bool
+    /// The piped session took Ctrl-C over while subscribed.
+    private var interruptsTaken = false
     private var inputToken: ReactorToken?
     private var inputFD: Int32 = -1
     private var streamingReply: EntryID?
@@ -32,6 +40,7 @@ package final class Engine {
         self.sink = sink
         self.settings = settings
         self.reactor = Reactor(interruptDescriptor: interruptDescriptor)
+        self.interruptible = interruptDescriptor != nil
     }
 
     /// Runs `source` to its end (or `quit`, `-e`, Ctrl-C, a fatal failure); the exit status.
@@ -50,6 +59,7 @@ package final class Engine {
             drainEvents(&pipeline, failure: &failure)
             deliver(&pipeline)
             pipeline.tick(now: now)
+            followSubscriptions(&pipeline)
             if pipeline.isFinished(now: monotonicSeconds()) { break }
             let wantsInput = pipeline.wantsInput(now: now, backlog: transport.backlog) && !transport.holdsInput
             // A held SHUTDOWN goes as soon as everything before it is answered.
@@ -67,14 +77,19 @@ package final class Engine {
                 continue
             }
             let ready: ReadySet
+            let banner = waitsForMessages(pipeline) ? messageBanner : nil
+            banner?.show()
             do {
                 ready = try reactor.wait(until: deadline)
+                banner?.erase()
             } catch {
+                banner?.erase()
                 failure = .network(.io(error))
                 pipeline.fatal()
                 break
             }
             if ready.interrupted {
+                if leaveSubscribedMode(&pipeline) { continue }
                 pipeline.interrupt()
                 transport.interrupt()
                 break
@@ -91,11 +106,62 @@ package final class Engine {
             transport.handle(ready, now: monotonicSeconds())
         }
         watchInput(nil)
+        takeInterrupts(false)
         transport.endRun(completed: pipeline.stop != .interrupted && pipeline.stop != .fatal)
         if case .noReplies(let seconds) = pipeline.stop { failure = .noReplies(seconds: Int(seconds)) }
         sink.endRun(pipeline, failure: failure)
         return pipeline.status
     }
+
+    // MARK: the piped session while subscribed
+
+    /// The piped session follows whether the connection is subscribed: the end of input then
+    /// waits for messages, and Ctrl-C leaves subscribed mode rather than ending rcli (taken
+    /// over only meanwhile, as redis-cli's handler acts only then).
+    private func followSubscriptions(_ pipeline: inout Pipeline) {
+        guard settings.streamsWhileSubscribed else { return }
+        pipeline.subscribed = transport.subscribed
+        takeInterrupts(pipeline.subscribed)
+    }
+
+    private func takeInterrupts(_ take: Bool) {
+        guard interruptible, settings.streamsWhileSubscribed, take != interruptsTaken else { return }
+        interruptsTaken = take
+        if take {
+            InterruptSignal.handle()
+        } else {
+            InterruptSignal.restoreDefault()
+            _ = InterruptSignal.takePending()
+        }
+    }
+
+    /// Subscribed with nothing owed: what comes now are messages (or more input).
+    private func waitsForMessages(_ pipeline: Pipeline) -> Bool {
+        settings.streamsWhileSubscribed && pipeline.subscribed && pipeline.isSettled && closing == nil
+    }
+
+    /// Ctrl-C while the piped session waits for messages: as redis-cli, the subscribed
+    /// connection is dropped (a new one serves the rest of the input) and the run goes on;
+    /// false when the interrupt ends the run as usual (not subscribed, or replies owed).
+    private func leaveSubscribedMode(_ pipeline: inout Pipeline) -> Bool {
+        guard interruptsTaken, waitsForMessages(pipeline) else { return false }
+        transport.interrupt()
+        followSubscriptions(&pipeline)
+        return true
+    }
+
+    /// True while what the transport says is for this run (something is owed, or the piped
+    /// session is subscribed). A subscription confirmed while draining keeps it going; one that
+    /// ended (or a connection lost with it) counts after the drain, so what the transport has to
+    /// say about it (the loss) is still heard.
+    private func wantsEvents(_ pipeline: inout Pipeline) -> Bool {
+        if settings.streamsWhileSubscribed && !pipeline.subscribed && (pipeline.inputEnded || pipeline.inputStopped) {
+            pipeline.subscribed = transport.subscribed
+        }
+        return !pipeline.owesNothing
+    }
+
+    // MARK: input
 
     private func watchInput(_ fd: Int32?) {
         if let token = inputToken, fd != inputFD {
@@ -132,7 +198,7 @@ package final class Engine {
                     closing = args
                     continue
                 }
-                if traits.subscribe && subscribeKeepsPrompt && transport.separatesMessages { traits.streaming = false }
+                if traits.subscribe && subscribeKeepsInput && transport.separatesMessages { traits.streaming = false }
                 let id = pipeline.admit(traits, args: args, now: now)
                 transport.submit(id, Outbound(args: args, traits: traits), now: now)
             case .raw(let bytes, let ends):
@@ -148,7 +214,7 @@ package final class Engine {
 
     private func drainEvents(_ pipeline: inout Pipeline, failure: inout RcliError?) {
         var now = monotonicSeconds()
-        while pipeline.stop == nil, !pipeline.owesNothing, let event = transport.nextEvent(now: now) {
+        while pipeline.stop == nil, wantsEvents(&pipeline), let event = transport.nextEvent(now: now) {
             if case .replyEvent(let id, let e, let last) = event {
                 // The hot path of a streamed reply: one call per element, the clock read once
                 // per reply. In input order, whatever comes before it is delivered first.
@@ -194,6 +260,11 @@ package final class Engine {
                 sink.lost(ids.count, node: node, reason: reason)
                 pipeline.lost(ids.count)
             }
+        case .push(.value(let value)) where settings.streamsWhileSubscribed && transport.subscribed:
+            // Subscribed, redis-cli 7.2 prints a push (a client-tracking invalidation) as it
+            // prints messages: in the output format, whatever --show-pushes says.
+            deliver(&pipeline)
+            if let message = pipeline.message(value) { sink.stream(.value(message)) }
         case .push(let part):
             sink.push(part)
         case .stream(.event(let e, let last)):
@@ -201,7 +272,7 @@ package final class Engine {
         case .message(let value):
             // After the replies that came before it.
             deliver(&pipeline)
-            sink.stream(.value(value))
+            if let message = pipeline.message(value) { sink.stream(.value(message)) }
         case .stream(.value(let value)):
             if let message = pipeline.streamMessage(value) { sink.stream(.value(message)) }
         case .streamEnded(let error):

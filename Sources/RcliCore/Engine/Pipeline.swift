@@ -21,6 +21,10 @@ package struct Pipeline {
         /// `--pipe-timeout`: once input has ended, the run gives up after this long without a
         /// reply (nil: never).
         package var replyTimeoutAfterInput: Double?
+        /// The piped session (`rcli < script`, redis-cli 7.2): while the connection is subscribed
+        /// the end of input does not end the run; messages print until Ctrl-C or the last
+        /// subscription ends.
+        package var streamsWhileSubscribed = false
 
         /// Settings with `window` and the defaults.
         package init(window: WindowPolicy) {
@@ -94,8 +98,16 @@ package struct Pipeline {
     package private(set) var streaming = false
     /// Messages of a streaming link that came before everything was delivered.
     private var pendingStream: [RESPValue] = []
+    /// The newest command with an outcome (-1: none yet).
+    private var lastSettled: EntryID = -1
+    /// Pub/sub messages of a subscribed link that does not stream, each with the entry it
+    /// follows (see `message`).
+    private var heldMessages = FIFO<(value: RESPValue, after: EntryID)>()
     private var notBefore = 0.0
     private var lastReply: Double
+    /// The connection is subscribed (the engine follows the transport; see
+    /// `streamsWhileSubscribed`).
+    package var subscribed = false
     /// Why the run stopped early.
     package private(set) var stop: Stop?
     /// Something failed (an error with `-e`, a command with no reply, a lost connection).
@@ -211,6 +223,7 @@ package struct Pipeline {
         guard let i = index(id), entries[i].outcome == nil else { return }
         entries[i].outcome = outcome
         unsettled -= 1
+        lastSettled = max(lastSettled, id)
     }
 
     /// `count` commands of an unordered run were lost with their connection after being written:
@@ -242,6 +255,20 @@ package struct Pipeline {
         }
         return value
     }
+
+    /// A pub/sub message on a subscribed link that does not stream (the shell's subscribed mode,
+    /// the piped session); returned when it can be printed now, else kept. It prints after every
+    /// reply that arrived before it: at once on one connection (those replies are delivered in
+    /// order by then), later in a cluster when one came from its node while an earlier command
+    /// still waits for another node, so a node's confirmation never follows its own message.
+    package mutating func message(_ value: RESPValue) -> RESPValue? {
+        if !settings.ordered || (heldMessages.count == 0 && deliveredThrough > lastSettled) { return value }
+        heldMessages.append((value, lastSettled))
+        return nil
+    }
+
+    /// The id of the next entry to deliver (every one before it has been).
+    private var deliveredThrough: EntryID { head < entries.count ? entries[head].id : nextID }
 
     /// Nothing can answer any more: every command still waiting fails with `failure`, and no
     /// more input is read.
@@ -304,11 +331,17 @@ package struct Pipeline {
         return entry
     }
 
-    /// Messages kept for after the last reply, once everything has been delivered.
+    /// Messages kept for after the last reply, once everything has been delivered, and
+    /// pub/sub messages kept for after the replies that came before them, once those have been.
     package mutating func takeStreamMessages() -> [RESPValue] {
-        guard head == entries.count, !pendingStream.isEmpty else { return [] }
+        var ready: [RESPValue] = []
+        while let first = heldMessages.first, first.after < deliveredThrough {
+            _ = heldMessages.pop()
+            ready.append(first.value)
+        }
+        guard head == entries.count, !pendingStream.isEmpty else { return ready }
         defer { pendingStream.removeAll() }
-        return pendingStream
+        return ready + pendingStream
     }
 
     /// After the sink delivered `entry` (`isError`: it was an error reply or a failure).
@@ -367,15 +400,22 @@ package struct Pipeline {
     /// delivered (and `-i`'s last pause served).
     package func isFinished(now: Double) -> Bool {
         if stop != nil { return true }
-        guard inputStopped || inputEnded, outstanding == 0, head == entries.count, !streaming else { return false }
+        guard inputStopped || inputEnded, outstanding == 0, head == entries.count, !streaming, !waitsForMessages
+        else { return false }
         return now >= notBefore
+    }
+
+    /// Input has ended on a subscribed connection in the piped session: messages keep coming
+    /// until Ctrl-C (`quit` ends it, as in redis-cli).
+    package var waitsForMessages: Bool {
+        settings.streamsWhileSubscribed && subscribed && !inputStopped && stop == nil
     }
 
     /// No more input will come and nothing is owed: what the servers send now (a push behind
     /// the last reply, as Valkey's DEBUG PROTOCOL push) is not for this run. redis-cli stops
-    /// reading at its last reply too.
+    /// reading at its last reply too. (A subscribed piped session still wants its messages.)
     package var owesNothing: Bool {
-        (inputStopped || inputEnded) && !stoppedForStream && !streaming
+        (inputStopped || inputEnded) && !stoppedForStream && !streaming && !waitsForMessages
             && (settings.ordered ? unsettled : outstanding) == 0
     }
 

@@ -141,7 +141,9 @@ final class LuaDebuggerMode {
         if kind == .forked { session.disconnect() }
         var after = config
         after.outputFormat = .tty
-        guard editor != nil else { return StdinMode.run(after, transport: transport, output: output) }
+        guard editor != nil else {
+            return StdinMode.run(after, transport: transport, output: output, environment: environment)
+        }
         editor = nil
         return ReplMode.runAfterDebugging(after, transport: transport, output: output, environment: environment)
     }

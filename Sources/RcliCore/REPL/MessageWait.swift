@@ -19,13 +19,8 @@ struct MessageWait {
     let transport: Transport
     let sink: ReplySink
     let out: OutputSink
-    /// Show the "Reading messages..." line (a terminal, not --raw).
-    let banner: Bool
-    /// Dim it (TERM names an xterm, as redis-cli decides).
-    let dim: Bool
-
-    /// redis-cli's line, with the carriage return that lets the next message overwrite it.
-    static let text = "Reading messages... (press Ctrl-C to quit or any key to type command)"
+    /// The "Reading messages..." line (a terminal, not --raw), nil for none.
+    let banner: MessageBanner?
 
     /// Waits and prints until a key, Ctrl-C, or the end of the subscriptions.
     func run() -> Outcome {
@@ -34,15 +29,9 @@ struct MessageWait {
                 guard show() else { return .ended }
                 let sockets = transport.idleDescriptors
                 guard transport.subscribed, !sockets.isEmpty else { return .ended }
-                if banner {
-                    out.write(dim ? "\u{1b}[1;90m" + Self.text + "\r\u{1b}[0m" : Self.text + "\r")
-                    out.flush()
-                }
+                banner?.show()
                 let wake = KeyWait.next(watching: sockets, interruptible: true)
-                if banner {
-                    out.write("\u{1b}[K")
-                    out.flush()
-                }
+                banner?.erase()
                 switch wake {
                 case .interrupt: return .interrupted
                 case .messages: continue

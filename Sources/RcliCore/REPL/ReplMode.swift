@@ -48,7 +48,7 @@ package final class ReplMode {
         settings.window = .commands(1)
         engine = Engine(
             transport: transport, sink: sink, settings: settings, interruptDescriptor: InterruptSignal.install())
-        engine.subscribeKeepsPrompt = true
+        engine.subscribeKeepsInput = true
     }
 
     /// Runs the shell until `quit`, `exit` or Ctrl-D.
@@ -73,7 +73,7 @@ package final class ReplMode {
         restartable: Bool
     ) -> Int32? {
         guard let editor = LineEditor(program: "rcli", keysFromPipe: keysFromPipe(environment)) else {
-            return StdinMode.run(config, transport: transport, output: output)
+            return StdinMode.run(config, transport: transport, output: output, environment: environment)
         }
         let repl = ReplMode(
             config: config, transport: transport, output: output, editor: editor, environment: environment)
@@ -311,8 +311,8 @@ package final class ReplMode {
     private var messageWait: MessageWait {
         MessageWait(
             transport: engine.transport, sink: sink, out: output.out,
-            banner: output.stdoutIsTerminal && sink.style.format != .raw,
-            dim: environment["TERM"]?.contains("xterm") ?? false)
+            banner: output.stdoutIsTerminal && sink.style.format != .raw
+                ? MessageBanner(out: output.out, dim: environment["TERM"]?.contains("xterm") ?? false) : nil)
     }
 
     /// Subscribed mode between commands (redis-cli 7.2): messages print until a key is pressed,

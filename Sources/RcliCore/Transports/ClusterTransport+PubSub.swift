@@ -28,7 +28,7 @@ extension ClusterTransport {
 
     package var idleDescriptors: [Int32] { subscribedLinks.compactMap { $0.connection?.descriptor } }
 
-    package var subscribed: Bool { !subscribedLinks.isEmpty }
+    package var subscribed: Bool { pool.allLinks.contains { $0.pubsub.isSubscribed && $0.connection != nil } }
 
     package func takeIdleMessages() -> Result<[RESPValue], RcliError> {
         var values: [RESPValue] = []

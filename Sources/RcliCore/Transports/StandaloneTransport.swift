@@ -164,11 +164,11 @@ package final class StandaloneTransport: Transport {
     }
 
     /// The connection failed: an idle one is reopened at the next command; with commands in
-    /// flight (or a stream) the run cannot go on.
+    /// flight (or a stream, or subscriptions) the run cannot go on.
     private func lost(_ error: NetError) {
         if shutDownAsAsked(error) { return }
         let silent = session.connection?.bytesReceived == 0
-        let idle = queue.isEmpty && !queue.streaming && depth == 0
+        let idle = queue.isEmpty && !queue.streaming && depth == 0 && !pubsub.isSubscribed
         dropConnection()
         if case .closed = error, idle, !carriesTransfer { return }
         failure = .connectionLost(error, silent: silent, tls: session.settings.tls)
