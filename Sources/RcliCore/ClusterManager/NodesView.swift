@@ -31,16 +31,6 @@ struct NodesView: Equatable {
         return nil
     }
 
-    /// How many nodes the view lists.
-    var lineCount: Int {
-        bytes.split(separator: Self.newline).count
-    }
-
-    /// True when `word` appears anywhere in the view.
-    func mentions(_ word: String) -> Bool {
-        Self.contains(bytes[...], Array(word.utf8))
-    }
-
     /// Every line, as `ManagerNode.parse` takes them.
     var lines: [Substring] {
         bytes.split(separator: Self.newline).map { Substring(decoding: $0, as: UTF8.self) }
