@@ -276,6 +276,22 @@ extension ClusterFixtureTests {
         _ = try rcli(["-c", "-p", ports[0], "del", here, alsoHere, elsewhere])
     }
 
+    /// RESET inside MULTI discards the transaction (the server runs it at once): under -c the pin
+    /// ends with it, so a command for another node then runs, and EXEC has no MULTI left.
+    @Test func resetInsideMultiEndsTheTransaction() throws {
+        let ports = try Self.ports()
+        let p = uniquePrefix()
+        let here = "\(p){tx}a"
+        let elsewhere = try Self.key("\(p)x", notOn: here)
+        let script = "multi\nset \(here) 1\nreset\nset \(elsewhere) 2\nexec\nexists \(here)\nget \(elsewhere)\n"
+        let r = try rcli(["-c", "-p", ports[2], "--no-raw"], stdin: script)
+        let lines = r.out.split(separator: "\n").map(String.init)
+        #expect(
+            lines == ["OK", "QUEUED", "RESET", "OK", "(error) ERR EXEC without MULTI", "(integer) 0", "\"2\""],
+            "\(r.out)\(r.err)")
+        _ = try rcli(["-c", "-p", ports[0], "del", here, elsewhere])
+    }
+
     /// A second slot on the same node would be queued and make EXEC fail with CROSSSLOT, losing
     /// the whole transaction: it is refused before it is queued instead.
     @Test func transactionStaysInOneSlotEvenOnOneNode() throws {

@@ -20,6 +20,37 @@ private let b = NodeAddress(host: "h", port: 2)
     #expect(tx.step(name: "get", owner: b, current: b) == .route, "after EXEC commands route normally")
 }
 
+/// RESET runs at once even inside MULTI, discarding the transaction and the WATCHes: it goes to
+/// the pinned node and ends the pin, so later commands route normally.
+@Test func resetEndsTheTransactionAndThePin() {
+    var tx = ClusterTransaction()
+    #expect(tx.step(name: "multi", owner: nil, current: b) == .holdMulti)
+    #expect(tx.step(name: "set", slots: [7], owner: a, current: b) == .send(a, sendMultiFirst: true))
+    #expect(tx.step(name: "reset", owner: nil, current: b) == .send(a, sendMultiFirst: false))
+    #expect(!tx.inMulti && tx.pinned == nil)
+    #expect(tx.step(name: "set", slots: [9], owner: b, current: b) == .route, "not refused as pinned")
+    #expect(tx.step(name: "exec", owner: nil, current: b) == .route, "no MULTI left to execute")
+    // A MULTI held (never sent), then RESET: nothing to discard on a node; the state ends.
+    #expect(tx.step(name: "multi", owner: nil, current: b) == .holdMulti)
+    #expect(tx.step(name: "reset", owner: nil, current: b) == .send(b, sendMultiFirst: false))
+    #expect(!tx.inMulti)
+    // WATCH pins; RESET unwatches there.
+    #expect(tx.step(name: "watch", owner: a, current: b) == .send(a, sendMultiFirst: false))
+    #expect(tx.step(name: "reset", owner: nil, current: b) == .send(a, sendMultiFirst: false))
+    #expect(tx.pinned == nil)
+    #expect(tx.step(name: "reset", owner: nil, current: b) == .route, "outside MULTI and WATCH: a plain command")
+}
+
+@Test func oneWordListForEveryTracker() {
+    var multi = MultiTracker()
+    for (name, inside) in [("multi", true), ("set", true), ("reset", false), ("multi", true), ("exec", false)] {
+        multi.follow(name)
+        #expect(multi.inMulti == inside, "\(name)")
+    }
+    #expect(TransactionWord("discard")?.endsMulti == true && TransactionWord("watch")?.endsMulti == false)
+    #expect(TransactionWord("get") == nil)
+}
+
 @Test func multiIsPinnedToTheFirstKeyedCommandsSlot() {
     var tx = ClusterTransaction()
     #expect(tx.step(name: "multi", owner: nil, current: a) == .holdMulti)

@@ -11,7 +11,8 @@ package final class ReplMode {
     private let editor: LineEditor
     private let environment: [String: String]
     private var history: HistoryFile?
-    private var inTransaction = false
+    private var transaction = MultiTracker()
+    private var inTransaction: Bool { transaction.inMulti }
     private let help: HelpCommand
     private var hintsEnabled = true
     private var annotationsEnabled = true
@@ -173,8 +174,7 @@ package final class ReplMode {
                 reconnect(host: host, port: port)
             case .command(let args):
                 let name = CommandTraits.lower(args[0])
-                if name == "multi" { inTransaction = true }
-                if name == "exec" || name == "discard" || name == "reset" { inTransaction = false }
+                transaction.follow(name)
                 // Help and hints are fetched on first use; once subscribed, the connection
                 // cannot be asked (RESP2 refuses, and messages would be taken for the answer).
                 if CommandTraits(args).subscribe { help.prefetch() }
@@ -246,7 +246,7 @@ package final class ReplMode {
                 _ = output.fail(error)
                 return
             }
-            inTransaction = false
+            transaction.abandon()
         }
         sink.style.annotations = annotationsEnabled && output.printingStyle(config).annotations
         // Paged: the whole reply is kept, then shown through the pager when taller than the
@@ -286,10 +286,10 @@ package final class ReplMode {
             output.out.flush()
             // The command was abandoned with its connection; come back with a fresh one that
             // has the same database, credentials and protocol.
-            inTransaction = false
+            transaction.abandon()
             transport.recover()
         } else if transport.location == nil {
-            inTransaction = false
+            transaction.abandon()
         }
     }
 
@@ -325,13 +325,13 @@ package final class ReplMode {
     /// Ctrl-C (or Ctrl-D) in subscribed mode: as redis-cli, a fresh connection with the same
     /// database, credentials and protocol replaces the subscribed one.
     private func leaveSubscribedMode() {
-        inTransaction = false
+        transaction.abandon()
         engine.transport.interrupt()
         if let error = engine.transport.open() { _ = output.fail(error) }
     }
 
     private func reconnect(host: String, port: Int) {
-        inTransaction = false
+        transaction.abandon()
         if let error = engine.transport.retarget(host: host, port: port) { _ = output.fail(error) }
     }
 

@@ -11,7 +11,8 @@ struct ClusterTransaction {
     /// The slot of the transaction's first keyed command.
     private(set) var slot: Int?
     /// Inside MULTI.
-    private(set) var inMulti = false
+    var inMulti: Bool { multi.inMulti }
+    private var multi = MultiTracker()
     /// MULTI was answered but not sent yet.
     private(set) var multiHeld = false
 
@@ -31,31 +32,39 @@ struct ClusterTransaction {
     /// and whose keys hash to `slots` (distinct, in key order); `current` is where keyless
     /// commands go.
     mutating func step(name: String, slots: [Int] = [], owner: NodeAddress?, current: NodeAddress) -> Step {
-        switch name {
-        case "multi":
+        switch TransactionWord(name) {
+        case .multi:
             if inMulti { return .route }
-            inMulti = true
+            multi.follow(name)
             if let pinned { return .send(pinned, sendMultiFirst: false) }
             multiHeld = true
             return .holdMulti
-        case "exec", "discard":
+        case .exec, .discard:
             guard inMulti else { return .route }
             let node = pinned ?? current
             let first = multiHeld
             self = ClusterTransaction()
             return .send(node, sendMultiFirst: first)
-        case "watch":
+        case .reset:
+            // RESET runs at once, even inside MULTI: it discards the transaction and the WATCHes
+            // of its connection, so it goes to the pinned node and ends the pin. A MULTI still
+            // held was never sent: nothing to discard there.
+            guard inMulti || pinned != nil else { return .route }
+            let node = pinned ?? current
+            self = ClusterTransaction()
+            return .send(node, sendMultiFirst: false)
+        case .watch:
             if inMulti { break }
             let node = owner ?? pinned ?? current
             if let pinned, pinned != node { return .refuse(refusal(node, "WATCH")) }
             pinned = node
             return .send(node, sendMultiFirst: false)
-        case "unwatch":
+        case .unwatch:
             if inMulti { break }
             let node = pinned ?? current
             pinned = nil
             return .send(node, sendMultiFirst: false)
-        default:
+        case nil:
             break
         }
         guard inMulti else { return .route }

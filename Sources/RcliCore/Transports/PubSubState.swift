@@ -119,11 +119,11 @@ extension PubSubState {
         /// that queued one.
         package mutating func mark(_ args: [[UInt8]], traits: CommandTraits?) -> String? {
             let name = args.first.map { CommandTraits.lower($0) } ?? ""
-            switch name {
-            case "multi", "discard", "reset":
+            switch TransactionWord(name) {
+            case .multi, .discard, .reset:
                 queuedPubSub = false
                 return nil
-            case "exec":
+            case .exec:
                 defer { queuedPubSub = false }
                 return queuedPubSub ? PubSubState.exec : nil
             default:
