@@ -113,7 +113,7 @@ func checkRoundTrip(_ value: RESPValue) {
 
 /// Every formatter finishes exactly at the last event, and streams what it formats whole.
 func checkFormatters(_ value: RESPValue, _ events: [RESPEvent]) {
-    let formats: [OutputFormat] = [.tty, .raw, .csv, .json, .quotedJSON]
+    let formats = OutputFormat.allCases
     for format in formats {
         let streaming = Formatters.make(format)
         var streamed: [UInt8] = []

@@ -87,7 +87,7 @@ private let nested: RESPValue = .array([
 @Test func streamingEqualsWholeValueFormatting() throws {
     // The same reply fed event by event must give the same bytes as formatting the whole value.
     let value: RESPValue = .array([.map([.bulkString(b("k")), .set([.integer(1), .array([])])]), .null, nested])
-    for f in [OutputFormat.tty, .raw, .csv, .json, .quotedJSON] {
+    for f in OutputFormat.allCases {
         let whole = format(value, f)
         var events: [RESPEvent] = []
         value.forEachEvent { events.append($0) }
@@ -97,5 +97,13 @@ private let nested: RESPValue = .array([
         for e in events { if formatter.feed(e, into: &out) { completions += 1 } }
         #expect(completions == 1)
         #expect(String(decoding: out, as: UTF8.self) == whole)
+    }
+}
+
+/// Every format is asked for by an option of the table (a new format cannot be left out of it).
+@Test func everyFormatHasItsOption() throws {
+    for format in OutputFormat.allCases {
+        let parsed = try OptionParser.parse([format.option, "ping"], environment: [:])
+        #expect(parsed.config.outputFormat == format, "\(format.option)")
     }
 }
