@@ -138,6 +138,43 @@ func rcliFor(
         }
     }
 
+    /// Ctrl-C ends the scan with the summary of what was scanned, the percentage (before the
+    /// last batch) leading the "Sampled" line, and exit status 0, as redis-cli 7.0 and 7.4.
+    @Test func ctrlCPrintsTheSummarySoFar() throws {
+        let server = try OwnServer()
+        #expect(try server.cli(["debug", "populate", "3000", "k", "10"]).status == 0)
+        let dir = try scratchDirectory("bigkeys")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let outURL = dir.appendingPathComponent("out")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        // -i 30 --count 10: after 100 SCANs (about 1000 keys) it sleeps; Ctrl-C ends the sleep and the scan.
+        let process = testProcess(
+            TestEnvironment.rcli, ["-p", server.port, "--bigkeys", "-i", "30", "--count", "10"])
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
+        try process.run()
+        #expect(try waitUntil(10) { try server.cli(["info", "commandstats"]).out.contains("cmdstat_scan:calls=100,") })
+        usleep(200_000)
+        kill(process.processIdentifier, SIGINT)
+        #expect(waitUntil(5) { !process.isRunning })
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let out = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
+        let line = try #require(
+            out.firstMatch(
+                of: #/\n-------- summary -------\n\n\[(\d\d\.\d\d)%\] Sampled (\d+) keys in the keyspace!\n/#),
+            "\(out)")
+        let sampled = Int(line.2) ?? 0
+        #expect(sampled >= 900 && sampled < 3000, "\(out)")
+        #expect(Double(line.1) ?? 100 < 100 * Double(sampled) / 3000, "the percentage before the last batch")
+        #expect(
+            out.hasSuffix(
+                "\(sampled) strings with \(sampled * 10) bytes (100.00% of keys, avg size 10.00)\n"
+                    + "0 sets with 0 members (00.00% of keys, avg size 0.00)\n"
+                    + "0 zsets with 0 members (00.00% of keys, avg size 0.00)\n"), "\(out)")
+    }
+
     /// redis-cli 7.0's '"key"' quoting in these reports made 7.4's "key".
     static func as74(_ s: String) -> String {
         s.replacingOccurrences(of: "'\"", with: "\"").replacingOccurrences(of: "\"'", with: "\"")
