@@ -23,7 +23,7 @@ build: deps
 	swift build -c release --static-swift-stdlib --product rcli
 
 # With ARGS, rcli runs them. Without, the shell opens on the server at 127.0.0.1:6379, or on a
-# throwaway one when nothing answers there (SERVER=redis-8.2|valkey-8.1|valkey-9.1 picks one).
+# throwaway one when nothing answers there (SERVER=redis-7.4|redis-8.2|valkey-8.1|valkey-9.1 picks one).
 run: build
 ifeq ($(strip $(ARGS)),)
 	@SERVER=$(SERVER) scripts/demo --run
@@ -32,7 +32,7 @@ else
 endif
 
 # dist first: a test unpacks the tarball and runs it without the toolchain. The suite runs on every
-# server of the matrix (scripts/test-matrix: Redis 7.0 whole, Redis 8.2 and Valkey 9.1 where they differ).
+# server of the matrix (scripts/test-matrix: Redis 7.0 whole; Redis 7.4, 8.2 and Valkey 9.1 where they differ).
 test: export RCLI_NEED_SERVERS := 1
 test: deps lint dist fuzz-smoke
 	swift build --build-tests

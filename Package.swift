@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "RcliCoreTests", dependencies: ["RcliCore", "RESP"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "RESP"]),
         // Runs the built binary against real redis-server fixtures (see scripts/with-servers).
-        .testTarget(name: "EndToEndTests", dependencies: ["RESP", "Cluster", "RedisNet"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RESP", "Cluster", "RedisNet", "RcliCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -113,12 +113,16 @@ import Testing
                 "Invalid value for --intrinsic-latency: '0' (expected a positive number of seconds)\n"
             ),
             (["--intrinsic-latency", "x"], "Invalid value for --intrinsic-latency: 'x' (expected an integer)\n"),
-            (["--memkeys-samples", "-2"], "Invalid value for --memkeys-samples: '-2' (expected 0 or more)\n"),
+            // redis-cli 7.4's words for its own checks (7.0 read junk as 0 or did not know the option).
+            (["--memkeys-samples", "-2"], "--memkeys-samples value should be positive.\n"),
+            (["--memkeys-samples", "x"], "--memkeys-samples conversion error.\n"),
+            (["-t", "x", "ping"], "Invalid connection timeout for -t.\n"),
+            (["-t", "-1", "ping"], "Invalid connection timeout for -t.\n"),
             (["--keystats-samples", "x"], "--keystats-samples conversion error.\n"),
             (["--keystats-samples", "-1"], "--keystats-samples value should be positive.\n"),
             (["--keystats", "--cursor", "abc"], "--cursor conversion error.\n"),
             (["--keystats", "--cursor", "-5"], "--cursor should be followed by a positive integer.\n"),
-            (["--keystats", "--top", "0"], "--top should be followed by a positive integer.\n"),
+            (["--keystats", "--top", "-1"], "--top should be followed by a positive integer.\n"),
             (["--keystats", "--top", "ten"], "--top conversion error.\n"),
             (["-4", "-6", "ping"], "Options -4 and -6 are mutually exclusive.\n"),
             (["-6", "-4", "ping"], "Options -4 and -6 are mutually exclusive.\n"),

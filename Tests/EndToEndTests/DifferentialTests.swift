@@ -1,9 +1,12 @@
 import Foundation
+import RcliCore
 import Testing
 
-/// rcli against redis-cli 7.0 on the same real server: identical bytes, stderr and status.
+/// rcli against redis-cli on the same real server: identical bytes, stderr and status (redis-cli
+/// 7.4.1 on the redis-7.4 column, Debian's 7.0.15 elsewhere: TestEnvironment.referenceCli).
 @Suite struct DifferentialTests {
-    static let formats: [[String]] = [[], ["--no-raw"], ["--csv"], ["--json"], ["--quoted-json"], ["--raw"]]
+    /// The default, then every format's option (`OutputFormat.allCases`: a new format is compared too).
+    static let formats: [[String]] = [[]] + OutputFormat.allCases.map { [$0.option] }
     static let fakeTTY = ["FAKETTY": "1"]
 
     // bignum and attrib are left out under RESP3: redis-cli 7.0 fails on them (rcli prints them).
@@ -193,6 +196,22 @@ import Testing
             #expect(ours.out == theirs.out, "\(args): \(ours.err) | \(theirs.err)")
             #expect(ours.err == theirs.err, "\(args)")
             #expect(ours.status == theirs.status, "\(args)")
+        }
+    }
+
+    /// The option values redis-cli 7.4 checks itself (7.0 did not know these options or read junk
+    /// as 0): its words, stderr and status, compared with it on the redis-7.4 column.
+    @Test func optionErrorsAsRedisCli74() throws {
+        let cases: [[String]] = [
+            ["--memkeys-samples", "x", "--memkeys"], ["--memkeys-samples", "-1", "--memkeys"], ["-t", "x", "ping"],
+            ["-t", "-2", "ping"], ["-4", "-6", "ping"], ["--keystats-samples", "x", "--keystats"],
+            ["--keystats-samples", "-1", "--keystats"], ["--cursor", "x", "--keystats"],
+            ["--cursor", "-1", "--keystats"], ["--top", "x", "--keystats"], ["--top", "-1", "--keystats"],
+        ]
+        for args in cases {
+            let ours = try rcli(["-p", try TestEnvironment.port()] + args)
+            #expect(ours.status == 1 && ours.stdout.isEmpty && ours.err.hasSuffix(".\n"), "\(args): \(ours.err)")
+            if TestEnvironment.redisCli74 != nil { try expectSameAsRedisCli(args) }
         }
     }
 

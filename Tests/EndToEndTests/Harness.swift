@@ -29,11 +29,13 @@ enum TestEnvironment {
         ProcessInfo.processInfo.environment["RCLI_SERVER_BIN"] ?? "/usr/bin/redis-server"
     }
 
-    /// The CLI shipped with the server, compared with side by side where it differs from redis-cli
-    /// 7.0 (valkey-cli 8.1.8 on Valkey); nil when it is redis-cli itself.
+    /// The CLI shipped with the server, compared with side by side where it differs from Debian's
+    /// redis-cli 7.0 (valkey-cli 8.1.8 on Valkey, redis-cli 7.4.1 on redis-7.4); nil when it is
+    /// Debian's redis-cli itself.
     static var peerCli: String? {
         guard let cli = ProcessInfo.processInfo.environment["RCLI_TEST_PEER_CLI"], !cli.isEmpty,
-            URL(fileURLWithPath: cli).lastPathComponent != "redis-cli"
+            URL(fileURLWithPath: cli).resolvingSymlinksInPath().path
+                != URL(fileURLWithPath: redisCli).resolvingSymlinksInPath().path
         else { return nil }
         return cli
     }
@@ -45,6 +47,17 @@ enum TestEnvironment {
             ?? packageRoot.appendingPathComponent(".build-servers").path
         return dir + "/valkey-8.1/valkey-cli"
     }
+
+    /// redis-cli 7.4.1 (scripts/servers' redis-7.4 wrapper) when the suite runs on redis-7.4: there
+    /// the tests that compare with redis-cli compare with it instead of Debian's 7.0, and rcli follows
+    /// 7.4 where the two differ.
+    static var redisCli74: String? {
+        guard let cli = peerCli, URL(fileURLWithPath: cli).lastPathComponent == "redis-cli" else { return nil }
+        return cli
+    }
+
+    /// The redis-cli the tests compare with: 7.4.1 on the redis-7.4 column, else Debian's 7.0.15.
+    static var referenceCli: String { redisCli74 ?? redisCli }
 
     /// True on Valkey 9 and later (numbered databases in cluster mode, atomic slot migration).
     static var isValkey9: Bool { server.hasPrefix("valkey-") && !server.hasPrefix("valkey-8") }
@@ -144,10 +157,17 @@ func redisCli(_ arguments: [String], stdin: String? = nil, environment: [String:
     try run(TestEnvironment.redisCli, arguments, stdin: stdin.map { Array($0.utf8) }, environment: environment)
 }
 
-/// Runs rcli and redis-cli with the same arguments against the fixture server and expects
-/// identical stdout, stderr and exit status (and, on Valkey, the same stdout and status as
-/// valkey-cli unless `comparePeer` is false).
-/// `reset` runs before each of the two runs, for commands that change data.
+/// Runs the redis-cli the tests compare with (TestEnvironment.referenceCli: 7.4.1 on redis-7.4).
+func referenceCli(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws
+    -> RunResult
+{
+    try run(TestEnvironment.referenceCli, arguments, stdin: stdin.map { Array($0.utf8) }, environment: environment)
+}
+
+/// Runs rcli and redis-cli (TestEnvironment.referenceCli: 7.4.1 on the redis-7.4 column, else
+/// 7.0.15) with the same arguments against the fixture server and expects identical stdout, stderr
+/// and exit status (and, on Valkey, the same stdout and status as valkey-cli unless `comparePeer`
+/// is false). `reset` runs before each of the two runs, for commands that change data.
 func expectSameAsRedisCli(
     _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
     compareStderr: Bool = true, comparePeer: Bool = true, reset: (() throws -> Void)? = nil,
@@ -157,7 +177,7 @@ func expectSameAsRedisCli(
     try reset?()
     let ours = try rcli(["-p", port] + arguments, stdin: stdin, environment: environment)
     try reset?()
-    let theirs = try redisCli(["-p", port] + arguments, stdin: stdin, environment: environment)
+    let theirs = try referenceCli(["-p", port] + arguments, stdin: stdin, environment: environment)
     #expect(ours.out == theirs.out, "stdout differs for \(arguments)", sourceLocation: sourceLocation)
     if ours.out == theirs.out {
         #expect(ours.stdout == theirs.stdout, "stdout bytes differ for \(arguments)", sourceLocation: sourceLocation)
@@ -168,7 +188,7 @@ func expectSameAsRedisCli(
     #expect(ours.status == theirs.status, "exit status differs for \(arguments)", sourceLocation: sourceLocation)
     // On Valkey, valkey-cli too (stdout and status; its messages name itself and Valkey where
     // redis-cli's name redis-cli and Redis, and rcli keeps redis-cli's).
-    if let peer = TestEnvironment.peerCli, comparePeer {
+    if let peer = TestEnvironment.peerCli, peer != TestEnvironment.referenceCli, comparePeer {
         try reset?()
         let valkey = try run(
             peer, ["-p", port] + arguments, stdin: stdin.map { Array($0.utf8) }, environment: environment)

@@ -91,6 +91,26 @@ import Testing
         #expect(patterned.out.contains("Keys sampled: 4\n"), "\(patterned.out)")
     }
 
+    /// Byte for byte as redis-cli 7.4.1 on and off a terminal (on the redis-7.4 column: redis-cli
+    /// 7.0 has no --keystats). An empty keyspace is left out: 7.4.1 prints garbage there
+    /// ("Mean: --9223372036854775808B"), rcli says "No key size samples collected".
+    @Test func sameAsRedisCli74() throws {
+        guard let cli74 = TestEnvironment.redisCli74 else { return }
+        let server = try OwnServer()
+        try Self.seed(server)
+        for args in [
+            ["--keystats"], ["--keystats-samples", "0", "--top", "2"], ["--keystats", "--top", "0"],
+            ["--keystats", "--pattern", "s*"], ["--keystats", "--count", "3", "--cursor", "0"],
+        ] {
+            for env in [[:], ["FAKETTY": "1"]] {
+                let ours = try rcli(["-p", server.port] + args, environment: env)
+                let theirs = try run(cli74, ["-p", server.port] + args, environment: env)
+                #expect(ours.out == theirs.out, "\(args) \(env)")
+                #expect(ours.err == theirs.err && ours.status == theirs.status, "\(args) \(env)")
+            }
+        }
+    }
+
     @Test func ctrlCPrintsTheCursorToRestartFrom() throws {
         let server = try OwnServer()
         #expect(try server.cli(["debug", "populate", "3000"]).status == 0)

@@ -170,10 +170,9 @@ extension OptionTable {
                 And define number of key elements to sample
                 """
         ) { p, v throws(RcliError) in
-            let n = try OptionValues.integer(v, option: "--memkeys-samples")
-            guard n >= 0 else {
-                throw RcliError.usage("Invalid value for --memkeys-samples: '\(v)' (expected 0 or more)")
-            }
+            // redis-cli 7.4's words (7.0 read junk as 0).
+            guard let n = Int64(v) else { throw RcliError.usage("--memkeys-samples conversion error.") }
+            guard n >= 0 else { throw RcliError.usage("--memkeys-samples value should be positive.") }
             p.config.memkeysSamples = Int(n)
             p.config.toolMode = .keyStats(.memory)
         },
@@ -219,7 +218,8 @@ extension OptionTable {
                 """
         ) { p, v throws(RcliError) in
             guard let n = Int64(v) else { throw RcliError.usage("--top conversion error.") }
-            guard n > 0 else { throw RcliError.usage("--top should be followed by a positive integer.") }
+            // redis-cli 7.4.1 takes 0 (an empty top list).
+            guard n >= 0 else { throw RcliError.usage("--top should be followed by a positive integer.") }
             p.config.keystatsTop = Int(n)
         },
         OptionSpec(

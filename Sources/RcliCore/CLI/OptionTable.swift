@@ -67,7 +67,10 @@ package enum OptionTable {
                 Default timeout is 0, meaning no limit, depending on the OS.
                 """
         ) { p, v throws(RcliError) in
-            let t = try OptionValues.seconds(v, option: "-t")
+            // redis-cli 7.4's words.
+            guard let t = Double(v), t.isFinite, t >= 0 else {
+                throw RcliError.usage("Invalid connection timeout for -t.")
+            }
             p.config.connectTimeout = t > 0 ? t : nil
         },
         OptionSpec(["-4"], help: "Prefer IPv4 over IPv6 on DNS lookup.") { p, _ throws(RcliError) in

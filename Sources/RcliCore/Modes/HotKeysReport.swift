@@ -2,7 +2,7 @@ import RESP
 import RedisNet
 
 /// `--hotkeys`: the 16 keys with the highest OBJECT FREQ, kept as redis-cli's eviction-pool
-/// style array (ascending counters).
+/// style array (ascending counters), printed as redis-cli 7.4 does.
 struct HotKeysReport: KeyReport {
     private static let poolSize = 16
     private(set) var sampled = 0
@@ -10,8 +10,11 @@ struct HotKeysReport: KeyReport {
     private var hotKeys = [[UInt8]?](repeating: nil, count: poolSize)
     private var nodes = [String](repeating: "", count: poolSize)
 
+    /// redis-cli 7.4 clears a blank line and the pool's lines.
+    var clearedLines: Int { Self.poolSize + 1 }
+
     mutating func add(
-        _ keys: [[UInt8]], conn: Connection, node: String, config: CLIConfiguration, pct: Double,
+        _ keys: [[UInt8]], conn: Connection, node: String, config: CLIConfiguration, pct: Double, tty: Bool,
         output: OutputContext
     ) throws(RcliError) {
         guard !keys.isEmpty else { return }
@@ -30,7 +33,7 @@ struct HotKeysReport: KeyReport {
                 output.err.flush()
             }
             sampled += 1
-            if sampled % 1_000_000 == 0 {
+            if !tty && sampled % 1_000_000 == 0 {
                 out.write(System.cFormat("[%05.2f%%] Sampled %d keys so far\n", pct, sampled))
             }
             var k = 0
@@ -48,21 +51,31 @@ struct HotKeysReport: KeyReport {
             counters[k] = freq
             hotKeys[k] = key
             nodes[k] = node
-            out.write(System.cFormat("[%05.2f%%] Hot key ", pct))
-            out.write(KeyStatsMode.quoted(key))
-            out.write(" found so far with counter \(freq)\n")
+            if !tty {
+                out.write(System.cFormat("[%05.2f%%] Hot key ", pct))
+                out.write(BigKeysReport.repr(key))
+                out.write(" found so far with counter \(freq)\n")
+            }
         }
     }
 
+    /// The hottest first.
+    private var hottest: [(counter: Int, key: [UInt8], node: String)] {
+        stride(from: Self.poolSize - 1, through: 0, by: -1).compactMap { k in
+            guard counters[k] > 0, let key = hotKeys[k] else { return nil }
+            return (counters[k], key, nodes[k])
+        }
+    }
+
+    func liveLines() -> [[UInt8]] {
+        hottest.map { Array("hot key found with counter: \($0.counter)\tkeyname: ".utf8) + BigKeysReport.repr($0.key) }
+    }
+
     func summary(out: OutputSink) {
-        out.write("Sampled \(sampled) keys in the keyspace!\n")
-        for k in stride(from: Self.poolSize - 1, through: 0, by: -1) where counters[k] > 0 {
-            guard let key = hotKeys[k] else { continue }
-            out.write("hot key found with counter: \(counters[k])\tkeyname: ")
-            var quoted: [UInt8] = []
-            Escaping.appendRepr(key, to: &quoted)
-            out.write(quoted)
-            out.write(nodes[k].isEmpty ? "\n" : " (on \(nodes[k]))\n")
+        for hot in hottest {
+            out.write("hot key found with counter: \(hot.counter)\tkeyname: ")
+            out.write(BigKeysReport.repr(hot.key))
+            out.write(hot.node.isEmpty ? "\n" : " (on \(hot.node))\n")
         }
     }
 }

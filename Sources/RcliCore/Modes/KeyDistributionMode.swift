@@ -26,7 +26,7 @@ enum KeyDistributionMode {
             let scan = KeySpaceScan(config, defaultCount: 10)
             var scans = 0
             var resumeAt: [UInt8]?
-            var lastDraw = 0.0
+            var lastDraw = monotonicSeconds()
             var interrupted = false
             func pct() -> Double { total > 0 ? min(100, 100 * Double(report.sampled) / Double(total)) : 0 }
             let start = Array(String(config.scanCursor).utf8)
@@ -78,7 +78,7 @@ enum KeyDistributionMode {
     }
 
     /// `-i`'s sleep, cut short by Ctrl-C (then true).
-    private static func pause(_ seconds: Double) -> Bool {
+    static func pause(_ seconds: Double) -> Bool {
         let end = monotonicSeconds() + seconds
         while true {
             if InterruptSignal.takePending() { return true }
@@ -88,9 +88,9 @@ enum KeyDistributionMode {
         }
     }
 
-    /// redis-cli's progress bar: the percentage, then 60 cells, green done and red to go.
+    /// redis-cli's progress bar: the percentage, then 60 cells (rounded), green done and red to go.
     static func bar(_ pct: Double) -> String {
-        let done = max(0, min(60, Int(pct * 60 / 100)))
+        let done = max(0, min(60, Int((pct * 60 / 100).rounded())))
         return System.cFormat("%6.2f%% ", pct) + "\u{1B}[32m" + String(repeating: "|", count: done) + "\u{1B}[31m"
             + String(repeating: "-", count: 60 - done) + "\u{1B}[39m"
     }

@@ -131,7 +131,8 @@ struct KeyDistributionReport {
             if t.lengthCommand == nil {
                 (length, avg) = ("- ", "- ")
             } else if t.name == "string" {
-                (length, avg) = (Self.human(t.length), Self.human(t.length / t.keys))
+                // redis-cli 7.4 rounds this average (and truncates the others).
+                (length, avg) = (Self.human(t.length), Self.human(Int((Double(t.length) / Double(t.keys)).rounded())))
             } else {
                 (length, avg) = ("\(t.length) \(t.unit)", System.cFormat("%.2f", Double(t.length) / Double(t.keys)))
             }

@@ -11,6 +11,8 @@ enum KeyStatsMode {
     {
         let nodes = transport.servers(replicas: config.replicaReads)
         let out = output.out
+        let tty = output.stdoutIsTerminal
+        _ = InterruptSignal.install()
         do throws(RcliError) {
             let total = try KeyStatsMode.totalKeys(nodes)
             out.write(
@@ -22,22 +24,64 @@ enum KeyStatsMode {
             var report: KeyReport = kind == .frequency ? HotKeysReport() : BigKeysReport(memory: kind == .memory)
             let scan = KeySpaceScan(config)
             var scans = 0
-            for node in nodes {
-                try scan.forEachBatch(node.session) { conn, keys throws(RcliError) in
-                    let pct = total > 0 ? 100 * Double(report.sampled) / Double(total) : 0
-                    try report.add(keys, conn: conn, node: node.label, config: config, pct: pct, output: output)
-                    out.flush()
+            var batchPct = 0.0
+            var interrupted = false
+            var lastDraw = monotonicSeconds()
+            func pct() -> Double { total > 0 ? 100 * Double(report.sampled) / Double(total) : 0 }
+            for node in nodes where !interrupted {
+                try scan.forEachBatch(node.session, from: Array("0".utf8)) { conn, keys, _ throws(RcliError) in
+                    batchPct = pct()
+                    try report.add(
+                        keys, conn: conn, node: node.label, config: config, pct: batchPct, tty: tty, output: output)
                     scans += 1
-                    if config.interval > 0 && scans % 100 == 0 { System.sleep(seconds: config.interval) }
+                    // On a terminal redis-cli 7.4 redraws its block at most every 300 ms.
+                    if tty, monotonicSeconds() - lastDraw >= 0.3 {
+                        lastDraw = monotonicSeconds()
+                        let lines = report.liveLines()
+                        draw(pct(), report, lines: lines, out: out, up: lines.count + 3)
+                    }
+                    out.flush()
+                    if config.interval > 0 && scans % 100 == 0 {
+                        interrupted = KeyDistributionMode.pause(config.interval)
+                    }
+                    if interrupted || InterruptSignal.takePending() {
+                        interrupted = true
+                        return false
+                    }
+                    return true
                 }
             }
+            if tty {
+                // The last frame clears the lines under "Keys sampled" and goes back up as many
+                // (not to the bar): the summary comes after a blank line.
+                draw(pct(), report, lines: [[UInt8]](repeating: [], count: report.clearedLines - 1), out: out, up: 0)
+                out.write("\u{1B}[\(report.clearedLines)A\r")
+            }
             out.write("\n-------- summary -------\n\n")
+            if !tty {
+                // Ctrl-C: the percentage scanned (before the last batch) leads the line.
+                if interrupted { out.write(System.cFormat("[%05.2f%%] ", batchPct)) }
+                out.write("Sampled \(report.sampled) keys in the keyspace!\n")
+            }
             report.summary(out: out)
             out.flush()
             return 0
         } catch {
             return output.fail(error)
         }
+    }
+
+    /// redis-cli 7.4's block on a terminal: the progress bar, "Keys sampled: N", a blank line
+    /// and `lines`, then the cursor `up` lines back up (to the bar: lines + 3).
+    private static func draw(_ pct: Double, _ report: KeyReport, lines: [[UInt8]], out: OutputSink, up: Int) {
+        out.write("\u{1B}[2K\r" + KeyDistributionMode.bar(pct) + "\n")
+        out.write("\u{1B}[2K\rKeys sampled: \(report.sampled)\n")
+        for line in [[]] + lines {
+            out.write("\u{1B}[2K\r")
+            out.write(line)
+            out.write("\n")
+        }
+        if up > 0 { out.write("\u{1B}[\(up)A\r") }
     }
 
     /// The keys of every node scanned (DBSIZE each), for the progress percentages.
@@ -63,7 +107,8 @@ enum KeyStatsMode {
         case .error(let msg):
             throw RcliError.mode("TYPE returned an error: " + String(decoding: msg, as: UTF8.self))
         default:
-            throw RcliError.mode("Invalid reply type for TYPE on key " + String(decoding: quoted(key), as: UTF8.self))
+            throw RcliError.mode(
+                "Invalid reply type for TYPE on key " + String(decoding: BigKeysReport.repr(key), as: UTF8.self))
         }
     }
 
@@ -80,11 +125,4 @@ enum KeyStatsMode {
         throw RcliError.mode("Error: " + text)
     }
 
-    /// `'"key"'` as redis-cli quotes key names in these reports.
-    static func quoted(_ key: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = [UInt8(ascii: "'")]
-        Escaping.appendRepr(key, to: &out)
-        out.append(UInt8(ascii: "'"))
-        return out
-    }
 }

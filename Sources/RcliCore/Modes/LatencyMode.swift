@@ -95,8 +95,9 @@ enum LatencyMode {
         case .csv: return "\(minimum),\(maximum)," + System.cFormat("%.2f", average) + ",\(count)\n"
         case .raw: return "\(minimum) \(maximum) " + System.cFormat("%.2f", average) + " \(count)\n"
         case .json, .quotedJSON:
-            return "{\"min\":\(minimum),\"max\":\(maximum),\"avg\":" + System.cFormat("%.2f", average)
-                + ",\"samples\":\(count)}\n"
+            // redis-cli 7.0 and 7.4 print this one with spaces and "count".
+            return "{\"min\": \(minimum), \"max\": \(maximum), \"avg\": " + System.cFormat("%.2f", average)
+                + ", \"count\": \(count)}\n"
         }
     }
 
