@@ -20,6 +20,17 @@ static inline void rcli_use_utf8_ctype(void) {
     setlocale(LC_CTYPE, "C.UTF-8");
 }
 
+// The editor's pseudo-terminal (FAKETTY_WITH_PROMPT; PseudoTerminal.swift): glibc declares these
+// only for _XOPEN_SOURCE, which Swift's C library module lacks.
+extern int posix_openpt(int flags);
+extern int grantpt(int fd);
+extern int unlockpt(int fd);
+extern char *ptsname(int fd);
+static inline int rcli_posix_openpt(int flags) { return posix_openpt(flags); }
+static inline int rcli_grantpt(int fd) { return grantpt(fd); }
+static inline int rcli_unlockpt(int fd) { return unlockpt(fd); }
+static inline char *rcli_ptsname(int fd) { return ptsname(fd); }
+
 // The columns a character takes on the terminal (wcwidth is hidden without _XOPEN_SOURCE).
 extern int wcwidth(wchar_t c);
 static inline int rcli_wcwidth(wchar_t c) { return wcwidth(c); }

@@ -54,7 +54,8 @@ extension ClusterFixtureTests {
         let p = uniquePrefix()
         let key = "\(p)closing"
         let owner = try Self.owner(key)
-        for behaviour in [ClusterlessProxy.OnCluster.refuseAndClose, .close] {
+        // .silent: the topology request times out (5 s), then the same on a fresh connection.
+        for behaviour in [ClusterlessProxy.OnCluster.refuseAndClose, .close, .silent] {
             let seed = try ClusterlessProxy(upstream: nil, onCluster: behaviour) { words in
                 guard words.count > 1, words[0].lowercased() != "ping" else { return nil }
                 return "MOVED \(HashSlot.slot(Array(words[1].utf8))) 127.0.0.1:\(owner.port)"

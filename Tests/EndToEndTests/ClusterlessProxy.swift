@@ -17,6 +17,8 @@ final class ClusterlessProxy: @unchecked Sendable {
         case refuseAndClose
         /// The connection is closed without a reply.
         case close
+        /// No reply, ever (a half-dead proxy): the connection stays open.
+        case silent
     }
 
     let port: Int
@@ -68,6 +70,7 @@ final class ClusterlessProxy: @unchecked Sendable {
                 var reply: [UInt8]
                 let isCluster = words.first?.lowercased() == "cluster"
                 if isCluster && onCluster == .close { return }
+                if isCluster && onCluster == .silent { continue }
                 if isCluster {
                     reply = Array(
                         "-ERR unexpected command CLUSTER \(words.dropFirst().first?.uppercased() ?? "")\r\n".utf8)

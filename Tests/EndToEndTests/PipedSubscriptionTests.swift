@@ -21,6 +21,26 @@ import Testing
     /// RESP2: PING, more SUBSCRIBEs and an UNSUBSCRIBE are sent while subscribed, other commands
     /// get the server's refusal, a message published from outside prints where it arrived, and
     /// once the counts reach 0 the rest runs as usual and the end of stdin exits.
+    /// `rcli SUBSCRIBE ch` on a terminal: no banner, as redis-cli 7.2+ (7.0 printed
+    /// `Reading messages... (press Ctrl-C to quit)` first); the confirmation comes first.
+    @Test func oneShotSubscribePrintsNoBanner() throws {
+        let port = try TestEnvironment.port()
+        let channel = "\(uniquePrefix())c"
+        let cli = try PipedProcess(
+            TestEnvironment.rcli, ["-p", port, "subscribe", channel], environment: ["FAKETTY": "1"])
+        cli.wait(for: "3) (integer) 1\n")
+        #expect(cli.out.hasPrefix("1) \"subscribe\"\n2) \"\(channel)\"\n"), "\(cli.out.debugDescription)")
+        cli.interrupt()
+        _ = cli.finish()
+        if let r74 = TestEnvironment.redisCli74 {
+            let theirs = try PipedProcess(r74, ["-p", port, "subscribe", channel], environment: ["FAKETTY": "1"])
+            theirs.wait(for: "3) (integer) 1\n")
+            #expect(theirs.out == cli.out)
+            theirs.interrupt()
+            _ = theirs.finish()
+        }
+    }
+
     @Test func resp2ScriptGoesOnWhileSubscribed() throws {
         let port = try TestEnvironment.port()
         let p = uniquePrefix()

@@ -49,6 +49,10 @@ private let b = NodeAddress(host: "h", port: 2)
     }
     #expect(TransactionWord("discard")?.endsMulti == true && TransactionWord("watch")?.endsMulti == false)
     #expect(TransactionWord("get") == nil)
+    #expect(TransactionWord("multi", argc: 2) == nil, "`multi x` is the server's error, not a transaction")
+    var tx = ClusterTransaction()
+    #expect(tx.step(name: "multi", argc: 2, owner: nil, current: a) == .route)
+    #expect(!tx.inMulti)
 }
 
 @Test func multiIsPinnedToTheFirstKeyedCommandsSlot() {

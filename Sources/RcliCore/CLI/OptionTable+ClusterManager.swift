@@ -43,11 +43,14 @@ extension OptionTable {
             ["--cluster-weight"], "id=w", "rebalance: a master's weight (repeatable; id prefixes work).",
             moreValues: isWeight
         ) { r, v throws(RcliError) in
-            let parts = v.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, let w = Double(parts[1]), w >= 0, w.isFinite else {
-                throw RcliError.usage("*** invalid input \(v)")
+            // One word each; a quoted "a=1 b=2" (a profile's value) holds several.
+            for item in v.split(separator: " ") {
+                let parts = item.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, let w = Double(parts[1]), w >= 0, w.isFinite else {
+                    throw RcliError.usage("*** invalid input \(item)")
+                }
+                r.weights.append((String(parts[0]), w))
             }
-            r.weights.append((String(parts[0]), w))
         },
         flag(
             ["--cluster-use-empty-masters", "--cluster-use-empty-primaries"],

@@ -130,8 +130,9 @@ enum ClusterCheck {
         let deadline = monotonicSeconds() + 5
         let clusterNodes = [["CLUSTER", "NODES"].map { Array($0.utf8) }]
         while true {
-            let views = cluster.pipelineMany(cluster.nodes.map { ($0, clusterNodes) }, seconds: 10)
-                .map { $0.first?.stringBytes.map(NodesView.init) }
+            let left = max(0.5, deadline - monotonicSeconds())
+            let views = cluster.pipelineMany(cluster.nodes.map { ($0, clusterNodes) }, seconds: left)
+                .map { NodesView(reply: $0.first) }
             let answered = views.allSatisfy { $0 != nil }
             if answered && Set(views.compactMap { $0?.signature }).count <= 1 { return true }
             if monotonicSeconds() >= deadline { return false }

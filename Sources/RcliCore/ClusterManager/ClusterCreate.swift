@@ -17,11 +17,12 @@ enum ClusterCreate {
         }
         let replicas = context.request.replicas
         let masterCount = CreatePlan.masterCount(nodes: addresses.count, replicas: replicas)
+        let v = Voice.current
         guard masterCount >= 1 else {
             log.err(
-                "*** ERROR: Invalid configuration for cluster creation.\n*** Redis Cluster requires at least 1 master "
-                    + "node.\n*** This is not possible with \(addresses.count) nodes and \(replicas) replicas per node."
-            )
+                "*** ERROR: Invalid configuration for cluster creation.\n*** \(v.server) Cluster requires at least 1 "
+                    + "\(v.primary) node.\n*** This is not possible with \(addresses.count) nodes and \(replicas) "
+                    + "replicas per node.")
             log.err("\n*** At least \(replicas + 1) nodes are required.")
             return 1
         }
@@ -44,8 +45,8 @@ enum ClusterCreate {
         }
         if masterCount < 3 {
             log.warn(
-                "[WARNING] \(masterCount) master\(masterCount == 1 ? "" : "s"): Redis Cluster needs at least 3 masters "
-                    + "to fail over by itself. Fine for development, not for production.")
+                "[WARNING] \(masterCount) \(masterCount == 1 ? v.primary : v.primaries): \(v.server) Cluster needs at "
+                    + "least 3 \(v.primaries) to fail over by itself. Fine for development, not for production.")
         }
         let nodes = Voice.current.isValkey ? "node(s)" : "nodes"
         log.info(">>> Performing hash slots allocation on \(addresses.count) \(nodes)...")
@@ -65,7 +66,6 @@ enum ClusterCreate {
         if plan.initialScore > 0 {
             log.info(">>> Trying to optimize \(Voice.current.replica)s allocation for anti-affinity")
             let score = plan.antiAffinity(hosts: hosts).score
-            let v = Voice.current
             if score == 0 {
                 log.ok("[OK] Perfect anti-affinity obtained!")
             } else if score >= 10000 {
@@ -127,7 +127,7 @@ enum ClusterCreate {
                 return 1
             }
             if answer.replies.isEmpty {
-                log.err("[ERR] \(ManagerAddress.text(addresses[i])): \(answer.error ?? "the connection was lost")")
+                log.replied(addresses[i], Array((answer.error ?? "the connection was lost").utf8))
                 return 1
             }
         }
@@ -152,6 +152,14 @@ enum ClusterCreate {
             if waiting.isEmpty { break }
             System.sleep(seconds: 0.1)
         }
+        // The check below lists the nodes as the first one sees them: give gossip a moment (5 s
+        // at most) to tell it of every replica, so the listing is whole.
+        for _ in 0..<50 {
+            let view = NodesView(reply: cluster.call(sessions[0], ["CLUSTER", "NODES"], seconds: 5))
+            let lines = view?.lines ?? []
+            if lines.count >= sessions.count && !lines.contains(where: { $0.contains("handshake") }) { break }
+            System.sleep(seconds: 0.1)
+        }
         let checked = ManagedCluster(template: context.template, log: log)
         defer { checked.close() }
         guard checked.load(from: first) else { return 1 }
@@ -172,26 +180,30 @@ enum ClusterCreate {
         while true {
             // Every node asked at once: one round trip per poll for the whole cluster.
             let views = cluster.pipelineMany(sessions: sessions.map { ($0, clusterNodes) }, seconds: 5).map {
-                NodesView($0.replies.first?.stringBytes ?? [])
+                NodesView(reply: $0.replies.first)
             }
             // redis-cli's test: every node sees the same slot owners (so each replica-to-be knows
             // its master). Replicas learn of each other later, by gossip, as with redis-cli.
-            let signatures = views.map(\.signature)
-            if views.allSatisfy({ !$0.bytes.isEmpty }) && Set(signatures).count == 1 {
+            let signatures = views.map { $0?.signature }
+            if signatures.allSatisfy({ $0 != nil }) && Set(signatures).count == 1 {
                 log.plain("\n")
                 return true
             }
             let now = monotonicSeconds()
             if now - start > limit {
                 log.plain("\n")
-                let laggards = addresses.indices.filter { signatures[$0] != signatures[0] }.map {
-                    ManagerAddress.text(addresses[$0])
-                }
+                // The nodes that did not answer, and those whose view differs from most nodes'.
+                let silent = addresses.indices.filter { signatures[$0] == nil }
+                var counts: [String: Int] = [:]
+                for case let s? in signatures { counts[s, default: 0] += 1 }
+                let usual = counts.max { $0.value < $1.value }?.key
+                let differing = addresses.indices.filter { signatures[$0] != nil && signatures[$0] != usual }
+                let names = { (indices: [Int]) in indices.map { ManagerAddress.text(addresses[$0]) } }
+                var why: [String] = []
+                if !silent.isEmpty { why.append("not answering: " + names(silent).joined(separator: ", ")) }
+                if !differing.isEmpty { why.append("still differing: " + names(differing).joined(separator: ", ")) }
                 log.err(
-                    "[ERR] The nodes did not agree within \(Int(limit))s (still differing: "
-                        + (laggards.isEmpty
-                            ? "some nodes do not know all the others" : laggards.joined(separator: ", "))
-                        + "). "
+                    "[ERR] The nodes did not agree within \(Int(limit))s (\(why.joined(separator: "; "))). "
                         + "Cluster bus ports (port + 10000) must be reachable by every node.")
                 return false
             }

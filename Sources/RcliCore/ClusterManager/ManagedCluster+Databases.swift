@@ -1,4 +1,5 @@
 import RESP
+import RedisNet
 
 /// Numbered databases in cluster mode (Valkey 9 `cluster-databases` > 1). GETKEYSINSLOT,
 /// COUNTKEYSINSLOT and MIGRATE act on the selected database only, and a node deletes the keys it
@@ -82,8 +83,8 @@ extension ManagedCluster {
             if case .unselectable(let why) = mode, let db = others.first {
                 return .failure(
                     DatabaseReadError(
-                        text: "Node \(ManagerAddress.text(node.address)) holds keys in database \(db), which rcli "
-                            + "cannot select: \(why)"))
+                        text: "Node \(ManagerAddress.text(node.address)) holds keys in database \(db), which "
+                            + "\(Voice.current.selfName) cannot select: \(why)"))
             }
             return .success(others)
         }
@@ -123,16 +124,9 @@ extension ManagedCluster {
         slotKeys(node, slots).map { $0.map { $0.values.reduce(0, +) } }
     }
 
-    /// Keys `node` holds in every database (what check and info show): INFO keyspace summed,
-    /// DBSIZE when INFO cannot be read, nil when neither answers.
-    func keyCount(of node: ManagerNode) -> Int? {
-        if case .success(let keys) = keyspace(of: node) { return keys.values.reduce(0, +) }
-        if case .integer(let n) = call(node, ["DBSIZE"]) { return Int(n) }
-        return nil
-    }
-
-    /// `keyCount(of:)` for many nodes, by node id: INFO keyspace asked of every node at once (one
-    /// round trip for all), DBSIZE for those that refuse it; a node that answers neither is left out.
+    /// Keys each of `nodes` holds in every database (what check and info show), by node id: INFO
+    /// keyspace summed, asked of every node at once (one round trip for all), DBSIZE for those that
+    /// refuse it; a node that answers neither is left out.
     func keyCounts(of nodes: [ManagerNode]) -> [String: Int] {
         let spaces = pipelineMany(nodes.map { ($0, [[Array("INFO".utf8), Array("keyspace".utf8)]]) }, seconds: 10)
         var keys: [String: Int] = [:]

@@ -198,7 +198,8 @@ final class ManagedCluster {
             return false
         }
         guard isClusterNode(first, entry) else { return false }
-        guard let bytes = call(first, ["CLUSTER", "NODES"]).stringBytes else {
+        // A refusal (an ACL's NOPERM, LOADING) is not a view: nothing to load.
+        guard let view = NodesView(reply: call(first, ["CLUSTER", "NODES"])), view.ownLine != nil else {
             log.err("[ERR] Unable to load info for node \(ManagerAddress.text(entry))")
             return false
         }
@@ -206,7 +207,6 @@ final class ManagedCluster {
         // the cluster prefers the hostnames it announces. Without it, IPs, as redis-cli.
         let endpoints = Topology.endpoints(fromShards: call(first, ["CLUSTER", "SHARDS"]))
         var others: [ManagerNode] = []
-        let view = NodesView(bytes)
         let own = view.ownLine
         for line in view.lines {
             guard var node = ManagerNode.parse(line) else { continue }
@@ -242,7 +242,7 @@ final class ManagedCluster {
         let clusterNodes = [["CLUSTER", "NODES"].map { Array($0.utf8) }]
         let answers = pipelineMany(sessions: reached.map { ($0.session, clusterNodes) }, seconds: 60)
         for ((friend, s), answer) in zip(reached, answers) {
-            guard let own = answer.replies.first?.stringBytes.map(NodesView.init),
+            guard let own = NodesView(reply: answer.replies.first),
                 let line = own.ownLine,
                 var node = ManagerNode.parse(line)
             else {

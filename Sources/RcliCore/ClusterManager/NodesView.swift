@@ -1,3 +1,5 @@
+import RESP
+
 /// One node's `CLUSTER NODES` reply, kept as bytes and read without building a string per line:
 /// on a cluster of N nodes the manager reads N views of N lines each, so what it does per line
 /// decides how `check` scales.
@@ -5,6 +7,13 @@ struct NodesView: Equatable {
     let bytes: [UInt8]
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    /// The view a `CLUSTER NODES` reply holds; nil for an error reply (NOPERM, LOADING ...) or
+    /// anything that is not a string.
+    init?(reply: RESPValue?) {
+        guard let reply, !reply.isError, let bytes = reply.stringBytes else { return nil }
+        self.bytes = bytes
+    }
 
     private static let myself = Array("myself".utf8)
     private static let newline = UInt8(ascii: "\n")

@@ -75,7 +75,8 @@ struct SlotBatchMover {
             if let failure = runRound(round, progress: progress) {
                 switch failure {
                 case .stoppedInside: return .stoppedInside(moved: moved, open: stillOpen(round))
-                case .failed(let text, let open): return .failed(text, moved: moved, open: stillOpen(open))
+                // A cold move (fix) opened nothing: nothing to look for.
+                case .failed(let text, let open): return .failed(text, moved: moved, open: cold ? [] : stillOpen(open))
                 case .unreadable(let text):
                     let before = moved == 0 ? "nothing was moved" : "\(moved) slots moved before it, no other"
                     return .failed(text + "; " + before + ".", moved: moved, open: [])
@@ -231,8 +232,7 @@ struct SlotBatchMover {
         var own: [String: ManagerNode?] = [:]
         func view(_ node: ManagerNode) -> ManagerNode? {
             if let known = own[node.id] { return known }
-            let line = cluster.call(node, ["CLUSTER", "NODES"], seconds: 10).text?.split(separator: "\n")
-                .first { $0.contains("myself") }
+            let line = NodesView(reply: cluster.call(node, ["CLUSTER", "NODES"], seconds: 10))?.ownLine
             let parsed = line.flatMap { ManagerNode.parse($0) }
             own[node.id] = parsed
             return parsed

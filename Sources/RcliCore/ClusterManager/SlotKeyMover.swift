@@ -1,7 +1,7 @@
 import RESP
 
-/// The step both movers (`SlotMover`, `SlotBatchMover`) share, between opening slots and giving
-/// them to their targets: every key of the slots sent from the sources to the targets, in every
+/// The key-moving step of `SlotBatchMover` (the one slot mover), between opening slots and giving
+/// them to their targets (or all of a cold move): every key of the slots sent from the sources to the targets, in every
 /// database that holds some (Valkey 9 numbered databases: a slot's keys in database 3 would
 /// be deleted by the source once the slot changes owner). Keys go in `MIGRATE ... KEYS` batches
 /// of `--cluster-pipeline`, up to 16 batches' worth fetched per slot at a time, every source's

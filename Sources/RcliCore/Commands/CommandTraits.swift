@@ -8,7 +8,7 @@ package struct CommandTraits: Sendable, Equatable {
     package var replyShape: ReplyShape?
     /// After this command the connection only streams messages (SUBSCRIBE, MONITOR, ...).
     package var streaming = false
-    /// Pub/sub: redis-cli announces "Reading messages..." before streaming.
+    /// (P|S)SUBSCRIBE: the connection turns to pub/sub.
     package var subscribe = false
     /// Under RESP3 the reply is a push message ((UN)SUBSCRIBE and friends).
     package var replyIsPush = false

@@ -3,8 +3,11 @@
 package enum TransactionWord: Sendable, Equatable {
     case multi, exec, discard, reset, watch, unwatch
 
-    /// The word for a lowercased command name, nil for any other command.
-    package init?(_ name: String) {
+    /// The word for a lowercased command name with `argc` words (the name included), nil for any
+    /// other command. MULTI, EXEC, DISCARD and RESET count only alone, as redis-cli counts them
+    /// (`multi x` is an error the server answers, not a transaction).
+    package init?(_ name: String, argc: Int = 1) {
+        if argc != 1 && !["watch", "unwatch"].contains(name) { return nil }
         switch name {
         case "multi": self = .multi
         case "exec": self = .exec
@@ -27,10 +30,10 @@ package struct MultiTracker: Sendable, Equatable {
 
     package init() {}
 
-    /// Follows the command `name` (lowercased); its transaction word, if it has one.
+    /// Follows the command `name` (lowercased) with `argc` words; its transaction word, if any.
     @discardableResult
-    package mutating func follow(_ name: String) -> TransactionWord? {
-        let word = TransactionWord(name)
+    package mutating func follow(_ name: String, argc: Int = 1) -> TransactionWord? {
+        let word = TransactionWord(name, argc: argc)
         if word == .multi { inMulti = true }
         if word?.endsMulti == true { inMulti = false }
         return word

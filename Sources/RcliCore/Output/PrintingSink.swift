@@ -49,7 +49,6 @@ package final class PrintingSink: ReplySink {
     private var currentFormatter: ReplyFormatter
     private var depth = 0
     private var pushDepth = 0
-    private var bannerShown = false
     private var headStart = 0.0
 
     /// A sink printing to `out` and `err`.
@@ -80,7 +79,6 @@ package final class PrintingSink: ReplySink {
         current = .none
         depth = 0
         pushDepth = 0
-        bannerShown = false
     }
 
     private func formatter(for item: Pipeline.Item?) -> ReplyFormatter {
@@ -93,7 +91,6 @@ package final class PrintingSink: ReplySink {
     }
 
     package func replyBegins(for item: Pipeline.Item?) {
-        announce(item)
         currentFormatter = formatter(for: item)
     }
 
@@ -131,15 +128,6 @@ package final class PrintingSink: ReplySink {
 
     private static let moved = Array("MOVED ".utf8)
     private static let ask = Array("ASK ".utf8)
-
-    /// Before the first reply of a streaming SUBSCRIBE: redis-cli's banner, once, unless raw.
-    private func announce(_ item: Pipeline.Item?) {
-        guard case .command(let traits?, _) = item, traits.subscribe, traits.streaming, !bannerShown,
-            style.format != .raw
-        else { return }
-        out.write("Reading messages... (press Ctrl-C to quit)\n")
-        bannerShown = true
-    }
 
     package func deliver(_ entry: Pipeline.Entry, now: Double) -> Bool {
         switch entry.item {
@@ -185,7 +173,6 @@ package final class PrintingSink: ReplySink {
             err.flush()
             return true
         }
-        announce(entry.item)
         formatter(for: entry.item).format(reply, into: &out.buffer)
         out.flushIfLarge()
         finished(entry, now: now)

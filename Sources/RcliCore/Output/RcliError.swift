@@ -41,10 +41,13 @@ package enum RcliError: Error, Sendable {
         case unreachable(NetError)
 
         /// True when `-c` goes on without a topology, following redirects (refused, closed or
-        /// unanswered); a malformed one is an error.
+        /// unanswered); a malformed reply, bytes that are not RESP or a TLS failure is an error.
         var meansFollowRedirects: Bool {
-            if case .malformed = self { return false }
-            return true
+            switch self {
+            case .refused, .unreachable(.closed), .unreachable(.timeout), .unreachable(.io): return true
+            // Bytes that are not RESP, or a TLS failure: the seed is not what it seems.
+            case .malformed, .unreachable: return false
+            }
         }
 
         /// The problem in a few words.

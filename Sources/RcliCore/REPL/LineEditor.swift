@@ -1,7 +1,7 @@
 import CLibEdit
 import RedisNet
 
-/// libedit's line editor and history; the only user of CLibEdit.
+/// libedit's line editor and history; with its PseudoTerminal, the only user of CLibEdit.
 ///
 /// Ctrl-C at the prompt arrives as a key (signals are off while editing) and abandons the line;
 /// Ctrl-D on an empty line is end of input; Ctrl-R / Ctrl-S search the history as redis-cli 7.4

@@ -1,11 +1,5 @@
+import CLibEdit
 import RedisNet
-
-// POSIX calls that glibc declares only for _XOPEN_SOURCE, which Swift's C library module lacks
-// (the same names and shapes on Darwin).
-@_silgen_name("posix_openpt") private func openMaster(_ flags: Int32) -> Int32
-@_silgen_name("grantpt") private func grantSlave(_ fd: Int32) -> Int32
-@_silgen_name("unlockpt") private func unlockSlave(_ fd: Int32) -> Int32
-@_silgen_name("ptsname") private func slaveName(_ fd: Int32) -> UnsafeMutablePointer<CChar>?
 
 /// A pseudo-terminal pair that nobody types on: under redis-cli's `FAKETTY_WITH_PROMPT` test hook
 /// the line editor needs a terminal to set modes on and to ask for its size, while the keys come
@@ -22,9 +16,10 @@ final class PseudoTerminal {
 
     /// A new pair; nil when the system has no pseudo-terminals to give.
     init?() {
-        let master = openMaster(O_RDWR | O_NOCTTY)
+        // The POSIX calls come through the editor's C shim (glibc hides them from Swift).
+        let master = rcli_posix_openpt(O_RDWR | O_NOCTTY)
         guard master >= 0 else { return nil }
-        guard grantSlave(master) == 0, unlockSlave(master) == 0, let name = slaveName(master) else {
+        guard rcli_grantpt(master) == 0, rcli_unlockpt(master) == 0, let name = rcli_ptsname(master) else {
             close(master)
             return nil
         }

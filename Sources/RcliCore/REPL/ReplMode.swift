@@ -174,7 +174,7 @@ package final class ReplMode {
                 reconnect(host: host, port: port)
             case .command(let args):
                 let name = CommandTraits.lower(args[0])
-                transaction.follow(name)
+                transaction.follow(name, argc: args.count)
                 // Help and hints are fetched on first use; once subscribed, the connection
                 // cannot be asked (RESP2 refuses, and messages would be taken for the answer).
                 if CommandTraits(args).subscribe { help.prefetch() }

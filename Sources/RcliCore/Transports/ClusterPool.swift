@@ -52,10 +52,10 @@ package final class ClusterPool {
         case .failure(.notACluster): return nil
         case .failure(.topology(_, let why)) where why.meansFollowRedirects:
             // Refused, closed or not answered in time: send the commands to the seed and follow
-            // the redirects they get, as redis-cli does. On a fresh connection: the old one may be
-            // closed, or owe the late reply of the topology request.
+            // the redirects they get, as redis-cli does. After a lost or unanswered request, on a
+            // fresh connection: the old one may be closed, or owe the late reply.
             known = false
-            session.disconnect()
+            if case .unreachable = why { session.disconnect() }
             let line = "-c: topology unavailable (\(why.summary)); following redirects"
             report?(line)
             if report == nil { noticeFallback?(line) }

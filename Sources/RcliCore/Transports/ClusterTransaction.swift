@@ -31,11 +31,13 @@ struct ClusterTransaction {
     /// Decides for the command `name` whose keys' owner is `owner` (nil for keyless commands)
     /// and whose keys hash to `slots` (distinct, in key order); `current` is where keyless
     /// commands go.
-    mutating func step(name: String, slots: [Int] = [], owner: NodeAddress?, current: NodeAddress) -> Step {
-        switch TransactionWord(name) {
+    mutating func step(name: String, argc: Int = 1, slots: [Int] = [], owner: NodeAddress?, current: NodeAddress)
+        -> Step
+    {
+        switch TransactionWord(name, argc: argc) {
         case .multi:
             if inMulti { return .route }
-            multi.follow(name)
+            multi.follow(name, argc: argc)
             if let pinned { return .send(pinned, sendMultiFirst: false) }
             multiHeld = true
             return .holdMulti

@@ -78,7 +78,9 @@ package final class ClusterTransport: Transport {
         let name = CommandTraits.lower(e.args[0])
         let owner = e.route.slot.flatMap { pool.router.map.master(for: $0) }
         let slots = pool.transaction.inMulti ? ClusterCommand.slots(of: e.args, keyBook: pool.keyBook) : []
-        switch pool.transaction.step(name: name, slots: slots, owner: owner, current: pool.router.current) {
+        switch pool.transaction.step(
+            name: name, argc: e.args.count, slots: slots, owner: owner, current: pool.router.current)
+        {
         case .route:
             break
         case .holdMulti:

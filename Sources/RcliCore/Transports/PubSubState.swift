@@ -119,7 +119,7 @@ extension PubSubState {
         /// that queued one.
         package mutating func mark(_ args: [[UInt8]], traits: CommandTraits?) -> String? {
             let name = args.first.map { CommandTraits.lower($0) } ?? ""
-            switch TransactionWord(name) {
+            switch TransactionWord(name, argc: args.count) {
             case .multi, .discard, .reset:
                 queuedPubSub = false
                 return nil
