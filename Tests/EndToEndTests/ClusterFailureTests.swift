@@ -74,7 +74,13 @@ import Testing
         let keys = try (0..<3).map {
             try #require(cluster.keys("\(p)k\($0)-", on: map.shards[$0].master, count: 1).first)
         }
-        for key in keys { _ = try rcli(["-c", "-p", "\(seed.port)", "set", key, "before"]) }
+        // Written on each master and acknowledged by its replica (WAIT on the same connection), so
+        // the replica promoted after the kill holds the value the re-sent read must return.
+        for (i, key) in keys.enumerated() {
+            let port = "\(map.shards[i].master.port)"
+            let r = try redisCli(["-p", port], stdin: "set \(key) before\nwait 1 5000\n")
+            #expect(r.out == "OK\n1\n", "written and replicated: \(r.out)\(r.err)")
+        }
         let busy = "local i = 0 while i < 75000000 do i = i + 1 end "
 
         func underKill(_ extra: [String], _ line: String, victim: NodeAddress) throws -> RunResult {
