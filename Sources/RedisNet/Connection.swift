@@ -78,9 +78,10 @@ package final class Connection {
         bytesQueued += bytes.count
     }
 
-    /// Writes queued bytes. Non-blocking unless `wait`; returns true when all were written.
+    /// Writes queued bytes. Non-blocking unless `wait` (until `deadline`, monotonic seconds, if
+    /// given: `.timeout` after it); returns true when all were written.
     @discardableResult
-    package func flush(wait: Bool) throws(NetError) -> Bool {
+    package func flush(wait: Bool, deadline: Double? = nil) throws(NetError) -> Bool {
         while outboxStart < outbox.count {
             let start = outboxStart
             let r: Result<SystemCallResult, NetError> = outbox.withUnsafeBytes { raw in
@@ -94,7 +95,10 @@ package final class Connection {
                 bytesWritten += n
             case .success(.wouldBlock):
                 guard wait else { return false }
-                do { _ = try Reactor.wait(for: stream.descriptor, .write, until: nil) } catch { throw .io(error) }
+                if let deadline, deadline <= monotonicSeconds() {
+                    throw .timeout("\(endpoint) took nothing written in time")
+                }
+                _ = try Reactor.waitOnConnection(stream.descriptor, .write, until: deadline)
             case .failure(let e):
                 throw e
             }
@@ -138,12 +142,8 @@ package final class Connection {
     /// Waits until the socket is readable or `deadline` (monotonic seconds; nil: no limit)
     /// passes. Returns false on timeout.
     package func waitReadable(until deadline: Double?) throws(NetError) -> Bool {
-        do {
-            if stream.hasBufferedInput { return true }
-            return try !Reactor.wait(for: stream.descriptor, .read, until: deadline).isEmpty
-        } catch {
-            throw .io(error)
-        }
+        if stream.hasBufferedInput { return true }
+        return try !Reactor.waitOnConnection(stream.descriptor, .read, until: deadline).isEmpty
     }
 
     /// The next parser event, reading (and waiting) as needed; with a deadline (monotonic
@@ -197,7 +197,7 @@ package final class Connection {
     /// Sends one command and waits for its reply (until `deadline` if given).
     package func roundTrip(_ args: [[UInt8]], deadline: Double? = nil) throws(NetError) -> RESPValue {
         enqueue(args)
-        try flush(wait: true)
+        try flush(wait: true, deadline: deadline)
         return try nextValue(deadline: deadline)
     }
 }

@@ -68,7 +68,7 @@ package final class Socket {
         defer { freeaddrinfo(first) }
         var lastReason = "no address"
         for ai in prefer.ordered(first) {
-            do throws(SystemError) {
+            do throws(NetError) {
                 let socket = try attempt(
                     family: ai.pointee.ai_family, address: ai.pointee.ai_addr,
                     length: ai.pointee.ai_addrlen, timeout: timeout)
@@ -77,6 +77,8 @@ package final class Socket {
                 setsockopt(socket.fd, SOL_SOCKET, SO_KEEPALIVE, &one, socklen_t(MemoryLayout<Int32>.size))
                 return socket
             } catch {
+                // Ctrl-C stops the whole connect, not this address.
+                if case .interrupted = error { throw error }
                 lastReason = error.description
             }
         }
@@ -92,40 +94,43 @@ package final class Socket {
         withUnsafeMutableBytes(of: &addr.sun_path) { raw in
             for (i, b) in bytes.enumerated() { raw[i] = b }
         }
-        do {
-            return try withUnsafePointer(to: &addr) { p throws(SystemError) -> Socket in
-                try p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa throws(SystemError) -> Socket in
+        do throws(NetError) {
+            return try withUnsafePointer(to: &addr) { p throws(NetError) -> Socket in
+                try p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa throws(NetError) -> Socket in
                     try attempt(
                         family: AF_UNIX, address: sa, length: socklen_t(MemoryLayout<sockaddr_un>.size),
                         timeout: timeout)
                 }
             }
         } catch {
+            if case .interrupted = error { throw error }
             throw NetError.connect(endpoint, reason: error.description)
         }
     }
 
+    /// One address: `.io` with connect's errno when it fails, `.interrupted` on Ctrl-C (the
+    /// shell's waits give way to it).
     private static func attempt(
         family: Int32, address: UnsafePointer<sockaddr>?, length: socklen_t,
         timeout: Double?
-    ) throws(SystemError) -> Socket {
+    ) throws(NetError) -> Socket {
         let fd = socket(family, platformSockStream, 0)
-        guard fd >= 0 else { throw SystemError(call: "socket", code: errno) }
+        guard fd >= 0 else { throw .io(SystemError(call: "socket", code: errno)) }
         let s = Socket(fd: fd)
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         let r = Platform.connect(fd, address, length)
         if r == 0 { return s }
         let e = errno
-        guard e == EINPROGRESS || e == EINTR else { throw SystemError(call: "connect", code: e) }
+        guard e == EINPROGRESS || e == EINTR else { throw .io(SystemError(call: "connect", code: e)) }
         let deadline = timeout.map { monotonicSeconds() + max($0, 0.001) }
-        if try Reactor.wait(for: fd, .write, until: deadline).isEmpty {
-            throw SystemError(call: "connect", code: ETIMEDOUT)
+        if try Reactor.waitOnConnection(fd, .write, until: deadline).isEmpty {
+            throw .io(SystemError(call: "connect", code: ETIMEDOUT))
         }
         var err: Int32 = 0
         var len = socklen_t(MemoryLayout<Int32>.size)
         getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len)
-        if err != 0 { throw SystemError(call: "connect", code: err) }
+        if err != 0 { throw .io(SystemError(call: "connect", code: err)) }
         return s
     }
 

@@ -15,8 +15,12 @@ package struct ConnectionSettings: Sendable {
     package var database = 0
     /// The protocol to negotiate (2 or 3).
     package var protocolVersion = 2
-    /// `-t`: connect timeout in seconds.
+    /// `-t`: connect timeout in seconds. It also bounds the handshake's replies and, when the
+    /// handshake has nothing else to say, a PING: with `-t` a server that accepts connections
+    /// but never answers (stopped, hung) fails to connect instead of hanging the first command.
     package var connectTimeout: Double?
+    /// How long the handshake's replies are waited for without `-t` (`--reply-timeout`).
+    package var replyTimeout = 30.0
     /// `-4` / `-6`: which family of a host name's addresses is tried first.
     package var addressFamily = AddressFamily.any
     /// `--name`: the client name set on every connection.
@@ -49,6 +53,7 @@ extension CLIConfiguration {
         s.database = database
         s.protocolVersion = effectiveProtocol
         s.connectTimeout = connectTimeout
+        s.replyTimeout = replyTimeout
         s.addressFamily = addressFamily
         s.clientName = clientName
         s.tls = tls

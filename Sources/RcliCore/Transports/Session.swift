@@ -127,7 +127,9 @@ package final class Session {
     }
 
     /// Connects and runs the handshake (AUTH, SELECT, HELLO 3 in one round trip), unless
-    /// already connected.
+    /// already connected. Every wait has a deadline: the connect `-t` (the operating system's
+    /// own without it), the handshake's replies `-t` or else `--reply-timeout`. In the shell
+    /// (`InterruptSignal.endsBlockingWaits`) Ctrl-C ends any of them: `.interrupted`.
     @discardableResult
     package func connect() throws(RcliError) -> Connection {
         if let c = connection { return c }
@@ -137,6 +139,7 @@ package final class Session {
                 endpoint: endpoint, connectTimeout: settings.connectTimeout, tls: try tlsSetup(),
                 prefer: settings.addressFamily, fallbackHost: settings.fallbackHost)
         } catch {
+            if case .interrupted = error { throw .interrupted }
             throw .connect(error)
         }
         var steps: [(label: String, args: [[UInt8]])] = []
@@ -160,18 +163,31 @@ package final class Session {
         if readOnly {
             steps.append(("READONLY", [Array("READONLY".utf8)]))
         }
+        // With -t the server must have answered within it: a server that accepts connections
+        // and says nothing (stopped, hung) fails here, not at the first command.
+        if steps.isEmpty && settings.connectTimeout != nil {
+            steps.append(("PING", [Array("PING".utf8)]))
+        }
+        let wait = settings.connectTimeout ?? settings.replyTimeout
+        let deadline = monotonicSeconds() + wait
         var refused: RcliError?
         do throws(NetError) {
             for step in steps { conn.enqueue(step.args) }
-            try conn.flush(wait: true)
+            try conn.flush(wait: true, deadline: deadline)
             for step in steps {
-                let reply = try conn.nextValue()
+                let reply = try conn.nextValue(deadline: deadline)
                 if refused == nil, case .error(let msg) = reply {
                     refused = .handshake(step: step.label, reply: String(decoding: msg, as: UTF8.self))
                 }
             }
         } catch {
-            throw .network(error)
+            switch error {
+            case .interrupted: throw .interrupted
+            case .timeout:
+                let seconds = System.cFormat("%g", wait)
+                throw .connect(.connect(endpoint, reason: "accepted the connection but did not answer in \(seconds)s"))
+            default: throw .network(error)
+            }
         }
         if let refused { throw refused }
         connection = conn
