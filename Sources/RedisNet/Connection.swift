@@ -20,16 +20,20 @@ package final class Connection {
     /// Bytes ever received (a server that closes before saying anything may want TLS).
     package private(set) var bytesReceived = 0
 
-    /// Connects (no Redis handshake; see `Session`). With `tls`, the TLS handshake and the
-    /// certificate checks complete here, before anything is sent. `prefer` (`-4` / `-6`) orders
-    /// a host name's addresses; `fallbackHost` is dialled when the host name does not resolve.
+    /// Connects (no Redis handshake; see `Session`), driving `lifecycle` through resolving and
+    /// connecting; on return it is handshaking (`handshakeReplies` owed) or ready. With `tls`,
+    /// the TLS handshake and the certificate checks complete here (within `connectTimeout`, 5 s
+    /// without), before anything is sent. `prefer` (`-4` / `-6`) orders a host name's
+    /// addresses; `fallbackHost` is dialled when the host name does not resolve.
     package init(
-        endpoint: Endpoint, connectTimeout: Double?, tls: (context: TLSContext, peer: TLSPeer)? = nil,
-        prefer: AddressFamily = .any, fallbackHost: String? = nil, limits: RESPLimits = RESPLimits()
+        endpoint: Endpoint, lifecycle: inout LinkLifecycle, handshakeReplies: Int = 0, connectTimeout: Double?,
+        tls: (context: TLSContext, peer: TLSPeer)? = nil, prefer: AddressFamily = .any, fallbackHost: String? = nil,
+        limits: RESPLimits = RESPLimits()
     ) throws(NetError) {
         self.endpoint = endpoint
         let socket = try Socket.connect(
-            to: endpoint, timeout: connectTimeout, prefer: prefer, fallbackHost: fallbackHost)
+            to: endpoint, lifecycle: &lifecycle, handshakeReplies: handshakeReplies, prefer: prefer,
+            fallbackHost: fallbackHost)
         if let tls {
             self.stream = try TLSStream(
                 socket: socket, context: tls.context, peer: tls.peer, endpoint: endpoint, timeout: connectTimeout)
@@ -37,6 +41,17 @@ package final class Connection {
             self.stream = PlainStream(socket)
         }
         self.parser = RESPParser(limits: limits)
+    }
+
+    /// Connects with no handshake to follow (`connectTimeout` for each address, and TLS).
+    package convenience init(
+        endpoint: Endpoint, connectTimeout: Double?, tls: (context: TLSContext, peer: TLSPeer)? = nil,
+        prefer: AddressFamily = .any, fallbackHost: String? = nil, limits: RESPLimits = RESPLimits()
+    ) throws(NetError) {
+        var lifecycle = LinkLifecycle(timing: LinkLifecycle.Timing(connectTimeout: connectTimeout))
+        try self.init(
+            endpoint: endpoint, lifecycle: &lifecycle, connectTimeout: connectTimeout, tls: tls, prefer: prefer,
+            fallbackHost: fallbackHost, limits: limits)
     }
 
     /// The socket descriptor, for poll loops that watch several sources.

@@ -171,18 +171,26 @@ package final class Reactor {
     package static func waitOnConnection(_ fd: Int32, _ interest: Interest, until deadline: Double?)
         throws(NetError) -> Readiness
     {
-        var descriptors = [(fd: fd, interest: interest)]
-        if let pipe = InterruptSignal.blockingWaitDescriptor { descriptors.append((pipe, .read)) }
-        let ready: [Readiness]
+        try waitOnConnections([(fd, interest)], until: deadline).first ?? []
+    }
+
+    /// `waitOnConnection` over several descriptors (a connect dialling several addresses).
+    package static func waitOnConnections(_ descriptors: [(fd: Int32, interest: Interest)], until deadline: Double?)
+        throws(NetError) -> [Readiness]
+    {
+        var watched = descriptors
+        let pipe = InterruptSignal.blockingWaitDescriptor
+        if let pipe { watched.append((pipe, .read)) }
+        var ready: [Readiness]
         do {
-            ready = try wait(for: descriptors, until: deadline)
+            ready = try wait(for: watched, until: deadline)
         } catch {
             throw .io(error)
         }
         // The pipe is left as it is: every wait that unwinds after this one ends too, and the
         // run loop (or the shell, which empties it before each line) still sees the Ctrl-C.
-        if ready.count > 1 && !ready[1].isEmpty { throw .interrupted }
-        return ready[0]
+        if pipe != nil, let last = ready.popLast(), !last.isEmpty { throw .interrupted }
+        return ready
     }
 
     /// What `fd` is ready for now, without waiting (empty on any failure).
