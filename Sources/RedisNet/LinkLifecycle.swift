@@ -82,6 +82,7 @@ package struct LinkLifecycle: Sendable {
     private var attempts: [Int: Double] = [:]
     private var lastReason: String?
     private var handshakeDeadline = 0.0
+    private var resolveDeadline: Double?
 
     /// A link about to be resolved.
     package init(timing: Timing) {
@@ -90,6 +91,12 @@ package struct LinkLifecycle: Sendable {
 
     /// The addresses in flight, in order.
     package var dialling: [Int] { attempts.keys.sorted() }
+
+    /// Resolution starts: with `-t` it has that long (the resolver's own limits without).
+    package mutating func resolving(now: Double) {
+        guard state == .resolving else { return }
+        resolveDeadline = timing.connectTimeout.map { now + max($0, 0.001) }
+    }
 
     /// The name resolved to `count` addresses (already in `-4`/`-6` order).
     package mutating func resolved(count: Int, now: Double) -> [Action] {
@@ -169,6 +176,8 @@ package struct LinkLifecycle: Sendable {
     /// When `timer(now:)` has something to do; nil when nothing is timed.
     package var nextDeadline: Double? {
         switch state {
+        case .resolving:
+            return resolveDeadline
         case .connecting:
             var next = attempts.values.min() ?? .infinity
             if nextAddress < addressCount { next = min(next, lastDial + timing.stagger) }

@@ -56,23 +56,26 @@ package final class Socket {
         host: String, port: Int, endpoint: Endpoint, lifecycle: inout LinkLifecycle, handshakeReplies: Int,
         prefer: AddressFamily, fallbackHost: String?
     ) throws(NetError) -> Socket {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = platformSockStream
-        var list: UnsafeMutablePointer<addrinfo>?
-        let rc = getaddrinfo(host, String(port), &hints, &list)
-        guard rc == 0, let first = list else {
-            if let fallback = fallbackHost, fallback != host {
+        lifecycle.resolving(now: monotonicSeconds())
+        let answer: AddressLookup.Answer
+        do throws(NetError) {
+            answer = try AddressLookup.resolve(host, port: port, endpoint: endpoint, deadline: lifecycle.nextDeadline)
+        } catch {
+            if case .connect = error, let fallback = fallbackHost, fallback != host {
                 return try connectTCP(
                     host: fallback, port: port, endpoint: .tcp(host: fallback, port: port), lifecycle: &lifecycle,
                     handshakeReplies: handshakeReplies, prefer: prefer, fallbackHost: nil)
             }
-            let reason = rc == EAI_SYSTEM ? errnoDescription(errno) : String(cString: gai_strerror(rc))
-            _ = lifecycle.resolveFailed(reason)
-            throw NetError.connect(endpoint, reason: reason)
+            if case .interrupted = error {
+                _ = lifecycle.interrupt()
+            } else {
+                _ = lifecycle.resolveFailed(error.description)
+            }
+            throw error
         }
-        defer { freeaddrinfo(first) }
-        let addresses = prefer.ordered(first)
+        // The addresses live as long as the lookup: until this function returns.
+        defer { withExtendedLifetime(answer.owner) {} }
+        let addresses = prefer.ordered(answer.first)
         var pending: [Int: Socket] = [:]
         var actions = lifecycle.resolved(count: addresses.count, now: monotonicSeconds())
         while true {

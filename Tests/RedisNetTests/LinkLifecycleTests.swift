@@ -115,6 +115,16 @@ import Testing
         #expect(r.state == .closed)
     }
 
+    @Test func resolutionHasTheConnectTimeout() {
+        var timed = link(connectTimeout: 2)
+        timed.resolving(now: 10)
+        #expect(timed.nextDeadline == 12)
+        var untimed = link()
+        untimed.resolving(now: 10)
+        #expect(untimed.nextDeadline == nil, "the resolver's own limits; Ctrl-C still ends the wait")
+        #expect(untimed.interrupt() == [.fail(.interrupted)])
+    }
+
     @Test func resolution() {
         var none = link()
         #expect(none.resolved(count: 0, now: 0) == [.fail(.unreachable("no address"))])
