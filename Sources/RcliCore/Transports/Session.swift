@@ -211,7 +211,7 @@ package final class Session {
         }
         // With -t the server must have answered within it: a server that accepts connections
         // and says nothing (stopped, hung) fails here, not at the first command.
-        if steps.isEmpty && settings.connectTimeout != nil {
+        if steps.isEmpty && settings.pingsOnConnect {
             steps.append(("PING", [Array("PING".utf8)]))
         }
         return steps
