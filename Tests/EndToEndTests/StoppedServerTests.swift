@@ -58,6 +58,39 @@ import Testing
         }
     }
 
+    @Test func clusterShellGetsItsPromptBackOnCtrlCWhileANodeHandshakes() throws {
+        // A long node timeout: no failover while the master is stopped.
+        let cluster = try OwnCluster(nodeTimeoutMs: 60000)
+        let map = try cluster.map()
+        let seed = map.masters[0]
+        let victim = map.masters[1]
+        let key = try #require(try cluster.keys("\(uniquePrefix())-", on: victim, count: 1).first)
+        let pidText = try String(
+            contentsOf: try cluster.directory(of: victim.port).appendingPathComponent("redis.pid"), encoding: .utf8)
+        let pid = try #require(pid_t(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let home = try scratchDirectory("home")
+        defer { try? FileManager.default.removeItem(at: home) }
+        // RESP3: a new node link's handshake (HELLO 3) waits for the stopped master.
+        let shell = try TmuxSession(
+            [TestEnvironment.rcli, "-c", "-3", "-p", "\(seed.port)"], environment: ["HOME": home.path])
+        try shell.wait(for: "127.0.0.1:\(seed.port)> ")
+        kill(pid, SIGSTOP)
+        defer { kill(pid, SIGCONT) }
+        try shell.type("get \(key)")
+        usleep(300_000)
+        try shell.key("C-c")
+        let start = Date()
+        try shell.wait(for: "the prompt after Ctrl-C", timeout: 5) {
+            $0.components(separatedBy: "127.0.0.1:\(seed.port)>").count >= 3
+        }
+        #expect(Date().timeIntervalSince(start) < 3)
+        kill(pid, SIGCONT)
+        // The node is not held against: once it answers, the key is read.
+        try shell.type("get \(key)")
+        try shell.wait(for: "(nil)")
+        #expect(try shell.isAlive())
+    }
+
     @Test func oneShotWithATimeoutFailsOnASilentServer() throws {
         try withStoppedServer { port, stop in
             stop()

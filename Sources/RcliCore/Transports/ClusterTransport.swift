@@ -172,6 +172,11 @@ package final class ClusterTransport: Transport {
         do throws(RcliError) {
             link = try pool.link(for: target)
         } catch {
+            // Ctrl-C ended the connect (the shell): the run ends, the node is not held against.
+            if case .interrupted = error {
+                events.append(.fatal(.interrupted))
+                return
+            }
             if e.inTransaction {
                 pool.transaction.reset()
                 e.failure = .unreachable(error.text)
