@@ -51,6 +51,8 @@ let package = Package(
         .testTarget(name: "RESPTests", dependencies: ["RESP"]),
         .testTarget(name: "RcliCoreTests", dependencies: ["RcliCore", "RESP"]),
         .testTarget(name: "ClusterTests", dependencies: ["Cluster", "RESP"]),
+        // RedisNet's pure parts (the link lifecycle), without sockets.
+        .testTarget(name: "RedisNetTests", dependencies: ["RedisNet"]),
         // Runs the built binary against real redis-server fixtures (see scripts/with-servers).
         .testTarget(name: "EndToEndTests", dependencies: ["RESP", "Cluster", "RedisNet", "RcliCore"]),
     ],

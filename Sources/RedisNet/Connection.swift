@@ -20,16 +20,20 @@ package final class Connection {
     /// Bytes ever received (a server that closes before saying anything may want TLS).
     package private(set) var bytesReceived = 0
 
-    /// Connects (no Redis handshake; see `Session`). With `tls`, the TLS handshake and the
-    /// certificate checks complete here, before anything is sent. `prefer` (`-4` / `-6`) orders
-    /// a host name's addresses; `fallbackHost` is dialled when the host name does not resolve.
+    /// Connects (no Redis handshake; see `Session`), driving `lifecycle` through resolving and
+    /// connecting; on return it is handshaking (`handshakeReplies` owed) or ready. With `tls`,
+    /// the TLS handshake and the certificate checks complete here (within `connectTimeout`, 5 s
+    /// without), before anything is sent. `prefer` (`-4` / `-6`) orders a host name's
+    /// addresses; `fallbackHost` is dialled when the host name does not resolve.
     package init(
-        endpoint: Endpoint, connectTimeout: Double?, tls: (context: TLSContext, peer: TLSPeer)? = nil,
-        prefer: AddressFamily = .any, fallbackHost: String? = nil, limits: RESPLimits = RESPLimits()
+        endpoint: Endpoint, lifecycle: inout LinkLifecycle, handshakeReplies: Int = 0, connectTimeout: Double?,
+        tls: (context: TLSContext, peer: TLSPeer)? = nil, prefer: AddressFamily = .any, fallbackHost: String? = nil,
+        limits: RESPLimits = RESPLimits()
     ) throws(NetError) {
         self.endpoint = endpoint
         let socket = try Socket.connect(
-            to: endpoint, timeout: connectTimeout, prefer: prefer, fallbackHost: fallbackHost)
+            to: endpoint, lifecycle: &lifecycle, handshakeReplies: handshakeReplies, prefer: prefer,
+            fallbackHost: fallbackHost)
         if let tls {
             self.stream = try TLSStream(
                 socket: socket, context: tls.context, peer: tls.peer, endpoint: endpoint, timeout: connectTimeout)
@@ -37,6 +41,17 @@ package final class Connection {
             self.stream = PlainStream(socket)
         }
         self.parser = RESPParser(limits: limits)
+    }
+
+    /// Connects with no handshake to follow (`connectTimeout` for each address, and TLS).
+    package convenience init(
+        endpoint: Endpoint, connectTimeout: Double?, tls: (context: TLSContext, peer: TLSPeer)? = nil,
+        prefer: AddressFamily = .any, fallbackHost: String? = nil, limits: RESPLimits = RESPLimits()
+    ) throws(NetError) {
+        var lifecycle = LinkLifecycle(timing: LinkLifecycle.Timing(connectTimeout: connectTimeout))
+        try self.init(
+            endpoint: endpoint, lifecycle: &lifecycle, connectTimeout: connectTimeout, tls: tls, prefer: prefer,
+            fallbackHost: fallbackHost, limits: limits)
     }
 
     /// The socket descriptor, for poll loops that watch several sources.
@@ -78,9 +93,10 @@ package final class Connection {
         bytesQueued += bytes.count
     }
 
-    /// Writes queued bytes. Non-blocking unless `wait`; returns true when all were written.
+    /// Writes queued bytes. Non-blocking unless `wait` (until `deadline`, monotonic seconds, if
+    /// given: `.timeout` after it); returns true when all were written.
     @discardableResult
-    package func flush(wait: Bool) throws(NetError) -> Bool {
+    package func flush(wait: Bool, deadline: Double? = nil) throws(NetError) -> Bool {
         while outboxStart < outbox.count {
             let start = outboxStart
             let r: Result<SystemCallResult, NetError> = outbox.withUnsafeBytes { raw in
@@ -94,7 +110,10 @@ package final class Connection {
                 bytesWritten += n
             case .success(.wouldBlock):
                 guard wait else { return false }
-                do { _ = try Reactor.wait(for: stream.descriptor, .write, until: nil) } catch { throw .io(error) }
+                if let deadline, deadline <= monotonicSeconds() {
+                    throw .timeout("\(endpoint) took nothing written in time")
+                }
+                _ = try Reactor.waitOnConnection(stream.descriptor, .write, until: deadline)
             case .failure(let e):
                 throw e
             }
@@ -138,12 +157,8 @@ package final class Connection {
     /// Waits until the socket is readable or `deadline` (monotonic seconds; nil: no limit)
     /// passes. Returns false on timeout.
     package func waitReadable(until deadline: Double?) throws(NetError) -> Bool {
-        do {
-            if stream.hasBufferedInput { return true }
-            return try !Reactor.wait(for: stream.descriptor, .read, until: deadline).isEmpty
-        } catch {
-            throw .io(error)
-        }
+        if stream.hasBufferedInput { return true }
+        return try !Reactor.waitOnConnection(stream.descriptor, .read, until: deadline).isEmpty
     }
 
     /// The next parser event, reading (and waiting) as needed; with a deadline (monotonic
@@ -197,7 +212,7 @@ package final class Connection {
     /// Sends one command and waits for its reply (until `deadline` if given).
     package func roundTrip(_ args: [[UInt8]], deadline: Double? = nil) throws(NetError) -> RESPValue {
         enqueue(args)
-        try flush(wait: true)
+        try flush(wait: true, deadline: deadline)
         return try nextValue(deadline: deadline)
     }
 }

@@ -14,6 +14,8 @@ package enum NetError: Error, Sendable, CustomStringConvertible {
     case timeout(String)
     /// TLS configuration or protocol failure (OpenSSL's reasons).
     case tls(String)
+    /// Ctrl-C ended a blocking wait (only where the program asked for that: the shell).
+    case interrupted
 
     /// One line, as printed after "Error: " or on its own.
     package var description: String {
@@ -25,6 +27,7 @@ package enum NetError: Error, Sendable, CustomStringConvertible {
         case .protocolViolation(let e): return e.description
         case .timeout(let what): return what
         case .tls(let what): return what
+        case .interrupted: return "Interrupted"
         }
     }
 }

@@ -107,12 +107,45 @@ package enum Platform {
         return unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
     }
 
+    /// Runs `body` on a new detached thread; false when no thread could be started.
+    package static func detach(_ body: @escaping @Sendable () -> Void) -> Bool {
+        let context = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
+        #if canImport(Darwin)
+            var thread: pthread_t?
+            let rc = pthread_create(
+                &thread, nil,
+                { raw in
+                    Unmanaged<ThreadBody>.fromOpaque(raw).takeRetainedValue().run()
+                    return nil
+                }, context)
+            if rc == 0, let thread { pthread_detach(thread) }
+        #else
+            var thread = pthread_t()
+            let rc = pthread_create(
+                &thread, nil,
+                { raw in
+                    guard let raw else { return nil }
+                    Unmanaged<ThreadBody>.fromOpaque(raw).takeRetainedValue().run()
+                    return nil
+                }, context)
+            if rc == 0 { pthread_detach(thread) }
+        #endif
+        if rc != 0 { Unmanaged<ThreadBody>.fromOpaque(context).release() }
+        return rc == 0
+    }
+
     /// The terminal's width in columns, nil when `fd` is not a terminal.
     package static func terminalColumns(_ fd: Int32) -> Int? {
         var size = winsize()
         guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
         return Int(size.ws_col)
     }
+}
+
+/// A helper thread's work, boxed for pthread_create's context pointer.
+private final class ThreadBody {
+    let run: @Sendable () -> Void
+    init(_ run: @escaping @Sendable () -> Void) { self.run = run }
 }
 
 // Unqualified C calls, outside any type that has a method of the same name.

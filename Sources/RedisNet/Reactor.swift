@@ -164,6 +164,35 @@ package final class Reactor {
         return set.map { readiness($0.revents) }
     }
 
+    /// Waits until `fd` is ready for `interest` or `deadline` passes (empty on timeout), for the
+    /// blocking steps of a connection (connect, TLS and Redis handshakes, a round trip). Ctrl-C
+    /// ends the wait with `.interrupted` once the program has asked for that
+    /// (`InterruptSignal.endsBlockingWaits`, the shell); elsewhere it keeps its meaning there.
+    package static func waitOnConnection(_ fd: Int32, _ interest: Interest, until deadline: Double?)
+        throws(NetError) -> Readiness
+    {
+        try waitOnConnections([(fd, interest)], until: deadline).first ?? []
+    }
+
+    /// `waitOnConnection` over several descriptors (a connect dialling several addresses).
+    package static func waitOnConnections(_ descriptors: [(fd: Int32, interest: Interest)], until deadline: Double?)
+        throws(NetError) -> [Readiness]
+    {
+        var watched = descriptors
+        let pipe = InterruptSignal.blockingWaitDescriptor
+        if let pipe { watched.append((pipe, .read)) }
+        var ready: [Readiness]
+        do {
+            ready = try wait(for: watched, until: deadline)
+        } catch {
+            throw .io(error)
+        }
+        // The pipe is left as it is: every wait that unwinds after this one ends too, and the
+        // run loop (or the shell, which empties it before each line) still sees the Ctrl-C.
+        if pipe != nil, let last = ready.popLast(), !last.isEmpty { throw .interrupted }
+        return ready
+    }
+
     /// What `fd` is ready for now, without waiting (empty on any failure).
     package static func readinessNow(_ fd: Int32, _ interest: Interest) -> Readiness {
         (try? wait(for: fd, interest, until: 0)) ?? []
@@ -208,6 +237,7 @@ package final class Reactor {
 nonisolated(unsafe) private var interruptWriteDescriptor: Int32 = -1
 nonisolated(unsafe) private var interruptReadDescriptor: Int32 = -1
 nonisolated(unsafe) private var interruptHandled = false
+nonisolated(unsafe) private var interruptEndsBlockingWaits = false
 
 /// SIGINT turned into a readable descriptor (a self-pipe), so the wait loop notices Ctrl-C.
 package enum InterruptSignal {
@@ -256,6 +286,21 @@ package enum InterruptSignal {
     package static func restoreDefault() {
         signal(SIGINT, SIG_DFL)
         interruptHandled = false
+    }
+
+    /// Ctrl-C also ends the blocking waits of connections (connect, handshake, a round trip)
+    /// while the handler is installed: set by the shell, where Ctrl-C gives the prompt back.
+    /// Left off elsewhere, so a mode that counts presses itself (the cluster manager's moves,
+    /// `--keystats`) still sees every one.
+    package static var endsBlockingWaits: Bool {
+        get { interruptEndsBlockingWaits }
+        set { interruptEndsBlockingWaits = newValue }
+    }
+
+    /// The descriptor a connection's blocking wait watches for Ctrl-C, nil when Ctrl-C does not
+    /// end such waits now.
+    static var blockingWaitDescriptor: Int32? {
+        interruptEndsBlockingWaits && interruptHandled && interruptReadDescriptor >= 0 ? interruptReadDescriptor : nil
     }
 
     /// The self-pipe's read end, -1 before `install`.

@@ -11,20 +11,24 @@ package final class Socket {
         close(fd)
     }
 
-    /// Connects to `endpoint`, trying each resolved address in turn; `timeout` in seconds
-    /// bounds each attempt (nil: the operating system's own limit); `prefer` (`-4` / `-6`)
-    /// tries that family's addresses first. A host name that does not resolve is replaced by
-    /// `fallbackHost` when there is one (a cluster node's IP behind a name it announces).
+    /// Connects to `endpoint`: a host name's addresses are dialled as `lifecycle` says
+    /// (staggered, first to connect wins; `-4` / `-6` order kept), each given `-t` from its
+    /// `Timing`; on return `lifecycle` is past connecting (handshaking or ready). A host name
+    /// that does not resolve is replaced by `fallbackHost` when there is one (a cluster node's IP
+    /// behind a name it announces). Ctrl-C ends it where the program asked so (`.interrupted`).
     package static func connect(
-        to endpoint: Endpoint, timeout: Double?, prefer: AddressFamily = .any, fallbackHost: String? = nil
+        to endpoint: Endpoint, lifecycle: inout LinkLifecycle, handshakeReplies: Int, prefer: AddressFamily = .any,
+        fallbackHost: String? = nil
     ) throws(NetError) -> Socket {
         switch endpoint {
         case .unix(let path):
-            return try connectUnix(path: path, endpoint: endpoint, timeout: timeout)
+            let socket = try connectUnix(
+                path: path, endpoint: endpoint, lifecycle: &lifecycle, handshakeReplies: handshakeReplies)
+            return socket
         case .tcp(let host, let port):
             return try connectTCP(
-                host: host, port: port, endpoint: endpoint, timeout: timeout, prefer: prefer, fallbackHost: fallbackHost
-            )
+                host: host, port: port, endpoint: endpoint, lifecycle: &lifecycle, handshakeReplies: handshakeReplies,
+                prefer: prefer, fallbackHost: fallbackHost)
         }
     }
 
@@ -49,83 +53,169 @@ package final class Socket {
     }
 
     private static func connectTCP(
-        host: String, port: Int, endpoint: Endpoint, timeout: Double?, prefer: AddressFamily, fallbackHost: String?
+        host: String, port: Int, endpoint: Endpoint, lifecycle: inout LinkLifecycle, handshakeReplies: Int,
+        prefer: AddressFamily, fallbackHost: String?
     ) throws(NetError) -> Socket {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = platformSockStream
-        var list: UnsafeMutablePointer<addrinfo>?
-        let rc = getaddrinfo(host, String(port), &hints, &list)
-        guard rc == 0, let first = list else {
-            if let fallback = fallbackHost, fallback != host {
+        lifecycle.resolving(now: monotonicSeconds())
+        let answer: AddressLookup.Answer
+        do throws(NetError) {
+            answer = try AddressLookup.resolve(host, port: port, endpoint: endpoint, deadline: lifecycle.nextDeadline)
+        } catch {
+            if case .connect = error, let fallback = fallbackHost, fallback != host {
                 return try connectTCP(
-                    host: fallback, port: port, endpoint: .tcp(host: fallback, port: port), timeout: timeout,
-                    prefer: prefer, fallbackHost: nil)
+                    host: fallback, port: port, endpoint: .tcp(host: fallback, port: port), lifecycle: &lifecycle,
+                    handshakeReplies: handshakeReplies, prefer: prefer, fallbackHost: nil)
             }
-            let reason = rc == EAI_SYSTEM ? errnoDescription(errno) : String(cString: gai_strerror(rc))
-            throw NetError.connect(endpoint, reason: reason)
+            if case .interrupted = error {
+                _ = lifecycle.interrupt()
+            } else {
+                _ = lifecycle.resolveFailed(error.description)
+            }
+            throw error
         }
-        defer { freeaddrinfo(first) }
-        var lastReason = "no address"
-        for ai in prefer.ordered(first) {
-            do throws(SystemError) {
-                let socket = try attempt(
-                    family: ai.pointee.ai_family, address: ai.pointee.ai_addr,
-                    length: ai.pointee.ai_addrlen, timeout: timeout)
-                var one: Int32 = 1
-                setsockopt(socket.fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-                setsockopt(socket.fd, SOL_SOCKET, SO_KEEPALIVE, &one, socklen_t(MemoryLayout<Int32>.size))
-                return socket
+        // The addresses live as long as the lookup: until this function returns.
+        defer { withExtendedLifetime(answer.owner) {} }
+        let addresses = prefer.ordered(answer.first)
+        var pending: [Int: Socket] = [:]
+        var actions = lifecycle.resolved(count: addresses.count, now: monotonicSeconds())
+        while true {
+            var next: [LinkLifecycle.Action] = []
+            for action in actions {
+                switch action {
+                case .dial(let i):
+                    let ai = addresses[i]
+                    do throws(NetError) {
+                        let (socket, done) = try start(
+                            family: ai.pointee.ai_family, address: ai.pointee.ai_addr, length: ai.pointee.ai_addrlen)
+                        pending[i] = socket
+                        if done {
+                            next += lifecycle.dialSucceeded(
+                                i, handshakeReplies: handshakeReplies, now: monotonicSeconds())
+                        }
+                    } catch {
+                        next += lifecycle.dialFailed(i, reason: error.description, now: monotonicSeconds())
+                    }
+                case .abandon(let i):
+                    pending[i] = nil
+                case .connected(let i):
+                    guard let socket = pending[i] else { continue }
+                    var one: Int32 = 1
+                    setsockopt(socket.fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+                    setsockopt(socket.fd, SOL_SOCKET, SO_KEEPALIVE, &one, socklen_t(MemoryLayout<Int32>.size))
+                    return socket
+                case .ready:
+                    break
+                case .fail(let failure):
+                    throw failureError(failure, endpoint: endpoint)
+                }
+            }
+            if !next.isEmpty {
+                actions = next
+                continue
+            }
+            let order = lifecycle.dialling.compactMap { i in pending[i].map { (index: i, socket: $0) } }
+            let ready: [Readiness]
+            do throws(NetError) {
+                ready = try Reactor.waitOnConnections(
+                    order.map { (fd: $0.socket.fd, interest: Interest.write) }, until: lifecycle.nextDeadline)
             } catch {
-                lastReason = error.description
+                if case .interrupted = error { _ = lifecycle.interrupt() } else { lifecycle.closed() }
+                throw error
             }
+            let now = monotonicSeconds()
+            for (entry, readiness) in zip(order, ready) where !readiness.isEmpty {
+                let err = entry.socket.pendingError()
+                if err == 0 {
+                    next += lifecycle.dialSucceeded(entry.index, handshakeReplies: handshakeReplies, now: now)
+                } else {
+                    next += lifecycle.dialFailed(entry.index, reason: errnoDescription(err), now: now)
+                }
+            }
+            actions = next + lifecycle.timer(now: now)
         }
-        throw NetError.connect(endpoint, reason: lastReason)
     }
 
-    private static func connectUnix(path: String, endpoint: Endpoint, timeout: Double?) throws(NetError) -> Socket {
+    /// The error a failed link is reported as.
+    private static func failureError(_ failure: LinkLifecycle.Failure, endpoint: Endpoint) -> NetError {
+        switch failure {
+        case .unresolved(let reason): return .connect(endpoint, reason: reason)
+        case .unreachable(let reason): return .connect(endpoint, reason: reason ?? errnoDescription(ETIMEDOUT))
+        case .handshakeTimedOut: return .timeout("no reply to the handshake from \(endpoint) in time")
+        case .interrupted: return .interrupted
+        }
+    }
+
+    private static func connectUnix(
+        path: String, endpoint: Endpoint, lifecycle: inout LinkLifecycle, handshakeReplies: Int
+    ) throws(NetError) -> Socket {
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
         let capacity = MemoryLayout.size(ofValue: addr.sun_path)
-        guard bytes.count < capacity else { throw NetError.connect(endpoint, reason: "socket path too long") }
+        _ = lifecycle.resolved(count: 1, now: monotonicSeconds())
+        guard bytes.count < capacity else {
+            _ = lifecycle.dialFailed(0, reason: "socket path too long", now: monotonicSeconds())
+            throw NetError.connect(endpoint, reason: "socket path too long")
+        }
         withUnsafeMutableBytes(of: &addr.sun_path) { raw in
             for (i, b) in bytes.enumerated() { raw[i] = b }
         }
-        do {
-            return try withUnsafePointer(to: &addr) { p throws(SystemError) -> Socket in
-                try p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa throws(SystemError) -> Socket in
+        let deadline = lifecycle.nextDeadline
+        do throws(NetError) {
+            let socket = try withUnsafePointer(to: &addr) { p throws(NetError) -> Socket in
+                try p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa throws(NetError) -> Socket in
                     try attempt(
                         family: AF_UNIX, address: sa, length: socklen_t(MemoryLayout<sockaddr_un>.size),
-                        timeout: timeout)
+                        deadline: deadline)
                 }
             }
+            _ = lifecycle.dialSucceeded(0, handshakeReplies: handshakeReplies, now: monotonicSeconds())
+            return socket
         } catch {
+            if case .interrupted = error {
+                _ = lifecycle.interrupt()
+                throw error
+            }
+            _ = lifecycle.dialFailed(0, reason: error.description, now: monotonicSeconds())
             throw NetError.connect(endpoint, reason: error.description)
         }
     }
 
-    private static func attempt(
-        family: Int32, address: UnsafePointer<sockaddr>?, length: socklen_t,
-        timeout: Double?
-    ) throws(SystemError) -> Socket {
+    /// Starts a non-blocking connect: the socket, and true when it connected at once.
+    private static func start(family: Int32, address: UnsafePointer<sockaddr>?, length: socklen_t)
+        throws(NetError) -> (Socket, Bool)
+    {
         let fd = socket(family, platformSockStream, 0)
-        guard fd >= 0 else { throw SystemError(call: "socket", code: errno) }
+        guard fd >= 0 else { throw .io(SystemError(call: "socket", code: errno)) }
         let s = Socket(fd: fd)
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-        let r = Platform.connect(fd, address, length)
-        if r == 0 { return s }
+        if Platform.connect(fd, address, length) == 0 { return (s, true) }
         let e = errno
-        guard e == EINPROGRESS || e == EINTR else { throw SystemError(call: "connect", code: e) }
-        let deadline = timeout.map { monotonicSeconds() + max($0, 0.001) }
-        if try Reactor.wait(for: fd, .write, until: deadline).isEmpty {
-            throw SystemError(call: "connect", code: ETIMEDOUT)
-        }
+        guard e == EINPROGRESS || e == EINTR else { throw .io(SystemError(call: "connect", code: e)) }
+        return (s, false)
+    }
+
+    /// The outcome of a non-blocking connect once the socket is writable: 0 or the errno.
+    private func pendingError() -> Int32 {
         var err: Int32 = 0
         var len = socklen_t(MemoryLayout<Int32>.size)
-        getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len)
-        if err != 0 { throw SystemError(call: "connect", code: err) }
+        if getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 { return errno }
+        return err
+    }
+
+    /// One address: `.io` with connect's errno when it fails, `.interrupted` on Ctrl-C (the
+    /// shell's waits give way to it).
+    private static func attempt(
+        family: Int32, address: UnsafePointer<sockaddr>?, length: socklen_t, deadline: Double?
+    ) throws(NetError) -> Socket {
+        let (s, done) = try start(family: family, address: address, length: length)
+        if done { return s }
+        if try Reactor.waitOnConnection(s.fd, .write, until: deadline).isEmpty {
+            throw .io(SystemError(call: "connect", code: ETIMEDOUT))
+        }
+        let err = s.pendingError()
+        if err != 0 { throw .io(SystemError(call: "connect", code: err)) }
         return s
     }
 

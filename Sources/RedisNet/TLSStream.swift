@@ -165,13 +165,7 @@ final class TLSStream: ByteStream {
             default:
                 throw .connect(endpoint, reason: "SSL_connect failed: " + handshakeFailure(e))
             }
-            let ready: Readiness
-            do {
-                ready = try Reactor.wait(for: socket.fd, interest, until: deadline)
-            } catch {
-                throw .io(error)
-            }
-            if ready.isEmpty {
+            if try Reactor.waitOnConnection(socket.fd, interest, until: deadline).isEmpty {
                 throw .connect(
                     endpoint, reason: "SSL_connect failed: the TLS handshake timed out (is this a TLS port?)")
             }

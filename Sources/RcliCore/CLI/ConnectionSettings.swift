@@ -15,8 +15,16 @@ package struct ConnectionSettings: Sendable {
     package var database = 0
     /// The protocol to negotiate (2 or 3).
     package var protocolVersion = 2
-    /// `-t`: connect timeout in seconds.
+    /// `-t` (or a cluster node's default): connect timeout in seconds, for each address and
+    /// then for the handshake's replies.
     package var connectTimeout: Double?
+    /// `-t` was given: when the handshake has nothing else to say, a PING makes sure the server
+    /// answers, so one that accepts connections and never answers (stopped, hung) fails to
+    /// connect instead of hanging the first command. Not for the connect timeout rcli gives
+    /// cluster nodes by itself (no extra round trip per node).
+    package var pingsOnConnect = false
+    /// How long the handshake's replies are waited for without `-t` (`--reply-timeout`).
+    package var replyTimeout = 30.0
     /// `-4` / `-6`: which family of a host name's addresses is tried first.
     package var addressFamily = AddressFamily.any
     /// `--name`: the client name set on every connection.
@@ -49,6 +57,8 @@ extension CLIConfiguration {
         s.database = database
         s.protocolVersion = effectiveProtocol
         s.connectTimeout = connectTimeout
+        s.pingsOnConnect = connectTimeout != nil
+        s.replyTimeout = replyTimeout
         s.addressFamily = addressFamily
         s.clientName = clientName
         s.tls = tls

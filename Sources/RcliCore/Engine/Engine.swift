@@ -278,6 +278,10 @@ package final class Engine {
         case .streamEnded(let error):
             sink.note(error)
             pipeline.streamEnded()
+        case .fatal(.interrupted):
+            // Ctrl-C ended a connect the transport made (the shell's waits give way to it).
+            pipeline.interrupt()
+            transport.interrupt()
         case .fatal(let error):
             failure = error
             pipeline.fatal()

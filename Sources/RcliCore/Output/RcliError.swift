@@ -30,6 +30,8 @@ package enum RcliError: Error, Sendable {
     case topology(Endpoint, TopologyProblem)
     /// A link that streamed messages (SUBSCRIBE in a cluster) was lost.
     case streamLost(reason: String, node: NodeAddress)
+    /// Ctrl-C ended a connect or a handshake (the shell): the prompt comes back, nothing is said.
+    case interrupted
 
     /// Why a topology could not be read.
     package enum TopologyProblem: Sendable {
@@ -96,6 +98,8 @@ package enum RcliError: Error, Sendable {
             return "Error: \(endpoint): \(what)"
         case .streamLost(let reason, let node):
             return "Error: \(reason) (\(node))"
+        case .interrupted:
+            return "Interrupted"
         }
     }
 

@@ -58,8 +58,8 @@ final class HelpCommand {
     /// 7.0); the whole table when INFO does not say.
     static func docs(_ session: Session) -> [String: Doc] {
         if let fetched = fetch(session), !fetched.isEmpty { return fetched }
-        guard let conn = try? session.connect(),
-            let info = try? conn.roundTrip([Array("INFO".utf8), Array("server".utf8)]),
+        // A server that did not answer in time (the connection is dropped then) is not asked again.
+        guard session.connection != nil, let info = SideQuery.send(session, ["INFO", "server"], seconds: 5),
             let text = info.text
         else { return builtin() }
         return builtin(for: ServerIdentity(info: text))
@@ -160,9 +160,7 @@ final class HelpCommand {
 
     /// COMMAND DOCS from the server, nil when it does not answer with docs.
     static func fetch(_ session: Session) -> [String: Doc]? {
-        guard let conn = try? session.connect(),
-            let reply = try? conn.roundTrip([Array("COMMAND".utf8), Array("DOCS".utf8)]), !reply.isError
-        else { return nil }
+        guard let reply = SideQuery.send(session, ["COMMAND", "DOCS"], seconds: 5), !reply.isError else { return nil }
         var result: [String: Doc] = [:]
         collect(reply, into: &result)
         return result

@@ -50,6 +50,9 @@ package final class ReplMode {
         engine = Engine(
             transport: transport, sink: sink, settings: settings, interruptDescriptor: InterruptSignal.install())
         engine.subscribeKeepsInput = true
+        // Ctrl-C during a connect or a handshake (`connect host port`, the reconnect before a
+        // command) gives the prompt back.
+        InterruptSignal.endsBlockingWaits = true
     }
 
     /// Runs the shell until `quit`, `exit` or Ctrl-D.
@@ -90,7 +93,7 @@ package final class ReplMode {
     }
 
     private func loop() -> Int32 {
-        if let error = engine.transport.open() { _ = output.fail(error) }
+        if let error = engine.transport.open() { report(error) }
         openHistory()
         loadPreferences()
         if autoCluster && !engine.transport.followsRedirects { detectCluster() }
@@ -136,8 +139,22 @@ package final class ReplMode {
         }
     }
 
+    /// Says why a connection could not be made; after Ctrl-C only the line ends (the terminal
+    /// echoed `^C`), and the prompt comes back.
+    private func report(_ error: RcliError) {
+        guard case .interrupted = error else {
+            _ = output.fail(error)
+            return
+        }
+        output.out.write("\n")
+        output.out.flush()
+    }
+
     /// Runs one line; returns an exit status when the shell should end.
     private func execute(_ text: String) -> Int32? {
+        // A Ctrl-C that ended a connect is still in the self-pipe (so every wait that was
+        // unwinding saw it): it was for that, not for this line.
+        _ = InterruptSignal.takePending()
         let bytes = Array(text.utf8)
         if let args = CommandLineSplitter.split(bytes), let first = args.first {
             let name = CommandTraits.lower(first)
@@ -243,7 +260,7 @@ package final class ReplMode {
         transport.forgetIfClosed()
         if transport.location == nil {
             if let error = transport.open() {
-                _ = output.fail(error)
+                report(error)
                 return
             }
             transaction.abandon()
@@ -327,12 +344,12 @@ package final class ReplMode {
     private func leaveSubscribedMode() {
         transaction.abandon()
         engine.transport.interrupt()
-        if let error = engine.transport.open() { _ = output.fail(error) }
+        if let error = engine.transport.open() { report(error) }
     }
 
     private func reconnect(host: String, port: Int) {
         transaction.abandon()
-        if let error = engine.transport.retarget(host: host, port: port) { _ = output.fail(error) }
+        if let error = engine.transport.retarget(host: host, port: port) { report(error) }
     }
 
     /// redis-cli's prompt (`127.0.0.1:6379[2](TX)> `); with a profile, `@name ` first and the
@@ -410,9 +427,7 @@ package final class ReplMode {
     /// `:set autocluster on`: when the server says `cluster_enabled:1`, the shell runs as with -c.
     private func detectCluster() {
         let session = engine.transport.primary
-        guard let conn = session.connection,
-            let info = try? conn.roundTrip(
-                [Array("INFO".utf8), Array("cluster".utf8)], deadline: monotonicSeconds() + 5),
+        guard session.connection != nil, let info = SideQuery.send(session, ["INFO", "cluster"], seconds: 5),
             let text = info.text, text.contains("cluster_enabled:1")
         else { return }
         if case .success(let cluster?) = Transports.cluster(session: session, config: config, output: output) {

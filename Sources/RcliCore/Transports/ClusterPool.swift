@@ -127,6 +127,8 @@ package final class ClusterPool {
             }
             return .success(map)
         } catch {
+            // Ctrl-C in the shell: not a seed that will not tell.
+            if case .interrupted = error { return .failure(.interrupted) }
             return .failure(.topology(conn.endpoint, .unreachable(error)))
         }
     }

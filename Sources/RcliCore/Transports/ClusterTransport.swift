@@ -125,20 +125,6 @@ package final class ClusterTransport: Transport {
         dispatch(e, now: now)
     }
 
-    /// MGET/MSET/DEL/UNLINK/EXISTS/TOUCH across slots, DBSIZE and KEYS on every master.
-    private func splitPlan(_ e: ClusterCommand, name: String) -> FanOut? {
-        if let plan = FanOut.split(e.args) { return plan }
-        let perMaster: FanOut.Merge?
-        switch (name, e.args.count) {
-        case ("dbsize", 1): perMaster = .sum
-        case ("keys", 2): perMaster = .concatenate
-        default: perMaster = nil
-        }
-        guard let merge = perMaster else { return nil }
-        let slots = pool.router.map.representativeSlots
-        return slots.count > 1 ? FanOut.perMaster(e.args, slots: slots, merge: merge) : nil
-    }
-
     private func connectPinned(_ node: NodeAddress, for e: ClusterCommand) -> ClusterLink? {
         do throws(RcliError) {
             return try pool.link(for: RouteTarget(node: node, replica: false, asking: false))
@@ -174,6 +160,11 @@ package final class ClusterTransport: Transport {
         do throws(RcliError) {
             link = try pool.link(for: target)
         } catch {
+            // Ctrl-C ended the connect (the shell): the run ends, the node is not held against.
+            if case .interrupted = error {
+                events.append(.fatal(.interrupted))
+                return
+            }
             if e.inTransaction {
                 pool.transaction.reset()
                 e.failure = .unreachable(error.text)

@@ -20,6 +20,8 @@ package final class Session {
     private var tlsContext: TLSContext?
     /// The seed's name (`--sni` or `-h`), for `--tls-name-from-seed`.
     private var tlsSeedName: String
+    /// Where the connection is in its life (resolving, connecting, handshaking, ready ...).
+    package private(set) var lifecycle = LinkLifecycle(timing: LinkLifecycle.Timing(connectTimeout: nil))
 
     /// A session (not yet connected). `password` is the resolved one (argv, env or askpass).
     package init(settings: ConnectionSettings, password: String?) {
@@ -92,7 +94,7 @@ package final class Session {
     /// Points the session at another TCP server (`connect host port`); the database and
     /// credentials stay. Connects on the next `connect()`.
     package func retarget(host: String, port: Int) {
-        connection = nil
+        disconnect()
         settings.host = host
         settings.port = port
         settings.socketPath = nil
@@ -103,7 +105,7 @@ package final class Session {
     /// shell between lines); `connect()` itself stays free of this check, it is on every
     /// command's path.
     package func dropIfClosed() {
-        if let c = connection, !c.isOpen { connection = nil }
+        if let c = connection, !c.isOpen { disconnect() }
     }
 
     /// The TLS context and peer names for the next connection, nil without TLS.
@@ -124,21 +126,68 @@ package final class Session {
     /// Drops the connection.
     package func disconnect() {
         connection = nil
+        lifecycle.closed()
     }
 
     /// Connects and runs the handshake (AUTH, SELECT, HELLO 3 in one round trip), unless
-    /// already connected.
+    /// already connected, driving `lifecycle` from resolving to ready. Every wait has a
+    /// deadline: each address's connect `-t` (the operating system's own without it), the
+    /// handshake's replies `-t` or else `--reply-timeout`. In the shell
+    /// (`InterruptSignal.endsBlockingWaits`) Ctrl-C ends any of them: `.interrupted`.
     @discardableResult
     package func connect() throws(RcliError) -> Connection {
         if let c = connection { return c }
+        let steps = try handshakeSteps()
+        let timeout = settings.connectTimeout ?? settings.replyTimeout
+        lifecycle = LinkLifecycle(
+            timing: LinkLifecycle.Timing(
+                connectTimeout: settings.connectTimeout, handshakeTimeout: settings.replyTimeout))
         let conn: Connection
         do throws(NetError) {
             conn = try Connection(
-                endpoint: endpoint, connectTimeout: settings.connectTimeout, tls: try tlsSetup(),
-                prefer: settings.addressFamily, fallbackHost: settings.fallbackHost)
+                endpoint: endpoint, lifecycle: &lifecycle, handshakeReplies: steps.count,
+                connectTimeout: settings.connectTimeout, tls: try tlsSetup(), prefer: settings.addressFamily,
+                fallbackHost: settings.fallbackHost)
         } catch {
+            lifecycle.closed()
+            if case .interrupted = error { throw .interrupted }
             throw .connect(error)
         }
+        var refused: RcliError?
+        do throws(NetError) {
+            for step in steps { conn.enqueue(step.args) }
+            try conn.flush(wait: true, deadline: lifecycle.nextDeadline)
+            for step in steps {
+                let reply = try conn.nextValue(deadline: lifecycle.nextDeadline)
+                _ = lifecycle.replied()
+                if refused == nil, case .error(let msg) = reply {
+                    refused = .handshake(step: step.label, reply: String(decoding: msg, as: UTF8.self))
+                }
+            }
+        } catch {
+            switch error {
+            case .interrupted:
+                _ = lifecycle.interrupt()
+                throw .interrupted
+            case .timeout:
+                _ = lifecycle.timer(now: monotonicSeconds())
+                let seconds = System.cFormat("%g", timeout)
+                throw .connect(.connect(endpoint, reason: "accepted the connection but did not answer in \(seconds)s"))
+            default:
+                lifecycle.closed()
+                throw .network(error)
+            }
+        }
+        if let refused {
+            lifecycle.closed()
+            throw refused
+        }
+        connection = conn
+        return conn
+    }
+
+    /// What the handshake sends, each with the name a refusal is reported under.
+    private func handshakeSteps() throws(RcliError) -> [(label: String, args: [[UInt8]])] {
         var steps: [(label: String, args: [[UInt8]])] = []
         if let password {
             var args: [[UInt8]] = [Array("AUTH".utf8)]
@@ -160,21 +209,11 @@ package final class Session {
         if readOnly {
             steps.append(("READONLY", [Array("READONLY".utf8)]))
         }
-        var refused: RcliError?
-        do throws(NetError) {
-            for step in steps { conn.enqueue(step.args) }
-            try conn.flush(wait: true)
-            for step in steps {
-                let reply = try conn.nextValue()
-                if refused == nil, case .error(let msg) = reply {
-                    refused = .handshake(step: step.label, reply: String(decoding: msg, as: UTF8.self))
-                }
-            }
-        } catch {
-            throw .network(error)
+        // With -t the server must have answered within it: a server that accepts connections
+        // and says nothing (stopped, hung) fails here, not at the first command.
+        if steps.isEmpty && settings.pingsOnConnect {
+            steps.append(("PING", [Array("PING".utf8)]))
         }
-        if let refused { throw refused }
-        connection = conn
-        return conn
+        return steps
     }
 }

@@ -1,0 +1,160 @@
+import Foundation
+import Glibc
+import Testing
+
+/// A server stopped with SIGSTOP: the kernel still accepts connections, nothing ever answers.
+/// Every wait on the way to a connection has a deadline, and Ctrl-C ends it (issue 25).
+@Suite(.serialized) struct StoppedServerTests {
+    /// An own server, stopped for `body` and always resumed and shut down afterwards.
+    private func withStoppedServer(_ body: (_ port: String, _ resume: () -> Void) throws -> Void) throws {
+        let server = try OwnServer()
+        defer { server.stop() }
+        let pidText = try String(contentsOf: server.dir.appendingPathComponent("redis.pid"), encoding: .utf8)
+        guard let pid = pid_t(pidText.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            Issue.record("no pid file for the own server")
+            return
+        }
+        var stopped = false
+        let resume = {
+            if stopped { kill(pid, SIGCONT) }
+            stopped = false
+        }
+        defer { resume() }
+        try body(server.port) {
+            kill(pid, SIGSTOP)
+            stopped = true
+        }
+        resume()
+    }
+
+    @Test func shellGetsItsPromptBackOnCtrlCDuringConnectAndReconnect() throws {
+        try withStoppedServer { port, stop in
+            let home = try scratchDirectory("home")
+            defer { try? FileManager.default.removeItem(at: home) }
+            let shell = try TmuxSession(
+                [TestEnvironment.rcli, "-3", "-n", "2", "-p", port], environment: ["HOME": home.path])
+            try shell.wait(for: "127.0.0.1:\(port)[2]> ")
+            stop()
+            // `connect` runs the handshake (HELLO 3, SELECT 2) that nobody answers.
+            try shell.type("connect 127.0.0.1 \(port)")
+            usleep(300_000)
+            try shell.key("C-c")
+            let start = Date()
+            try shell.wait(for: "the prompt after Ctrl-C in connect", timeout: 5) { $0.contains("not connected>") }
+            let connectCancel = Date().timeIntervalSince(start)
+            // The reconnect before a command.
+            try shell.type("ping")
+            usleep(300_000)
+            try shell.key("C-c")
+            let again = Date()
+            try shell.wait(for: "the prompt after Ctrl-C in the reconnect", timeout: 5) {
+                $0.components(separatedBy: "not connected>").count >= 3
+            }
+            let reconnectCancel = Date().timeIntervalSince(again)
+            // Generous: a test must not hang; the 100 ms goal is measured by hand.
+            #expect(connectCancel < 3, "Ctrl-C in connect took \(connectCancel)s")
+            #expect(reconnectCancel < 3, "Ctrl-C in the reconnect took \(reconnectCancel)s")
+            #expect(try shell.isAlive())
+        }
+    }
+
+    @Test func clusterShellGetsItsPromptBackOnCtrlCWhileANodeHandshakes() throws {
+        // A long node timeout: no failover while the master is stopped.
+        let cluster = try OwnCluster(nodeTimeoutMs: 60000)
+        let map = try cluster.map()
+        let seed = map.masters[0]
+        let victim = map.masters[1]
+        let key = try #require(try cluster.keys("\(uniquePrefix())-", on: victim, count: 1).first)
+        let pidText = try String(
+            contentsOf: try cluster.directory(of: victim.port).appendingPathComponent("redis.pid"), encoding: .utf8)
+        let pid = try #require(pid_t(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let home = try scratchDirectory("home")
+        defer { try? FileManager.default.removeItem(at: home) }
+        // RESP3: a new node link's handshake (HELLO 3) waits for the stopped master.
+        let shell = try TmuxSession(
+            [TestEnvironment.rcli, "-c", "-3", "-p", "\(seed.port)"], environment: ["HOME": home.path])
+        try shell.wait(for: "127.0.0.1:\(seed.port)> ")
+        kill(pid, SIGSTOP)
+        defer { kill(pid, SIGCONT) }
+        try shell.type("get \(key)")
+        usleep(300_000)
+        try shell.key("C-c")
+        let start = Date()
+        try shell.wait(for: "the prompt after Ctrl-C", timeout: 5) {
+            $0.components(separatedBy: "127.0.0.1:\(seed.port)>").count >= 3
+        }
+        #expect(Date().timeIntervalSince(start) < 3)
+        kill(pid, SIGCONT)
+        // The node is not held against: once it answers, the key is read.
+        try shell.type("get \(key)")
+        try shell.wait(for: "(nil)")
+        #expect(try shell.isAlive())
+    }
+
+    @Test func oneShotWithATimeoutFailsOnASilentServer() throws {
+        try withStoppedServer { port, stop in
+            stop()
+            let start = Date()
+            let r = try rcli(["-p", port, "-t", "1", "ping"], timeout: 10)
+            #expect(Date().timeIntervalSince(start) < 5)
+            #expect(r.status == 1)
+            let why = "accepted the connection but did not answer in 1s"
+            #expect(r.err == "Could not connect to Redis at 127.0.0.1:\(port): \(why)\n")
+            #expect(r.out.isEmpty)
+        }
+    }
+
+    @Test func oneShotAndScriptWithoutATimeoutEndOnCtrlC() throws {
+        try withStoppedServer { port, stop in
+            stop()
+            let dir = try scratchDirectory("stopped")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let script = dir.appendingPathComponent("script").path
+            try Data("ping\n".utf8).write(to: URL(fileURLWithPath: script))
+            for (arguments, stdin) in [(["-p", port, "ping"], "/dev/null"), (["-p", port], script)] {
+                let pid = spawnAsFromATerminal(TestEnvironment.rcli, arguments, stdin: stdin)
+                #expect(pid > 0)
+                usleep(500_000)
+                var status: Int32 = 0
+                #expect(waitpid(pid, &status, WNOHANG) == 0, "\(arguments) waits for the stopped server")
+                kill(pid, SIGINT)
+                let ended = waitUntil(5) { waitpid(pid, &status, WNOHANG) == pid }
+                if !ended {
+                    kill(pid, SIGKILL)
+                    waitpid(pid, &status, 0)
+                }
+                #expect(ended, "\(arguments) ignored Ctrl-C")
+                // As redis-cli: Ctrl-C keeps its default action there, so the signal ends it.
+                #expect(status & 0x7f == SIGINT, "\(arguments) ended with status \(status)")
+            }
+        }
+    }
+
+    /// Starts `path` with `arguments` and stdin from `stdin` the way a terminal's shell would:
+    /// an empty signal mask and SIGINT's default action (the test runner blocks signals, and a
+    /// mask survives exec). Stdout and stderr go to /dev/null; the caller waits for the pid.
+    private func spawnAsFromATerminal(_ path: String, _ arguments: [String], stdin: String) -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGINT)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, path, &actions, &attributes, &argv, environ) == 0 else { return -1 }
+        return pid
+    }
+}
