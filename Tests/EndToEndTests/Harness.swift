@@ -214,3 +214,15 @@ func seed(_ commands: [[String]]) throws {
 func uniquePrefix(_ name: String = #function) -> String {
     "rcli-test:\(name.prefix(while: { $0 != "(" })):\(UUID().uuidString.prefix(8)):"
 }
+
+/// A scan mode run with `-i 30 --count 10` on `server`: once the server has counted 100 SCANs (the
+/// `-i` sleep has begun), Ctrl-C it; it must exit 0 within 5 s (killed otherwise).
+func interruptDuringTheScanSleep(_ process: Process, on server: OwnServer) throws {
+    #expect(try waitUntil(10) { try server.cli(["info", "commandstats"]).out.contains("cmdstat_scan:calls=100,") })
+    usleep(200_000)
+    kill(process.processIdentifier, SIGINT)
+    #expect(waitUntil(5) { !process.isRunning })
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+}

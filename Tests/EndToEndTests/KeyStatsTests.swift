@@ -126,13 +126,7 @@ import Testing
         let text = { (try? String(contentsOf: outURL, encoding: .utf8)) ?? "" }
         #expect(waitUntil(10) { text().hasSuffix("# Ctrl-C to stop the scan.\n\n") })
         // Wait until the sleep has started: SCAN stops being called.
-        #expect(try waitUntil(10) { try server.cli(["info", "commandstats"]).out.contains("cmdstat_scan:calls=100,") })
-        usleep(200_000)
-        kill(process.processIdentifier, SIGINT)
-        #expect(waitUntil(5) { !process.isRunning })
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        try interruptDuringTheScanSleep(process, on: server)
         let out = text()
         let first = Self.sampled(out)
         // SCAN COUNT is a hint: about 100 batches of 10.

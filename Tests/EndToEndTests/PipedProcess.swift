@@ -40,17 +40,8 @@ final class PipedProcess {
         posix_spawn_file_actions_adddup2(&actions, fds[1][1], 1)
         posix_spawn_file_actions_adddup2(&actions, fds[2][1], 2)
         _ = closeFrom(&actions, 3)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
+        var attributes = terminalSignalAttributes([SIGINT, SIGTERM, SIGPIPE, SIGQUIT])
         defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "FAKETTY")
         env.removeValue(forKey: "REDISCLI_AUTH")
@@ -199,4 +190,21 @@ final class PipedProcess {
         }
         return false
     }
+}
+
+/// posix_spawn attributes that give the child an empty signal mask and default handlers for
+/// `signals`, as a terminal would: the test runner's threads block most signals, and a mask
+/// survives exec. The caller destroys them (posix_spawnattr_destroy).
+func terminalSignalAttributes(_ signals: [Int32]) -> posix_spawnattr_t {
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for signal in signals { sigaddset(&defaults, signal) }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    return attributes
 }

@@ -25,17 +25,8 @@ func spawnAndWait(_ path: String, _ arguments: [String]) -> (status: Int32, stdo
     // The test runner's threads block most signals and a mask survives exec: give the child
     // (and the tmux server and shells it starts) an empty mask and default handlers, as a
     // terminal would, so SIGHUP and SIGTERM end them.
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
+    var attributes = terminalSignalAttributes([SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGQUIT])
     defer { posix_spawnattr_destroy(&attributes) }
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    posix_spawnattr_setsigmask(&attributes, &empty)
-    var defaults = sigset_t()
-    sigemptyset(&defaults)
-    for signal in [SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signal) }
-    posix_spawnattr_setsigdefault(&attributes, &defaults)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var pid: pid_t = 0
     guard posix_spawn(&pid, path, &actions, &attributes, &argv, environ) == 0 else { return (-1, "") }
     var status: Int32 = 0

@@ -105,13 +105,7 @@ extension ToolModeTests {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         try process.run()
-        #expect(try waitUntil(10) { try server.cli(["info", "commandstats"]).out.contains("cmdstat_scan:calls=100,") })
-        usleep(200_000)
-        kill(process.processIdentifier, SIGINT)
-        #expect(waitUntil(5) { !process.isRunning })
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        try interruptDuringTheScanSleep(process, on: server)
         let out = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
         let line = try #require(
             out.firstMatch(
