@@ -38,6 +38,11 @@ package enum Generators {
             .PP
             Replies are printed in the human format on a terminal (or when FAKETTY is set) and raw
             otherwise, exactly as redis\\-cli prints them.
+            .PP
+            Run under the name valkey\\-cli (a symbolic link), rcli speaks as valkey\\-cli where scripts
+            read it: "Could not connect to Valkey", primaries and replicas in the cluster manager's
+            messages, valkey\\-cli's option spellings in \\-\\-cluster help, and VALKEYCLI_ variables before
+            their REDISCLI_ twins.
             .SH OPTIONS
 
             """
