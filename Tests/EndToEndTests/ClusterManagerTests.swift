@@ -25,13 +25,19 @@ extension ClusterFixtureTests {
             ["--cluster", "add-node", "127.0.0.1:1"],
             ["--cluster", "info", "127.0.0.1:1"],
         ]
+        // redis-cli 7.4.1 on the redis-7.4 column, 7.0.15 elsewhere.
         for args in runs {
             let ours = try rcli(args, environment: plain)
-            let theirs = try redisCli(args, environment: plain)
+            let theirs = try referenceCli(args, environment: plain)
             #expect(ours.out == theirs.out, "\(args)\n--- rcli\n\(ours.out)--- redis-cli\n\(theirs.out)")
             #expect(ours.err == theirs.err, "\(args)")
             #expect(ours.status == theirs.status, "\(args)")
         }
+        // `--cluster` alone: the usage on stderr (each its own), nothing on stdout, exit 1.
+        let bare = try rcli(["--cluster"])
+        let theirs = try referenceCli(["--cluster"])
+        #expect(bare.status == theirs.status && bare.out == theirs.out && bare.out.isEmpty)
+        #expect(bare.err.contains("\nUsage: rcli [OPTIONS]") && theirs.err.contains("\nUsage: redis-cli [OPTIONS]"))
     }
 
     /// check --json / info --json: one document that agrees with what the nodes say themselves

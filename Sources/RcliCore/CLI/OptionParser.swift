@@ -62,6 +62,10 @@ package enum OptionParser {
                 continue
             }
             guard arg.hasPrefix("-") else { break }
+            // `--cluster` with nothing after it: the usage on stderr and exit 1, as redis-cli.
+            if arg == "--cluster" && i + 1 >= arguments.count {
+                throw RcliError.usage(String(HelpText.usage().dropLast()))
+            }
             guard let spec = byName[arg], !(spec.takesValue && i + 1 >= arguments.count) else {
                 throw RcliError.usage("Unrecognized option or bad number of args for: '\(arg)'")
             }
