@@ -120,7 +120,7 @@ final class PipedProcess {
         let wanted = Array(text.utf8)
         let deadline = Date().addingTimeInterval(seconds)
         while true {
-            if stdout.count >= from, Self.contains(stdout[from...], wanted) { return true }
+            if stdout.count >= from, stdout[from...].firstRange(of: wanted) != nil { return true }
             if Date() >= deadline || !readSome(until: deadline) {
                 Issue.record(
                     "no \(text.debugDescription) in stdout: \(out.debugDescription)", sourceLocation: sourceLocation)
@@ -180,16 +180,6 @@ final class PipedProcess {
         return true
     }
 
-    private static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty else { return true }
-        guard haystack.count >= needle.count else { return false }
-        var i = haystack.startIndex
-        while i + needle.count <= haystack.endIndex {
-            if haystack[i] == needle[0] && haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
-            i += 1
-        }
-        return false
-    }
 }
 
 /// posix_spawn attributes that give the child an empty signal mask and default handlers for

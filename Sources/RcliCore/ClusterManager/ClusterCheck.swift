@@ -128,10 +128,9 @@ enum ClusterCheck {
         let loaded = cluster.nodes.compactMap { cluster.views[$0.id] }
         if loaded.count == cluster.nodes.count && Set(loaded.map(\.signature)).count <= 1 { return true }
         let deadline = monotonicSeconds() + 5
-        let clusterNodes = [["CLUSTER", "NODES"].map { Array($0.utf8) }]
         while true {
             let left = max(0.5, deadline - monotonicSeconds())
-            let views = cluster.pipelineMany(cluster.nodes.map { ($0, clusterNodes) }, seconds: left)
+            let views = cluster.pipelineMany(cluster.nodes.map { ($0, NodesView.request) }, seconds: left)
                 .map { NodesView(reply: $0.first) }
             let answered = views.allSatisfy { $0 != nil }
             if answered && Set(views.compactMap { $0?.signature }).count <= 1 { return true }

@@ -48,13 +48,13 @@ enum ClusterCreate {
                 "[WARNING] \(masterCount) \(masterCount == 1 ? v.primary : v.primaries): \(v.server) Cluster needs at "
                     + "least 3 \(v.primaries) to fail over by itself. Fine for development, not for production.")
         }
-        let nodes = Voice.current.isValkey ? "node(s)" : "nodes"
+        let nodes = v.isValkey ? "node(s)" : "nodes"
         log.info(">>> Performing hash slots allocation on \(addresses.count) \(nodes)...")
         var random = SystemRandomNumberGenerator()
         let hosts = addresses.map(\.host)
         let plan = CreatePlan.make(hosts: hosts, replicas: replicas, random: &random)
         for (i, range) in plan.slots.enumerated() {
-            log.plain("\(Voice.current.capitalizedPrimary)[\(i)] -> Slots \(range.lowerBound) - \(range.upperBound)\n")
+            log.plain("\(v.capitalizedPrimary)[\(i)] -> Slots \(range.lowerBound) - \(range.upperBound)\n")
         }
         for (n, (replica, master)) in plan.added.enumerated() {
             if n == plan.extraPassAt { log.plain("Adding extra replicas...\n") }
@@ -64,7 +64,7 @@ enum ClusterCreate {
             )
         }
         if plan.initialScore > 0 {
-            log.info(">>> Trying to optimize \(Voice.current.replica)s allocation for anti-affinity")
+            log.info(">>> Trying to optimize \(v.replica)s allocation for anti-affinity")
             let score = plan.antiAffinity(hosts: hosts).score
             if score == 0 {
                 log.ok("[OK] Perfect anti-affinity obtained!")
@@ -176,10 +176,9 @@ enum ClusterCreate {
         let limit = max(30.0, 2.0 * Double(sessions.count))
         let start = monotonicSeconds()
         var lastDot = start
-        let clusterNodes = [["CLUSTER", "NODES"].map { Array($0.utf8) }]
         while true {
             // Every node asked at once: one round trip per poll for the whole cluster.
-            let views = cluster.pipelineMany(sessions: sessions.map { ($0, clusterNodes) }, seconds: 5).map {
+            let views = cluster.pipelineMany(sessions: sessions.map { ($0, NodesView.request) }, seconds: 5).map {
                 NodesView(reply: $0.replies.first)
             }
             // redis-cli's test: every node sees the same slot owners (so each replica-to-be knows

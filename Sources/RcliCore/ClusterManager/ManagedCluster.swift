@@ -199,7 +199,7 @@ final class ManagedCluster {
         }
         guard isClusterNode(first, entry) else { return false }
         // A refusal (an ACL's NOPERM, LOADING) is not a view: nothing to load.
-        guard let view = NodesView(reply: call(first, ["CLUSTER", "NODES"])), view.ownLine != nil else {
+        guard let view = NodesView(reply: call(first, ["CLUSTER", "NODES"])), let own = view.ownLine else {
             log.err("[ERR] Unable to load info for node \(ManagerAddress.text(entry))")
             return false
         }
@@ -207,7 +207,6 @@ final class ManagedCluster {
         // the cluster prefers the hostnames it announces. Without it, IPs, as redis-cli.
         let endpoints = Topology.endpoints(fromShards: call(first, ["CLUSTER", "SHARDS"]))
         var others: [ManagerNode] = []
-        let own = view.ownLine
         for line in view.lines {
             guard var node = ManagerNode.parse(line) else { continue }
             if line == own {
@@ -239,8 +238,7 @@ final class ManagedCluster {
             }
             reached.append((friend, s))
         }
-        let clusterNodes = [["CLUSTER", "NODES"].map { Array($0.utf8) }]
-        let answers = pipelineMany(sessions: reached.map { ($0.session, clusterNodes) }, seconds: 60)
+        let answers = pipelineMany(sessions: reached.map { ($0.session, NodesView.request) }, seconds: 60)
         for ((friend, s), answer) in zip(reached, answers) {
             guard let own = NodesView(reply: answer.replies.first),
                 let line = own.ownLine,

@@ -15,6 +15,9 @@ struct NodesView: Equatable {
         self.bytes = bytes
     }
 
+    /// The request a view answers, in the pipelined form the manager sends.
+    static let request = [["CLUSTER", "NODES"].map { Array($0.utf8) }]
+
     private static let myself = Array("myself".utf8)
     private static let newline = UInt8(ascii: "\n")
     private static let space = UInt8(ascii: " ")
@@ -32,7 +35,7 @@ struct NodesView: Equatable {
                 i += 1
             }
             let flagsEnd = bytes[i..<end].firstIndex(of: Self.space) ?? end
-            if Self.contains(bytes[i..<flagsEnd], Self.myself) {
+            if bytes[i..<flagsEnd].firstRange(of: Self.myself) != nil {
                 return Substring(decoding: bytes[start..<end], as: UTF8.self)
             }
             start = end + 1
@@ -66,13 +69,4 @@ struct NodesView: Equatable {
         return String(decoding: Array(parts.joined(separator: [UInt8(ascii: "|")])), as: UTF8.self)
     }
 
-    private static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard haystack.count >= needle.count else { return false }
-        var i = haystack.startIndex
-        while i + needle.count <= haystack.endIndex {
-            if haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
-            i += 1
-        }
-        return false
-    }
 }

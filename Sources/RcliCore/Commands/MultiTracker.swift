@@ -7,7 +7,6 @@ package enum TransactionWord: Sendable, Equatable {
     /// other command. MULTI, EXEC, DISCARD and RESET count only alone, as redis-cli counts them
     /// (`multi x` is an error the server answers, not a transaction).
     package init?(_ name: String, argc: Int = 1) {
-        if argc != 1 && !["watch", "unwatch"].contains(name) { return nil }
         switch name {
         case "multi": self = .multi
         case "exec": self = .exec
@@ -17,6 +16,7 @@ package enum TransactionWord: Sendable, Equatable {
         case "unwatch": self = .unwatch
         default: return nil
         }
+        if argc != 1 && self != .watch && self != .unwatch { return nil }
     }
 
     /// EXEC, DISCARD and RESET end a MULTI (RESET runs at once inside one and discards it).

@@ -24,9 +24,7 @@ package enum StdinMode {
             return 1
         }
         engine.subscribeKeepsInput = true
-        if output.stdoutIsTerminal && style.format != .raw {
-            engine.messageBanner = MessageBanner(out: output.out, dim: environment["TERM"]?.contains("xterm") ?? false)
-        }
+        engine.messageBanner = MessageBanner(output, format: style.format, environment: environment)
         return engine.run(LineSource(fd: 0))
     }
 }

@@ -15,6 +15,13 @@ package struct MessageBanner {
         line = dim ? "\u{1b}[1;90m" + Self.text + "\r\u{1b}[0m" : Self.text + "\r"
     }
 
+    /// The banner a session printing `format` to `output` shows, as redis-cli decides: on a
+    /// terminal (or FAKETTY) unless raw, dimmed when TERM names an xterm; nil for none.
+    package init?(_ output: OutputContext, format: OutputFormat, environment: [String: String]) {
+        guard output.stdoutIsTerminal, format != .raw else { return nil }
+        self.init(out: output.out, dim: environment["TERM"]?.contains("xterm") ?? false)
+    }
+
     /// Shows the line (flushed: what waits next may take long).
     package func show() {
         out.write(line)

@@ -328,8 +328,7 @@ package final class ReplMode {
     private var messageWait: MessageWait {
         MessageWait(
             transport: engine.transport, sink: sink, out: output.out,
-            banner: output.stdoutIsTerminal && sink.style.format != .raw
-                ? MessageBanner(out: output.out, dim: environment["TERM"]?.contains("xterm") ?? false) : nil)
+            banner: MessageBanner(output, format: sink.style.format, environment: environment))
     }
 
     /// Subscribed mode between commands (redis-cli 7.2): messages print until a key is pressed,
