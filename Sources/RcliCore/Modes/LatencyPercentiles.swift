@@ -32,7 +32,12 @@ struct LatencyPercentiles {
     func line(format: OutputFormat) -> String {
         let count = histogram.total
         let average = count == 0 ? 0 : Double(total) / Double(count) / 1000
-        let values = percentiles.map { (Self.label($0), Self.ms(Double(histogram.value(atPercentile: $0)) / 1000)) }
+        // A bucket above 32.767 ms names its highest value, which may lie past the slowest PING:
+        // a percentile is kept within what was measured.
+        let values = percentiles.map {
+            let us = min(max(Int(histogram.value(atPercentile: $0)), minimum), maximum)
+            return (Self.label($0), Self.ms(Double(us) / 1000))
+        }
         let (low, high, avg) = (Self.ms(Double(minimum) / 1000), Self.ms(Double(maximum) / 1000), Self.ms(average))
         switch format {
         case .tty:
