@@ -82,7 +82,7 @@ package enum Rcli {
             if config.outputFormat == .json || config.outputFormat == .quotedJSON { context.json = config.outputFormat }
             return ClusterManagerCommands.run(context)
         }
-        let transport: Transport
+        let transport: ShellTransport
         switch Transports.open(config, session: session, output: output) {
         case .success(let t): transport = t
         case .failure(let error): return output.fail(error)

@@ -65,19 +65,11 @@ private final class FakeTransport: Transport {
     var holdsInput: Bool { false }
     func retarget(host: String, port: Int) -> RcliError? { .notACluster(.tcp(host: host, port: port)) }
     func commandSucceeded(_ traits: CommandTraits, args: [[UInt8]], origin: ReplyOrigin?) {}
-    func forgetIfClosed() {}
-    var idleDescriptors: [Int32] { [] }
     var subscribed: Bool { false }
-    func takeIdleMessages() -> Result<[RESPValue], RcliError> { .success([]) }
     func interrupt() {}
-    func recover() {}
     func beginRun() {}
     func endRun(completed: Bool) {}
-    func servers(replicas: Bool) -> [(session: Session, label: String)] { [] }
-    var primary: Session { Session(settings: ConnectionSettings(), password: nil) }
-    var location: String? { "fake" }
     var separatesMessages: Bool { false }
-    var followsRedirects: Bool { style == .wholeValuesOutOfOrder }
 }
 
 /// Runs `lines` through an engine over `transport`; what reached stdout and stderr.

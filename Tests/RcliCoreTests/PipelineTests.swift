@@ -298,7 +298,7 @@ private func drain(_ p: inout Pipeline, now: Double = 0) -> [String] {
     // The piped session (rcli < script): SUBSCRIBE does not stop input (the engine clears its
     // streaming trait); at the end of input a subscribed connection keeps the run going.
     var settings = Pipeline.Settings(window: .commands(1000))
-    settings.streamsWhileSubscribed = true
+    settings.subscriptions = .keepInputAndWait
     var p = Pipeline(settings, now: 0)
     let args = [Array("subscribe".utf8), Array("ch".utf8)]
     var traits = CommandTraits(args)

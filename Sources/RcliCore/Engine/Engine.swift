@@ -7,17 +7,12 @@ import RedisNet
 /// sockets, Ctrl-C and timers together. Before it waits, everything ready has been written and
 /// flushed, so a program driving rcli line by line sees each reply as soon as it exists.
 package final class Engine {
-    /// How commands reach the servers (the shell swaps it for `connect` and autocluster).
+    /// How commands reach the servers (the shell swaps it when autocluster finds a cluster).
     package var transport: Transport
     /// Where results go.
     package let sink: ReplySink
     /// How runs behave.
     package var settings: Pipeline.Settings
-    /// SUBSCRIBE does not end input (the shell's subscribed mode keeps its prompt, the piped
-    /// session its script): later commands go on the subscribed connection and messages print
-    /// as they come, instead of streaming until Ctrl-C, where the transport can tell messages
-    /// from replies.
-    package var subscribeKeepsInput = false
     /// The piped session's "Reading messages..." line, shown while it waits subscribed with
     /// nothing owed (stdout a terminal, not --raw); nil for none.
     package var messageBanner: MessageBanner?
@@ -119,13 +114,13 @@ package final class Engine {
     /// waits for messages, and Ctrl-C leaves subscribed mode rather than ending rcli (taken
     /// over only meanwhile, as redis-cli's handler acts only then).
     private func followSubscriptions(_ pipeline: inout Pipeline) {
-        guard settings.streamsWhileSubscribed else { return }
+        guard settings.subscriptions.waitsAtEndOfInput else { return }
         pipeline.subscribed = transport.subscribed
         takeInterrupts(pipeline.subscribed)
     }
 
     private func takeInterrupts(_ take: Bool) {
-        guard interruptible, settings.streamsWhileSubscribed, take != interruptsTaken else { return }
+        guard interruptible, settings.subscriptions.waitsAtEndOfInput, take != interruptsTaken else { return }
         interruptsTaken = take
         if take {
             InterruptSignal.handle()
@@ -137,7 +132,7 @@ package final class Engine {
 
     /// Subscribed with nothing owed: what comes now are messages (or more input).
     private func waitsForMessages(_ pipeline: Pipeline) -> Bool {
-        settings.streamsWhileSubscribed && pipeline.subscribed && pipeline.isSettled && closing == nil
+        settings.subscriptions.waitsAtEndOfInput && pipeline.subscribed && pipeline.isSettled && closing == nil
     }
 
     /// Ctrl-C while the piped session waits for messages: as redis-cli, the subscribed
@@ -155,7 +150,9 @@ package final class Engine {
     /// ended (or a connection lost with it) counts after the drain, so what the transport has to
     /// say about it (the loss) is still heard.
     private func wantsEvents(_ pipeline: inout Pipeline) -> Bool {
-        if settings.streamsWhileSubscribed && !pipeline.subscribed && (pipeline.inputEnded || pipeline.inputStopped) {
+        if settings.subscriptions.waitsAtEndOfInput && !pipeline.subscribed
+            && (pipeline.inputEnded || pipeline.inputStopped)
+        {
             pipeline.subscribed = transport.subscribed
         }
         return !pipeline.owesNothing
@@ -198,7 +195,9 @@ package final class Engine {
                     closing = args
                     continue
                 }
-                if traits.subscribe && subscribeKeepsInput && transport.separatesMessages { traits.streaming = false }
+                if traits.subscribe && settings.subscriptions.keepsInput && transport.separatesMessages {
+                    traits.streaming = false
+                }
                 let id = pipeline.admit(traits, args: args, now: now)
                 transport.submit(id, Outbound(args: args, traits: traits), now: now)
             case .raw(let bytes, let ends):
@@ -260,7 +259,7 @@ package final class Engine {
                 sink.lost(ids.count, node: node, reason: reason)
                 pipeline.lost(ids.count)
             }
-        case .push(.value(let value)) where settings.streamsWhileSubscribed && transport.subscribed:
+        case .push(.value(let value)) where settings.subscriptions.waitsAtEndOfInput && transport.subscribed:
             // Subscribed, redis-cli 7.2 prints a push (a client-tracking invalidation) as it
             // prints messages: in the output format, whatever --show-pushes says.
             deliver(&pipeline)

@@ -21,10 +21,9 @@ package struct Pipeline {
         /// `--pipe-timeout`: once input has ended, the run gives up after this long without a
         /// reply (nil: never).
         package var replyTimeoutAfterInput: Double?
-        /// The piped session (`rcli < script`, redis-cli 7.2): while the connection is subscribed
-        /// the end of input does not end the run; messages print until Ctrl-C or the last
-        /// subscription ends.
-        package var streamsWhileSubscribed = false
+        /// What SUBSCRIBE does to the input: streams until Ctrl-C, or keeps it going (the shell),
+        /// and at its end waits for messages (the piped session).
+        package var subscriptions = SubscriptionPolicy.stream
 
         /// Settings with `window` and the defaults.
         package init(window: WindowPolicy) {
@@ -105,8 +104,8 @@ package struct Pipeline {
     private var heldMessages = FIFO<(value: RESPValue, after: EntryID)>()
     private var notBefore = 0.0
     private var lastReply: Double
-    /// The connection is subscribed (the engine follows the transport; see
-    /// `streamsWhileSubscribed`).
+    /// The connection is subscribed (the engine follows the transport when the end of input
+    /// waits for messages: `SubscriptionPolicy.keepInputAndWait`).
     package var subscribed = false
     /// Why the run stopped early.
     package private(set) var stop: Stop?
@@ -408,7 +407,7 @@ package struct Pipeline {
     /// Input has ended on a subscribed connection in the piped session: messages keep coming
     /// until Ctrl-C (`quit` ends it, as in redis-cli).
     package var waitsForMessages: Bool {
-        settings.streamsWhileSubscribed && subscribed && !inputStopped && stop == nil
+        settings.subscriptions.waitsAtEndOfInput && subscribed && !inputStopped && stop == nil
     }
 
     /// No more input will come and nothing is owed: what the servers send now (a push behind

@@ -7,7 +7,7 @@ import RedisNet
 /// On a terminal the block is redrawn in place every 300 ms. Ctrl-C stops after the batch in
 /// flight, prints the report so far and the cursor to restart from (exit 0).
 enum KeyDistributionMode {
-    static func run(config: CLIConfiguration, transport: Transport, output: OutputContext) -> Int32 {
+    static func run(config: CLIConfiguration, transport: ServerDirectory, output: OutputContext) -> Int32 {
         let nodes = transport.servers(replicas: config.replicaReads)
         let out = output.out
         let tty = output.stdoutIsTerminal

@@ -6,7 +6,7 @@ import RedisNet
 /// `-c` one report covers every shard (read from replicas with `--replica-reads`), and the
 /// summary names the node of each key. READONLY goes to every node first (redis-cli 7.4).
 enum KeyStatsMode {
-    static func run(_ kind: KeyStatsKind, config: CLIConfiguration, transport: Transport, output: OutputContext)
+    static func run(_ kind: KeyStatsKind, config: CLIConfiguration, transport: ServerDirectory, output: OutputContext)
         -> Int32
     {
         let nodes = transport.servers(replicas: config.replicaReads)

@@ -12,7 +12,7 @@ final class LuaDebuggerMode {
     private let words: [[UInt8]]
     private let kind: LuaDebuggerKind
     private let config: CLIConfiguration
-    private let transport: Transport
+    private let transport: ShellTransport
     private let output: OutputContext
     private let environment: [String: String]
     private let session: Session
@@ -27,7 +27,7 @@ final class LuaDebuggerMode {
     }
 
     private init(
-        file: String, words: [String], config: CLIConfiguration, transport: Transport, output: OutputContext,
+        file: String, words: [String], config: CLIConfiguration, transport: ShellTransport, output: OutputContext,
         environment: [String: String]
     ) {
         self.file = file
@@ -44,7 +44,7 @@ final class LuaDebuggerMode {
 
     /// Runs sessions until `quit`, the end of input, or the end of the shell that follows one.
     static func run(
-        _ words: [String], config: CLIConfiguration, transport: Transport, output: OutputContext,
+        _ words: [String], config: CLIConfiguration, transport: ShellTransport, output: OutputContext,
         environment: [String: String]
     ) -> Int32 {
         guard let file = config.evalFile else { return 1 }

@@ -6,7 +6,7 @@ import RESP
 /// COUNT defaults to 1000 (redis-cli 7.0 sends none, so the server's 10: a round trip per ten keys).
 package enum ScanMode {
     /// Runs the scan; exit status 1 on an error reply or a lost connection.
-    package static func run(_ config: CLIConfiguration, transport: Transport, output: OutputContext) -> Int32 {
+    package static func run(_ config: CLIConfiguration, transport: ServerDirectory, output: OutputContext) -> Int32 {
         let quoted = (config.outputFormat ?? (output.stdoutIsTerminal ? .tty : .raw)) == .tty
         let scan = KeySpaceScan(config)
         let out = output.out

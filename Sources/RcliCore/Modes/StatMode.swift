@@ -4,7 +4,7 @@ import RESP
 /// header (repeated every 20 lines). With `-c` each line sums every master. A server that goes
 /// away is reconnected to.
 enum StatMode {
-    static func run(_ config: CLIConfiguration, transport: Transport, output: OutputContext) -> Int32 {
+    static func run(_ config: CLIConfiguration, transport: ServerDirectory, output: OutputContext) -> Int32 {
         let nodes = transport.servers(replicas: false)
             .map { Reconnecting(session: $0.session, output: output) }
         let interval = config.interval > 0 ? config.interval : 1

@@ -13,7 +13,7 @@ package enum StdinMode {
         var style = output.printingStyle(config)
         style.showElapsed = true
         var settings = output.runSettings(config)
-        settings.streamsWhileSubscribed = true
+        settings.subscriptions = .keepInputAndWait
         // Ctrl-C keeps its default action but while subscribed, where it leaves subscribed mode
         // (redis-cli's handler); one ignored from the start stays ignored.
         let interrupt = InterruptSignal.isIgnored ? nil : InterruptSignal.descriptor()
@@ -23,7 +23,6 @@ package enum StdinMode {
         else {
             return 1
         }
-        engine.subscribeKeepsInput = true
         engine.messageBanner = MessageBanner(output, format: style.format, environment: environment)
         return engine.run(LineSource(fd: 0))
     }

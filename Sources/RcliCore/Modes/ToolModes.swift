@@ -1,6 +1,8 @@
 /// Dispatches the tool modes that take over the whole run (`--bigkeys`, `--stat`, `--rdb` ...).
 enum ToolModes {
-    static func run(_ mode: ToolMode, config: CLIConfiguration, transport: Transport, output: OutputContext) -> Int32 {
+    static func run(
+        _ mode: ToolMode, config: CLIConfiguration, transport: Transport & ServerDirectory, output: OutputContext
+    ) -> Int32 {
         switch mode {
         case .keyStats(let kind):
             return KeyStatsMode.run(kind, config: config, transport: transport, output: output)

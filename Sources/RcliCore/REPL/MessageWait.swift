@@ -16,7 +16,7 @@ struct MessageWait {
         case ended
     }
 
-    let transport: Transport
+    let transport: ShellTransport
     let sink: ReplySink
     let out: OutputSink
     /// The "Reading messages..." line (a terminal, not --raw), nil for none.

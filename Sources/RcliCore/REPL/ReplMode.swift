@@ -20,6 +20,8 @@ package final class ReplMode {
     private var clusterNoteShown = false
     private let sink: PrintingSink
     private let engine: Engine
+    /// The engine's transport, as the shell sees it (autocluster swaps both).
+    private var transport: ShellTransport
     private let keyNames = KeyCompleter()
     private let pager: Pager
     private var paging: Bool
@@ -31,13 +33,14 @@ package final class ReplMode {
     static let interruptedStatus: Int32 = 130
 
     private init(
-        config: CLIConfiguration, transport: Transport, output: OutputContext, editor: LineEditor,
+        config: CLIConfiguration, transport: ShellTransport, output: OutputContext, editor: LineEditor,
         environment: [String: String]
     ) {
         self.config = config
         self.output = output
         self.editor = editor
         self.environment = environment
+        self.transport = transport
         self.help = HelpCommand(session: transport.primary)
         self.pager = Pager(environment: environment)
         self.paging = config.pager
@@ -47,9 +50,9 @@ package final class ReplMode {
         sink = PrintingSink(style: style, out: output.out, err: output.err)
         var settings = output.runSettings(config)
         settings.window = .commands(1)
+        settings.subscriptions = .keepInput
         engine = Engine(
             transport: transport, sink: sink, settings: settings, interruptDescriptor: InterruptSignal.install())
-        engine.subscribeKeepsInput = true
         // Ctrl-C during a connect or a handshake (`connect host port`, the reconnect before a
         // command) gives the prompt back.
         InterruptSignal.endsBlockingWaits = true
@@ -57,7 +60,7 @@ package final class ReplMode {
 
     /// Runs the shell until `quit`, `exit` or Ctrl-D.
     package static func run(
-        _ config: CLIConfiguration, transport: Transport, output: OutputContext,
+        _ config: CLIConfiguration, transport: ShellTransport, output: OutputContext,
         environment: [String: String]
     ) -> Int32 {
         shell(config, transport: transport, output: output, environment: environment, restartable: false) ?? 0
@@ -66,14 +69,14 @@ package final class ReplMode {
     /// The shell after a --ldb session, as redis-cli's: `restart` starts a new debugging round
     /// (nil); otherwise the exit status.
     package static func runAfterDebugging(
-        _ config: CLIConfiguration, transport: Transport, output: OutputContext, environment: [String: String]
+        _ config: CLIConfiguration, transport: ShellTransport, output: OutputContext, environment: [String: String]
     ) -> Int32? {
         shell(config, transport: transport, output: output, environment: environment, restartable: true)
     }
 
     /// The shell (stdin's script when there is no terminal to edit on); nil when `restart` ended it.
     private static func shell(
-        _ config: CLIConfiguration, transport: Transport, output: OutputContext, environment: [String: String],
+        _ config: CLIConfiguration, transport: ShellTransport, output: OutputContext, environment: [String: String],
         restartable: Bool
     ) -> Int32? {
         guard let editor = LineEditor(program: "rcli", keysFromPipe: keysFromPipe(environment)) else {
@@ -93,27 +96,27 @@ package final class ReplMode {
     }
 
     private func loop() -> Int32 {
-        if let error = engine.transport.open() { report(error) }
+        if let error = transport.open() { report(error) }
         openHistory()
         loadPreferences()
-        if autoCluster && !engine.transport.followsRedirects { detectCluster() }
+        if autoCluster && !transport.followsRedirects { detectCluster() }
         editor.completer = { [weak self] before in self?.completions(before) ?? [] }
         // No hints on a dumb terminal, nor under the test hook (redis-cli fetches no hint table when
         // stdin is not a terminal).
         if environment["TERM"] != "dumb" && !Self.keysFromPipe(environment) {
             editor.hinter = { [weak self] line in
-                guard let self, self.hintsEnabled, self.engine.transport.location != nil else { return nil }
+                guard let self, self.hintsEnabled, self.transport.location != nil else { return nil }
                 return self.help.hint(for: line)
             }
         }
         while true {
             // Keys typed ahead go to the prompt at once.
-            if engine.transport.subscribed && !editor.hasPendingInput && waitForMessages() == .interrupted {
+            if transport.subscribed && !editor.hasPendingInput && waitForMessages() == .interrupted {
                 leaveSubscribedMode()
                 continue
             }
             watchPushes()
-            let subscribed = engine.transport.subscribed
+            let subscribed = transport.subscribed
             switch editor.readLine(prompt: prompt()) {
             case .endOfInput:
                 // As redis-cli: Ctrl-D while subscribed leaves subscribed mode, not the shell.
@@ -220,11 +223,11 @@ package final class ReplMode {
         guard config.confirmDangerous else { return true }
         for entry in batch {
             guard case .command(let args) = entry.item, let risk = DangerGuard.risk(args) else { continue }
-            let servers = engine.transport.servers(replicas: false).map(\.session)
+            let servers = transport.servers(replicas: false).map(\.session)
             var keys: Int?
             // No side query inside MULTI, nor on a subscribed connection (its messages would
             // be taken for the answer).
-            if !inTransaction && !engine.transport.subscribed {
+            if !inTransaction && !transport.subscribed {
                 keys = servers.reduce(0) { total, session in
                     guard let total, case .integer(let n) = SideQuery.send(session, ["DBSIZE"]) else { return nil }
                     return total + Int(n)
@@ -238,7 +241,7 @@ package final class ReplMode {
                 guard let keys, keys > limit else { continue }
                 words = "KEYS"
             }
-            let target = servers.count == 1 ? (engine.transport.location ?? "the server") : "\(servers.count) masters"
+            let target = servers.count == 1 ? (transport.location ?? "the server") : "\(servers.count) masters"
             let count = keys.map { " (\($0) keys)" } ?? (inTransaction ? " (in a transaction)" : "")
             guard
                 case .line(let answer) = editor.readLine(
@@ -256,7 +259,6 @@ package final class ReplMode {
     private func runBatch(_ batch: inout [(item: ScriptItem, count: Int64)]) {
         guard !batch.isEmpty else { return }
         defer { batch.removeAll() }
-        let transport = engine.transport
         transport.forgetIfClosed()
         if transport.location == nil {
             if let error = transport.open() {
@@ -313,7 +315,7 @@ package final class ReplMode {
     /// Messages pushed while the prompt waits (RESP3 pub/sub, invalidations) are printed above
     /// the line as they arrive.
     private func watchPushes() {
-        let fds = engine.transport.idleDescriptors
+        let fds = transport.idleDescriptors
         guard !fds.isEmpty else {
             editor.background = nil
             return
@@ -327,7 +329,7 @@ package final class ReplMode {
 
     private var messageWait: MessageWait {
         MessageWait(
-            transport: engine.transport, sink: sink, out: output.out,
+            transport: transport, sink: sink, out: output.out,
             banner: MessageBanner(output, format: sink.style.format, environment: environment))
     }
 
@@ -342,21 +344,21 @@ package final class ReplMode {
     /// database, credentials and protocol replaces the subscribed one.
     private func leaveSubscribedMode() {
         transaction.abandon()
-        engine.transport.interrupt()
-        if let error = engine.transport.open() { report(error) }
+        transport.interrupt()
+        if let error = transport.open() { report(error) }
     }
 
     private func reconnect(host: String, port: Int) {
         transaction.abandon()
-        if let error = engine.transport.retarget(host: host, port: port) { report(error) }
+        if let error = transport.retarget(host: host, port: port) { report(error) }
     }
 
     /// redis-cli's prompt (`127.0.0.1:6379[2](TX)> `); with a profile, `@name ` first and the
     /// profile's colour (unless NO_COLOR is set or the terminal is dumb).
     private func prompt() -> String {
         var text =
-            engine.transport.location.map {
-                $0 + (inTransaction ? "(TX)" : "") + (engine.transport.subscribed ? "(subscribed mode)" : "") + ">"
+            transport.location.map {
+                $0 + (inTransaction ? "(TX)" : "") + (transport.subscribed ? "(subscribed mode)" : "") + ">"
             } ?? "not connected>"
         if let name = config.profileName { text = "@\(name) " + text }
         if let color = config.promptColor, environment["NO_COLOR"] == nil, environment["TERM"] != "dumb" {
@@ -425,11 +427,12 @@ package final class ReplMode {
 
     /// `:set autocluster on`: when the server says `cluster_enabled:1`, the shell runs as with -c.
     private func detectCluster() {
-        let session = engine.transport.primary
+        let session = transport.primary
         guard session.connection != nil, let info = SideQuery.send(session, ["INFO", "cluster"], seconds: 5),
             let text = info.text, text.contains("cluster_enabled:1")
         else { return }
         if case .success(let cluster?) = Transports.cluster(session: session, config: config, output: output) {
+            transport = cluster
             engine.transport = cluster
             output.err.write("rcli: \(session.endpoint) is a cluster node; cluster mode is on (autocluster)\n")
             output.err.flush()
@@ -467,11 +470,11 @@ package final class ReplMode {
     /// specs); nothing is sent for other positions, inside MULTI, while subscribed, or while
     /// disconnected.
     private func keyNames(_ words: [String], current: String, position: Int) -> [String] {
-        guard !inTransaction, !engine.transport.subscribed, engine.transport.location != nil else { return [] }
+        guard !inTransaction, !transport.subscribed, transport.location != nil else { return [] }
         var args = words.map { Array($0.utf8) }
         if position == args.count { args.append(Array("k".utf8)) }
         guard let info = CommandKeys.info(for: args), info.keyIndices(args).contains(position) else { return [] }
-        return keyNames.keys(prefix: current, servers: engine.transport.servers(replicas: false).map(\.session))
+        return keyNames.keys(prefix: current, servers: transport.servers(replicas: false).map(\.session))
     }
 
     private func subcommands(_ container: String) -> [String] {

@@ -7,7 +7,7 @@ import RedisNet
 /// the topology reload, commands split across slots are merged, MULTI/WATCH are pinned to one
 /// node, and with `--replica-reads` reads go to replicas without overtaking writes of their slot.
 /// A command whose connection died after it was written is reported, never resent.
-package final class ClusterTransport: Transport {
+package final class ClusterTransport: ShellTransport {
     /// The connections and routing state (kept across the shell's lines).
     let pool: ClusterPool
     /// Seconds a node may owe a non-blocking reply before it is given up as hung.

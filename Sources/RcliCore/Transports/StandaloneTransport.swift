@@ -5,7 +5,7 @@ import RedisNet
 /// event (a million-element reply is printed as it arrives). A connection the server closed
 /// while idle is reopened at the next command; one lost with commands in flight ends the run
 /// (they are reported, never resent).
-package final class StandaloneTransport: Transport {
+package final class StandaloneTransport: ShellTransport {
     /// The session: credentials, database, protocol, and the connection.
     package let session: Session
     private var queue = LinkQueue<EntryID>()

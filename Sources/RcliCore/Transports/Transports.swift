@@ -6,7 +6,7 @@ enum Transports {
     /// so once on stderr and runs standalone; when it refuses to tell the topology, commands go
     /// to it and redirects are followed); otherwise the one server.
     static func open(_ config: CLIConfiguration, session: Session, output: OutputContext) -> Result<
-        Transport, RcliError
+        ShellTransport, RcliError
     > {
         guard config.cluster else { return .success(StandaloneTransport(session: session)) }
         switch cluster(session: session, config: config, output: output) {
