@@ -72,6 +72,27 @@ struct CommandTableMergeTests {
         #expect(merged.notes.contains { $0.hasPrefix("odd: group 'generic' in Redis, 'server' in Valkey") })
     }
 
+    @Test func flagsAreUnitedAndADifferentArityKeepsRedissWithANote() {
+        let redis = ServerCommands(flags: [
+            "wait": CommandFlags(arity: 3, flags: ["noscript"]), "get": CommandFlags(arity: 2, flags: ["readonly"]),
+        ])
+        let valkey = ServerCommands(flags: [
+            "wait": CommandFlags(arity: 3, flags: ["blocking"]), "get": CommandFlags(arity: -2, flags: ["fast"]),
+            "delifeq": CommandFlags(arity: 3, flags: ["write"]),
+        ])
+        let merged = CommandTableMerge.merge(redis: redis, valkey: valkey)
+        #expect(merged.flags["wait"] == CommandFlags(arity: 3, flags: ["noscript", "blocking"]), "either may block")
+        #expect(merged.flags["get"] == CommandFlags(arity: 2, flags: ["readonly", "fast"]))
+        #expect(merged.flags["delifeq"]?.flags == ["write"])
+        #expect(merged.notes == ["get: arity 2 in Redis, -2 in Valkey; kept Redis's"])
+        let old = ServerCommands(flags: [
+            "wait": CommandFlags(arity: 3, flags: []), "gone": CommandFlags(arity: 1, flags: ["blocking"]),
+        ])
+        let (out, kept) = CommandTableMerge.overlay(redis, older: old)
+        #expect(kept == ["gone"] && out.flags["gone"]?.flags == ["blocking"])
+        #expect(out.flags["wait"]?.flags == ["noscript"], "the newer server wins")
+    }
+
     @Test func anOlderServerOfTheSameKindOnlyAddsWhatTheNewerDropped() {
         let old = ServerCommands(
             docs: ["get": Self.doc("get", "1.0.0", summary: "old"), "gone": Self.doc("gone", "1.0.0")],

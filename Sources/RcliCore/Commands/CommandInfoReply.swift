@@ -1,24 +1,37 @@
 import Cluster
 import RESP
 
-/// Key positions read from a server's `COMMAND INFO` reply: what routes a command the committed
-/// table lacks (`CommandKeyBook`), and what `--generate commands` writes into the table.
+/// Key positions, arity and flags read from a server's `COMMAND INFO` reply: what routes a
+/// command the committed table lacks (`CommandKeyBook`), and what `--generate commands` writes
+/// into the table.
 enum CommandInfoReply {
-    /// Each command of one `COMMAND INFO` entry, its subcommands first (`container|sub`), with its
-    /// key positions; nil info for a keyless command. Empty for a nil entry (an unknown name) or
-    /// one that is not shaped like an entry.
-    static func commands(_ entry: RESPValue) -> [(name: String, info: CommandKeyInfo?)] {
+    /// One command of an entry.
+    struct Command {
+        /// Lowercased name, `container|sub` for a subcommand.
+        var name: String
+        /// Its key positions; nil for a keyless command.
+        var info: CommandKeyInfo?
+        /// Its arity and flags.
+        var flags: CommandFlags
+    }
+
+    /// Each command of one `COMMAND INFO` entry, its subcommands first (`container|sub`). Empty
+    /// for a nil entry (an unknown name) or one that is not shaped like an entry.
+    static func commands(_ entry: RESPValue) -> [Command] {
         guard case .array(let e) = entry, e.count >= 9, let name = e[0].text?.lowercased() else { return [] }
-        var out: [(name: String, info: CommandKeyInfo?)] = []
+        var out: [Command] = []
         if e.count >= 10, case .array(let subs) = e[9] {
             for sub in subs { out += commands(sub) }
         }
-        var readOnly = false
-        if case .array(let flags) = e[2] { readOnly = flags.contains { $0.text == "readonly" } }
-        if case .set(let flags) = e[2] { readOnly = flags.contains { $0.text == "readonly" } }
+        var flags: Set<String> = []
+        if case .array(let items) = e[2] { flags = Set(items.compactMap(\.text)) }
+        if case .set(let items) = e[2] { flags = Set(items.compactMap(\.text)) }
+        var arity = 0
+        if case .integer(let n) = e[1], (-4096...4096).contains(n) { arity = Int(n) }
         var specs: [KeySpec] = []
         if case .array(let raw) = e[8] { specs = raw.compactMap(keySpec) }
-        out.append((name, specs.isEmpty ? nil : CommandKeyInfo(specs: specs, readOnly: readOnly)))
+        let info = specs.isEmpty ? nil : CommandKeyInfo(specs: specs, readOnly: flags.contains("readonly"))
+        out.append(Command(name: name, info: info, flags: CommandFlags(arity: arity, flags: flags)))
         return out
     }
 

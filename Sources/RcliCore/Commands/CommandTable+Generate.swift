@@ -59,12 +59,14 @@ extension CommandTable {
             case .array(let infoEntries) = reply
         else { return .failure(.usage("no answer to COMMAND INFO")) }
         var keys: [String: CommandKeyInfo] = [:]
+        var flags: [String: CommandFlags] = [:]
         for entry in infoEntries {
             for command in CommandInfoReply.commands(entry) {
                 if let info = command.info { keys[command.name] = info }
+                flags[command.name] = command.flags
             }
         }
-        return .success((identity, ServerCommands(docs: docs, keys: keys)))
+        return .success((identity, ServerCommands(docs: docs, keys: keys, flags: flags)))
     }
 
     /// The generated files' text, each after a `// FILE <path>` line.
@@ -104,6 +106,15 @@ extension CommandTable {
             guard let v = e.valkeyDocs else { continue }
             let args = v.arguments.flatMap { $0.isEmpty ? nil : ArgumentSpec.compact($0) }
             text += "        (\(quote(e.name)), \(quote(v.summary)), \(quote(v.syntax)), \(quote(args))),\n"
+        }
+        text += "    ]\n}\n"
+        text += header("Sources/RcliCore/Commands/CommandTable+Flags.generated.swift", "COMMAND INFO flags")
+        text += "extension CommandTable {\n"
+        text += "    /// Name, arity and flags of the commands flagged `blocking` or `pubsub` (`CommandFlags.kept`),\n"
+        text += "    /// what `CommandTraits` derives its facts from.\n"
+        text += "    static let flagged: [(String, Int, String)] = [\n"
+        for (name, f) in result.flags.sorted(by: { $0.key < $1.key }) where f.isKept {
+            text += "        (\(quote(name)), \(f.arity), \(quote(f.compact))),\n"
         }
         text += "    ]\n}\n"
         text += header("Sources/Cluster/CommandKeys.generated.swift", "COMMAND INFO key specs")

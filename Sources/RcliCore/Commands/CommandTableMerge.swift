@@ -1,20 +1,26 @@
 import Cluster
 
-/// One server's parsed COMMAND DOCS and COMMAND INFO key specs, by lowercased name
-/// (`container|sub` for subcommands).
+/// One server's parsed COMMAND DOCS and COMMAND INFO (key specs, arity and flags), by
+/// lowercased name (`container|sub` for subcommands).
 struct ServerCommands: Sendable {
     /// Help docs, as `HelpCommand.collect` reads them.
     var docs: [String: HelpCommand.Doc]
     /// Key specs and the read-only flag of the commands that take keys.
     var keys: [String: CommandKeyInfo]
+    /// Arity and flags of every command.
+    var flags: [String: CommandFlags]
 
-    init(docs: [String: HelpCommand.Doc] = [:], keys: [String: CommandKeyInfo] = [:]) {
+    init(
+        docs: [String: HelpCommand.Doc] = [:], keys: [String: CommandKeyInfo] = [:],
+        flags: [String: CommandFlags] = [:]
+    ) {
         self.docs = docs
         self.keys = keys
+        self.flags = flags
     }
 
-    /// Every name the server knows, from its docs or its key specs.
-    var names: Set<String> { Set(docs.keys).union(keys.keys) }
+    /// Every name the server knows, from its docs or its COMMAND INFO.
+    var names: Set<String> { Set(docs.keys).union(keys.keys).union(flags.keys) }
 }
 
 /// The merge of the servers' tables into the committed one (scripts/gen-command-table). Pure.
@@ -33,15 +39,20 @@ struct ServerCommands: Sendable {
 /// - Key specs serve routing under `-c` for both kinds, so one set per command: the same in both
 ///   (every shared command today), or else Redis's, read-only only when both say so (a write
 ///   sent to a replica is redirected; a read sent to a master is merely not spread), with a note.
+/// - Flags (what `CommandTraits` derives from): united, so a command either server flags as
+///   blocking may block (WAIT is flagged in Redis 7.2+ and Valkey, not in 7.0); the arity is
+///   Redis's, with a note where Valkey's differs.
 enum CommandTableMerge {
     /// The merged table: entries in name order, key specs by name, and what needs a human's look.
     struct Result: Sendable {
         var entries: [CommandEntry]
         var keys: [String: CommandKeyInfo]
+        var flags: [String: CommandFlags]
         var notes: [String]
     }
 
-    /// `newer` plus what only `older` has (docs and key specs of those commands), and their names.
+    /// `newer` plus what only `older` has (docs, key specs and flags of those commands), and their
+    /// names.
     static func overlay(_ newer: ServerCommands, older: ServerCommands) -> (ServerCommands, kept: [String]) {
         let known = newer.names
         var out = newer
@@ -49,6 +60,7 @@ enum CommandTableMerge {
         for name in kept {
             out.docs[name] = older.docs[name]
             out.keys[name] = older.keys[name]
+            out.flags[name] = older.flags[name]
         }
         return (out, kept)
     }
@@ -86,7 +98,18 @@ enum CommandTableMerge {
             }
             keys[name] = CommandKeyInfo(specs: ours.specs, readOnly: ours.readOnly && info.readOnly)
         }
-        return Result(entries: entries, keys: keys, notes: notes)
+        var flags = redis.flags
+        for (name, theirs) in valkey.flags {
+            guard let ours = flags[name] else {
+                flags[name] = theirs
+                continue
+            }
+            if ours.arity != theirs.arity {
+                notes.append("\(name): arity \(ours.arity) in Redis, \(theirs.arity) in Valkey; kept Redis's")
+            }
+            flags[name] = CommandFlags(arity: ours.arity, flags: ours.flags.union(theirs.flags))
+        }
+        return Result(entries: entries, keys: keys, flags: flags, notes: notes)
     }
 
     private static func docs(_ doc: HelpCommand.Doc) -> CommandEntry.Docs {

@@ -31,22 +31,47 @@ package struct CommandTraits: Sendable, Equatable {
     }
 
     private static let kinds: [String: Kind] = {
-        var kinds: [String: Kind] = [
-            "info": .info, "lolwut": .rawOutput, "debug": .debug, "memory": .memory, "cluster": .cluster,
-            "client": .client, "latency": .latency, "xread": .xread, "xreadgroup": .xread, "select": .select,
-            "auth": .auth, "hello": .hello, "readonly": .readOnly, "readwrite": .readWrite, "reset": .reset,
-            "shutdown": .shutdown,
+        var kinds = derivedKinds
+        // The server facts no flag gives (the one hand list of them): MONITOR, SYNC and PSYNC turn
+        // the connection into a stream of their own; XREAD and XREADGROUP are flagged blocking but
+        // block only with BLOCK.
+        let unflagged: [String: Kind] = [
+            "monitor": .streams, "sync": .streams, "psync": .streams, "xread": .xread, "xreadgroup": .xread,
         ]
-        for name in ["subscribe", "psubscribe", "ssubscribe"] { kinds[name] = .subscribe }
-        for name in ["unsubscribe", "punsubscribe", "sunsubscribe"] { kinds[name] = .unsubscribe }
-        for name in ["monitor", "sync", "psync"] { kinds[name] = .streams }
-        for name in [
-            "blpop", "brpop", "brpoplpush", "blmove", "blmpop", "bzpopmin", "bzpopmax", "bzmpop", "wait", "waitaof",
-        ] {
-            kinds[name] = .blocking
-        }
+        // How rcli prints a reply or tracks connection state: its own choices, not flags.
+        let printingAndState: [String: Kind] = [
+            "info": .info, "lolwut": .rawOutput, "debug": .debug, "memory": .memory, "cluster": .cluster,
+            "client": .client, "latency": .latency, "select": .select, "auth": .auth, "hello": .hello,
+            "readonly": .readOnly, "readwrite": .readWrite, "reset": .reset, "shutdown": .shutdown,
+        ]
+        kinds.merge(unflagged) { _, hand in hand }
+        kinds.merge(printingAndState) { _, hand in hand }
         return kinds
     }()
+
+    /// What the command table's COMMAND INFO flags say (`CommandTable.flagged`, generated with the
+    /// table): `blocking` commands may take long (BLPOP ..., and WAIT and WAITAOF, which Redis
+    /// flags from 7.2 on); the pub/sub commands a script may not run (`pubsub` and `noscript`)
+    /// change the connection's subscriptions: those that need a channel (arity below -1)
+    /// subscribe, those that may name none (arity -1: all of them) unsubscribe.
+    private static var derivedKinds: [String: Kind] {
+        var kinds: [String: Kind] = [:]
+        for (name, arity, text) in CommandTable.flagged where !name.contains("|") {
+            let flags = text.split(separator: " ")
+            if flags.contains("blocking") { kinds[name] = .blocking }
+            if flags.contains("pubsub") && flags.contains("noscript") {
+                kinds[name] = arity < -1 ? .subscribe : .unsubscribe
+            }
+        }
+        return kinds
+    }
+
+    /// The names derived from the command table's flags, by what they are: for tests and docs.
+    static var derivedNames: (blocking: Set<String>, subscribe: Set<String>, unsubscribe: Set<String>) {
+        let kinds = derivedKinds
+        func names(_ kind: Kind) -> Set<String> { Set(kinds.filter { $0.value == kind }.keys) }
+        return (names(.blocking), names(.subscribe), names(.unsubscribe))
+    }
 
     /// The traits of `args` (the command name is matched case-insensitively).
     package init(_ args: [[UInt8]]) {

@@ -272,8 +272,7 @@ package final class ReplMode {
         // screen. Not for commands that stream until Ctrl-C.
         let streams = batch.contains { entry in
             guard case .command(let args) = entry.item else { return false }
-            return ["monitor", "subscribe", "psubscribe", "ssubscribe", "sync", "psync"].contains(
-                CommandTraits.lower(args[0]))
+            return CommandTraits(args).streaming
         }
         let paged = paging && !streams && System.isTerminal(1)
         if paged {
