@@ -1,11 +1,13 @@
 import RESP
 import RedisNet
 
-/// The one run loop under every mode: it takes items from a source while the pipeline's window
-/// is open, hands commands to the transport, feeds what the transport reports to the pipeline,
-/// delivers what the pipeline says is next to the sink, and waits in the reactor for input,
-/// sockets, Ctrl-C and timers together. Before it waits, everything ready has been written and
-/// flushed, so a program driving rcli line by line sees each reply as soon as it exists.
+/// The one run loop under the command modes (one-shot, `-r`, scripts, the shell's lines,
+/// `--pipe`, `--lru-test`; README's Layout lists what runs outside it): it takes items from a
+/// source while the pipeline's window is open, hands commands to the transport, feeds what the
+/// transport reports to the pipeline, delivers what the pipeline says is next to the sink, and
+/// waits in the reactor for input, sockets, Ctrl-C and timers together. Before it waits,
+/// everything ready has been written and flushed, so a program driving rcli line by line sees
+/// each reply as soon as it exists.
 package final class Engine {
     /// How commands reach the servers (the shell swaps it when autocluster finds a cluster).
     package var transport: Transport

@@ -2,11 +2,11 @@ import RESP
 import RedisNet
 
 /// SCAN over whole servers, batch by batch, and the pipelined batches of commands that follow
-/// each one: what `--scan`, `--bigkeys`, `--memkeys` and `--hotkeys` share. These modes need a
-/// reply to build their next request (a cursor, a key's type), so they exchange with one
-/// server at a time here instead of streaming through the run loop; the waits are the
-/// reactor's. The servers are the transport's (`Transport.servers`): one, or with `-c` every
-/// master (or, with `--replica-reads`, a replica of each shard where one is known).
+/// each one: what `--scan`, `--bigkeys`, `--memkeys`, `--keystats` and `--hotkeys` share. These
+/// modes need a reply to build their next request (a cursor, a key's type), so they exchange
+/// with one server at a time here instead of streaming through the run loop; the waits are the
+/// reactor's. The servers are the transport's (`ServerDirectory.servers`): one, or with `-c`
+/// every master (or, with `--replica-reads`, a replica of each shard where one is known).
 struct KeySpaceScan {
     let pattern: [UInt8]?
     let count: Int
