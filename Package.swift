@@ -4,7 +4,14 @@ import PackageDescription
 // Release builds skip the run-time exclusivity checks (swift_beginAccess per access to a class's
 // stored property): they were a fifth of the time spent printing a million-element reply. Debug
 // builds, which the tests run, keep them.
-let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+// LLVM's function merging is off too: it folded look-alike copies and destroys of the engine's
+// records into shared ones that take the type as a parameter and go through the runtime's
+// value witnesses (a fifth of `--pipe -c`'s instructions).
+let fast: [SwiftSetting] = [
+    .unsafeFlags(
+        ["-enforce-exclusivity=unchecked", "-Xfrontend", "-disable-llvm-merge-functions-pass"],
+        .when(configuration: .release))
+]
 
 // The commit `rcli --version` names, from the environment (the Makefile passes `git rev-parse`);
 // SwiftPM re-reads this manifest when the variable changes; only CBuildInfo and main.swift rebuild.

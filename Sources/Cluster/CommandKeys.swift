@@ -42,7 +42,12 @@ package enum CommandKeys {
     /// ASCII-lowercased text of a command word (the one lowercasing of command names; the
     /// shell's `CommandTraits.lower` is this).
     package static func lowercased(_ word: [UInt8]) -> String {
-        String(decoding: word.map(lowercased), as: UTF8.self)
+        // Written into the string's own storage: a command name (15 bytes or fewer) is then
+        // made with no allocation at all.
+        String(unsafeUninitializedCapacity: word.count) { buffer in
+            for (i, byte) in word.enumerated() { buffer[i] = lowercased(byte) }
+            return word.count
+        }
     }
 
     /// One ASCII byte lowercased.

@@ -131,4 +131,54 @@ import Testing
         #expect(retried.err.hasSuffix("re-sent after a lost connection: 1 (reads 0, writes 1)\n"), "\(retried.err)")
         #expect(try rcli(["-c", "-p", "\(seed.port)", "get", keys[2]]).out == "after\n")
     }
+
+    /// `--pipe -c` with a master SIGKILLed while it runs the first of many requests for it: the
+    /// requests written to it are counted as lost (may or may not have run), the other nodes'
+    /// replies are counted, and nothing is counted twice (the requests after the first travel
+    /// in one batch: each is still accounted for).
+    @Test func aMasterLostMidPipeIsCountedPerNode() throws {
+        let cluster = try OwnCluster()
+        let map = try cluster.map()
+        try #require(map.shards.count == 3 && map.shards.allSatisfy { !$0.replicas.isEmpty })
+        let seed = map.shards[0].replicas[0]
+        let victim = map.shards[1].master
+        let p = uniquePrefix()
+        let tag = try #require(cluster.keys("\(p)v", on: victim, count: 1).first)
+        let others = try cluster.keys("\(p)o", on: map.shards[0].master, count: 30)
+        func request(_ args: [String]) -> String {
+            "*\(args.count)\r\n" + args.map { "$\($0.utf8.count)\r\n\($0)\r\n" }.joined()
+        }
+        let busy = "local i = 0 while i < 75000000 do i = i + 1 end return 1"
+        var input = others.prefix(15).map { request(["SET", $0, "v"]) }.joined()
+        input += request(["EVAL", busy, "1", "{\(tag)}busy"])
+        input += (0..<50).map { request(["SET", "{\(tag)}k\($0)", "v"]) }.joined()
+        input += others.suffix(15).map { request(["SET", $0, "v"]) }.joined()
+
+        let process = testProcess(TestEnvironment.rcli, ["-c", "-p", "\(seed.port)", "--pipe"])
+        let stdin = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let probe = try Connection(endpoint: .tcp(host: "127.0.0.1", port: victim.port), connectTimeout: 2)
+        let busyNow = waitUntil(10) {
+            (try? probe.roundTrip([Array("PING".utf8)], deadline: monotonicSeconds() + 0.2)) == nil
+        }
+        try #require(busyNow, "the script runs on the victim")
+        try cluster.kill(victim.port)
+        let ended = waitUntil(60) { !process.isRunning }
+        if !ended { Glibc.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(ended && process.terminationStatus == 1, "\(out)\(err)")
+        #expect(err.contains("(\(victim)); 51 commands sent to it may or may not have run\n"), "\(err)")
+        #expect(out.contains("\(victim): errors: 51, replies: 0\n"), "\(out)")
+        #expect(out.contains("\(map.shards[0].master): errors: 0, replies: 30\n"), "\(out)")
+        #expect(out.hasSuffix("errors: 51, replies: 30\n"), "\(out)")
+    }
 }

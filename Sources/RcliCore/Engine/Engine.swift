@@ -246,6 +246,9 @@ package final class Engine {
         case .reply(let id, let value, let origin):
             deliverUnordered(id, .value(value, origin: origin), now: now)
             pipeline.replied(id, value, origin: origin, now: now)
+        case .counted(let node, let replies):
+            sink.counted(replies, node: node)
+            pipeline.counted(replies, now: now)
         case .failed(let id, let why, let node):
             deliverUnordered(id, .failed(why, origin: node.map { ReplyOrigin(node: $0, slot: nil) }), now: now)
             pipeline.failedCommand(id, why, now: now)

@@ -21,7 +21,8 @@ struct FIFO<Element> {
     /// Takes the oldest item.
     mutating func pop() -> Element? {
         guard head < items.count else { return nil }
-        let item = items[head].take()
+        let item = items[head]
+        items[head] = nil
         head += 1
         if head == items.count {
             items.removeAll(keepingCapacity: true)
@@ -33,9 +34,27 @@ struct FIFO<Element> {
         return item
     }
 
-    /// Replaces the oldest item (there must be one).
-    mutating func replaceFirst(_ item: Element) {
-        items[head] = item
+    /// Reads the oldest item where it lies (nothing when empty).
+    func readFirst(_ body: (Element) -> Void) {
+        guard head < items.count, let item = items[head] else { return }
+        body(item)
+    }
+
+    /// Changes the oldest item in place (nothing when empty): no copy of it is made.
+    mutating func updateFirst(_ body: (inout Element) -> Void) {
+        update(at: head, body)
+    }
+
+    /// Changes the newest item in place (nothing when empty).
+    mutating func updateLast(_ body: (inout Element) -> Void) {
+        update(at: items.count - 1, body)
+    }
+
+    /// Written out rather than through `Optional.take()`, which runs unspecialized here (the
+    /// runtime's copy and destroy of the element: most of an in-place update's cost).
+    private mutating func update(at i: Int, _ body: (inout Element) -> Void) {
+        guard i >= head, i < items.count, items[i] != nil else { return }
+        body(&items[i]!)
     }
 
     /// Takes everything, oldest first.

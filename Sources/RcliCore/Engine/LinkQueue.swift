@@ -21,27 +21,44 @@ package struct LinkQueue<Tag> {
     /// The request the next reply answers.
     package var head: InFlight<Tag>? { fifo.first }
 
+    /// What the engine asks of the request the next reply answers, read in place.
+    package var headFacts: (tag: Tag?, startsStream: Bool)? {
+        var facts: (tag: Tag?, startsStream: Bool)?
+        fifo.readFirst { facts = ($0.tag, $0.startsStream) }
+        return facts
+    }
+
     /// All that is owed is one SHUTDOWN: the connection closing now is its success.
     package var owesOnlyAShutdown: Bool { fifo.count == 1 && (fifo.first?.closesConnection ?? false) }
+
+    /// Requests appended since the queue was made: while it stays the same and something is
+    /// owed, the newest request is still the one appended then (see `owesOneMore`).
+    package private(set) var appended = 0
 
     /// Records a request written (or queued) at `now`.
     package mutating func append(_ request: InFlight<Tag>, now: Double) {
         if fifo.count == 0 { lastProgress = now }
         fifo.append(request)
+        appended += 1
+    }
+
+    /// The newest request owes one more reply (`--pipe -c`'s runs: one request for many).
+    package mutating func owesOneMore() {
+        fifo.updateLast { $0.replies += 1 }
     }
 
     /// One reply arrived: the request it completes (a chunk completes with its last reply),
     /// or nil when it belongs to a request still owing more, or when nothing was owed.
-    package mutating func answered(now: Double) -> (request: InFlight<Tag>, complete: Bool)? {
-        guard var first = fifo.first else { return nil }
+    package mutating func answered(now: Double) -> (tag: Tag?, complete: Bool)? {
+        guard fifo.count > 0 else { return nil }
         lastProgress = now
-        if first.replies > 1 {
-            first.replies -= 1
-            fifo.replaceFirst(first)
-            return (first, false)
+        var answer: (tag: Tag?, complete: Bool)?
+        fifo.updateFirst {
+            $0.replies -= 1
+            answer = ($0.tag, $0.replies == 0)
         }
-        _ = fifo.pop()
-        return (first, true)
+        if answer?.complete == true { _ = fifo.pop() }
+        return answer
     }
 
     /// When the link counts as hung with `replyTimeout`: nil while it owes nothing, streams, or

@@ -201,6 +201,12 @@ package struct Pipeline {
         settle(id, .value(value, origin: origin), isError: value.isError, now: now)
     }
 
+    /// `n` replies of an unordered run that were not errors (`--pipe -c`'s batches).
+    package mutating func counted(_ n: Int, now: Double) {
+        lastReply = now
+        count(isError: false, replies: n)
+    }
+
     /// `id`'s connection closed, as the command asks (SHUTDOWN): it succeeded.
     package mutating func closed(_ id: EntryID, now: Double) {
         settle(id, .closed, isError: false, now: now)

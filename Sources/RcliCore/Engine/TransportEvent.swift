@@ -17,6 +17,8 @@ package enum TransportEvent {
     /// A whole reply for an entry, and where it came from. (The cases below the hot one are
     /// boxed, so an event stays small to copy.)
     indirect case reply(EntryID, RESPValue, origin: ReplyOrigin?)
+    /// `--pipe -c`: `replies` more replies from `node` that were not errors (counted, not shown).
+    indirect case counted(node: NodeAddress, replies: Int)
     /// An entry that will get no reply, and why (`node`: where it was last sent).
     indirect case failed(EntryID, CommandFailure, node: NodeAddress?)
     /// An entry whose success is the end of its connection (SHUTDOWN) got it: done, with no

@@ -19,8 +19,17 @@ struct PipeInput {
 
         /// Argument `i` (empty if the bytes do not hold it).
         func arg(_ i: Int) -> ArraySlice<UInt8> {
-            if let inlineArgs { return i < inlineArgs.count ? inlineArgs[i][...] : [] }
-            guard var p = raw.firstIndex(of: 10).map({ $0 + 1 }) else { return [] }
+            nameAndArg(i).arg
+        }
+
+        /// The command's name and argument `i` (empty when there is none), found in one walk
+        /// over its bytes.
+        func nameAndArg(_ i: Int) -> (name: ArraySlice<UInt8>, arg: ArraySlice<UInt8>) {
+            if let inlineArgs {
+                return (inlineArgs.first?[...] ?? [], i < inlineArgs.count ? inlineArgs[i][...] : [])
+            }
+            var name: ArraySlice<UInt8> = []
+            guard var p = raw.firstIndex(of: 10).map({ $0 + 1 }) else { return ([], []) }
             var k = 0
             while p < raw.endIndex, raw[p] == UInt8(ascii: "$") {
                 var length = 0
@@ -31,12 +40,13 @@ struct PipeInput {
                 }
                 let start = p + 2
                 let end = start + length
-                guard end <= raw.endIndex else { return [] }
-                if k == i { return raw[start..<end] }
+                guard end <= raw.endIndex else { return (name, []) }
+                if k == 0 { name = raw[start..<end] }
+                if k == i { return (name, raw[start..<end]) }
                 k += 1
                 p = end + 2
             }
-            return []
+            return (name, [])
         }
 
         /// Every argument, copied.

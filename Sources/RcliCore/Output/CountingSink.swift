@@ -50,7 +50,11 @@ final class CountingSink: ReplySink {
         }
     }
 
-    private func count(_ node: NodeAddress, error: Bool, reply: Bool) {
+    func counted(_ count: Int, node: NodeAddress) {
+        self.count(node, error: false, reply: true, times: count)
+    }
+
+    private func count(_ node: NodeAddress, error: Bool, reply: Bool, times: Int = 1) {
         // Replies come in runs per node: the last node's slot is reused without hashing.
         if node != lastNode {
             if let i = nodeIndex[node] {
@@ -63,8 +67,8 @@ final class CountingSink: ReplySink {
             }
             lastNode = node
         }
-        if error { counts[last].errors += 1 }
-        if reply { counts[last].replies += 1 }
+        if error { counts[last].errors += times }
+        if reply { counts[last].replies += times }
     }
 
     func push(_ part: ReplyPart) {}

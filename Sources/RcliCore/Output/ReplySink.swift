@@ -20,6 +20,8 @@ package protocol ReplySink: AnyObject {
     /// `count` commands written to `node` before its connection was lost may or may not have
     /// run (unordered runs report them together).
     func lost(_ count: Int, node: NodeAddress, reason: String)
+    /// `count` replies from `node` that were not errors (`--pipe -c` counts them together).
+    func counted(_ count: Int, node: NodeAddress)
     /// A failure to report in order with the output (a `connect` that did not work).
     func note(_ error: RcliError)
     /// Input is over (`--pipe` says so).
@@ -29,4 +31,9 @@ package protocol ReplySink: AnyObject {
     func endRun(_ pipeline: Pipeline, failure: RcliError?)
     /// Writes what is buffered (before the engine waits).
     func flush()
+}
+
+extension ReplySink {
+    /// Only counting runs get replies told as counts.
+    package func counted(_ count: Int, node: NodeAddress) {}
 }

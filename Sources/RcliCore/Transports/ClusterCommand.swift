@@ -44,6 +44,8 @@ final class ClusterCommand {
     /// With replica reads: the slots it touches and whether it reads them on replicas (see
     /// `SlotTraffic`).
     var traffic: (slots: [Int], onReplica: Bool)?
+    /// `--pipe -c`: the requests it stands for, a reply each (see `PipeBatch`).
+    var pipeBatch: PipeBatch?
 
     init(id: EntryID, args: [[UInt8]], raw: ArraySlice<UInt8>? = nil, traits: CommandTraits?, route: RouteState) {
         self.id = id

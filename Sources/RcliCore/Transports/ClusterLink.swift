@@ -45,10 +45,38 @@ final class ClusterLink {
         if let raw { conn.enqueueRaw(raw) } else { conn.enqueue(args) }
     }
 
+    /// The `--pipe -c` batch written last and the queue's `appended` count just after it.
+    private var openBatch: (command: ClusterCommand, mark: Int)?
+    /// Replies to batched requests read and not yet told to the engine (`ClusterTransport.tally`).
+    var tally = 0
+
+    /// Queues request `range` of `chunk` (entry `id`'s `--pipe` input, sent as read to
+    /// `target`): added to the batch written last when nothing was queued after it, else the
+    /// first of a new one. The connection must be open.
+    func sendBatched(_ id: EntryID, chunk: [UInt8], _ range: Range<Int>, target: RouteTarget, now: Double) {
+        guard let conn = session.connection else { return }
+        if let open = openBatch, open.command.id == id, open.mark == queue.appended, !queue.isEmpty,
+            let batch = open.command.pipeBatch
+        {
+            batch.append(range)
+            queue.owesOneMore()
+        } else {
+            let batch = PipeBatch(chunk: chunk, streamStart: conn.bytesQueued)
+            batch.append(range)
+            let e = ClusterCommand(id: id, args: [], traits: nil, route: RouteState(slot: nil, readOnly: false))
+            e.target = target
+            e.pipeBatch = batch
+            queue.append(InFlight(tag: e, start: conn.bytesQueued, blocking: true), now: now)
+            openBatch = (e, queue.appended)
+        }
+        conn.enqueueRaw(chunk[range])
+    }
+
     /// Everything still owed, split by whether it was written, and the connection dropped.
     func abandon() -> (unsent: [InFlight<ClusterCommand>], unknown: [InFlight<ClusterCommand>]) {
         let written = session.connection?.bytesWritten ?? 0
         let lost = queue.lose(written: written)
+        openBatch = nil
         builder = RESPValueBuilder()
         pubsub = PubSubState()
         transaction = PubSubState.Transaction()

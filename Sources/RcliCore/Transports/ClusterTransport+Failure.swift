@@ -8,8 +8,10 @@ extension ClusterTransport {
     /// (their effect is unknown).
     func failed(_ link: ClusterLink, _ error: NetError, now: Double) {
         while let value = try? link.nextValue() { handle(value, from: link, now: now) }
+        tally(link)
         if shutDownAsAsked(link, error) { return }
         let wasStreaming = link.queue.streaming || link.pubsub.isSubscribed
+        let written = link.connection?.bytesWritten ?? 0
         let lost = link.abandon()
         pipeRouting.forgetSlots()
         let reason = error.description
@@ -30,8 +32,18 @@ extension ClusterTransport {
         let timedOut: Bool
         if case .timeout = error { timedOut = true } else { timedOut = false }
         // In the order they were sent: those written (their fate unknown) came first.
-        for (request, written) in lost.unknown.map({ ($0, true) }) + lost.unsent.map({ ($0, false) }) {
+        var owed: [(e: ClusterCommand, written: Bool)] = []
+        for (request, wasWritten) in lost.unknown.map({ ($0, true) }) + lost.unsent.map({ ($0, false) }) {
             guard let e = request.tag else { continue }
+            guard let batch = e.pipeBatch else {
+                owed.append((e, wasWritten))
+                continue
+            }
+            for (i, requestWritten) in batch.unanswered(written: written) {
+                owed.append((batch.command(at: i, id: e.id, target: e.target, routing: &pipeRouting), requestWritten))
+            }
+        }
+        for (e, written) in owed {
             if isLookup(e) {
                 // rcli's own COMMAND INFO: without an answer the command it held goes on.
                 e.failure = .unknownOutcome(reason: reason, node: link.node)

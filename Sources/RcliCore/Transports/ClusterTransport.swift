@@ -303,23 +303,24 @@ package final class ClusterTransport: ShellTransport {
                     handle(value, from: link, now: now)
                     if let event = popEvent() { return event }
                 }
+                tally(link)
             } catch {
                 failed(link, error, now: now)
-                if let event = popEvent() { return event }
             }
+            if let event = popEvent() { return event }
         }
         return popEvent()
     }
 
     func handle(_ value: RESPValue, from link: ClusterLink, now: Double) {
-        let next = link.queue.head
         if link.pubsub.readsWholeValues(link.queue),
-            let event = link.pubsub.take(value, resp3: link.session.usesRESP3, head: next)
+            let event = link.pubsub.take(value, resp3: link.session.usesRESP3, head: link.queue.head)
         {
             events.append(event)
             return
         }
         if case .push = value {
+            let next = link.queue.head
             if !(next?.pushIsReply ?? false) {
                 events.append(link.queue.streaming && next == nil ? .stream(.value(value)) : .push(.value(value)))
                 return
@@ -333,21 +334,12 @@ package final class ClusterTransport: ShellTransport {
             }
             return
         }
-        guard let e = answered.request.tag else { return }
-        if case .error(let message) = value, !e.inTransaction, let target = e.target {
-            let decision = pool.router.errorReply(message, from: target, state: &e.route, now: now)
-            if decision != .deliver {
-                switch decision {
-                case .resend(.moved(let slot, let node)), .resend(.ask(let slot, let node)):
-                    e.redirected = ReplyOrigin.Place(slot: slot, node: node)
-                default:
-                    break
-                }
-                let why = String(decoding: message.prefix(80), as: UTF8.self)
-                decide(decision, for: e, now: now, why: why.hasPrefix("MOVED") ? "MOVED" : why)
-                return
-            }
+        guard let e = answered.tag else { return }
+        if let batch = e.pipeBatch {
+            batchReply(value, e, batch, from: link, now: now)
+            return
         }
+        if case .error(let message) = value, followsRedirect(message, for: e, now: now) { return }
         if value.isError, e.traits?.streaming == true, link.queue.isEmpty {
             // SUBSCRIBE/MONITOR refused: no messages will follow on this link.
             link.queue.streaming = false
@@ -358,6 +350,23 @@ package final class ClusterTransport: ShellTransport {
             if e.whole == nil { pool.router.served(by: node) } else { pool.router.answered(by: node) }
         }
         complete(e)
+    }
+
+    /// An error reply for `e`: true when the router sends it again (MOVED, ASK, TRYAGAIN ...),
+    /// false when the error is its reply.
+    func followsRedirect(_ message: [UInt8], for e: ClusterCommand, now: Double) -> Bool {
+        guard !e.inTransaction, let target = e.target else { return false }
+        let decision = pool.router.errorReply(message, from: target, state: &e.route, now: now)
+        guard decision != .deliver else { return false }
+        switch decision {
+        case .resend(.moved(let slot, let node)), .resend(.ask(let slot, let node)):
+            e.redirected = ReplyOrigin.Place(slot: slot, node: node)
+        default:
+            break
+        }
+        let why = String(decoding: message.prefix(80), as: UTF8.self)
+        decide(decision, for: e, now: now, why: why.hasPrefix("MOVED") ? "MOVED" : why)
+        return true
     }
 
     package func prepareWait(_ reactor: Reactor, now: Double) -> Double? {

@@ -30,6 +30,11 @@ struct PipeRouting {
 
     /// The slot of `command`'s first key, nil for keyless commands.
     mutating func slot(of command: PipeInput.Command) -> Int? {
+        // The usual case: the same command as before, its key at a fixed place (one walk).
+        if command.inlineArgs == nil, let i = fixedKeyIndex, !lastName.isEmpty {
+            let (name, key) = command.nameAndArg(i)
+            if name == lastName[...] { return i < command.count ? HashSlot.slot(key) : nil }
+        }
         if command.inlineArgs == nil, command.count > 0, command.arg(0).elementsEqual(lastName) {
             // Same command name as before: the cached entry applies.
         } else {

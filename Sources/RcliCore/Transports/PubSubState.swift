@@ -118,6 +118,12 @@ extension PubSubState {
         /// The pub/sub name for a request for `args` (see `command`), or `exec` for an EXEC
         /// that queued one.
         package mutating func mark(_ args: [[UInt8]], traits: CommandTraits?) -> String? {
+            // Only MULTI, EXEC, DISCARD, RESET (4, 5 or 7 letters) and the pub/sub commands
+            // matter here: any other name is not even lowercased.
+            switch args.first?.count ?? 0 {
+            case 4, 5, 7: break
+            default: if traits?.replyIsPush != true { return nil }
+            }
             let name = args.first.map { CommandTraits.lower($0) } ?? ""
             switch TransactionWord(name, argc: args.count) {
             case .multi, .discard, .reset:

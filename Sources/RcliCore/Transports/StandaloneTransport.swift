@@ -13,7 +13,8 @@ package final class StandaloneTransport: ShellTransport {
     private var depth = 0
     private enum Piece {
         case none
-        case reply(InFlight<EntryID>)
+        /// The reply to the request at the head of the queue (what of it matters here).
+        case reply(EntryID?, startsStream: Bool)
         case push, stream
     }
     private var current = Piece.none
@@ -94,11 +95,10 @@ package final class StandaloneTransport: ShellTransport {
         }
         guard let event = next else { return takeFailure() }
         if depth == 0 {
-            let head = queue.head
-            if case .begin(.push, _) = event, !queue.streaming, !(head?.pushIsReply ?? false) {
+            if case .begin(.push, _) = event, !queue.streaming, !(queue.head?.pushIsReply ?? false) {
                 current = .push
-            } else if let head {
-                current = .reply(head)
+            } else if let head = queue.headFacts {
+                current = .reply(head.tag, startsStream: head.startsStream)
             } else if queue.streaming {
                 current = .stream
             } else {
@@ -115,15 +115,15 @@ package final class StandaloneTransport: ShellTransport {
         }
         let last = depth == 0
         switch current {
-        case .reply(let request):
+        case .reply(let tag, let startsStream):
             if last {
                 current = .none
                 // SUBSCRIBE/MONITOR stream from now on, unless they were refused (an error).
                 var refused = false
                 if case .scalar(.error) = event { refused = true }
-                if queue.answered(now: now)?.complete == true, request.startsStream, !refused { queue.streaming = true }
+                if queue.answered(now: now)?.complete == true, startsStream, !refused { queue.streaming = true }
             }
-            guard let id = request.tag else { return nextEvent(now: now) }
+            guard let id = tag else { return nextEvent(now: now) }
             return .replyEvent(id, event, last: last)
         case .push:
             if last { current = .none }
@@ -150,7 +150,7 @@ package final class StandaloneTransport: ShellTransport {
         guard let value = next else { return takeFailure() }
         if let event = pubsub.take(value, resp3: session.usesRESP3, head: queue.head) { return event }
         guard let answered = queue.answered(now: now) else { return .message(value) }
-        guard let id = answered.request.tag else { return nextEvent(now: now) }
+        guard let id = answered.tag else { return nextEvent(now: now) }
         return .reply(id, value, origin: nil)
     }
 
