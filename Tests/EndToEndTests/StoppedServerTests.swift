@@ -91,6 +91,39 @@ import Testing
         #expect(try shell.isAlive())
     }
 
+    @Test func clusterScriptKeepsHealthyShardsFlowingWhileANodeHandshakes() throws {
+        // A long node timeout: no failover while the master is stopped.
+        let cluster = try OwnCluster(nodeTimeoutMs: 60000)
+        let map = try cluster.map()
+        let (seed, victim, other) = (map.masters[0], map.masters[1], map.masters[2])
+        let prefix = "\(uniquePrefix())-"
+        let healthy = zip(
+            try cluster.keys(prefix, on: seed, count: 150), try cluster.keys(prefix, on: other, count: 150)
+        ).flatMap { [$0, $1] }
+        let stoppedShard = try cluster.keys(prefix, on: victim, count: 3)
+        let pidText = try String(
+            contentsOf: try cluster.directory(of: victim.port).appendingPathComponent("redis.pid"), encoding: .utf8)
+        let pid = try #require(pid_t(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        // RESP3: a new node link's handshake (HELLO 3) waits for the stopped master (3 s).
+        let rcli = try CoProcess(["-c", "-3", "-p", "\(seed.port)"])
+        #expect(rcli.send("ping") == ["PONG"])
+        // Stopped after rcli loaded the topology, before it connects to that node.
+        kill(pid, SIGSTOP)
+        defer { kill(pid, SIGCONT) }
+        // The healthy shards' keys, then a few for the stopped one, all at once.
+        let script = healthy.map { "set \($0) v" } + stoppedShard.map { "get \($0)" }
+        let start = Date()
+        let replies = rcli.send(script.joined(separator: "\n"), expecting: healthy.count, timeout: 20)
+        let took = Date().timeIntervalSince(start)
+        print("healthy shards: \(healthy.count) keys answered in \(String(format: "%.3f", took)) s")
+        #expect(replies == Array(repeating: "OK", count: healthy.count))
+        // Not held up by the stopped node's handshake (3 s without -t).
+        #expect(took < 1.5, "the healthy shards waited \(took)s for the stopped node")
+        kill(pid, SIGCONT)
+        let end = rcli.end(within: 30)
+        #expect(end.ended)
+    }
+
     @Test func oneShotWithATimeoutFailsOnASilentServer() throws {
         try withStoppedServer { port, stop in
             stop()

@@ -139,12 +139,19 @@ package final class ClusterPool {
         template.forNode(host: node.host, port: node.port, readOnly: readOnly, announced: router.map.names[node])
     }
 
-    /// The link for `target`, connected (READONLY is made sure of for a replica).
-    func link(for target: RouteTarget) throws(RcliError) -> ClusterLink {
+    /// The link for `target` (READONLY is made sure of for a replica): connected, or still
+    /// connecting when its connect was started with `wait` false (that connect is the engine's
+    /// to drive, and what is sent on the link meanwhile waits for the handshake). With `wait`, a
+    /// link not connected is connected here, blocking.
+    func link(for target: RouteTarget, wait: Bool = true, now: Double = monotonicSeconds()) throws(RcliError)
+        -> ClusterLink
+    {
         let link: ClusterLink
         let names = router.map.names[target.node]
         // A link made before the topology named its node (a MOVED to a new node) is made again.
-        if let existing = links[target.node], existing.connection != nil || existing.announced == names {
+        if let existing = links[target.node],
+            existing.connection != nil || existing.connecting != nil || existing.announced == names
+        {
             link = existing
         } else {
             let session = session(for: target.node, readOnly: target.replica)
@@ -156,17 +163,26 @@ package final class ClusterPool {
         }
         if target.replica && !link.session.readsFromReplicas {
             link.session.apply(.readOnly(true))
-            if link.connection != nil { link.send([Array("READONLY".utf8)], for: nil, now: monotonicSeconds()) }
+            if link.connection != nil || link.connecting != nil {
+                link.send([Array("READONLY".utf8)], for: nil, now: monotonicSeconds())
+            }
         }
         if let conn = link.connection, !link.isBusy, !conn.hasPendingOutput, !conn.isOpen {
             // Closed while idle (the node died or timed the connection out): writing to it would
             // leave the command's fate unknown; a fresh connect either works or fails cleanly.
             _ = link.abandon()
         }
-        if link.connection == nil {
-            do throws(RcliError) { try link.session.connect() } catch { throw error }
-            // The handshake selected the session's database (0 for nodes, the seed's `-n` for it).
-            link.selectedDatabase = link.session.database
+        if link.connection == nil && link.connecting == nil {
+            // The handshake selects the session's database (0 for nodes, the seed's `-n` for it).
+            if wait {
+                do throws(RcliError) { try link.session.connect() } catch { throw error }
+                link.selectedDatabase = link.session.database
+            } else {
+                let connect = try SessionConnect(session: link.session)
+                link.selectedDatabase = link.session.database
+                link.connecting = connect
+                if try connect.start(now: now) { link.connected(now: now) }
+            }
         }
         return link
     }
@@ -185,7 +201,9 @@ package final class ClusterPool {
         template.apply(change)
         for link in links.values {
             link.session.apply(change)
-            if link.node != node && link.connection != nil { link.send(args, for: nil, now: monotonicSeconds()) }
+            if link.node != node && (link.connection != nil || link.connecting != nil) {
+                link.send(args, for: nil, now: monotonicSeconds())
+            }
         }
     }
 

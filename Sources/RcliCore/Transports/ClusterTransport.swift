@@ -94,7 +94,7 @@ package final class ClusterTransport: Transport {
             // inside, a SELECT would be queued in the transaction.
             if ["watch", "unwatch", "multi"].contains(name) { e.database = pool.template.database }
             if multiFirst {
-                guard let link = connectPinned(node, for: e) else { return }
+                guard let link = connectPinned(node, for: e, now: now) else { return }
                 ensureDatabase(pool.template.database, on: link, now: now)
                 link.send([Array("MULTI".utf8)], for: nil, now: now)
             }
@@ -125,9 +125,9 @@ package final class ClusterTransport: Transport {
         dispatch(e, now: now)
     }
 
-    private func connectPinned(_ node: NodeAddress, for e: ClusterCommand) -> ClusterLink? {
+    private func connectPinned(_ node: NodeAddress, for e: ClusterCommand, now: Double) -> ClusterLink? {
         do throws(RcliError) {
-            return try pool.link(for: RouteTarget(node: node, replica: false, asking: false))
+            return try pool.link(for: RouteTarget(node: node, replica: false, asking: false), wait: false, now: now)
         } catch {
             pool.transaction.reset()
             e.failure = .unreachable(error.text)
@@ -158,7 +158,7 @@ package final class ClusterTransport: Transport {
         }
         let link: ClusterLink
         do throws(RcliError) {
-            link = try pool.link(for: target)
+            link = try pool.link(for: target, wait: false, now: now)
         } catch {
             // Ctrl-C ended the connect (the shell): the run ends, the node is not held against.
             if case .interrupted = error {
@@ -273,6 +273,7 @@ package final class ClusterTransport: Transport {
                 for e in due { dispatch(e, now: now) }
             }
         }
+        advanceConnects(nil, now: now)
         if pool.router.reloadWanted {
             pool.reloadIfWanted(now: now)
             pipeRouting.forgetSlots()
@@ -371,9 +372,10 @@ package final class ClusterTransport: Transport {
             watched[node]?.stop(in: reactor)
             watched[node] = nil
         }
+        let connects = watchConnects(reactor)
         // A held command that may go now is work for the next pass: no waiting.
         if let e = held, traffic.admits(e) { return now }
-        var deadline = parked.map(\.notBefore).min()
+        var deadline = [parked.map(\.notBefore).min(), connects].compactMap { $0 }.min()
         if pool.router.reloadWanted { deadline = min(deadline ?? .infinity, now + 0.1) }
         for link in pool.allLinks {
             if let due = link.queue.deadline(replyTimeout: replyTimeout) { deadline = min(deadline ?? .infinity, due) }
@@ -382,6 +384,7 @@ package final class ClusterTransport: Transport {
     }
 
     package func handle(_ ready: ReadySet, now: Double) {
+        advanceConnects(ready, now: now)
         for link in pool.allLinks {
             guard let conn = link.connection, let watch = watched[link.node] else { continue }
             do throws(NetError) {
@@ -395,7 +398,7 @@ package final class ClusterTransport: Transport {
     package var isIdle: Bool {
         events.count == 0 && parked.isEmpty && held == nil && lookup == nil && selecting == nil
             && !pool.router.reloadWanted
-            && !pool.allLinks.contains { $0.connection != nil }
+            && !pool.allLinks.contains { $0.connection != nil || $0.connecting != nil }
     }
 
     package var backlog: Int {
