@@ -28,6 +28,8 @@ final class ClusterLink {
     var connectWatch = DescriptorWatch()
     /// What was sent while it connects, in order: written once the handshake is answered.
     private var deferred: [(args: [[UInt8]], raw: ArraySlice<UInt8>?, command: ClusterCommand?)] = []
+    /// About how many bytes `deferred` will be on the wire (the engine's `--pipe` window).
+    private(set) var deferredBytes = 0
 
     init(node: NodeAddress, session: Session, announced: NodeNames? = nil) {
         self.node = node
@@ -46,6 +48,7 @@ final class ClusterLink {
     func send(_ args: [[UInt8]], raw: ArraySlice<UInt8>? = nil, for command: ClusterCommand?, now: Double) {
         if connecting != nil {
             deferred.append((args, raw, command))
+            deferredBytes += raw?.count ?? args.reduce(16) { $0 + $1.count + 16 }
             return
         }
         guard let conn = session.connection else { return }
@@ -61,6 +64,7 @@ final class ClusterLink {
         connecting = nil
         let waiting = deferred
         deferred = []
+        deferredBytes = 0
         for request in waiting { send(request.args, raw: request.raw, for: request.command, now: now) }
     }
 
@@ -75,6 +79,7 @@ final class ClusterLink {
             request.command.map { InFlight(tag: $0, start: Int.max, traits: $0.traits, blocking: $0.isBlocking) }
         }
         deferred = []
+        deferredBytes = 0
         builder = RESPValueBuilder()
         pubsub = PubSubState()
         transaction = PubSubState.Transaction()

@@ -275,7 +275,7 @@ package final class ClusterTransport: Transport {
         }
         advanceConnects(nil, now: now)
         if pool.router.reloadWanted {
-            pool.reloadIfWanted(now: now)
+            _ = pool.reloadIfWanted(now: now)
             pipeRouting.forgetSlots()
         }
         for link in pool.allLinks {
@@ -376,7 +376,11 @@ package final class ClusterTransport: Transport {
         // A held command that may go now is work for the next pass: no waiting.
         if let e = held, traffic.admits(e) { return now }
         var deadline = [parked.map(\.notBefore).min(), connects].compactMap { $0 }.min()
-        if pool.router.reloadWanted { deadline = min(deadline ?? .infinity, now + 0.1) }
+        if let due = pool.watchReload(reactor) {
+            deadline = min(deadline ?? .infinity, due)
+        } else if pool.router.reloadWanted {
+            deadline = min(deadline ?? .infinity, now + 0.1)
+        }
         for link in pool.allLinks {
             if let due = link.queue.deadline(replyTimeout: replyTimeout) { deadline = min(deadline ?? .infinity, due) }
         }
@@ -385,6 +389,7 @@ package final class ClusterTransport: Transport {
 
     package func handle(_ ready: ReadySet, now: Double) {
         advanceConnects(ready, now: now)
+        if pool.isReloading && pool.reloadIfWanted(now: now, ready: ready) { pipeRouting.forgetSlots() }
         for link in pool.allLinks {
             guard let conn = link.connection, let watch = watched[link.node] else { continue }
             do throws(NetError) {
@@ -403,7 +408,7 @@ package final class ClusterTransport: Transport {
 
     package var backlog: Int {
         pool.allLinks.reduce(0) { most, link in
-            guard let conn = link.connection else { return most }
+            guard let conn = link.connection else { return max(most, link.deferredBytes) }
             return max(most, conn.bytesQueued - conn.bytesWritten)
         }
     }
@@ -444,6 +449,7 @@ package final class ClusterTransport: Transport {
     package func interrupt() {
         for link in pool.allLinks where link.isBusy { _ = link.abandon() }
         pool.transaction.reset()
+        pool.cancelReload()
         parked.removeAll()
         held = nil
         lookup = nil
@@ -464,35 +470,4 @@ package final class ClusterTransport: Transport {
         report?("\(stats.redirects) redirects, \(stats.retries) retries, \(pool.reloads) topology reloads")
         if let line = stats.summary { summary?(line) }
     }
-
-    package func servers(replicas: Bool) -> [(session: Session, label: String)] {
-        if pool.router.map.shards.isEmpty {
-            // No topology (redirect-following): the seed is all there is to ask.
-            let node = pool.router.current
-            return [(primary, "\(node.host):\(node.port)")]
-        }
-        return pool.router.map.shards.map { shard in
-            let node = replicas ? (shard.replicas.first ?? shard.master) : shard.master
-            let readOnly = replicas && node != shard.master
-            return (
-                pool.session(for: node, readOnly: readOnly), "\(node.host):\(node.port)"
-            )
-        }
-    }
-
-    package var primary: Session {
-        let current = pool.router.current
-        return pool.existingLink(current)?.session
-            ?? pool.session(for: current, readOnly: false)
-    }
-
-    package var location: String? {
-        guard pool.shutDown == nil else { return nil }
-        let db = pool.template.database
-        return "\(pool.router.current)" + (db != 0 ? "[\(db)]" : "")
-    }
-
-    package var separatesMessages: Bool { true }
-
-    package var followsRedirects: Bool { true }
 }
