@@ -12,6 +12,7 @@ final class AddressLookup: @unchecked Sendable {
     private var list: UnsafeMutablePointer<addrinfo>?
     private var readFD: Int32 = -1
     private var writeFD: Int32 = -1
+    private var answered = false
 
     private init(host: String, service: String) {
         self.host = host
@@ -36,25 +37,43 @@ final class AddressLookup: @unchecked Sendable {
     /// resolver's words when it does not resolve, `.timeout` past the deadline, `.interrupted`
     /// on Ctrl-C where blocking waits give way to it).
     static func resolve(_ host: String, port: Int, endpoint: Endpoint, deadline: Double?) throws(NetError) -> Answer {
-        let lookup = AddressLookup(host: host, service: String(port))
-        if isIPAddress(host) || !lookup.startThread() {
-            lookup.run(numericOnly: isIPAddress(host))
-        } else {
+        let lookup = start(host, port: port)
+        if let fd = lookup.descriptor {
             while true {
-                let ready = try Reactor.waitOnConnection(lookup.readFD, .read, until: deadline)
+                let ready = try Reactor.waitOnConnection(fd, .read, until: deadline)
                 if !ready.isEmpty { break }
                 if let deadline, deadline <= monotonicSeconds() {
                     throw .connect(endpoint, reason: "the name did not resolve in time")
                 }
             }
         }
-        guard lookup.code == 0, let first = lookup.list else {
-            let reason =
-                lookup.code == EAI_SYSTEM
-                ? errnoDescription(lookup.systemErrno) : String(cString: gai_strerror(lookup.code))
+        return try lookup.answer(endpoint)
+    }
+
+    /// Starts looking `host` up: a numeric address (or a host name when no thread can be
+    /// started) is answered at once; otherwise `descriptor` becomes readable when the answer is
+    /// in (for a wait loop to watch).
+    static func start(_ host: String, port: Int) -> AddressLookup {
+        let lookup = AddressLookup(host: host, service: String(port))
+        if isIPAddress(host) || !lookup.startThread() {
+            lookup.run(numericOnly: isIPAddress(host))
+            lookup.answered = true
+        }
+        return lookup
+    }
+
+    /// The descriptor that becomes readable once the answer is in; nil when it already is.
+    var descriptor: Int32? { answered ? nil : readFD }
+
+    /// Takes the answer once `descriptor` was readable (or was nil): the addresses, or
+    /// `.connect` with the resolver's words.
+    func answer(_ endpoint: Endpoint) throws(NetError) -> Answer {
+        answered = true
+        guard code == 0, let first = list else {
+            let reason = code == EAI_SYSTEM ? errnoDescription(systemErrno) : String(cString: gai_strerror(code))
             throw .connect(endpoint, reason: reason)
         }
-        return Answer(owner: lookup, first: first)
+        return Answer(owner: self, first: first)
     }
 
     private func startThread() -> Bool {

@@ -43,6 +43,13 @@ package final class Connection {
         self.parser = RESPParser(limits: limits)
     }
 
+    /// A connection over a stream already connected (and past its TLS handshake): `Dialer`.
+    init(endpoint: Endpoint, stream: ByteStream, limits: RESPLimits) {
+        self.endpoint = endpoint
+        self.stream = stream
+        self.parser = RESPParser(limits: limits)
+    }
+
     /// Connects with no handshake to follow (`connectTimeout` for each address, and TLS).
     package convenience init(
         endpoint: Endpoint, connectTimeout: Double?, tls: (context: TLSContext, peer: TLSPeer)? = nil,

@@ -99,9 +99,7 @@ package final class Socket {
                     pending[i] = nil
                 case .connected(let i):
                     guard let socket = pending[i] else { continue }
-                    var one: Int32 = 1
-                    setsockopt(socket.fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-                    setsockopt(socket.fd, SOL_SOCKET, SO_KEEPALIVE, &one, socklen_t(MemoryLayout<Int32>.size))
+                    socket.configureConnected()
                     return socket
                 case .ready:
                     break
@@ -135,8 +133,15 @@ package final class Socket {
         }
     }
 
+    /// A TCP connection just made: no Nagle delay, keep-alive probes.
+    func configureConnected() {
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, socklen_t(MemoryLayout<Int32>.size))
+    }
+
     /// The error a failed link is reported as.
-    private static func failureError(_ failure: LinkLifecycle.Failure, endpoint: Endpoint) -> NetError {
+    static func failureError(_ failure: LinkLifecycle.Failure, endpoint: Endpoint) -> NetError {
         switch failure {
         case .unresolved(let reason): return .connect(endpoint, reason: reason)
         case .unreachable(let reason): return .connect(endpoint, reason: reason ?? errnoDescription(ETIMEDOUT))
@@ -182,7 +187,7 @@ package final class Socket {
     }
 
     /// Starts a non-blocking connect: the socket, and true when it connected at once.
-    private static func start(family: Int32, address: UnsafePointer<sockaddr>?, length: socklen_t)
+    static func start(family: Int32, address: UnsafePointer<sockaddr>?, length: socklen_t)
         throws(NetError) -> (Socket, Bool)
     {
         let fd = socket(family, platformSockStream, 0)
@@ -197,7 +202,7 @@ package final class Socket {
     }
 
     /// The outcome of a non-blocking connect once the socket is writable: 0 or the errno.
-    private func pendingError() -> Int32 {
+    func pendingError() -> Int32 {
         var err: Int32 = 0
         var len = socklen_t(MemoryLayout<Int32>.size)
         if getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 { return errno }

@@ -137,44 +137,66 @@ package struct TLSPeer: Sendable, Equatable {
 }
 
 /// A TLS session over a connected socket. The handshake (and the certificate and name checks)
-/// complete in `init`, before anything is sent.
+/// complete before anything is sent: in `init(socket:context:peer:endpoint:timeout:)`, or step by
+/// step (`handshakeStep`) for a wait loop that drives it.
 final class TLSStream: ByteStream {
     private let socket: Socket
     private let ssl: OpaquePointer
+    private let peer: TLSPeer
+    private let insecure: Bool
+    private let endpoint: Endpoint
 
-    init(socket: Socket, context: TLSContext, peer: TLSPeer, endpoint: Endpoint, timeout: Double?) throws(NetError) {
+    /// A session over `socket`, its handshake not started.
+    init(socket: Socket, context: TLSContext, peer: TLSPeer, endpoint: Endpoint) throws(NetError) {
         guard let ssl = rcli_SSL_new(context.ctx) else {
             throw .tls("cannot create a TLS session: " + TLSContext.drainErrors())
         }
         self.socket = socket
         self.ssl = ssl
+        self.peer = peer
+        self.insecure = context.options.insecure
+        self.endpoint = endpoint
         _ = rcli_ssl_enable_partial_writes(ssl)
         rcli_SSL_set_fd(ssl, socket.fd)
         rcli_SSL_set_connect_state(ssl)
         if let sni = peer.sni, !sni.isEmpty { _ = rcli_ssl_set_sni(ssl, sni) }
+    }
+
+    /// A session over `socket` whose handshake completes here, within `timeout` (5 s without).
+    convenience init(socket: Socket, context: TLSContext, peer: TLSPeer, endpoint: Endpoint, timeout: Double?)
+        throws(NetError)
+    {
+        try self.init(socket: socket, context: context, peer: peer, endpoint: endpoint)
         let deadline = monotonicSeconds() + (timeout ?? 5)
+        while let interest = try handshakeStep() {
+            if try Reactor.waitOnConnection(socket.fd, interest, until: deadline).isEmpty {
+                throw Self.handshakeTimedOut(endpoint)
+            }
+        }
+    }
+
+    /// The error a handshake that ran out of time is reported as.
+    static func handshakeTimedOut(_ endpoint: Endpoint) -> NetError {
+        .connect(endpoint, reason: "SSL_connect failed: the TLS handshake timed out (is this a TLS port?)")
+    }
+
+    /// Takes the handshake as far as it goes without waiting: nil once it is complete (and the
+    /// peer's name checked), else what the socket must be ready for before the next step.
+    func handshakeStep() throws(NetError) -> Interest? {
         rcli_ERR_clear_error()
-        while true {
-            let r = rcli_SSL_connect(ssl)
-            if r == 1 { break }
+        let r = rcli_SSL_connect(ssl)
+        if r != 1 {
             let e = rcli_SSL_get_error(ssl, r)
-            let interest: Interest
             switch e {
-            case SSL_ERROR_WANT_READ: interest = .read
-            case SSL_ERROR_WANT_WRITE: interest = .write
+            case SSL_ERROR_WANT_READ: return .read
+            case SSL_ERROR_WANT_WRITE: return .write
             default:
                 throw .connect(endpoint, reason: "SSL_connect failed: " + handshakeFailure(e))
-            }
-            if try Reactor.waitOnConnection(socket.fd, interest, until: deadline).isEmpty {
-                throw .connect(
-                    endpoint, reason: "SSL_connect failed: the TLS handshake timed out (is this a TLS port?)")
             }
         }
         // The chain was verified during the handshake; the name is checked here, before anything
         // is sent, so the message can say whom the certificate is for.
-        if !context.options.insecure
-            && rcli_peer_matches(ssl, peer.expectedName, isIPAddress(peer.expectedName) ? 1 : 0) != 1
-        {
+        if !insecure && rcli_peer_matches(ssl, peer.expectedName, isIPAddress(peer.expectedName) ? 1 : 0) != 1 {
             var names = [CChar](repeating: 0, count: 512)
             rcli_peer_names(ssl, &names, names.count)
             let list = String(decoding: names.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -183,6 +205,7 @@ final class TLSStream: ByteStream {
                 reason: "SSL_connect failed: certificate verify failed: hostname mismatch (expected "
                     + "\(peer.expectedName), certificate is for \(list.isEmpty ? "no name" : list))")
         }
+        return nil
     }
 
     deinit {

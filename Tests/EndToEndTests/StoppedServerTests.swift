@@ -1,3 +1,4 @@
+import Cluster
 import Foundation
 import Glibc
 import Testing
@@ -89,6 +90,94 @@ import Testing
         try shell.type("get \(key)")
         try shell.wait(for: "(nil)")
         #expect(try shell.isAlive())
+    }
+
+    @Test func clusterScriptKeepsHealthyShardsFlowingWhileANodeHandshakes() throws {
+        // A long node timeout: no failover while the master is stopped.
+        let cluster = try OwnCluster(nodeTimeoutMs: 60000)
+        let map = try cluster.map()
+        let (seed, victim, other) = (map.masters[0], map.masters[1], map.masters[2])
+        let prefix = "\(uniquePrefix())-"
+        let healthy = zip(
+            try cluster.keys(prefix, on: seed, count: 150), try cluster.keys(prefix, on: other, count: 150)
+        ).flatMap { [$0, $1] }
+        let stoppedShard = try cluster.keys(prefix, on: victim, count: 3)
+        let pidText = try String(
+            contentsOf: try cluster.directory(of: victim.port).appendingPathComponent("redis.pid"), encoding: .utf8)
+        let pid = try #require(pid_t(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        // RESP3: a new node link's handshake (HELLO 3) waits for the stopped master (3 s).
+        let rcli = try CoProcess(["-c", "-3", "-p", "\(seed.port)"])
+        #expect(rcli.send("ping") == ["PONG"])
+        // Stopped after rcli loaded the topology, before it connects to that node.
+        kill(pid, SIGSTOP)
+        defer { kill(pid, SIGCONT) }
+        // The healthy shards' keys, then a few for the stopped one, all at once.
+        let script = healthy.map { "set \($0) v" } + stoppedShard.map { "get \($0)" }
+        let start = Date()
+        let replies = rcli.send(script.joined(separator: "\n"), expecting: healthy.count, timeout: 20)
+        let took = Date().timeIntervalSince(start)
+        print("healthy shards: \(healthy.count) keys answered in \(String(format: "%.3f", took)) s")
+        #expect(replies == Array(repeating: "OK", count: healthy.count))
+        // Not held up by the stopped node's handshake (3 s without -t).
+        #expect(took < 1.5, "the healthy shards waited \(took)s for the stopped node")
+        kill(pid, SIGCONT)
+        let end = rcli.end(within: 30)
+        #expect(end.ended)
+    }
+
+    @Test func clusterScriptKeepsFlowingWhileATopologyReloadWaitsOnAStoppedNode() throws {
+        let cluster = try OwnCluster(nodeTimeoutMs: 60000)
+        let map = try cluster.map()
+        let (seed, victim, other) = (map.masters[0], map.masters[1], map.masters[2])
+        let prefix = "\(uniquePrefix())-"
+        // A slot of the seed's, handed to `other` behind rcli's back, and the seed naming
+        // `other` by a host name rcli's map does not have: the MOVED names a node rcli does not
+        // know, which makes it reload the topology.
+        let moved = try #require(try cluster.keys(prefix + "moved-", on: seed, count: 1).first)
+        let slot = HashSlot.slot(Array(moved.utf8))
+        let otherID = try #require(cluster.command(other.port, ["CLUSTER", "MYID"])?.text)
+        let healthy = zip(
+            try cluster.keys(prefix, on: seed, count: 150), try cluster.keys(prefix, on: other, count: 150)
+        ).flatMap { [$0, $1] }
+        let victimKey = try #require(try cluster.keys(prefix, on: victim, count: 1).first)
+        let pidText = try String(
+            contentsOf: try cluster.directory(of: victim.port).appendingPathComponent("redis.pid"), encoding: .utf8)
+        let pid = try #require(pid_t(pidText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let rcli = try CoProcess(["-c", "--verbose", "-p", "\(seed.port)"])
+        // Served by the victim: it is the current node, the first a reload asks.
+        #expect(rcli.send("get \(victimKey)") == [""])
+        for (port, args) in [
+            (other.port, ["CONFIG", "SET", "cluster-announce-hostname", "localhost"]),
+            (seed.port, ["CONFIG", "SET", "cluster-preferred-endpoint-type", "hostname"]),
+            (seed.port, ["CLUSTER", "SETSLOT", "\(slot)", "NODE", otherID]),
+            (other.port, ["CLUSTER", "SETSLOT", "\(slot)", "NODE", otherID]),
+        ] {
+            let r = cluster.command(port, args)
+            #expect(r?.isError == false, "\(args) on \(port): \(r?.text ?? "no answer")")
+        }
+        // The seed has heard the host name (gossip).
+        #expect(
+            waitUntil(10) {
+                cluster.command(seed.port, ["GET", moved])?.text.contains("localhost:\(other.port)") ?? false
+            })
+        kill(pid, SIGSTOP)
+        defer { kill(pid, SIGCONT) }
+        // MSETs split across two shards: their parts are answered (`ClusterRouter.answered`) but
+        // do not make their node the current one, so the victim stays the reload's first source.
+        let pairs = stride(from: 0, to: healthy.count, by: 2).map { "mset \(healthy[$0]) v \(healthy[$0 + 1]) v" }
+        let script = ["mset \(moved) v \(healthy[1]) v"] + pairs
+        let start = Date()
+        let replies = rcli.send(script.joined(separator: "\n"), expecting: script.count, timeout: 20)
+        let took = Date().timeIntervalSince(start)
+        print("reload on a stopped node: \(script.count) commands answered in \(String(format: "%.3f", took)) s")
+        #expect(replies == Array(repeating: "OK", count: script.count))
+        // Not held up by the reload's wait on the stopped node (2 s).
+        #expect(took < 1.5, "the healthy shards waited \(took)s for the reload")
+        kill(pid, SIGCONT)
+        let end = rcli.end(within: 30)
+        #expect(end.ended)
+        #expect(end.err.contains("topology reloaded from"), "\(end.err)")
+        #expect(end.err.contains("\(victim.port)"), "the reload asked the stopped node first: \(end.err)")
     }
 
     @Test func oneShotWithATimeoutFailsOnASilentServer() throws {

@@ -22,6 +22,14 @@ final class ClusterLink {
     /// Its registration in the engine's reactor, and the connection it was made for.
     var token: ReactorToken?
     var registered: ObjectIdentifier?
+    /// The connect under way (the engine's wait loop drives it), nil when connected or idle.
+    var connecting: SessionConnect?
+    /// Its descriptors in the engine's reactor while it connects.
+    var connectWatch = DescriptorWatch()
+    /// What was sent while it connects, in order: written once the handshake is answered.
+    private var deferred: [(args: [[UInt8]], raw: ArraySlice<UInt8>?, command: ClusterCommand?)] = []
+    /// About how many bytes `deferred` will be on the wire (the engine's `--pipe` window).
+    private(set) var deferredBytes = 0
 
     init(node: NodeAddress, session: Session, announced: NodeNames? = nil) {
         self.node = node
@@ -32,11 +40,17 @@ final class ClusterLink {
     /// The open connection, nil when not connected.
     var connection: Connection? { session.connection }
 
-    /// True while it owes replies, streams messages or is subscribed.
-    var isBusy: Bool { !queue.isEmpty || queue.streaming || pubsub.isSubscribed }
+    /// True while it owes replies, streams messages, is subscribed or connects.
+    var isBusy: Bool { !queue.isEmpty || queue.streaming || pubsub.isSubscribed || connecting != nil }
 
-    /// Queues a request for `command` (nil: rcli's own); the connection must be open.
+    /// Queues a request for `command` (nil: rcli's own); the connection must be open or
+    /// connecting (then the request waits for the handshake's answers).
     func send(_ args: [[UInt8]], raw: ArraySlice<UInt8>? = nil, for command: ClusterCommand?, now: Double) {
+        if connecting != nil {
+            deferred.append((args, raw, command))
+            deferredBytes += raw?.count ?? args.reduce(16) { $0 + $1.count + 16 }
+            return
+        }
         guard let conn = session.connection else { return }
         var request = InFlight(
             tag: command, start: conn.bytesQueued, traits: command?.traits, blocking: command?.isBlocking ?? false)
@@ -72,10 +86,27 @@ final class ClusterLink {
         conn.enqueueRaw(chunk[range])
     }
 
-    /// Everything still owed, split by whether it was written, and the connection dropped.
+    /// The connect is done (the session holds the connection): what waited for it goes.
+    func connected(now: Double) {
+        connecting = nil
+        let waiting = deferred
+        deferred = []
+        deferredBytes = 0
+        for request in waiting { send(request.args, raw: request.raw, for: request.command, now: now) }
+    }
+
+    /// Everything still owed, split by whether it was written, and the connection (or the
+    /// connect under way) dropped. What waited for the connect was never written.
     func abandon() -> (unsent: [InFlight<ClusterCommand>], unknown: [InFlight<ClusterCommand>]) {
         let written = session.connection?.bytesWritten ?? 0
-        let lost = queue.lose(written: written)
+        var lost = queue.lose(written: written)
+        connecting?.cancel()
+        connecting = nil
+        lost.unsent += deferred.compactMap { request in
+            request.command.map { InFlight(tag: $0, start: Int.max, traits: $0.traits, blocking: $0.isBlocking) }
+        }
+        deferred = []
+        deferredBytes = 0
         openBatch = nil
         builder = RESPValueBuilder()
         pubsub = PubSubState()

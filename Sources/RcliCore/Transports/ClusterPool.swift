@@ -17,6 +17,9 @@ package final class ClusterPool {
     private var links: [NodeAddress: ClusterLink] = [:]
     private let report: ((String) -> Void)?
     private var lastReload = -1.0
+    /// The reload under way, and its descriptors in the engine's reactor.
+    private var reload: TopologyReload?
+    private var reloadWatch = DescriptorWatch()
     /// Connect timeout for nodes the cluster announces, when `-t` is not given (seconds).
     static let nodeConnectTimeout = 3.0
     /// The node a SHUTDOWN stopped, until it answers again (the shell is `not connected`).
@@ -86,50 +89,24 @@ package final class ClusterPool {
         return text
     }
 
-    private static let clusterSupportDisabled = Array("cluster support disabled".utf8)
-
-    /// CLUSTER SHARDS (or CLUSTER SLOTS on servers before 7.0) on `conn`.
+    /// The slot map from `conn` (`TopologyQuery`), waiting at most `seconds` in all.
     private static func loadMap(_ conn: Connection, seedHost: String, within seconds: Double = 5) -> Result<
         SlotMap, RcliError
     > {
         let deadline = monotonicSeconds() + seconds
-        do throws(NetError) {
-            var reply = try conn.roundTrip([Array("CLUSTER".utf8), Array("SHARDS".utf8)], deadline: deadline)
-            var fromShards = true
-            // SLOTS after any refusal of SHARDS: servers before 7.0 do not know it, and proxies or
-            // managed services may allow one and not the other.
-            if case .error(let msg) = reply, msg.firstRange(of: clusterSupportDisabled) == nil {
-                reply = try conn.roundTrip([Array("CLUSTER".utf8), Array("SLOTS".utf8)], deadline: deadline)
-                fromShards = false
-            }
-            if case .error(let msg) = reply {
-                // The server's own words say whether it is a cluster node at all.
-                if msg.firstRange(of: clusterSupportDisabled) != nil { return .failure(.notACluster(conn.endpoint)) }
-                return .failure(.topology(conn.endpoint, .refused(String(decoding: msg, as: UTF8.self))))
-            }
-            var map: SlotMap
-            do {
-                map =
-                    fromShards
-                    ? try Topology.fromShards(reply, seedHost: seedHost)
-                    : try Topology.fromSlots(reply, seedHost: seedHost)
+        var query = TopologyQuery(seedHost: seedHost, endpoint: conn.endpoint)
+        var request = query.first
+        while true {
+            let reply: RESPValue
+            do throws(NetError) {
+                reply = try conn.roundTrip(request, deadline: deadline)
             } catch {
-                return .failure(.topology(conn.endpoint, .malformed(error.description)))
+                return query.failed(error)
             }
-            if fromShards && map.coveredSlots < HashSlot.count {
-                // A shard whose master failed may be listed without its slots (Redis 7.2+):
-                // CLUSTER SLOTS still says whose they are.
-                if let slots = try? conn.roundTrip([Array("CLUSTER".utf8), Array("SLOTS".utf8)], deadline: deadline),
-                    let other = try? Topology.fromSlots(slots, seedHost: seedHost)
-                {
-                    map = map.fillingGaps(from: other)
-                }
+            switch query.take(reply) {
+            case .send(let next): request = next
+            case .done(let result): return result
             }
-            return .success(map)
-        } catch {
-            // Ctrl-C in the shell: not a seed that will not tell.
-            if case .interrupted = error { return .failure(.interrupted) }
-            return .failure(.topology(conn.endpoint, .unreachable(error)))
         }
     }
 
@@ -139,12 +116,19 @@ package final class ClusterPool {
         template.forNode(host: node.host, port: node.port, readOnly: readOnly, announced: router.map.names[node])
     }
 
-    /// The link for `target`, connected (READONLY is made sure of for a replica).
-    func link(for target: RouteTarget) throws(RcliError) -> ClusterLink {
+    /// The link for `target` (READONLY is made sure of for a replica): connected, or still
+    /// connecting when its connect was started with `wait` false (that connect is the engine's
+    /// to drive, and what is sent on the link meanwhile waits for the handshake). With `wait`, a
+    /// link not connected is connected here, blocking.
+    func link(for target: RouteTarget, wait: Bool = true, now: Double = monotonicSeconds()) throws(RcliError)
+        -> ClusterLink
+    {
         let link: ClusterLink
         let names = router.map.names[target.node]
         // A link made before the topology named its node (a MOVED to a new node) is made again.
-        if let existing = links[target.node], existing.connection != nil || existing.announced == names {
+        if let existing = links[target.node],
+            existing.connection != nil || existing.connecting != nil || existing.announced == names
+        {
             link = existing
         } else {
             let session = session(for: target.node, readOnly: target.replica)
@@ -156,17 +140,26 @@ package final class ClusterPool {
         }
         if target.replica && !link.session.readsFromReplicas {
             link.session.apply(.readOnly(true))
-            if link.connection != nil { link.send([Array("READONLY".utf8)], for: nil, now: monotonicSeconds()) }
+            if link.connection != nil || link.connecting != nil {
+                link.send([Array("READONLY".utf8)], for: nil, now: monotonicSeconds())
+            }
         }
         if let conn = link.connection, !link.isBusy, !conn.hasPendingOutput, !conn.isOpen {
             // Closed while idle (the node died or timed the connection out): writing to it would
             // leave the command's fate unknown; a fresh connect either works or fails cleanly.
             _ = link.abandon()
         }
-        if link.connection == nil {
-            do throws(RcliError) { try link.session.connect() } catch { throw error }
-            // The handshake selected the session's database (0 for nodes, the seed's `-n` for it).
-            link.selectedDatabase = link.session.database
+        if link.connection == nil && link.connecting == nil {
+            // The handshake selects the session's database (0 for nodes, the seed's `-n` for it).
+            if wait {
+                do throws(RcliError) { try link.session.connect() } catch { throw error }
+                link.selectedDatabase = link.session.database
+            } else {
+                let connect = try SessionConnect(session: link.session)
+                link.selectedDatabase = link.session.database
+                link.connecting = connect
+                if try connect.start(now: now) { link.connected(now: now) }
+            }
         }
         return link
     }
@@ -185,36 +178,71 @@ package final class ClusterPool {
         template.apply(change)
         for link in links.values {
             link.session.apply(change)
-            if link.node != node && link.connection != nil { link.send(args, for: nil, now: monotonicSeconds()) }
+            if link.node != node && (link.connection != nil || link.connecting != nil) {
+                link.send(args, for: nil, now: monotonicSeconds())
+            }
         }
     }
 
-    /// Reloads the slot map from the best node that answers, at most every 100 ms.
-    func reloadIfWanted(now: Double) {
-        guard router.reloadWanted, now - lastReload >= 0.1 else { return }
-        lastReload = now
-        for node in router.reloadSources(now: now) {
-            let idle = links[node].flatMap { !$0.isBusy && !($0.connection?.hasPendingOutput ?? true) ? $0 : nil }
-            let session = idle?.session ?? self.session(for: node, readOnly: false)
-            guard let conn = try? session.connect() else { continue }
-            // Short: a hung node must not stall the run for long; the next source is tried.
-            switch Self.loadMap(conn, seedHost: node.host, within: 2) {
-            case .success(let map):
-                router.install(map)
-                reloads += 1
-                report?("topology reloaded from \(node): \(Self.describe(router.map))")
-                return
-            case .failure(let e):
-                report?(e.text)
-                session.disconnect()
-            }
+    /// Starts a reload of the slot map when one is wanted (at most every 100 ms), or takes the
+    /// one under way further with what the wait found (`ready`, nil: only time passed). True
+    /// when a new map was installed. The reload asks the best node that answers
+    /// (`TopologyReload`), from the engine's wait loop: nothing here blocks.
+    func reloadIfWanted(now: Double, ready: ReadySet? = nil) -> Bool {
+        if let reload {
+            let readiness = ready.map { reloadWatch.readiness($0) } ?? [:]
+            guard let outcome = reload.advance(readiness, now: now) else { return false }
+            return finish(outcome)
         }
-        router.reloadFailed()
-        report?("topology reload failed: no node answered")
+        guard ready == nil, router.reloadWanted, now - lastReload >= 0.1 else { return false }
+        lastReload = now
+        let reload = TopologyReload(
+            sources: router.reloadSources(now: now),
+            makeSession: { [unowned self] node in self.session(for: node, readOnly: false) }, report: report)
+        guard let outcome = reload.start(now: now) else {
+            self.reload = reload
+            return false
+        }
+        return finish(outcome)
+    }
+
+    /// True while a reload waits on a source.
+    var isReloading: Bool { reload != nil }
+
+    /// Registers the reload's descriptors; its deadline (nil when none is under way).
+    func watchReload(_ reactor: Reactor) -> Double? {
+        guard let reload else {
+            reloadWatch.stop(in: reactor)
+            return nil
+        }
+        reloadWatch.watch(reload.waits, in: reactor)
+        return reload.nextDeadline
+    }
+
+    /// Gives the reload under way up (Ctrl-C, a new seed); a later failure wants another.
+    func cancelReload() {
+        reload?.cancel()
+        reload = nil
+    }
+
+    private func finish(_ outcome: TopologyReload.Outcome) -> Bool {
+        reload = nil
+        switch outcome {
+        case .loaded(let map, let node):
+            router.install(map)
+            reloads += 1
+            report?("topology reloaded from \(node): \(Self.describe(router.map))")
+            return true
+        case .noneAnswered:
+            router.reloadFailed()
+            report?("topology reload failed: no node answered")
+            return false
+        }
     }
 
     /// `connect host port` in cluster mode: a new seed; the old links are closed.
     func reseed(host: String, port: Int) throws(RcliError) {
+        cancelReload()
         for link in links.values { _ = link.abandon() }
         links.removeAll()
         guard

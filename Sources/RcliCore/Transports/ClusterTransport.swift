@@ -94,7 +94,7 @@ package final class ClusterTransport: ShellTransport {
             // inside, a SELECT would be queued in the transaction.
             if ["watch", "unwatch", "multi"].contains(name) { e.database = pool.template.database }
             if multiFirst {
-                guard let link = connectPinned(node, for: e) else { return }
+                guard let link = connectPinned(node, for: e, now: now) else { return }
                 ensureDatabase(pool.template.database, on: link, now: now)
                 link.send([Array("MULTI".utf8)], for: nil, now: now)
             }
@@ -125,9 +125,9 @@ package final class ClusterTransport: ShellTransport {
         dispatch(e, now: now)
     }
 
-    private func connectPinned(_ node: NodeAddress, for e: ClusterCommand) -> ClusterLink? {
+    private func connectPinned(_ node: NodeAddress, for e: ClusterCommand, now: Double) -> ClusterLink? {
         do throws(RcliError) {
-            return try pool.link(for: RouteTarget(node: node, replica: false, asking: false))
+            return try pool.link(for: RouteTarget(node: node, replica: false, asking: false), wait: false, now: now)
         } catch {
             pool.transaction.reset()
             e.failure = .unreachable(error.text)
@@ -158,7 +158,7 @@ package final class ClusterTransport: ShellTransport {
         }
         let link: ClusterLink
         do throws(RcliError) {
-            link = try pool.link(for: target)
+            link = try pool.link(for: target, wait: false, now: now)
         } catch {
             // Ctrl-C ended the connect (the shell): the run ends, the node is not held against.
             if case .interrupted = error {
@@ -273,8 +273,9 @@ package final class ClusterTransport: ShellTransport {
                 for e in due { dispatch(e, now: now) }
             }
         }
+        advanceConnects(nil, now: now)
         if pool.router.reloadWanted {
-            pool.reloadIfWanted(now: now)
+            _ = pool.reloadIfWanted(now: now)
             pipeRouting.forgetSlots()
         }
         for link in pool.allLinks {
@@ -380,10 +381,15 @@ package final class ClusterTransport: ShellTransport {
             watched[node]?.stop(in: reactor)
             watched[node] = nil
         }
+        let connects = watchConnects(reactor)
         // A held command that may go now is work for the next pass: no waiting.
         if let e = held, traffic.admits(e) { return now }
-        var deadline = parked.map(\.notBefore).min()
-        if pool.router.reloadWanted { deadline = min(deadline ?? .infinity, now + 0.1) }
+        var deadline = [parked.map(\.notBefore).min(), connects].compactMap { $0 }.min()
+        if let due = pool.watchReload(reactor) {
+            deadline = min(deadline ?? .infinity, due)
+        } else if pool.router.reloadWanted {
+            deadline = min(deadline ?? .infinity, now + 0.1)
+        }
         for link in pool.allLinks {
             if let due = link.queue.deadline(replyTimeout: replyTimeout) { deadline = min(deadline ?? .infinity, due) }
         }
@@ -391,6 +397,8 @@ package final class ClusterTransport: ShellTransport {
     }
 
     package func handle(_ ready: ReadySet, now: Double) {
+        advanceConnects(ready, now: now)
+        if pool.isReloading && pool.reloadIfWanted(now: now, ready: ready) { pipeRouting.forgetSlots() }
         for link in pool.allLinks {
             guard let conn = link.connection, let watch = watched[link.node] else { continue }
             do throws(NetError) {
@@ -404,12 +412,12 @@ package final class ClusterTransport: ShellTransport {
     package var isIdle: Bool {
         events.count == 0 && parked.isEmpty && held == nil && lookup == nil && selecting == nil
             && !pool.router.reloadWanted
-            && !pool.allLinks.contains { $0.connection != nil }
+            && !pool.allLinks.contains { $0.connection != nil || $0.connecting != nil }
     }
 
     package var backlog: Int {
         pool.allLinks.reduce(0) { most, link in
-            guard let conn = link.connection else { return most }
+            guard let conn = link.connection else { return max(most, link.deferredBytes) }
             return max(most, conn.bytesQueued - conn.bytesWritten)
         }
     }
@@ -450,6 +458,7 @@ package final class ClusterTransport: ShellTransport {
     package func interrupt() {
         for link in pool.allLinks where link.isBusy { _ = link.abandon() }
         pool.transaction.reset()
+        pool.cancelReload()
         parked.removeAll()
         held = nil
         lookup = nil
@@ -470,35 +479,4 @@ package final class ClusterTransport: ShellTransport {
         report?("\(stats.redirects) redirects, \(stats.retries) retries, \(pool.reloads) topology reloads")
         if let line = stats.summary { summary?(line) }
     }
-
-    package func servers(replicas: Bool) -> [(session: Session, label: String)] {
-        if pool.router.map.shards.isEmpty {
-            // No topology (redirect-following): the seed is all there is to ask.
-            let node = pool.router.current
-            return [(primary, "\(node.host):\(node.port)")]
-        }
-        return pool.router.map.shards.map { shard in
-            let node = replicas ? (shard.replicas.first ?? shard.master) : shard.master
-            let readOnly = replicas && node != shard.master
-            return (
-                pool.session(for: node, readOnly: readOnly), "\(node.host):\(node.port)"
-            )
-        }
-    }
-
-    package var primary: Session {
-        let current = pool.router.current
-        return pool.existingLink(current)?.session
-            ?? pool.session(for: current, readOnly: false)
-    }
-
-    package var location: String? {
-        guard pool.shutDown == nil else { return nil }
-        let db = pool.template.database
-        return "\(pool.router.current)" + (db != 0 ? "[\(db)]" : "")
-    }
-
-    package var separatesMessages: Bool { true }
-
-    package var followsRedirects: Bool { true }
 }

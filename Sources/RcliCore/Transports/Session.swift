@@ -109,7 +109,7 @@ package final class Session {
     }
 
     /// The TLS context and peer names for the next connection, nil without TLS.
-    private func tlsSetup() throws(NetError) -> (context: TLSContext, peer: TLSPeer)? {
+    func tlsSetup() throws(NetError) -> (context: TLSContext, peer: TLSPeer)? {
         guard settings.tls else { return nil }
         let context: TLSContext
         if let existing = tlsContext {
@@ -121,6 +121,13 @@ package final class Session {
         let host = settings.socketPath == nil ? settings.host : "localhost"
         let sni = settings.tlsSNI ?? settings.tlsName ?? (isIPAddress(host) ? nil : host)
         return (context, TLSPeer(expectedName: settings.tlsName ?? settings.tlsSNI ?? host, sni: sni))
+    }
+
+    /// Takes a connection made and handshaken elsewhere (`SessionConnect`, driven by the
+    /// engine's wait loop), with the lifecycle that got it there.
+    func adopt(_ conn: Connection, lifecycle: LinkLifecycle) {
+        connection = conn
+        self.lifecycle = lifecycle
     }
 
     /// Drops the connection.
@@ -187,7 +194,7 @@ package final class Session {
     }
 
     /// What the handshake sends, each with the name a refusal is reported under.
-    private func handshakeSteps() throws(RcliError) -> [(label: String, args: [[UInt8]])] {
+    func handshakeSteps() throws(RcliError) -> [(label: String, args: [[UInt8]])] {
         var steps: [(label: String, args: [[UInt8]])] = []
         if let password {
             var args: [[UInt8]] = [Array("AUTH".utf8)]
