@@ -186,7 +186,8 @@ func rcliFor(
     @Test func latencyReconnectsWhenTheServerComesBack() throws {
         let server = try OwnServer()
         var sizeWhileDown = 0
-        let r = try rcliFor(5, ["-p", server.port, "--latency-history", "-i", "0.2"]) { out in
+        // 8 s: on a loaded machine the restart alone may take seconds, and samples must follow it.
+        let r = try rcliFor(8, ["-p", server.port, "--latency-history", "-i", "0.2"]) { out in
             usleep(800_000)
             server.stop()
             usleep(1_500_000)
