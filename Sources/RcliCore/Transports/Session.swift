@@ -137,60 +137,32 @@ package final class Session {
     }
 
     /// Connects and runs the handshake (AUTH, SELECT, HELLO 3 in one round trip), unless
-    /// already connected, driving `lifecycle` from resolving to ready. Every wait has a
-    /// deadline: each address's connect `-t` (the operating system's own without it), the
-    /// handshake's replies `-t` or else `--reply-timeout`. In the shell
-    /// (`InterruptSignal.endsBlockingWaits`) Ctrl-C ends any of them: `.interrupted`.
+    /// already connected: the steps of `SessionConnect` (the cluster transport's connect, which
+    /// does not wait), here waited on one after another. Every wait has a deadline: each
+    /// address's connect `-t` (the operating system's own without it), the handshake's replies
+    /// `-t` or else `--reply-timeout`. In the shell (`InterruptSignal.endsBlockingWaits`) Ctrl-C
+    /// ends any of them: `.interrupted`.
     @discardableResult
     package func connect() throws(RcliError) -> Connection {
         if let c = connection { return c }
-        let steps = try handshakeSteps()
-        let timeout = settings.connectTimeout ?? settings.replyTimeout
-        lifecycle = LinkLifecycle(
-            timing: LinkLifecycle.Timing(
-                connectTimeout: settings.connectTimeout, handshakeTimeout: settings.replyTimeout))
-        let conn: Connection
-        do throws(NetError) {
-            conn = try Connection(
-                endpoint: endpoint, lifecycle: &lifecycle, handshakeReplies: steps.count,
-                connectTimeout: settings.connectTimeout, tls: try tlsSetup(), prefer: settings.addressFamily,
-                fallbackHost: settings.fallbackHost)
-        } catch {
-            lifecycle.closed()
-            if case .interrupted = error { throw .interrupted }
-            throw .connect(error)
-        }
-        var refused: RcliError?
-        do throws(NetError) {
-            for step in steps { conn.enqueue(step.args) }
-            try conn.flush(wait: true, deadline: lifecycle.nextDeadline)
-            for step in steps {
-                let reply = try conn.nextValue(deadline: lifecycle.nextDeadline)
-                _ = lifecycle.replied()
-                if refused == nil, case .error(let msg) = reply {
-                    refused = .handshake(step: step.label, reply: String(decoding: msg, as: UTF8.self))
-                }
-            }
-        } catch {
-            switch error {
-            case .interrupted:
-                _ = lifecycle.interrupt()
-                throw .interrupted
-            case .timeout:
-                _ = lifecycle.timer(now: monotonicSeconds())
-                let seconds = System.cFormat("%g", timeout)
-                throw .connect(.connect(endpoint, reason: "accepted the connection but did not answer in \(seconds)s"))
-            default:
-                lifecycle.closed()
+        let attempt = try SessionConnect(session: self)
+        var done = try attempt.start(now: monotonicSeconds())
+        while !done {
+            let waits = attempt.waits
+            let ready: [Readiness]
+            do throws(NetError) {
+                ready = try Reactor.waitOnConnections(waits, until: attempt.nextDeadline)
+            } catch {
+                attempt.cancel()
+                if case .interrupted = error { throw .interrupted }
                 throw .network(error)
             }
+            var found: [Int32: Readiness] = [:]
+            for (wait, readiness) in zip(waits, ready) where !readiness.isEmpty { found[wait.fd] = readiness }
+            done = try attempt.advance(found, now: monotonicSeconds())
         }
-        if let refused {
-            lifecycle.closed()
-            throw refused
-        }
-        connection = conn
-        return conn
+        guard let connection else { throw .connect(.connect(endpoint, reason: "the connection was lost")) }
+        return connection
     }
 
     /// What the handshake sends, each with the name a refusal is reported under.
