@@ -14,10 +14,10 @@ enum ClusterCall {
         let called = cluster.nodes.filter { node in
             !(context.request.onlyMasters && !node.isMaster) && !(context.request.onlyReplicas && node.isMaster)
         }
-        // Every node at once: one round trip for the cluster, replies printed in node order.
+        // Every node at once: one round trip for the cluster. Each reply is printed as soon as it
+        // and those before it are in (redis-cli's order, redis-cli's pace at worst).
         let args = command.map { Array($0.utf8) }
-        let answers = cluster.pipelineMany(inDatabases: called.map { ($0, 0, [args]) })
-        for (node, answer) in zip(called, answers) {
+        _ = cluster.pipelineMany(inDatabases: called.map { ($0, 0, [args]) }) { i, answer in
             // A node not reached (or lost before it answered) is reported, never asked twice.
             let reply = answer.replies.first ?? .error(Array((answer.error ?? "the connection was lost").utf8))
             var text: [UInt8] = []
@@ -30,8 +30,8 @@ enum ClusterCall {
                 failed = false
             }
             context.log.plain(
-                "\(ManagerAddress.text(node.address)): " + (failed ? "Failed!" : String(decoding: text, as: UTF8.self))
-                    + "\n")
+                "\(ManagerAddress.text(called[i].address)): "
+                    + (failed ? "Failed!" : String(decoding: text, as: UTF8.self)) + "\n")
         }
         return 0
     }
