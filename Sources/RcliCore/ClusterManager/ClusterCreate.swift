@@ -105,13 +105,13 @@ enum ClusterCreate {
         // Nodes given by name announce it (Redis 7.0+; older servers refuse the setting and keep
         // announcing their address), so clients and TLS checks see names, not IPs.
         let family = context.template.settings.addressFamily
-        for (i, session) in sessions.enumerated()
-        where Socket.resolve(addresses[i].host, prefer: family) != addresses[i].host {
+        let ips = addresses.map { Socket.resolve($0.host, prefer: family) }
+        for (i, session) in sessions.enumerated() where ips[i] != addresses[i].host {
             _ = cluster.call(session, ["CONFIG", "SET", "cluster-announce-hostname", addresses[i].host])
         }
         log.info(">>> Sending CLUSTER MEET messages to join the cluster")
         let first = addresses[0]
-        guard let meetHost = Socket.resolve(first.host, prefer: family) else {
+        guard let meetHost = ips[0] else {
             log.err("Invalid IP address or hostname specified: \(first.host)")
             return 1
         }
@@ -131,7 +131,17 @@ enum ClusterCreate {
                 return 1
             }
         }
-        guard waitForJoin(cluster, sessions: sessions, addresses: addresses, log: log) else { return 1 }
+        // While it waits, the first node meets again the nodes that lag: each MEET carries gossip
+        // about other nodes, so they learn the cluster in a second or two, not one ping a second.
+        var meetAgain: [Int: [[UInt8]]] = [:]
+        for i in sessions.indices.dropFirst() {
+            if let ip = ips[i] {
+                meetAgain[i] = ["CLUSTER", "MEET", ip, "\(addresses[i].port)"].map { Array($0.utf8) }
+            }
+        }
+        guard waitForJoin(cluster, sessions: sessions, addresses: addresses, meetAgain: meetAgain, log: log) else {
+            return 1
+        }
         for (i, session) in sessions.enumerated() {
             guard let m = plan.replicaOf[i] else { continue }
             let reply = cluster.call(session, ["CLUSTER", "REPLICATE", ids[plan.masters[m]]])
@@ -165,52 +175,5 @@ enum ClusterCreate {
         guard checked.load(from: first) else { return 1 }
         ClusterCheck.run(checked, entry: first, context: context, quiet: false)
         return 0
-    }
-
-    /// One `.` a second until every node sees the same slot owners; bounded (redis-cli waits for
-    /// ever), naming the nodes that do not agree when it gives up.
-    static func waitForJoin(_ cluster: ManagedCluster, sessions: [Session], addresses: [NodeAddress], log: ManagerLog)
-        -> Bool
-    {
-        log.plain("Waiting for the cluster to join\n")
-        let limit = max(30.0, 2.0 * Double(sessions.count))
-        let start = monotonicSeconds()
-        var lastDot = start
-        while true {
-            // Every node asked at once: one round trip per poll for the whole cluster.
-            let views = cluster.pipelineMany(sessions: sessions.map { ($0, NodesView.request) }, seconds: 5).map {
-                NodesView(reply: $0.replies.first)
-            }
-            // redis-cli's test: every node sees the same slot owners (so each replica-to-be knows
-            // its master). Replicas learn of each other later, by gossip, as with redis-cli.
-            let signatures = views.map { $0?.signature }
-            if signatures.allSatisfy({ $0 != nil }) && Set(signatures).count == 1 {
-                log.plain("\n")
-                return true
-            }
-            let now = monotonicSeconds()
-            if now - start > limit {
-                log.plain("\n")
-                // The nodes that did not answer, and those whose view differs from most nodes'.
-                let silent = addresses.indices.filter { signatures[$0] == nil }
-                var counts: [String: Int] = [:]
-                for case let s? in signatures { counts[s, default: 0] += 1 }
-                let usual = counts.max { $0.value < $1.value }?.key
-                let differing = addresses.indices.filter { signatures[$0] != nil && signatures[$0] != usual }
-                let names = { (indices: [Int]) in indices.map { ManagerAddress.text(addresses[$0]) } }
-                var why: [String] = []
-                if !silent.isEmpty { why.append("not answering: " + names(silent).joined(separator: ", ")) }
-                if !differing.isEmpty { why.append("still differing: " + names(differing).joined(separator: ", ")) }
-                log.err(
-                    "[ERR] The nodes did not agree within \(Int(limit))s (\(why.joined(separator: "; "))). "
-                        + "Cluster bus ports (port + 10000) must be reachable by every node.")
-                return false
-            }
-            if now - lastDot >= 1 {
-                log.plain(".")
-                lastDot = now
-            }
-            System.sleep(seconds: 0.1)
-        }
     }
 }
