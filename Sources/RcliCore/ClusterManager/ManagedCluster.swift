@@ -231,6 +231,7 @@ final class ManagedCluster {
     static let infoCluster = ["INFO", "cluster"].map { Array($0.utf8) }
     static let infoKeyspace = ["INFO", "keyspace"].map { Array($0.utf8) }
     static let clusterShards = ["CLUSTER", "SHARDS"].map { Array($0.utf8) }
+    static let clusterInfo = ["CLUSTER", "INFO"].map { Array($0.utf8) }
 
     var masters: [ManagerNode] { nodes.filter(\.isMaster) }
 
@@ -267,9 +268,15 @@ final class ManagedCluster {
     /// any database (what create and add-node need; redis-cli looks at database 0, the only one
     /// before Valkey 9's numbered databases); otherwise says which and returns false.
     func isEmptyClusterNode(_ session: Session, _ address: NodeAddress) -> Bool {
-        guard isClusterNode(session, address) else { return false }
-        let keyspace = Self.keyspace(call(session, ["INFO", "keyspace"]).text ?? "")
-        let known = call(session, ["CLUSTER", "INFO"]).text ?? ""
+        let asked = [Self.infoCluster, Self.infoKeyspace, Self.clusterInfo]
+        return isEmptyClusterNode(asked.map { callBytes(session, $0) }, address)
+    }
+
+    /// The same from the node's replies to `INFO cluster`, `INFO keyspace` and `CLUSTER INFO`.
+    func isEmptyClusterNode(_ replies: [RESPValue], _ address: NodeAddress) -> Bool {
+        guard replies.count == 3, isClusterNode(replies[0], address) else { return false }
+        let keyspace = Self.keyspace(replies[1].text ?? "")
+        let known = replies[2].text ?? ""
         guard keyspace.isEmpty, Self.field(known, "cluster_known_nodes") == "1" else {
             let db = keyspace[0] != nil ? 0 : keyspace.keys.min() ?? 0
             log.err(
