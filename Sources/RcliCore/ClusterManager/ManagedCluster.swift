@@ -133,8 +133,12 @@ final class ManagedCluster {
     /// to the entry node (is it a cluster node, its view, the endpoints it prefers), then one to
     /// every other node at once, each asked as soon as it is connected so the nodes answer while
     /// the rest connect. `prefetchKeyspace`: every master (as the entry node sees it) is asked
-    /// `INFO keyspace` in the same round (`keyCounts` reads those answers).
-    func load(from entry: NodeAddress, prefetchKeyspace: Bool = false) -> Bool {
+    /// `INFO keyspace` in the same round (`keyCounts` reads those answers). `loaded` is called
+    /// with each node as soon as it is loaded, in the order of `nodes` (call starts its command
+    /// there while the later nodes' views are still being read).
+    func load(
+        from entry: NodeAddress, prefetchKeyspace: Bool = false, loaded: ((ManagerNode, Session) -> Void)? = nil
+    ) -> Bool {
         nodes = []
         views = [:]
         prefetchedKeyspace = [:]
@@ -172,6 +176,7 @@ final class ManagedCluster {
                 views[node.id] = view
                 if prefetchKeyspace { prefetchedKeyspace[node.id] = replies[3] }
                 nodes.append(node)
+                loaded?(node, first)
             } else {
                 if let endpoint = endpoints[node.id] { node.address.host = endpoint }
                 others.append(node)
@@ -213,6 +218,7 @@ final class ManagedCluster {
             views[node.id] = own
             if prefetched, let replies = answer?.replies, replies.count > 1 { prefetchedKeyspace[node.id] = replies[1] }
             nodes.append(node)
+            loaded?(node, s)
         }
         var followers: [String: Int] = [:]
         for node in nodes { if let m = node.masterID { followers[m, default: 0] += 1 } }
