@@ -142,3 +142,57 @@ private struct Fixed: RandomNumberGenerator {
     // Redis 8 adds fields after the count.
     #expect(ManagedCluster.keyspace("db0:keys=1,expires=0,avg_ttl=0,subexpiry=0\n") == [0: 1])
 }
+
+/// The anti-affinity score worked out once per layout (linear in the nodes) gives what the
+/// straightforward reading gives (per host, every node looked up in the masters): same score,
+/// same offenders in the same order, on random layouts of several hosts.
+@Test func antiAffinityScoreMatchesTheStraightforwardReading() {
+    func reference(_ plan: CreatePlan, _ hosts: [String]) -> (Int, [Int]) {
+        var score = 0
+        var offenders: [Int] = []
+        var seen: [String] = []
+        for host in hosts where !seen.contains(host) { seen.append(host) }
+        for host in seen {
+            var groups: [Int: (master: Bool, replicas: [Int])] = [:]
+            var order: [Int] = []
+            for node in hosts.indices where hosts[node] == host {
+                if let m = plan.masters.firstIndex(of: node) {
+                    if groups[m] == nil { order.append(m) }
+                    groups[m, default: (false, [])].master = true
+                } else if let m = plan.replicaOf[node] {
+                    if groups[m] == nil { order.append(m) }
+                    groups[m, default: (false, [])].replicas.append(node)
+                }
+            }
+            for m in order {
+                guard let g = groups[m], g.replicas.count + (g.master ? 1 : 0) >= 2 else { continue }
+                score += g.master ? 10000 * g.replicas.count : g.replicas.count
+                if let first = g.replicas.first { offenders.append(first) }
+            }
+        }
+        return (score, offenders)
+    }
+    var random = Fixed(state: 7)
+    var nonZero = 0
+    for round in 0..<200 {
+        let count = 6 + round % 40
+        let hosts = (0..<count).map { _ in "h\(Int.random(in: 0..<(1 + round % 5), using: &random))" }
+        // Random masters, every other node a replica of a random master (bad layouts included).
+        var masters: [Int] = []
+        for _ in 0..<(2 + round % 5) {
+            let node = Int.random(in: 0..<count, using: &random)
+            if !masters.contains(node) { masters.append(node) }
+        }
+        let replicaOf: [Int?] = (0..<count).map { node in
+            masters.contains(node) ? nil : Int.random(in: 0..<masters.count, using: &random)
+        }
+        let plan = CreatePlan(
+            masters: masters, slots: CreatePlan.slotRanges(masters: masters.count), replicaOf: replicaOf, added: [],
+            extraPassAt: nil)
+        let (score, offenders) = plan.antiAffinity(hosts: hosts)
+        let expected = reference(plan, hosts)
+        #expect(score == expected.0 && offenders == expected.1, "round \(round): \(hosts)")
+        if score > 0 { nonZero += 1 }
+    }
+    #expect(nonZero > 50, "the layouts compared include bad ones")
+}

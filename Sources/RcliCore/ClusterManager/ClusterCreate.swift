@@ -28,21 +28,38 @@ enum ClusterCreate {
         }
         let cluster = ManagedCluster(template: context.template, log: log)
         defer { cluster.close() }
-        var ids: [String] = []
-        var sessions: [Session] = []
+        // Every node connected in turn and asked at once (is it an empty cluster node, its id),
+        // the answers judged in node order: the first problem is the one reported, as before.
+        let checks = [
+            ManagedCluster.infoCluster, ManagedCluster.infoKeyspace, ManagedCluster.clusterInfo,
+            ["CLUSTER", "MYID"].map { Array($0.utf8) },
+        ]
+        var asked: [(session: Session, connection: Connection?)] = []
+        var refused: (address: NodeAddress, error: RcliError)?
         for address in addresses {
             let session = cluster.session(for: address)
             do throws(RcliError) { _ = try session.connect() } catch {
-                return log.fail(ManagedCluster.connectError(error, address))
+                refused = (address, error)
+                break
             }
-            guard cluster.isEmptyClusterNode(session, address) else { return 1 }
-            guard let id = cluster.call(session, ["CLUSTER", "MYID"]).text, id.count == 40 else {
+            asked.append((session, try? cluster.send(session, checks).get()))
+        }
+        var ids: [String] = []
+        var sessions: [Session] = []
+        let deadline = monotonicSeconds() + 60
+        for (address, (session, connection)) in zip(addresses, asked) {
+            let answer = connection.map { cluster.receive(session, $0, count: checks.count, deadline: deadline) }
+            let lost = RESPValue.error(Array((answer?.error ?? "the connection was lost").utf8))
+            let replies = (answer?.replies ?? []) + Array(repeating: lost, count: checks.count)
+            guard cluster.isEmptyClusterNode(Array(replies[0..<3]), address) else { return 1 }
+            guard let id = replies[3].text, id.count == 40 else {
                 log.err("[ERR] Unable to load info for node \(ManagerAddress.text(address))")
                 return 1
             }
             ids.append(id)
             sessions.append(session)
         }
+        if let refused { return log.fail(ManagedCluster.connectError(refused.error, refused.address)) }
         if masterCount < 3 {
             log.warn(
                 "[WARNING] \(masterCount) \(masterCount == 1 ? v.primary : v.primaries): \(v.server) Cluster needs at "
@@ -50,7 +67,7 @@ enum ClusterCreate {
         }
         let nodes = v.isValkey ? "node(s)" : "nodes"
         log.info(">>> Performing hash slots allocation on \(addresses.count) \(nodes)...")
-        var random = SystemRandomNumberGenerator()
+        var random = CreatePlan.Random()
         let hosts = addresses.map(\.host)
         let plan = CreatePlan.make(hosts: hosts, replicas: replicas, random: &random)
         for (i, range) in plan.slots.enumerated() {
@@ -90,28 +107,32 @@ enum ClusterCreate {
             // Declining is not an error in redis-cli (exit 0); no terminal to ask on is.
             return System.isTerminal(0) ? 0 : 1
         }
-        for (m, node) in plan.masters.enumerated() {
-            let reply = cluster.call(sessions[node], ["CLUSTER", "ADDSLOTS"] + plan.slots[m].map { String($0) })
-            if case .error(let e) = reply {
+        // Each step sent to every node at once; the first error, in node order, is reported.
+        let slots = plan.masters.enumerated().map { m, node in
+            (sessions[node], [(["CLUSTER", "ADDSLOTS"] + plan.slots[m].map { String($0) }).map { Array($0.utf8) }])
+        }
+        for (node, answer) in zip(plan.masters, cluster.pipelineMany(sessions: slots, seconds: 60)) {
+            if let e = Self.failure(answer) {
                 log.replied(addresses[node], e)
                 return 1
             }
         }
         log.info(">>> Nodes configuration updated")
         log.info(">>> Assign a different config epoch to each node")
-        for (i, session) in sessions.enumerated() {
-            _ = cluster.call(session, ["CLUSTER", "SET-CONFIG-EPOCH", "\(i + 1)"])
+        let epochs = sessions.enumerated().map { i, session in
+            (session, [["CLUSTER", "SET-CONFIG-EPOCH", "\(i + 1)"].map { Array($0.utf8) }])
         }
+        _ = cluster.pipelineMany(sessions: epochs, seconds: 60)
         // Nodes given by name announce it (Redis 7.0+; older servers refuse the setting and keep
         // announcing their address), so clients and TLS checks see names, not IPs.
         let family = context.template.settings.addressFamily
-        for (i, session) in sessions.enumerated()
-        where Socket.resolve(addresses[i].host, prefer: family) != addresses[i].host {
+        let ips = addresses.map { Socket.resolve($0.host, prefer: family) }
+        for (i, session) in sessions.enumerated() where ips[i] != addresses[i].host {
             _ = cluster.call(session, ["CONFIG", "SET", "cluster-announce-hostname", addresses[i].host])
         }
         log.info(">>> Sending CLUSTER MEET messages to join the cluster")
         let first = addresses[0]
-        guard let meetHost = Socket.resolve(first.host, prefer: family) else {
+        guard let meetHost = ips[0] else {
             log.err("Invalid IP address or hostname specified: \(first.host)")
             return 1
         }
@@ -131,11 +152,23 @@ enum ClusterCreate {
                 return 1
             }
         }
-        guard waitForJoin(cluster, sessions: sessions, addresses: addresses, log: log) else { return 1 }
-        for (i, session) in sessions.enumerated() {
-            guard let m = plan.replicaOf[i] else { continue }
-            let reply = cluster.call(session, ["CLUSTER", "REPLICATE", ids[plan.masters[m]]])
-            if case .error(let e) = reply {
+        // While it waits, the first node meets again the nodes that lag: each MEET carries gossip
+        // about other nodes, so they learn the cluster in a second or two, not one ping a second.
+        var meetAgain: [Int: [[UInt8]]] = [:]
+        for i in sessions.indices.dropFirst() {
+            if let ip = ips[i] {
+                meetAgain[i] = ["CLUSTER", "MEET", ip, "\(addresses[i].port)"].map { Array($0.utf8) }
+            }
+        }
+        guard waitForJoin(cluster, sessions: sessions, addresses: addresses, meetAgain: meetAgain, log: log) else {
+            return 1
+        }
+        let attached = sessions.indices.compactMap { i in
+            plan.replicaOf[i].map { m in (i, [["CLUSTER", "REPLICATE", ids[plan.masters[m]]].map { Array($0.utf8) }]) }
+        }
+        let replies = cluster.pipelineMany(sessions: attached.map { (sessions[$0.0], $0.1) }, seconds: 60)
+        for ((i, _), answer) in zip(attached, replies) {
+            if let e = Self.failure(answer) {
                 log.replied(addresses[i], e)
                 return 1
             }
@@ -167,50 +200,10 @@ enum ClusterCreate {
         return 0
     }
 
-    /// One `.` a second until every node sees the same slot owners; bounded (redis-cli waits for
-    /// ever), naming the nodes that do not agree when it gives up.
-    static func waitForJoin(_ cluster: ManagedCluster, sessions: [Session], addresses: [NodeAddress], log: ManagerLog)
-        -> Bool
-    {
-        log.plain("Waiting for the cluster to join\n")
-        let limit = max(30.0, 2.0 * Double(sessions.count))
-        let start = monotonicSeconds()
-        var lastDot = start
-        while true {
-            // Every node asked at once: one round trip per poll for the whole cluster.
-            let views = cluster.pipelineMany(sessions: sessions.map { ($0, NodesView.request) }, seconds: 5).map {
-                NodesView(reply: $0.replies.first)
-            }
-            // redis-cli's test: every node sees the same slot owners (so each replica-to-be knows
-            // its master). Replicas learn of each other later, by gossip, as with redis-cli.
-            let signatures = views.map { $0?.signature }
-            if signatures.allSatisfy({ $0 != nil }) && Set(signatures).count == 1 {
-                log.plain("\n")
-                return true
-            }
-            let now = monotonicSeconds()
-            if now - start > limit {
-                log.plain("\n")
-                // The nodes that did not answer, and those whose view differs from most nodes'.
-                let silent = addresses.indices.filter { signatures[$0] == nil }
-                var counts: [String: Int] = [:]
-                for case let s? in signatures { counts[s, default: 0] += 1 }
-                let usual = counts.max { $0.value < $1.value }?.key
-                let differing = addresses.indices.filter { signatures[$0] != nil && signatures[$0] != usual }
-                let names = { (indices: [Int]) in indices.map { ManagerAddress.text(addresses[$0]) } }
-                var why: [String] = []
-                if !silent.isEmpty { why.append("not answering: " + names(silent).joined(separator: ", ")) }
-                if !differing.isEmpty { why.append("still differing: " + names(differing).joined(separator: ", ")) }
-                log.err(
-                    "[ERR] The nodes did not agree within \(Int(limit))s (\(why.joined(separator: "; "))). "
-                        + "Cluster bus ports (port + 10000) must be reachable by every node.")
-                return false
-            }
-            if now - lastDot >= 1 {
-                log.plain(".")
-                lastDot = now
-            }
-            System.sleep(seconds: 0.1)
-        }
+    /// The error a one-command answer holds: its error reply, or why the connection failed.
+    static func failure(_ answer: (replies: [RESPValue], error: String?)) -> [UInt8]? {
+        guard let reply = answer.replies.first else { return Array((answer.error ?? "the connection was lost").utf8) }
+        if case .error(let e) = reply { return e }
+        return nil
     }
 }

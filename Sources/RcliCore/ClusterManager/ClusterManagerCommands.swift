@@ -18,14 +18,15 @@ struct ManagerContext {
             || ["1", "yes", "true"].contains(CLIEnvironment.value("CLUSTER_YES", in: environment)?.lowercased() ?? "")
     }
 
-    /// A cluster loaded through the address at the start of the arguments (nil after saying why).
-    func loadCluster() -> (ManagedCluster, NodeAddress)? {
+    /// A cluster loaded through the address at the start of the arguments (nil after saying why);
+    /// `prefetchKeyspace` as `ManagedCluster.load`.
+    func loadCluster(prefetchKeyspace: Bool = false) -> (ManagedCluster, NodeAddress)? {
         guard let (entry, _) = ManagerAddress.take(request.args) else {
             _ = log.fail(ManagerAddress.invalid)
             return nil
         }
         let cluster = ManagedCluster(template: template, log: log)
-        return cluster.load(from: entry) ? (cluster, entry) : nil
+        return cluster.load(from: entry, prefetchKeyspace: prefetchKeyspace) ? (cluster, entry) : nil
     }
 
     /// Asks `question`; true for yes. Without a terminal and without --cluster-yes this is an

@@ -125,13 +125,19 @@ extension ManagedCluster {
     }
 
     /// Keys each of `nodes` holds in every database (what check and info show), by node id: INFO
-    /// keyspace summed, asked of every node at once (one round trip for all), DBSIZE for those that
-    /// refuse it; a node that answers neither is left out.
+    /// keyspace summed, asked of every node at once (one round trip for all) unless load asked it
+    /// already (those answers are used once), DBSIZE for those that refuse it; a node that answers
+    /// neither is left out.
     func keyCounts(of nodes: [ManagerNode]) -> [String: Int] {
-        let spaces = pipelineMany(nodes.map { ($0, [[Array("INFO".utf8), Array("keyspace".utf8)]]) }, seconds: 10)
+        // What load asked already is not asked again.
+        let asking = nodes.filter { prefetchedKeyspace[$0.id] == nil }
+        let asked = pipelineMany(asking.map { ($0, [Self.infoKeyspace]) }, seconds: 10)
+        var answers = prefetchedKeyspace
+        prefetchedKeyspace = [:]
+        for (node, replies) in zip(asking, asked) { answers[node.id] = replies.first }
         var keys: [String: Int] = [:]
-        for (node, replies) in zip(nodes, spaces) {
-            if let first = replies.first, !first.isError, let text = first.text {
+        for node in nodes {
+            if let first = answers[node.id], !first.isError, let text = first.text {
                 keys[node.id] = Self.keyspace(text).values.reduce(0, +)
             } else if case .integer(let n) = call(node, ["DBSIZE"]) {
                 keys[node.id] = Int(n)

@@ -13,7 +13,10 @@ final class ManagedCluster {
     /// Each loaded node's whole `CLUSTER NODES` as read at load, by node id (check compares them
     /// before asking again).
     private(set) var views: [String: NodesView] = [:]
-    private var sessions: [String: Session] = [:]
+    /// `INFO keyspace` replies asked along with the views (`load(from:prefetchKeyspace:)`), by
+    /// node id, for `keyCounts` to read instead of asking.
+    var prefetchedKeyspace: [String: RESPValue] = [:]
+    private(set) var sessions: [String: Session] = [:]
     /// Connections to a node's other databases (`id/db`), each SELECTed when it was opened.
     private var databaseSessions: [String: Session] = [:]
     /// How each node serves numbered databases, asked once per run (`databaseMode(of:)`).
@@ -57,7 +60,7 @@ final class ManagedCluster {
         return s
     }
 
-    private func connected(_ session: Session) throws(RcliError) -> Connection {
+    func connected(_ session: Session) throws(RcliError) -> Connection {
         if let conn = session.connection { return conn }
         return try session.connect()
     }
@@ -126,69 +129,19 @@ final class ManagedCluster {
         return replies
     }
 
-    /// Each node's commands, written to every node before any reply is read, so the nodes work at
-    /// the same time; the replies come back per node, in order (a node whose connection fails
-    /// gets a shorter list). Nodes buffer their replies, so writing all first cannot deadlock.
-    func pipelineMany(_ work: [(node: ManagerNode, commands: [[[UInt8]]])], seconds: Double = 60) -> [[RESPValue]] {
-        pipelineMany(
-            sessions: work.map { (sessions[$0.node.id] ?? session(for: $0.node), $0.commands) },
-            seconds: seconds
-        )
-        .map(\.replies)
-    }
-
-    /// The same, each node's commands run in `database` (see `session(for:database:)`); a
-    /// connection that cannot be opened or fails gives a shorter list and says why.
-    func pipelineMany(
-        inDatabases work: [(node: ManagerNode, database: Int, commands: [[[UInt8]]])], seconds: Double = 60
-    ) -> [(replies: [RESPValue], error: String?)] {
-        pipelineMany(
-            sessions: work.map { (session(for: $0.node, database: $0.database), $0.commands) }, seconds: seconds)
-    }
-
-    /// The same for sessions (nodes not loaded yet).
-    func pipelineMany(sessions work: [(Session, [[[UInt8]]])], seconds: Double)
-        -> [(replies: [RESPValue], error: String?)]
-    {
-        var sent: [Result<Connection, RcliError>] = []
-        for (session, commands) in work {
-            do throws(RcliError) {
-                let conn = try connected(session)
-                for command in commands { conn.enqueue(command) }
-                do throws(NetError) {
-                    try conn.flush(wait: true)
-                    sent.append(.success(conn))
-                } catch {
-                    session.disconnect()
-                    sent.append(.failure(.network(error)))
-                }
-            } catch {
-                sent.append(.failure(error))
-            }
-        }
-        let deadline = monotonicSeconds() + seconds
-        return zip(work, sent).map { item, entry in
-            let (session, commands) = item
-            guard case .success(let conn) = entry else {
-                if case .failure(let error) = entry { return ([], error.text) }
-                return ([], nil)
-            }
-            var replies: [RESPValue] = []
-            replies.reserveCapacity(commands.count)
-            do throws(NetError) {
-                while replies.count < commands.count { replies.append(try conn.nextValue(deadline: deadline)) }
-            } catch {
-                session.disconnect()
-                return (replies, error.description)
-            }
-            return (replies, nil)
-        }
-    }
-
-    /// Loads the cluster through `entry`; false (after saying why) when it cannot.
-    func load(from entry: NodeAddress) -> Bool {
+    /// Loads the cluster through `entry`; false (after saying why) when it cannot. One round trip
+    /// to the entry node (is it a cluster node, its view, the endpoints it prefers), then one to
+    /// every other node at once, each asked as soon as it is connected so the nodes answer while
+    /// the rest connect. `prefetchKeyspace`: every master (as the entry node sees it) is asked
+    /// `INFO keyspace` in the same round (`keyCounts` reads those answers). `loaded` is called
+    /// with each node as soon as it is loaded, in the order of `nodes` (call starts its command
+    /// there while the later nodes' views are still being read).
+    func load(
+        from entry: NodeAddress, prefetchKeyspace: Bool = false, loaded: ((ManagerNode, Session) -> Void)? = nil
+    ) -> Bool {
         nodes = []
         views = [:]
+        prefetchedKeyspace = [:]
         unreachableMasters = 0
         let first = session(for: entry)
         do throws(RcliError) {
@@ -197,32 +150,41 @@ final class ManagedCluster {
             _ = log.fail(Self.connectError(error, entry))
             return false
         }
-        guard isClusterNode(first, entry) else { return false }
+        var asked = [Self.infoCluster] + NodesView.request + [Self.clusterShards]
+        if prefetchKeyspace { asked.append(Self.infoKeyspace) }
+        let answer = pipelineMany(sessions: [(first, asked)], seconds: 60)[0]
+        let lost = RESPValue.error(Array((answer.error ?? "the connection was lost").utf8))
+        let replies = answer.replies + Array(repeating: lost, count: asked.count - answer.replies.count)
+        guard isClusterNode(replies[0], entry) else { return false }
         // A refusal (an ACL's NOPERM, LOADING) is not a view: nothing to load.
-        guard let view = NodesView(reply: call(first, ["CLUSTER", "NODES"])), let own = view.ownLine else {
+        guard let view = NodesView(reply: replies[1]), view.ownLineBytes != nil else {
             log.err("[ERR] Unable to load info for node \(ManagerAddress.text(entry))")
             return false
         }
         // The endpoint each node prefers clients to use (CLUSTER SHARDS, Redis 7): its IP unless
         // the cluster prefers the hostnames it announces. Without it, IPs, as redis-cli.
-        let endpoints = Topology.endpoints(fromShards: call(first, ["CLUSTER", "SHARDS"]))
+        let endpoints = Topology.endpoints(fromShards: replies[2])
         var others: [ManagerNode] = []
-        for line in view.lines {
+        var ownSeen = false
+        for line in view.lineSlices {
             guard var node = ManagerNode.parse(line) else { continue }
-            if line == own {
+            if !ownSeen && NodesView.isOwn(line) {
+                ownSeen = true
                 // The entry node is reached the way the user named it.
                 node.address = entry
                 sessions[node.id] = first
                 views[node.id] = view
+                if prefetchKeyspace { prefetchedKeyspace[node.id] = replies[3] }
                 nodes.append(node)
+                loaded?(node, first)
             } else {
                 if let endpoint = endpoints[node.id] { node.address.host = endpoint }
                 others.append(node)
             }
         }
-        // Connected one by one (a refusal is said as it happens), then every node asked for its
-        // view at once: one round trip for the whole cluster, not one per node.
-        var reached: [(friend: ManagerNode, session: Session)] = []
+        // Each node connected and asked in turn (a refusal is said as it happens), the answers
+        // read once every node has been asked: one round trip for the whole cluster.
+        var reached: [(friend: ManagerNode, session: Session, connection: Connection?, prefetched: Bool)] = []
         for friend in others {
             if friend.flags.contains(where: { ["fail", "noaddr", "handshake"].contains($0) }) {
                 if friend.isMaster { unreachableMasters += 1 }
@@ -236,12 +198,15 @@ final class ManagedCluster {
                 if friend.isMaster { unreachableMasters += 1 }
                 continue
             }
-            reached.append((friend, s))
+            let prefetch = prefetchKeyspace && friend.isMaster
+            let sent = try? send(s, prefetch ? NodesView.request + [Self.infoKeyspace] : NodesView.request).get()
+            reached.append((friend, s, sent, prefetch))
         }
-        let answers = pipelineMany(sessions: reached.map { ($0.session, NodesView.request) }, seconds: 60)
-        for ((friend, s), answer) in zip(reached, answers) {
-            guard let own = NodesView(reply: answer.replies.first),
-                let line = own.ownLine,
+        let deadline = monotonicSeconds() + 60
+        for (friend, s, conn, prefetched) in reached {
+            let answer = conn.map { receive(s, $0, count: prefetched ? 2 : 1, deadline: deadline) }
+            guard let own = NodesView(reply: answer?.replies.first),
+                let line = own.ownLineBytes,
                 var node = ManagerNode.parse(line)
             else {
                 log.err("[ERR] Unable to load info for node \(ManagerAddress.text(friend.address))")
@@ -251,7 +216,9 @@ final class ManagedCluster {
             node.address = friend.address
             sessions[node.id] = s
             views[node.id] = own
+            if prefetched, let replies = answer?.replies, replies.count > 1 { prefetchedKeyspace[node.id] = replies[1] }
             nodes.append(node)
+            loaded?(node, s)
         }
         var followers: [String: Int] = [:]
         for node in nodes { if let m = node.masterID { followers[m, default: 0] += 1 } }
@@ -266,6 +233,11 @@ final class ManagedCluster {
         }
         return true
     }
+
+    static let infoCluster = ["INFO", "cluster"].map { Array($0.utf8) }
+    static let infoKeyspace = ["INFO", "keyspace"].map { Array($0.utf8) }
+    static let clusterShards = ["CLUSTER", "SHARDS"].map { Array($0.utf8) }
+    static let clusterInfo = ["CLUSTER", "INFO"].map { Array($0.utf8) }
 
     var masters: [ManagerNode] { nodes.filter(\.isMaster) }
 
@@ -302,9 +274,15 @@ final class ManagedCluster {
     /// any database (what create and add-node need; redis-cli looks at database 0, the only one
     /// before Valkey 9's numbered databases); otherwise says which and returns false.
     func isEmptyClusterNode(_ session: Session, _ address: NodeAddress) -> Bool {
-        guard isClusterNode(session, address) else { return false }
-        let keyspace = Self.keyspace(call(session, ["INFO", "keyspace"]).text ?? "")
-        let known = call(session, ["CLUSTER", "INFO"]).text ?? ""
+        let asked = [Self.infoCluster, Self.infoKeyspace, Self.clusterInfo]
+        return isEmptyClusterNode(asked.map { callBytes(session, $0) }, address)
+    }
+
+    /// The same from the node's replies to `INFO cluster`, `INFO keyspace` and `CLUSTER INFO`.
+    func isEmptyClusterNode(_ replies: [RESPValue], _ address: NodeAddress) -> Bool {
+        guard replies.count == 3, isClusterNode(replies[0], address) else { return false }
+        let keyspace = Self.keyspace(replies[1].text ?? "")
+        let known = replies[2].text ?? ""
         guard keyspace.isEmpty, Self.field(known, "cluster_known_nodes") == "1" else {
             let db = keyspace[0] != nil ? 0 : keyspace.keys.min() ?? 0
             log.err(
@@ -318,7 +296,11 @@ final class ManagedCluster {
     /// True when `session`'s node runs in cluster mode; otherwise says so (or, when it answers
     /// INFO with an error such as NOAUTH, gives that error) and returns false.
     func isClusterNode(_ session: Session, _ address: NodeAddress) -> Bool {
-        let reply = call(session, ["INFO", "cluster"])
+        isClusterNode(call(session, ["INFO", "cluster"]), address)
+    }
+
+    /// The same from the node's reply to `INFO cluster`.
+    func isClusterNode(_ reply: RESPValue, _ address: NodeAddress) -> Bool {
         if case .error(let e) = reply {
             log.replied(address, e)
             return false

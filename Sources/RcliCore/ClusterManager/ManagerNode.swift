@@ -31,45 +31,66 @@ struct ManagerNode {
 
     /// Parses one `CLUSTER NODES` line; nil when it is not one.
     static func parse(_ line: Substring) -> ManagerNode? {
-        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        parse(ArraySlice(line.utf8))
+    }
+
+    /// The same from the line's bytes (as `NodesView` holds them): fields split once, numbers
+    /// read from the bytes, a string made only for what the node keeps.
+    static func parse(_ line: ArraySlice<UInt8>) -> ManagerNode? {
+        let fields = line.split(separator: UInt8(ascii: " "))
         guard fields.count >= 8 else { return nil }
-        let id = String(fields[0])
         // ip:port@cport[,hostname]
         let addressField = fields[1]
-        let parts = addressField.split(separator: ",", maxSplits: 1)
-        let hostPort = parts[0].split(separator: "@", maxSplits: 1)[0]
-        guard let colon = hostPort.lastIndex(of: ":"), let port = Int(hostPort[hostPort.index(after: colon)...])
+        let comma = addressField.firstIndex(of: UInt8(ascii: ",")) ?? addressField.endIndex
+        let hostPortBus = addressField[..<comma]
+        let hostPort = hostPortBus[..<(hostPortBus.firstIndex(of: UInt8(ascii: "@")) ?? hostPortBus.endIndex)]
+        guard let colon = hostPort.lastIndex(of: UInt8(ascii: ":")), let port = number(hostPort[(colon + 1)...])
         else { return nil }
-        let ip = String(hostPort[..<colon])
-        let hostname = parts.count > 1 ? String(parts[1]) : ""
-        let flags = fields[2].split(separator: ",").map(String.init).filter { $0 != "myself" }
-        let master = fields[3] == "-" ? nil : String(fields[3])
+        let ip = text(hostPort[..<colon])
+        let hostname = comma < addressField.endIndex ? text(addressField[(comma + 1)...]) : ""
+        let flags = fields[2].split(separator: UInt8(ascii: ",")).map(text).filter { $0 != "myself" }
+        let master = fields[3].elementsEqual([UInt8(ascii: "-")]) ? nil : text(fields[3])
         var slots: [ClosedRange<Int>] = []
         var migrating: [Int: String] = [:]
         var importing: [Int: String] = [:]
         for field in fields.dropFirst(8) {
-            if field.hasPrefix("[") {
+            if field.first == UInt8(ascii: "[") {
                 // [slot->-id] migrating, [slot-<-id] importing
                 let body = field.dropFirst().dropLast()
-                if let r = body.firstRange(of: "->-"), let slot = Int(body[..<r.lowerBound]) {
-                    migrating[slot] = String(body[r.upperBound...])
-                } else if let r = body.firstRange(of: "-<-"), let slot = Int(body[..<r.lowerBound]) {
-                    importing[slot] = String(body[r.upperBound...])
+                guard let dash = body.firstIndex(of: UInt8(ascii: "-")), let slot = number(body[..<dash]) else {
+                    continue
+                }
+                let arrow = body[dash...].prefix(3)
+                if arrow.elementsEqual("->-".utf8) {
+                    migrating[slot] = text(body[(dash + 3)...])
+                } else if arrow.elementsEqual("-<-".utf8) {
+                    importing[slot] = text(body[(dash + 3)...])
                 }
                 continue
             }
-            let bounds = field.split(separator: "-")
-            if bounds.count == 1, let s = Int(bounds[0]) {
+            if let dash = field.firstIndex(of: UInt8(ascii: "-")) {
+                if let a = number(field[..<dash]), let b = number(field[(dash + 1)...]), a <= b { slots.append(a...b) }
+            } else if let s = number(field) {
                 slots.append(s...s)
-            } else if bounds.count == 2, let a = Int(bounds[0]), let b = Int(bounds[1]), a <= b {
-                slots.append(a...b)
             }
         }
         return ManagerNode(
-            id: id, address: NodeAddress(host: ip, port: port), ip: ip, hostname: hostname.isEmpty ? nil : hostname,
-            flags: flags,
-            masterID: master, slots: slots, migrating: migrating, importing: importing,
-            configEpoch: Int(fields[6]) ?? 0)
+            id: text(fields[0]), address: NodeAddress(host: ip, port: port), ip: ip,
+            hostname: hostname.isEmpty ? nil : hostname, flags: flags, masterID: master, slots: slots,
+            migrating: migrating, importing: importing, configEpoch: number(fields[6]) ?? 0)
+    }
+
+    private static func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    /// A decimal number without sign (what the fields hold), nil for anything else or an overflow.
+    private static func number(_ bytes: ArraySlice<UInt8>) -> Int? {
+        guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
+        var n = 0
+        for byte in bytes {
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+            n = n * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return n
     }
 
     /// redis-cli's slot ranges text: `[0-5460],[10923]`.

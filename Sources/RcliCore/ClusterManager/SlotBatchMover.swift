@@ -232,7 +232,7 @@ struct SlotBatchMover {
         var own: [String: ManagerNode?] = [:]
         func view(_ node: ManagerNode) -> ManagerNode? {
             if let known = own[node.id] { return known }
-            let line = NodesView(reply: cluster.call(node, ["CLUSTER", "NODES"], seconds: 10))?.ownLine
+            let line = NodesView(reply: cluster.call(node, ["CLUSTER", "NODES"], seconds: 10))?.ownLineBytes
             let parsed = line.flatMap { ManagerNode.parse($0) }
             own[node.id] = parsed
             return parsed
