@@ -29,6 +29,10 @@ public struct RESPParser: Sendable {
     /// million-element reply allocates nothing per element. A reader that keeps the value
     /// (building a whole reply) keeps it intact: the next bulk string gets new storage.
     private var scratch: [UInt8] = []
+    /// Where a read lands before what it got is appended to `buffer` (hiredis reads 16 KB the
+    /// same way): the buffer then grows by what came, not by zeros for what might come.
+    private var landing: [UInt8] = []
+    private static let landingSize = 16 * 1024
 
     /// A parser with the given limits.
     public init(limits: RESPLimits = RESPLimits()) {
@@ -58,6 +62,14 @@ public struct RESPParser: Sendable {
             let missing = bulk.length + 2 - (buffer.count - pos)
             want = min(max(want, missing), 16 * 1024 * 1024)
         }
+        if want <= 64 * 1024 {
+            // The usual read: into the landing area, then only what came is copied.
+            if landing.count < Self.landingSize { landing = [UInt8](repeating: 0, count: Self.landingSize) }
+            let got = try landing.withUnsafeMutableBytes { raw in try read(raw) }
+            if got > 0 { buffer.append(contentsOf: landing[0..<min(got, Self.landingSize)]) }
+            return got
+        }
+        // A large bulk string still missing: read it straight into the buffer.
         let old = buffer.count
         // Grow with a memcpy of zeros (appending `repeatElement` goes element by element,
         // which costs milliseconds per read in a debug build).

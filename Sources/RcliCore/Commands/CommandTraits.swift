@@ -49,6 +49,27 @@ package struct CommandTraits: Sendable, Equatable {
         return kinds
     }()
 
+    /// For each first letter (lowercased), the lengths of the names in `kinds` that start with
+    /// it, as bits: most commands (SET, GET ...) are told apart from them without lowercasing
+    /// the name or hashing it.
+    private static let shapes: [UInt64] = {
+        var shapes = [UInt64](repeating: 0, count: 256)
+        for name in kinds.keys {
+            let bytes = Array(name.utf8)
+            guard let letter = bytes.first, bytes.count < 64 else { continue }
+            shapes[Int(letter)] |= 1 << UInt64(bytes.count)
+        }
+        return shapes
+    }()
+
+    /// False when `name` cannot be one of `kinds` (its first letter and length match none).
+    private static func mayBeKnown(_ name: [UInt8]) -> Bool {
+        guard let letter = name.first else { return false }
+        guard name.count < 64 else { return true }
+        let lower = letter >= 65 && letter <= 90 ? letter + 32 : letter
+        return shapes[Int(lower)] >> UInt64(name.count) & 1 == 1
+    }
+
     /// What the command table's COMMAND INFO flags say (`CommandTable.flagged`, generated with the
     /// table): `blocking` commands may take long (BLPOP ..., and WAIT and WAITAOF, which Redis
     /// flags from 7.2 on); the pub/sub commands a script may not run (`pubsub` and `noscript`)
@@ -75,7 +96,7 @@ package struct CommandTraits: Sendable, Equatable {
 
     /// The traits of `args` (the command name is matched case-insensitively).
     package init(_ args: [[UInt8]]) {
-        guard let first = args.first, let kind = Self.kinds[Self.lower(first)] else { return }
+        guard let first = args.first, Self.mayBeKnown(first), let kind = Self.kinds[Self.lower(first)] else { return }
         let argc = args.count
         var sub: String { argc > 1 ? Self.lower(args[1]) : "" }
         switch kind {

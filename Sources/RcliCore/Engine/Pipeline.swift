@@ -120,6 +120,9 @@ package struct Pipeline {
     package init(_ settings: Settings, now: Double) {
         self.settings = settings
         self.lastReply = now
+        // Room for a window's worth of entries at once (a run of short batches, as --lru-test's,
+        // would otherwise grow the list from nothing each time).
+        if settings.ordered, case .commands(let n) = settings.window { entries.reserveCapacity(min(n, 1024)) }
     }
 
     // MARK: input

@@ -17,17 +17,16 @@ enum LRUTestMode {
         if let error = transport.open() { return output.fail(error) }
         let sink = LRUTestSink(err: output.err)
         let engine = Engine(transport: transport, sink: sink, settings: Pipeline.Settings(window: .commands(batch)))
-        var random = FastRandom()
+        let source = Batch(keys: keys)
         while true {
             let start = monotonicSeconds()
             sink.hits = 0
             sink.misses = 0
             while monotonicSeconds() - start < cycle {
-                let sets = (0..<batch).map { _ in command([set, key(keys, &random), value(&random)]) }
-                let gets = (0..<batch).map { _ in command([get, key(keys, &random)]) }
-                for (commands, counting) in [(sets, false), (gets, true)] {
+                for counting in [false, true] {
                     sink.counting = counting
-                    _ = engine.run(ItemSource(commands))
+                    source.begin(gets: counting)
+                    _ = engine.run(source)
                     if sink.failed {
                         output.out.flush()
                         output.err.write("I/O error during LRU test\n")
@@ -57,22 +56,48 @@ enum LRUTestMode {
         return max(0, keys + 1 - Int64(pl))
     }
 
-    private static let set = Array("SET".utf8)
-    private static let get = Array("GET".utf8)
+    fileprivate static let set = Array("SET".utf8)
+    fileprivate static let get = Array("GET".utf8)
 
-    private static func key(_ keys: Int64, _ random: inout FastRandom) -> [UInt8] {
+    fileprivate static func key(_ keys: Int64, _ random: inout FastRandom) -> [UInt8] {
         var key = Array("lru:".utf8)
         RESPEncoder.appendDecimal(Int(keyNumber(keys, r: Double.random(in: 0...1, using: &random))), to: &key)
         return key
     }
 
     /// Five characters from 'A' to 'y', as redis-cli's `'A' + rand() % ('z' - 'A')`.
-    private static func value(_ random: inout FastRandom) -> [UInt8] {
+    fileprivate static func value(_ random: inout FastRandom) -> [UInt8] {
         (0..<5).map { _ in UInt8.random(in: 65..<122, using: &random) }
     }
 
-    private static func command(_ words: [[UInt8]]) -> (item: ScriptItem, count: Int64) {
-        (.command(words), 1)
+    /// One batch of commands, made as the engine takes them (no list of them is built): `batch`
+    /// SETs, or as many GETs.
+    final class Batch: CommandSource {
+        private let keys: Int64
+        private var random = FastRandom()
+        private var left = 0
+        private var gets = false
+
+        init(keys: Int64) {
+            self.keys = keys
+        }
+
+        /// A new batch of SETs, or of GETs.
+        func begin(gets: Bool) {
+            self.gets = gets
+            left = LRUTestMode.batch
+        }
+
+        func next() -> ScriptItem? {
+            guard left > 0 else { return nil }
+            left -= 1
+            let k = key(keys, &random)
+            return .command(gets ? [get, k] : [set, k, value(&random)])
+        }
+
+        var inputDescriptor: Int32? { nil }
+        func readAvailable() throws(RcliError) {}
+        var isExhausted: Bool { left == 0 }
     }
 }
 
