@@ -33,23 +33,6 @@ final class AddressLookup: @unchecked Sendable {
         let first: UnsafeMutablePointer<addrinfo>
     }
 
-    /// The addresses of `host` for `port`, waiting until `deadline` at most (`.connect` with the
-    /// resolver's words when it does not resolve, `.timeout` past the deadline, `.interrupted`
-    /// on Ctrl-C where blocking waits give way to it).
-    static func resolve(_ host: String, port: Int, endpoint: Endpoint, deadline: Double?) throws(NetError) -> Answer {
-        let lookup = start(host, port: port)
-        if let fd = lookup.descriptor {
-            while true {
-                let ready = try Reactor.waitOnConnection(fd, .read, until: deadline)
-                if !ready.isEmpty { break }
-                if let deadline, deadline <= monotonicSeconds() {
-                    throw .connect(endpoint, reason: "the name did not resolve in time")
-                }
-            }
-        }
-        return try lookup.answer(endpoint)
-    }
-
     /// Starts looking `host` up: a numeric address (or a host name when no thread can be
     /// started) is answered at once; otherwise `descriptor` becomes readable when the answer is
     /// in (for a wait loop to watch).

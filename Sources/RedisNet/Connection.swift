@@ -20,29 +20,6 @@ package final class Connection {
     /// Bytes ever received (a server that closes before saying anything may want TLS).
     package private(set) var bytesReceived = 0
 
-    /// Connects (no Redis handshake; see `Session`), driving `lifecycle` through resolving and
-    /// connecting; on return it is handshaking (`handshakeReplies` owed) or ready. With `tls`,
-    /// the TLS handshake and the certificate checks complete here (within `connectTimeout`, 5 s
-    /// without), before anything is sent. `prefer` (`-4` / `-6`) orders a host name's
-    /// addresses; `fallbackHost` is dialled when the host name does not resolve.
-    package init(
-        endpoint: Endpoint, lifecycle: inout LinkLifecycle, handshakeReplies: Int = 0, connectTimeout: Double?,
-        tls: (context: TLSContext, peer: TLSPeer)? = nil, prefer: AddressFamily = .any, fallbackHost: String? = nil,
-        limits: RESPLimits = RESPLimits()
-    ) throws(NetError) {
-        self.endpoint = endpoint
-        let socket = try Socket.connect(
-            to: endpoint, lifecycle: &lifecycle, handshakeReplies: handshakeReplies, prefer: prefer,
-            fallbackHost: fallbackHost)
-        if let tls {
-            self.stream = try TLSStream(
-                socket: socket, context: tls.context, peer: tls.peer, endpoint: endpoint, timeout: connectTimeout)
-        } else {
-            self.stream = PlainStream(socket)
-        }
-        self.parser = RESPParser(limits: limits)
-    }
-
     /// A connection over a stream already connected (and past its TLS handshake): `Dialer`.
     init(endpoint: Endpoint, stream: ByteStream, limits: RESPLimits) {
         self.endpoint = endpoint
@@ -50,15 +27,33 @@ package final class Connection {
         self.parser = RESPParser(limits: limits)
     }
 
-    /// Connects with no handshake to follow (`connectTimeout` for each address, and TLS).
+    /// Connects with no handshake to follow (`connectTimeout` for each address; with `tls`, the
+    /// TLS handshake and the certificate checks too, within `connectTimeout`, 5 s without):
+    /// `Dialer`'s steps, waited on one after another. `prefer` (`-4` / `-6`) orders a host name's
+    /// addresses; `fallbackHost` is dialled when the host name does not resolve.
     package convenience init(
         endpoint: Endpoint, connectTimeout: Double?, tls: (context: TLSContext, peer: TLSPeer)? = nil,
         prefer: AddressFamily = .any, fallbackHost: String? = nil, limits: RESPLimits = RESPLimits()
     ) throws(NetError) {
-        var lifecycle = LinkLifecycle(timing: LinkLifecycle.Timing(connectTimeout: connectTimeout))
-        try self.init(
-            endpoint: endpoint, lifecycle: &lifecycle, connectTimeout: connectTimeout, tls: tls, prefer: prefer,
-            fallbackHost: fallbackHost, limits: limits)
+        let dialer = Dialer(
+            endpoint: endpoint, timing: LinkLifecycle.Timing(connectTimeout: connectTimeout), handshakeReplies: 0,
+            tls: tls, prefer: prefer, fallbackHost: fallbackHost, limits: limits)
+        var made = try dialer.start(now: monotonicSeconds())
+        while made == nil {
+            let waits = dialer.waits
+            let ready: [Readiness]
+            do throws(NetError) {
+                ready = try Reactor.waitOnConnections(waits, until: dialer.nextDeadline)
+            } catch {
+                dialer.cancel()
+                throw error
+            }
+            var found: [Int32: Readiness] = [:]
+            for (wait, readiness) in zip(waits, ready) where !readiness.isEmpty { found[wait.fd] = readiness }
+            made = try dialer.advance(found, now: monotonicSeconds())
+        }
+        guard let made else { throw .connect(endpoint, reason: "not connected") }
+        self.init(endpoint: endpoint, stream: made.stream, limits: limits)
     }
 
     /// The socket descriptor, for poll loops that watch several sources.

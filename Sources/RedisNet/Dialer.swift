@@ -7,8 +7,10 @@ import RESP
 /// dialer performs it. The owner waits for `waits` until `nextDeadline`, then calls `advance`
 /// with what the descriptors were ready for (an empty map when only time passed).
 ///
-/// The messages are those of the blocking connect (`Connection.init`). A Unix socket path is
-/// connected at once, as the blocking connect does (a local connect does not wait on a peer).
+/// It is the only way a connection is made: `Connection.init(endpoint:connectTimeout:...)` and
+/// `Session.connect` wait on its steps one after another, the cluster transport drives them from
+/// the run loop. A Unix socket path is connected at once (a local connect does not wait on a
+/// peer).
 package final class Dialer {
     private enum Phase {
         case resolving(AddressLookup, host: String)
@@ -51,8 +53,9 @@ package final class Dialer {
     /// Starts: the connection when it is made at once, else nil (wait for `waits`).
     package func start(now: Double) throws(NetError) -> Connection? {
         switch endpoint {
-        case .unix:
-            let socket = try Socket.connect(to: endpoint, lifecycle: &lifecycle, handshakeReplies: handshakeReplies)
+        case .unix(let path):
+            let socket = try Socket.connectUnix(
+                path: path, endpoint: endpoint, lifecycle: &lifecycle, handshakeReplies: handshakeReplies)
             return try connected(socket, now: now)
         case .tcp(let host, let port):
             return try resolve(host, port: port, now: now)

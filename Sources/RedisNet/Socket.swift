@@ -11,27 +11,6 @@ package final class Socket {
         close(fd)
     }
 
-    /// Connects to `endpoint`: a host name's addresses are dialled as `lifecycle` says
-    /// (staggered, first to connect wins; `-4` / `-6` order kept), each given `-t` from its
-    /// `Timing`; on return `lifecycle` is past connecting (handshaking or ready). A host name
-    /// that does not resolve is replaced by `fallbackHost` when there is one (a cluster node's IP
-    /// behind a name it announces). Ctrl-C ends it where the program asked so (`.interrupted`).
-    package static func connect(
-        to endpoint: Endpoint, lifecycle: inout LinkLifecycle, handshakeReplies: Int, prefer: AddressFamily = .any,
-        fallbackHost: String? = nil
-    ) throws(NetError) -> Socket {
-        switch endpoint {
-        case .unix(let path):
-            let socket = try connectUnix(
-                path: path, endpoint: endpoint, lifecycle: &lifecycle, handshakeReplies: handshakeReplies)
-            return socket
-        case .tcp(let host, let port):
-            return try connectTCP(
-                host: host, port: port, endpoint: endpoint, lifecycle: &lifecycle, handshakeReplies: handshakeReplies,
-                prefer: prefer, fallbackHost: fallbackHost)
-        }
-    }
-
     /// The first numeric address `host` resolves to (itself when it already is one); nil when
     /// it does not resolve; `prefer` (`-4` / `-6`) picks that family's first address when the
     /// name has one. CLUSTER MEET takes addresses, not names.
@@ -52,87 +31,6 @@ package final class Socket {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    private static func connectTCP(
-        host: String, port: Int, endpoint: Endpoint, lifecycle: inout LinkLifecycle, handshakeReplies: Int,
-        prefer: AddressFamily, fallbackHost: String?
-    ) throws(NetError) -> Socket {
-        lifecycle.resolving(now: monotonicSeconds())
-        let answer: AddressLookup.Answer
-        do throws(NetError) {
-            answer = try AddressLookup.resolve(host, port: port, endpoint: endpoint, deadline: lifecycle.nextDeadline)
-        } catch {
-            if case .connect = error, let fallback = fallbackHost, fallback != host {
-                return try connectTCP(
-                    host: fallback, port: port, endpoint: .tcp(host: fallback, port: port), lifecycle: &lifecycle,
-                    handshakeReplies: handshakeReplies, prefer: prefer, fallbackHost: nil)
-            }
-            if case .interrupted = error {
-                _ = lifecycle.interrupt()
-            } else {
-                _ = lifecycle.resolveFailed(error.description)
-            }
-            throw error
-        }
-        // The addresses live as long as the lookup: until this function returns.
-        defer { withExtendedLifetime(answer.owner) {} }
-        let addresses = prefer.ordered(answer.first)
-        var pending: [Int: Socket] = [:]
-        var actions = lifecycle.resolved(count: addresses.count, now: monotonicSeconds())
-        while true {
-            var next: [LinkLifecycle.Action] = []
-            for action in actions {
-                switch action {
-                case .dial(let i):
-                    let ai = addresses[i]
-                    do throws(NetError) {
-                        let (socket, done) = try start(
-                            family: ai.pointee.ai_family, address: ai.pointee.ai_addr, length: ai.pointee.ai_addrlen)
-                        pending[i] = socket
-                        if done {
-                            next += lifecycle.dialSucceeded(
-                                i, handshakeReplies: handshakeReplies, now: monotonicSeconds())
-                        }
-                    } catch {
-                        next += lifecycle.dialFailed(i, reason: error.description, now: monotonicSeconds())
-                    }
-                case .abandon(let i):
-                    pending[i] = nil
-                case .connected(let i):
-                    guard let socket = pending[i] else { continue }
-                    socket.configureConnected()
-                    return socket
-                case .ready:
-                    break
-                case .fail(let failure):
-                    throw failureError(failure, endpoint: endpoint)
-                }
-            }
-            if !next.isEmpty {
-                actions = next
-                continue
-            }
-            let order = lifecycle.dialling.compactMap { i in pending[i].map { (index: i, socket: $0) } }
-            let ready: [Readiness]
-            do throws(NetError) {
-                ready = try Reactor.waitOnConnections(
-                    order.map { (fd: $0.socket.fd, interest: Interest.write) }, until: lifecycle.nextDeadline)
-            } catch {
-                if case .interrupted = error { _ = lifecycle.interrupt() } else { lifecycle.closed() }
-                throw error
-            }
-            let now = monotonicSeconds()
-            for (entry, readiness) in zip(order, ready) where !readiness.isEmpty {
-                let err = entry.socket.pendingError()
-                if err == 0 {
-                    next += lifecycle.dialSucceeded(entry.index, handshakeReplies: handshakeReplies, now: now)
-                } else {
-                    next += lifecycle.dialFailed(entry.index, reason: errnoDescription(err), now: now)
-                }
-            }
-            actions = next + lifecycle.timer(now: now)
-        }
-    }
-
     /// A TCP connection just made: no Nagle delay, keep-alive probes.
     func configureConnected() {
         var one: Int32 = 1
@@ -150,7 +48,9 @@ package final class Socket {
         }
     }
 
-    private static func connectUnix(
+    /// Connects to the Unix socket at `path` at once (a local connect does not wait on a peer),
+    /// driving `lifecycle` through resolving and connecting.
+    static func connectUnix(
         path: String, endpoint: Endpoint, lifecycle: inout LinkLifecycle, handshakeReplies: Int
     ) throws(NetError) -> Socket {
         var addr = sockaddr_un()

@@ -137,8 +137,7 @@ package struct TLSPeer: Sendable, Equatable {
 }
 
 /// A TLS session over a connected socket. The handshake (and the certificate and name checks)
-/// complete before anything is sent: in `init(socket:context:peer:endpoint:timeout:)`, or step by
-/// step (`handshakeStep`) for a wait loop that drives it.
+/// complete before anything is sent, step by step (`handshakeStep`), driven by `Dialer`.
 final class TLSStream: ByteStream {
     private let socket: Socket
     private let ssl: OpaquePointer
@@ -160,19 +159,6 @@ final class TLSStream: ByteStream {
         rcli_SSL_set_fd(ssl, socket.fd)
         rcli_SSL_set_connect_state(ssl)
         if let sni = peer.sni, !sni.isEmpty { _ = rcli_ssl_set_sni(ssl, sni) }
-    }
-
-    /// A session over `socket` whose handshake completes here, within `timeout` (5 s without).
-    convenience init(socket: Socket, context: TLSContext, peer: TLSPeer, endpoint: Endpoint, timeout: Double?)
-        throws(NetError)
-    {
-        try self.init(socket: socket, context: context, peer: peer, endpoint: endpoint)
-        let deadline = monotonicSeconds() + (timeout ?? 5)
-        while let interest = try handshakeStep() {
-            if try Reactor.waitOnConnection(socket.fd, interest, until: deadline).isEmpty {
-                throw Self.handshakeTimedOut(endpoint)
-            }
-        }
     }
 
     /// The error a handshake that ran out of time is reported as.

@@ -219,6 +219,28 @@ import Testing
         }
     }
 
+    /// A node whose connect fails at once (an address no route leads to: ENETUNREACH here, a
+    /// refused local connect elsewhere) is retried within --retry-budget and reported; the link
+    /// is not left connecting for ever (the run used to hang there, with nothing to wait for).
+    @Test func aNodeWhoseConnectFailsAtOnceIsReportedNotWaitedOnForEver() throws {
+        let unreachable = "255.255.255.255"
+        let shards =
+            "*1\r\n*4\r\n$5\r\nslots\r\n*2\r\n:0\r\n:16383\r\n$5\r\nnodes\r\n*1\r\n*6\r\n"
+            + "$4\r\nport\r\n:6379\r\n$2\r\nip\r\n$\(unreachable.count)\r\n\(unreachable)\r\n"
+            + "$4\r\nrole\r\n$6\r\nmaster\r\n"
+        for extra in [[], ["--pipe"]] {
+            let seed = try FakeServer(reply: Array(shards.utf8), holdOpen: 5)
+            let args = ["-c", "-p", "\(seed.port)", "--retry-budget", "1"] + extra
+            let r =
+                extra.isEmpty
+                ? try rcli(args + ["set", "foo", "1"], timeout: 20)
+                : try rcli(args, stdin: "*3\r\n$3\r\nSET\r\n$3\r\nfoo\r\n$1\r\n1\r\n", timeout: 20)
+            #expect(r.status == 1, "\(extra): \(r.out)\(r.err)")
+            #expect(r.err.contains("gave up after 1s of retries"), "\(extra): \(r.err)")
+            #expect(r.err.contains("\(unreachable):6379"), "\(extra): \(r.err)")
+        }
+    }
+
     /// Starts `path` with `arguments` and stdin from `stdin` the way a terminal's shell would:
     /// an empty signal mask and SIGINT's default action (the test runner blocks signals, and a
     /// mask survives exec). Stdout and stderr go to /dev/null; the caller waits for the pid.

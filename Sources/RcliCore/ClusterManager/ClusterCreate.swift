@@ -67,7 +67,7 @@ enum ClusterCreate {
         }
         let nodes = v.isValkey ? "node(s)" : "nodes"
         log.info(">>> Performing hash slots allocation on \(addresses.count) \(nodes)...")
-        var random = CreatePlan.Random()
+        var random = FastRandom()
         let hosts = addresses.map(\.host)
         let plan = CreatePlan.make(hosts: hosts, replicas: replicas, random: &random)
         for (i, range) in plan.slots.enumerated() {

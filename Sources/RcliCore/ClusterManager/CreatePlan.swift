@@ -219,23 +219,4 @@ struct CreatePlan: Equatable {
             return score
         }
     }
-
-    /// The generator the swaps draw from: SplitMix64, seeded once from the system's generator
-    /// (which makes a system call per number: 200,000 of them for 200 nodes on one host).
-    struct Random: RandomNumberGenerator {
-        private var state: UInt64
-
-        init() {
-            var system = SystemRandomNumberGenerator()
-            state = system.next()
-        }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 }

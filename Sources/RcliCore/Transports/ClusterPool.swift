@@ -158,7 +158,14 @@ package final class ClusterPool {
                 let connect = try SessionConnect(session: link.session)
                 link.selectedDatabase = link.session.database
                 link.connecting = connect
-                if try connect.start(now: now) { link.connected(now: now) }
+                do throws(RcliError) {
+                    if try connect.start(now: now) { link.connected(now: now) }
+                } catch {
+                    // Failed at once (an address no route leads to, a refused local connect):
+                    // the link is left unconnected, not connecting for ever.
+                    link.connecting = nil
+                    throw error
+                }
             }
         }
         return link

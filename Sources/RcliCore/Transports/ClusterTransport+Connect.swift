@@ -45,19 +45,27 @@ extension ClusterTransport {
         pipeRouting.forgetSlots()
         for request in lost.unsent + lost.unknown {
             guard let e = request.tag, let target = e.target else { continue }
-            if case .interrupted = error {
-                events.append(.fatal(.interrupted))
-                return
-            }
-            if e.inTransaction {
-                pool.transaction.reset()
-                e.failure = .unreachable(error.text)
-                complete(e)
-                continue
-            }
-            decide(
-                pool.router.unreachable(target, state: &e.route, now: now, problem: error.text), for: e, now: now,
-                why: "\(target.node) unreachable")
+            notConnected(e, to: target, error, now: now)
+            if case .interrupted = error { return }
         }
+    }
+
+    /// `e` cannot go to `target`: connecting there failed with `error`. Ctrl-C (the shell) ends
+    /// the run without holding it against the node; inside a transaction the transaction ends;
+    /// otherwise the router decides (another try later, or the failure).
+    func notConnected(_ e: ClusterCommand, to target: RouteTarget, _ error: RcliError, now: Double) {
+        if case .interrupted = error {
+            events.append(.fatal(.interrupted))
+            return
+        }
+        if e.inTransaction {
+            pool.transaction.reset()
+            e.failure = .unreachable(error.text)
+            complete(e)
+            return
+        }
+        decide(
+            pool.router.unreachable(target, state: &e.route, now: now, problem: error.text), for: e, now: now,
+            why: "\(target.node) unreachable")
     }
 }

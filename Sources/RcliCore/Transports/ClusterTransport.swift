@@ -160,20 +160,7 @@ package final class ClusterTransport: ShellTransport {
         do throws(RcliError) {
             link = try pool.link(for: target, wait: false, now: now)
         } catch {
-            // Ctrl-C ended the connect (the shell): the run ends, the node is not held against.
-            if case .interrupted = error {
-                events.append(.fatal(.interrupted))
-                return
-            }
-            if e.inTransaction {
-                pool.transaction.reset()
-                e.failure = .unreachable(error.text)
-                complete(e)
-                return
-            }
-            decide(
-                pool.router.unreachable(target, state: &e.route, now: now, problem: error.text), for: e, now: now,
-                why: "\(target.node) unreachable")
+            notConnected(e, to: target, error, now: now)
             return
         }
         send(e, to: target, on: link, now: now)
@@ -275,8 +262,8 @@ package final class ClusterTransport: ShellTransport {
         }
         advanceConnects(nil, now: now)
         if pool.router.reloadWanted {
-            _ = pool.reloadIfWanted(now: now)
-            pipeRouting.forgetSlots()
+            // Only a new map moves slots: while a reload waits, --pipe -c keeps its fast path.
+            if pool.reloadIfWanted(now: now) { pipeRouting.forgetSlots() }
         }
         for link in pool.allLinks {
             guard let conn = link.connection, conn.hasPendingOutput else { continue }
@@ -298,6 +285,9 @@ package final class ClusterTransport: ShellTransport {
 
     package func nextEvent(now: Double) -> TransportEvent? {
         if let event = popEvent() { return event }
+        // Batched replies counted on a link whose connection was dropped since (it closed while
+        // idle): still told, or --pipe -c would wait for them for ever.
+        for link in pool.allLinks where link.tally > 0 && link.connection == nil { tally(link) }
         for link in pool.allLinks where link.connection != nil {
             do throws(NetError) {
                 while let value = try link.nextValue() {

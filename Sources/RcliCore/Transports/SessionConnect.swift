@@ -1,12 +1,12 @@
 import RESP
 import RedisNet
 
-/// `Session.connect` as steps driven by the engine's wait loop instead of blocking waits:
-/// resolution, connects and the TLS handshake (`Dialer`), then the handshake commands (AUTH,
-/// SELECT, HELLO 3 ...) written at once and their replies read as they come, before anything
-/// else goes on the connection. Each step has the deadline the blocking connect gives it, and
-/// a failure is the same `RcliError` with the same words. On success the session holds the
-/// connection (`Session.adopt`).
+/// A session's connect as steps a wait loop drives (the cluster transport's run loop, or
+/// `Session.connect` waiting on each in turn): resolution, connects and the TLS handshake
+/// (`Dialer`), then the handshake commands (AUTH, SELECT, HELLO 3 ...) written at once and their
+/// replies read as they come, before anything else goes on the connection. Each step has its
+/// deadline (`-t` for each address and the TLS handshake, `-t` or else `--reply-timeout` for the
+/// handshake's replies). On success the session holds the connection (`Session.adopt`).
 final class SessionConnect {
     /// The session being connected.
     let session: Session
@@ -18,7 +18,7 @@ final class SessionConnect {
     private var answered = 0
     private var refused: RcliError?
 
-    /// A connect for `session` (not connected), not started. Throws what the blocking connect
+    /// A connect for `session` (not connected), not started. Throws what a connect
     /// throws before it dials (a `--user` without a password, a TLS configuration problem).
     init(session: Session) throws(RcliError) {
         self.session = session

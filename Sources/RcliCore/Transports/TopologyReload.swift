@@ -5,9 +5,10 @@ import RedisNet
 /// A topology reload as a request like any other: the sources are asked one after another on a
 /// connection of the reload's own, made and read from the engine's wait loop (`SessionConnect`,
 /// then `TopologyQuery`'s requests), so the commands of the healthy shards keep flowing while a
-/// source is slow. A source that cannot be connected to is passed over; one that does not
-/// answer within `timeout` (or refuses, or says something malformed) is reported and the next
-/// is tried.
+/// source is slow. A source that cannot be connected to (its connect has `-t`, its handshake
+/// `-t` or else `--reply-timeout`) is passed over; one that, once connected, does not answer
+/// within `timeout` (or refuses, or says something malformed) is reported and the next is
+/// tried. Each reload opens its own connection (the handshake is sent again).
 final class TopologyReload {
     /// How a reload ended.
     enum Outcome {
