@@ -40,17 +40,14 @@ package final class Connection {
             tls: tls, prefer: prefer, fallbackHost: fallbackHost, limits: limits)
         var made = try dialer.start(now: monotonicSeconds())
         while made == nil {
-            let waits = dialer.waits
-            let ready: [Readiness]
+            let ready: [Int32: Readiness]
             do throws(NetError) {
-                ready = try Reactor.waitOnConnections(waits, until: dialer.nextDeadline)
+                ready = try Reactor.waitOnConnections(dialer.waits, until: dialer.nextDeadline)
             } catch {
                 dialer.cancel()
                 throw error
             }
-            var found: [Int32: Readiness] = [:]
-            for (wait, readiness) in zip(waits, ready) where !readiness.isEmpty { found[wait.fd] = readiness }
-            made = try dialer.advance(found, now: monotonicSeconds())
+            made = try dialer.advance(ready, now: monotonicSeconds())
         }
         guard let made else { throw .connect(endpoint, reason: "not connected") }
         self.init(endpoint: endpoint, stream: made.stream, limits: limits)

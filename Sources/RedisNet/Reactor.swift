@@ -171,12 +171,14 @@ package final class Reactor {
     package static func waitOnConnection(_ fd: Int32, _ interest: Interest, until deadline: Double?)
         throws(NetError) -> Readiness
     {
-        try waitOnConnections([(fd, interest)], until: deadline).first ?? []
+        try waitOnConnections([(fd, interest)], until: deadline)[fd] ?? []
     }
 
-    /// `waitOnConnection` over several descriptors (a connect dialling several addresses).
+    /// `waitOnConnection` over several descriptors (a connect dialling several addresses): what
+    /// each was found ready for, by descriptor (those not ready left out), as `Dialer.advance`
+    /// and `SessionConnect.advance` take it.
     package static func waitOnConnections(_ descriptors: [(fd: Int32, interest: Interest)], until deadline: Double?)
-        throws(NetError) -> [Readiness]
+        throws(NetError) -> [Int32: Readiness]
     {
         var watched = descriptors
         let pipe = InterruptSignal.blockingWaitDescriptor
@@ -190,7 +192,9 @@ package final class Reactor {
         // The pipe is left as it is: every wait that unwinds after this one ends too, and the
         // run loop (or the shell, which empties it before each line) still sees the Ctrl-C.
         if pipe != nil, let last = ready.popLast(), !last.isEmpty { throw .interrupted }
-        return ready
+        var found: [Int32: Readiness] = [:]
+        for (wait, readiness) in zip(descriptors, ready) where !readiness.isEmpty { found[wait.fd] = readiness }
+        return found
     }
 
     /// What `fd` is ready for now, without waiting (empty on any failure).

@@ -148,18 +148,15 @@ package final class Session {
         let attempt = try SessionConnect(session: self)
         var done = try attempt.start(now: monotonicSeconds())
         while !done {
-            let waits = attempt.waits
-            let ready: [Readiness]
+            let ready: [Int32: Readiness]
             do throws(NetError) {
-                ready = try Reactor.waitOnConnections(waits, until: attempt.nextDeadline)
+                ready = try Reactor.waitOnConnections(attempt.waits, until: attempt.nextDeadline)
             } catch {
                 attempt.cancel()
                 if case .interrupted = error { throw .interrupted }
                 throw .network(error)
             }
-            var found: [Int32: Readiness] = [:]
-            for (wait, readiness) in zip(waits, ready) where !readiness.isEmpty { found[wait.fd] = readiness }
-            done = try attempt.advance(found, now: monotonicSeconds())
+            done = try attempt.advance(ready, now: monotonicSeconds())
         }
         guard let connection else { throw .connect(.connect(endpoint, reason: "the connection was lost")) }
         return connection
