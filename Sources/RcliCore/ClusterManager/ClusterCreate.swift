@@ -143,12 +143,8 @@ enum ClusterCreate {
             (sessions[i], [["CLUSTER", "MEET", meetHost, "\(first.port)"].map { Array($0.utf8) }])
         }
         for (i, answer) in zip(sessions.indices.dropFirst(), cluster.pipelineMany(sessions: meets, seconds: 30)) {
-            if case .error(let e)? = answer.replies.first {
+            if let e = Self.failure(answer) {
                 log.replied(addresses[i], e)
-                return 1
-            }
-            if answer.replies.isEmpty {
-                log.replied(addresses[i], Array((answer.error ?? "the connection was lost").utf8))
                 return 1
             }
         }

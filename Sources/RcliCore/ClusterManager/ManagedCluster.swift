@@ -293,13 +293,9 @@ final class ManagedCluster {
         return true
     }
 
-    /// True when `session`'s node runs in cluster mode; otherwise says so (or, when it answers
-    /// INFO with an error such as NOAUTH, gives that error) and returns false.
-    func isClusterNode(_ session: Session, _ address: NodeAddress) -> Bool {
-        isClusterNode(call(session, ["INFO", "cluster"]), address)
-    }
-
-    /// The same from the node's reply to `INFO cluster`.
+    /// True when the node whose reply to `INFO cluster` is `reply` runs in cluster mode;
+    /// otherwise says so (or, when it answered with an error such as NOAUTH, gives that error)
+    /// and returns false.
     func isClusterNode(_ reply: RESPValue, _ address: NodeAddress) -> Bool {
         if case .error(let e) = reply {
             log.replied(address, e)
