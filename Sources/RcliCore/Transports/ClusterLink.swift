@@ -40,6 +40,10 @@ final class ClusterLink {
     /// The open connection, nil when not connected.
     var connection: Connection? { session.connection }
 
+    /// Connected, or its connect under way: what is sent on it now goes (or waits for the
+    /// handshake), nothing needs connecting.
+    var isOpenOrOpening: Bool { session.connection != nil || connecting != nil }
+
     /// True while it owes replies, streams messages, is subscribed or connects.
     var isBusy: Bool { !queue.isEmpty || queue.streaming || pubsub.isSubscribed || connecting != nil }
 

@@ -127,7 +127,7 @@ package final class ClusterPool {
         let names = router.map.names[target.node]
         // A link made before the topology named its node (a MOVED to a new node) is made again.
         if let existing = links[target.node],
-            existing.connection != nil || existing.connecting != nil || existing.announced == names
+            existing.isOpenOrOpening || existing.announced == names
         {
             link = existing
         } else {
@@ -140,7 +140,7 @@ package final class ClusterPool {
         }
         if target.replica && !link.session.readsFromReplicas {
             link.session.apply(.readOnly(true))
-            if link.connection != nil || link.connecting != nil {
+            if link.isOpenOrOpening {
                 link.send([Array("READONLY".utf8)], for: nil, now: monotonicSeconds())
             }
         }
@@ -149,7 +149,7 @@ package final class ClusterPool {
             // leave the command's fate unknown; a fresh connect either works or fails cleanly.
             _ = link.abandon()
         }
-        if link.connection == nil && link.connecting == nil {
+        if !link.isOpenOrOpening {
             // The handshake selects the session's database (0 for nodes, the seed's `-n` for it).
             if wait {
                 do throws(RcliError) { try link.session.connect() } catch { throw error }
@@ -185,7 +185,7 @@ package final class ClusterPool {
         template.apply(change)
         for link in links.values {
             link.session.apply(change)
-            if link.node != node && (link.connection != nil || link.connecting != nil) {
+            if link.node != node && link.isOpenOrOpening {
                 link.send(args, for: nil, now: monotonicSeconds())
             }
         }

@@ -402,7 +402,7 @@ package final class ClusterTransport: ShellTransport {
     package var isIdle: Bool {
         events.count == 0 && parked.isEmpty && held == nil && lookup == nil && selecting == nil
             && !pool.router.reloadWanted
-            && !pool.allLinks.contains { $0.connection != nil || $0.connecting != nil }
+            && !pool.allLinks.contains(where: \.isOpenOrOpening)
     }
 
     package var backlog: Int {
