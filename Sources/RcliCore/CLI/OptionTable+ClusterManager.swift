@@ -92,6 +92,20 @@ extension OptionTable {
         },
         flag("--cluster-from-askpass", "import: ask for the source server's password.") { $0.fromAskpass = true },
         flag("--cluster-copy", "import: copy keys instead of moving them.") { $0.copy = true },
+        flag(
+            "--cluster-use-atomic-slot-migration",
+            "reshard/rebalance: move slots inside the servers (Valkey 9+,\nRedis 8.4+); refuse if a node cannot."
+        ) { $0.atomic = .always },
+        flag(
+            "--cluster-no-atomic-slot-migration",
+            "reshard/rebalance: move keys one batch at a time even where\nthe servers could move whole slots."
+        ) { $0.atomic = .never },
+        value(
+            "--cluster-retries", "n",
+            "reshard/rebalance: start a failed atomic migration again\nup to n times (default 0)."
+        ) { r, v throws(RcliError) in
+            r.retries = try OptionValues.count(v, option: "--cluster-retries", range: 0...100)
+        },
     ]
 
     /// redis-cli's spellings of the cluster manager's options and valkey-cli 8's, which rcli

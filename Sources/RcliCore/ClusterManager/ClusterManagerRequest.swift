@@ -37,6 +37,21 @@ package struct ClusterManagerRequest: Sendable {
     package var fromPass: String?
     package var fromAskpass = false
     package var copy = false
+    /// reshard/rebalance: atomic slot migration (`--cluster-use-atomic-slot-migration`,
+    /// `--cluster-no-atomic-slot-migration`; the last given wins).
+    package var atomic = AtomicChoice.auto
+    /// `--cluster-retries`: times a failed atomic migration job is started again.
+    package var retries = 0
+
+    /// Whether slots move by atomic slot migration.
+    package enum AtomicChoice: Sendable {
+        /// When every node of the plan can (Valkey 9.0+, Redis 8.4+).
+        case auto
+        /// Always; refused when a node cannot.
+        case always
+        /// Never: key by key.
+        case never
+    }
 
     /// A request for `subcommand`.
     package init(subcommand: String) {

@@ -1,3 +1,4 @@
+import Cluster
 import RedisNet
 
 /// `--cluster reshard host:port [--cluster-from ids|all] [--cluster-to id] [--cluster-slots n]
@@ -83,17 +84,43 @@ enum ClusterReshard {
             }
             guard System.readTerminalLine() == "yes" else { return 1 }
         }
+        let moves = plan.map { SlotMove(slot: $0.slot, source: sources[$0.source], target: target) }
+        switch cluster.moveMethod(for: sources + [target], request: request) {
+        case .refused:
+            return 1
+        case .atomic(let dialect):
+            let entryText = ManagerAddress.text(entry)
+            return cluster.moveAtomically(
+                moves, dialect: dialect, request: request,
+                resume: { rest in
+                    let left = Set(rest)
+                    let from = Set(moves.filter { left.contains($0.slot) }.map(\.source.id))
+                    return "rcli --cluster reshard \(entryText) --cluster-from "
+                        + sources.map(\.id).filter { from.contains($0) }.joined(separator: ",")
+                        + " --cluster-to \(target.id) --cluster-slots \(rest.count) --cluster-yes"
+                }, fallback: { keyByKey(moves, cluster: cluster, request: request, context: context, entry: entry) }
+            ) ?? 0
+        case .keyByKey:
+            return keyByKey(moves, cluster: cluster, request: request, context: context, entry: entry) ?? 0
+        }
+    }
+
+    /// The moves made by rcli itself, key batch by key batch; nil when all moved.
+    private static func keyByKey(
+        _ moves: [SlotMove], cluster: ManagedCluster, request: ClusterManagerRequest, context: ManagerContext,
+        entry: NodeAddress
+    ) -> Int32? {
+        let log = context.log
         let interruption = MoveInterruption(log: log)
         let mover = SlotBatchMover(cluster: cluster, request: request, interruption: interruption)
-        let progress = MoveProgress(log: log, total: plan.count, style: .perSlot)
-        let outcome = mover.run(
-            plan.map { SlotMove(slot: $0.slot, source: sources[$0.source], target: target) }, progress: progress)
+        let progress = MoveProgress(log: log, total: moves.count, style: .perSlot)
+        let outcome = mover.run(moves, progress: progress)
         progress.finish()
-        if let status = interruption.status(outcome, before: 0, total: plan.count, entry: ManagerAddress.text(entry)) {
+        if let status = interruption.status(outcome, before: 0, total: moves.count, entry: ManagerAddress.text(entry)) {
             return status
         }
-        if interruption.presses > 0 { return interruption.stopped(moved: plan.count, of: plan.count) }
-        return 0
+        if interruption.presses > 0 { return interruption.stopped(moved: moves.count, of: moves.count) }
+        return nil
     }
 
     /// A line typed after `question`, nil without a terminal or at end of input.

@@ -21,6 +21,8 @@ final class ManagedCluster {
     private var databaseSessions: [String: Session] = [:]
     /// How each node serves numbered databases, asked once per run (`databaseMode(of:)`).
     var databaseModes: [String: DatabaseMode] = [:]
+    /// Each node's `INFO server` text, asked once per run (`serverInfo(of:)`).
+    var serverInfos: [String: String] = [:]
     let template: Session
     let log: ManagerLog
 
