@@ -48,3 +48,10 @@ package func monotonicSeconds() -> Double {
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
+
+/// Whole seconds since the epoch on the wall clock (to compare with times servers report).
+package func wallClockSeconds() -> Int {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    return Int(ts.tv_sec)
+}

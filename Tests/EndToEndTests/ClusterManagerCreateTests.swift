@@ -168,7 +168,8 @@ import Testing
         #expect(ours.err.contains("--cluster-yes"), "no terminal, no hang: \(ours.err)")
 
         let moved = try rcli(
-            ["--cluster-slots", "300", "--cluster-yes"] + planArgs + ["--cluster-pipeline", "7"], timeout: 120)
+            ["--cluster-slots", "300", "--cluster-yes"] + planArgs
+                + ["--cluster-pipeline", "7", "--cluster-no-atomic-slot-migration"], timeout: 120)
         #expect(moved.status == 0, "\(moved.out)")
         #expect(moved.out.contains("Moving slot 0 from \(addresses[0]) to \(addresses[3]): "))
         _ = waitUntil(10) { (try? redisCli(["--cluster", "check", addresses[0]]).status) == 0 }
@@ -231,6 +232,7 @@ import Testing
             [
                 "--cluster", "reshard", addresses[0], "--cluster-from", ids[0], "--cluster-to", ids[1],
                 "--cluster-slots", "100", "--cluster-yes", "--cluster-pipeline", "1",
+                "--cluster-no-atomic-slot-migration",
             ])
         process.standardOutput = try FileHandle(forWritingTo: out)
         try process.run()
@@ -254,7 +256,7 @@ import Testing
         let command = [
             TestEnvironment.rcli, "--cluster", "reshard", addresses[0], "--cluster-from", ids[1], "--cluster-to",
             ids[2],
-            "--cluster-slots", "5", "--cluster-yes",
+            "--cluster-slots", "5", "--cluster-yes", "--cluster-no-atomic-slot-migration",
         ].map(TmuxSession.quote).joined(separator: " ")
         // The pane stays after rcli ends, so its last screen can be read.
         let shell = try TmuxSession(

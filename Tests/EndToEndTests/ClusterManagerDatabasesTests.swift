@@ -154,7 +154,7 @@ extension ClusterManagerCreateTests {
         let reshard = try rcli(
             [
                 "--cluster", "reshard", addresses[0], "--cluster-from", ids[0], "--cluster-to", ids[1],
-                "--cluster-slots", "5", "--cluster-yes",
+                "--cluster-slots", "5", "--cluster-yes", "--cluster-no-atomic-slot-migration",
             ], timeout: 120)
         #expect(reshard.status == 0 && !reshard.out.contains("left open"), "\(reshard.out)")
         try expectKept("reshard")
@@ -170,7 +170,7 @@ extension ClusterManagerCreateTests {
         let limited = try rcli(
             [
                 "--user", "mover", "--pass", "pw", "--cluster", "reshard", addresses[0], "--cluster-from", ids[1],
-                "--cluster-to", ids[2], "--cluster-slots", "1", "--cluster-yes",
+                "--cluster-to", ids[2], "--cluster-slots", "1", "--cluster-yes", "--cluster-no-atomic-slot-migration",
             ], timeout: 60)
         if TestEnvironment.isValkey9 {
             #expect(limited.status == 1, "\(limited.out)")
@@ -218,7 +218,11 @@ extension ClusterManagerCreateTests {
         #expect(added.status == 0, "\(added.out)")
         #expect(cluster.settled())
         let rebalance = try rcli(
-            ["--cluster", "rebalance", addresses[0], "--cluster-use-empty-masters"], timeout: 180)
+            [
+                "--cluster", "rebalance", addresses[0], "--cluster-use-empty-masters",
+                "--cluster-no-atomic-slot-migration",
+            ],
+            timeout: 180)
         #expect(rebalance.status == 0 && !rebalance.out.contains("left open"), "\(rebalance.out)")
         #expect(cluster.settled(), "rebalance: redis-cli's check passes")
         try cluster.expectCounts(before, "rebalance")

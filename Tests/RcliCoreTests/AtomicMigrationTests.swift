@@ -79,4 +79,32 @@ struct AtomicMigrationTests {
         #expect(SlotMigrationJob.ranges("x 9-3 -1") == [])
         #expect(SlotMigrationJob.text([0...99, 5...5]) == "0-99 5")
     }
+
+    @Test func whatCheckWarnsAbout() {
+        func job(_ id: String, _ slots: [ClosedRange<Int>], _ state: String, created: Int, message: String = "")
+            -> SlotMigrationJob
+        {
+            SlotMigrationJob(
+                id: id, operation: "EXPORT", slots: slots, source: "s", target: "t", state: state, message: message,
+                created: created, updated: created)
+        }
+        let now = 10_000
+        let jobs = [
+            job("run", [0...9], "snapshotting", created: now - 30),
+            job("old", [20...29], "failed", created: now - 7200, message: "too old"),
+            job("bad", [30...39], "failed", created: now - 300, message: "Connection lost to target."),
+            job("retried", [40...49], "cancelled", created: now - 200),
+            job("later", [45...45], "success", created: now - 100),
+        ]
+        let notices = RcliCore.ManagedCluster.migrationNotices(jobs, now: now) { $0 == "s" ? "a:1" : "b:2" }
+        #expect(notices.map(\.job.id) == ["run", "bad"])
+        #expect(
+            notices.first?.line
+                == "[WARNING] Atomic slot migration in progress: slots 0-9 from a:1 to b:2 (state snapshotting, "
+                + "for 30 s, job run).")
+        #expect(
+            notices.last?.line
+                == "[WARNING] Atomic slot migration failed 5 min ago: slots 30-39 from a:1 to b:2 (job bad): "
+                + "Connection lost to target.")
+    }
 }

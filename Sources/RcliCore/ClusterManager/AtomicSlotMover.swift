@@ -57,6 +57,8 @@ final class AtomicSlotMover {
         var lastChange: Double
         var attempt: Int
         var cancelled = false
+        /// Why rcli cancelled it (no progress), told instead of the node's word.
+        var reason: String?
         /// Redis: the source said the task completed (the target's word decides).
         var sourceDone = false
     }
@@ -155,10 +157,9 @@ final class AtomicSlotMover {
                     continue
                 case .failed?, .cancelled?:
                     running[key] = nil
+                    let told = seen?.message.isEmpty == false ? seen?.message ?? "" : seen?.state ?? ""
                     let why =
-                        seen?.outcome == .cancelled && !job.cancelled
-                        ? "cancelled on the node"
-                        : (seen?.message.isEmpty == false ? seen?.message ?? "" : seen?.state ?? "")
+                        job.reason ?? (seen?.outcome == .cancelled && !job.cancelled ? "cancelled on the node" : told)
                     if job.cancelled && presses > 0 {
                         progress.ended(key, "cancelled")
                     } else if attempts[key] <= retries && failure == nil && presses == 0 {
@@ -179,6 +180,7 @@ final class AtomicSlotMover {
                         "*** No progress for \(Int(stallSeconds)) s on \(job.pair.text) (state "
                             + "\(job.state.isEmpty ? "unknown" : job.state)): cancelling it")
                     cancel(&job)
+                    job.reason = "no progress for \(Int(stallSeconds)) s, cancelled"
                     job.lastChange = monotonicSeconds()
                 } else if job.cancelled && monotonicSeconds() - job.lastChange > stallSeconds {
                     // Cancelled and still not ended: give up waiting on it.

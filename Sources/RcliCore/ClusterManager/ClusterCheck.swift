@@ -9,6 +9,7 @@ enum ClusterCheck {
         guard let (cluster, _) = context.loadCluster(prefetchKeyspace: true) else { return 1 }
         defer { cluster.close() }
         showInfo(cluster, context.log)
+        for notice in cluster.migrationNotices() { context.log.warn(notice.line) }
         return 0
     }
 
@@ -92,6 +93,8 @@ enum ClusterCheck {
             findings.append(.openSlots(open.sorted()))
             repair?(.openSlots(open.sorted()))
         }
+        // Atomic slot migrations open no slot: the jobs running and recent failures are told here.
+        for notice in cluster.migrationNotices() { log.warn(notice.line) }
         log.info(">>> Check slots coverage...")
         let uncovered = uncoveredSlots(cluster)
         if uncovered.isEmpty {

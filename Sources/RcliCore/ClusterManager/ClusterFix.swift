@@ -30,19 +30,63 @@ enum ClusterFix {
         }
         ClusterCheck.showInfo(cluster, log)
         var failed = false
+        let moving = leaveMigrationsAlone(cluster, context: context)
         let findings = ClusterCheck.run(cluster, entry: entry, context: context, quiet: false) { finding in
             switch finding {
             case .openSlots(let slots):
-                for slot in slots where !fixOpenSlot(slot, cluster: cluster, context: context) { failed = true }
+                for slot in slots where !moving.contains(slot) && !fixOpenSlot(slot, cluster: cluster, context: context)
+                {
+                    failed = true
+                }
             case .uncovered(let slots):
-                if !fixCoverage(slots, cluster: cluster, context: context, entry: entry) { failed = true }
+                let free = slots.filter { !moving.contains($0) }
+                if !free.isEmpty && !fixCoverage(free, cluster: cluster, context: context, entry: entry) {
+                    failed = true
+                }
             case .multipleOwners(let found):
-                for entry in found where !fixMultipleOwners(entry, cluster: cluster, context: context) { failed = true }
+                for entry in found
+                where !moving.contains(entry.slot) && !fixMultipleOwners(entry, cluster: cluster, context: context) {
+                    failed = true
+                }
             case .disagreement:
                 failed = true
             }
         }
         return findings.isEmpty || !failed ? 0 : 1
+    }
+
+    /// The slots running atomic slot migration jobs are moving: fix touches none of them (the
+    /// target holds their keys before it owns them, which looks like a second owner). On a
+    /// terminal it offers to cancel the jobs (asked even with --cluster-yes); a job cancelled
+    /// leaves its slots with the source, keys and all.
+    static func leaveMigrationsAlone(_ cluster: ManagedCluster, context: ManagerContext) -> Set<Int> {
+        let log = context.log
+        let running = cluster.migrationJobs().filter { $0.outcome == .running }
+        guard !running.isEmpty else { return [] }
+        var moving = Set<Int>()
+        for job in running { for range in job.slots { moving.formUnion(range) } }
+        log.warn(
+            "[WARNING] \(running.count) atomic slot migration job(s) are moving slots "
+                + SlotMigrationJob.text(ManagerNode.ranges(Array(moving)))
+                + ": fix leaves those slots alone. Wait for the jobs to end, or cancel them.")
+        guard System.isTerminal(0),
+            context.confirm("Cancel the \(running.count) running atomic slot migration job(s)?", fixPrompt: true)
+        else { return moving }
+        for job in running {
+            let source = cluster.node(id: job.source)
+            let target = cluster.node(id: job.target)
+            if job.dialect == .redis {
+                for node in [target, source].compactMap({ $0 }) {
+                    _ = cluster.call(node, ["CLUSTER", "MIGRATION", "CANCEL", "ID", job.id], seconds: 10)
+                }
+            } else if let source {
+                // Valkey: the source cancels its exports.
+                _ = cluster.call(source, ["CLUSTER", "CANCELSLOTMIGRATIONS"], seconds: 10)
+            }
+            log.plain("Cancelled job \(job.id) (slots \(SlotMigrationJob.text(job.slots))).\n")
+        }
+        log.plain("The cancelled jobs' slots stay with their sources; run fix again once they have ended.\n")
+        return moving
     }
 
     /// Closes one open slot; false (after saying why) when it cannot.

@@ -8,6 +8,9 @@ import RESP
 /// `master`|`replica`, `master_id`, `flags`, `config_epoch`, `slots` as `[first,last]` ranges,
 /// `slot_count`, `keys`, `replicas`, `migrating` and `importing` as slot → node id); for check
 /// `agree` (the nodes' slot maps match); `open_slots`, `covered_slots`, `uncovered_slots` (ranges);
+/// `migrations` (atomic slot migration jobs running or failed in the last hour: `id`, `source`,
+/// `source_address`, `target`, `target_address`, `slots`, `slot_count`, `state`, `outcome`
+/// `running`|`failed`|`cancelled`, `message`, `created`, `updated`);
 /// with `--cluster-search-multiple-owners`, `multiple_owners` (`slot`, `owners` as addresses);
 /// then the `errors` and `warnings` the text form would have printed. A cluster that cannot be
 /// loaded gives `ok: false` (check) and the reason in `errors`, exit status 1.
@@ -24,7 +27,11 @@ enum ClusterReport {
         var loaded: ManagedCluster?
         if let (cluster, entry) = quiet.loadCluster() {
             loaded = cluster
-            if check { findings = ClusterCheck.run(cluster, entry: entry, context: quiet, quiet: true) }
+            if check {
+                findings = ClusterCheck.run(cluster, entry: entry, context: quiet, quiet: true)
+            } else {
+                for notice in cluster.migrationNotices() { quiet.log.warn(notice.line) }
+            }
         }
         defer { loaded?.close() }
         let ok = loaded != nil && findings.isEmpty
@@ -80,6 +87,27 @@ enum ClusterReport {
             ("covered_slots", .int(HashSlot.count - uncovered.count)),
             ("uncovered_slots", ranges(ManagerNode.ranges(uncovered))),
         ]
+        // Running atomic slot migration jobs and recent failures (what the warnings say).
+        members.append(
+            (
+                "migrations",
+                .array(
+                    cluster.migrationNotices().map { notice in
+                        let job = notice.job
+                        let address = { (id: String) -> JSONDocument in
+                            cluster.node(id: id).map { .string(ManagerAddress.text($0.address)) } ?? .null
+                        }
+                        return .object([
+                            ("id", .string(job.id)), ("source", .string(job.source)),
+                            ("source_address", address(job.source)), ("target", .string(job.target)),
+                            ("target_address", address(job.target)), ("slots", ranges(job.slots)),
+                            ("slot_count", .int(job.slotCount)), ("state", .string(job.state)),
+                            ("outcome", .string("\(job.outcome)")), ("message", .string(job.message)),
+                            ("created", job.created.map { .int($0) } ?? .null),
+                            ("updated", job.updated.map { .int($0) } ?? .null),
+                        ])
+                    })
+            ))
         if let findings, searched {
             var owners: [ClusterCheck.SlotOwners] = []
             for case .multipleOwners(let found) in findings { owners += found }

@@ -65,11 +65,11 @@ extension ManagedCluster {
         log.info(
             ">>> Moving \(moves.count) slots by atomic slot migration (\(dialect.command); "
                 + versions.sorted().joined(separator: ", ")
-                + "): every database at once, no slot left open, no key moved by hand")
+                + "): every database at once, no slot opened, no key moved by hand")
         let progress = AtomicMoveProgress(log: log)
         let mover = AtomicSlotMover(cluster: self, dialect: dialect, progress: progress)
         mover.retries = request.retries
-        mover.stallSeconds = max(Double(request.timeout) / 1000, 5)
+        mover.stallSeconds = max(Double(request.timeout) / 1000, 1)
         switch mover.run(moves) {
         case .moved:
             return nil

@@ -23,6 +23,8 @@ final class ManagedCluster {
     var databaseModes: [String: DatabaseMode] = [:]
     /// Each node's `INFO server` text, asked once per run (`serverInfo(of:)`).
     var serverInfos: [String: String] = [:]
+    /// The atomic slot migration jobs read once per run (`migrationJobs()`).
+    var migrationJobsRead: [SlotMigrationJob]?
     let template: Session
     let log: ManagerLog
 

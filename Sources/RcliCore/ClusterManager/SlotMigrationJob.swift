@@ -51,6 +51,8 @@ struct SlotMigrationJob: Equatable, Sendable {
     /// Seconds since the epoch (Valkey) or as the node gives it (Redis), when given.
     var created: Int?
     var updated: Int?
+    /// Which server's list it came from, where known.
+    var dialect: AtomicDialect?
 
     enum Outcome: Equatable {
         case running
