@@ -73,6 +73,88 @@ struct AtomicMigrationTests {
         }
     }
 
+    /// `CLUSTER MIGRATION STATUS ID <id>` as Redis 8.4 builds it (redis/redis src/cluster_asm.c,
+    /// replyTaskStatus): an array holding the one task (empty for an unknown id), the task a map
+    /// in RESP3 and a flat field/value array in RESP2, the numbers as integers, every range
+    /// written `s-e` (a single slot `5-5`), times in ms and -1 until set.
+    static func redisTask(
+        id: String = "7003cd8d76840f0b4ee72ee7c7eb2a11aa79e225", slots: String = "0-49 100-149 5000-5000",
+        operation: String = "import", state: String, error: String = "", resp3: Bool
+    ) -> RESPValue {
+        let fields: [(String, RESPValue)] = [
+            ("id", bulk(id)), ("slots", bulk(slots)), ("source", bulk("a6f8")), ("dest", bulk("7c5a")),
+            ("operation", bulk(operation)), ("state", bulk(state)), ("last_error", bulk(error)),
+            ("retries", .integer(2)), ("create_time", .integer(1_790_405_105_443)),
+            ("start_time", .integer(1_790_405_105_443)), ("end_time", .integer(-1)), ("write_pause_ms", .integer(0)),
+        ]
+        let items = fields.flatMap { [bulk($0.0), $0.1] }
+        return resp3 ? .map(items) : .array(items)
+    }
+
+    @Test(arguments: [false, true]) func aRedisStatusReplyAsTheServerSendsIt(resp3: Bool) throws {
+        let reply = RESPValue.array([
+            Self.redisTask(state: "failed", error: "RDB channel - Connection is closed (state: x)", resp3: resp3)
+        ])
+        let job = try #require(SlotMigrationJob.list(reply)?.first)
+        #expect(job.id == "7003cd8d76840f0b4ee72ee7c7eb2a11aa79e225")
+        #expect(job.slots == [0...49, 100...149, 5000...5000] && job.slotCount == 101)
+        #expect(job.source == "a6f8" && job.target == "7c5a" && !job.isExport)
+        #expect(job.outcome == .failed && job.message == "RDB channel - Connection is closed (state: x)")
+        #expect(job.created == 1_790_405_105 && job.updated == nil, "milliseconds read as seconds, -1 as none")
+        let migrate = try #require(
+            SlotMigrationJob.list(.array([Self.redisTask(operation: "migrate", state: "handoff", resp3: resp3)]))?.first
+        )
+        #expect(migrate.isExport && migrate.outcome == .running)
+        // An unknown id: an empty array. CANCEL answers a count, not a list.
+        #expect(SlotMigrationJob.list(.array([])) == [])
+        #expect(SlotMigrationJob.list(.integer(1)) == nil)
+    }
+
+    /// asmTaskStateToString: `completed`, `failed`, `canceled` (one l) end a task; every other
+    /// state is on the way (a failed import is also started again by the destination itself).
+    @Test func redisStatesAsTheServerNamesThem() throws {
+        for (state, outcome) in [
+            ("completed", SlotMigrationJob.Outcome.succeeded), ("failed", .failed), ("canceled", .cancelled),
+            ("none", .running), ("connecting", .running), ("auth-reply", .running), ("send-handshake", .running),
+            ("syncslots-reply", .running), ("init-rdbchannel", .running), ("accumulate-buffer", .running),
+            ("ready-to-stream", .running), ("streaming-buffer", .running), ("wait-stream-eof", .running),
+            ("takeover", .running), ("wait-rdbchannel", .running), ("wait-bgsave-start", .running),
+            ("send-bulk-and-stream", .running), ("send-stream", .running), ("handoff-prep", .running),
+            ("handoff", .running), ("stream-eof", .running),
+        ] {
+            let job = try #require(SlotMigrationJob.list(.array([Self.redisTask(state: state, resp3: false)]))?.first)
+            #expect(job.outcome == outcome, "\(state)")
+        }
+    }
+
+    /// One Redis task from both ends: done when the target has completed and the source has
+    /// stopped; a failure or cancellation on either end counts; otherwise the target's state
+    /// with the source's beside it.
+    @Test func aRedisTaskFromBothEnds() throws {
+        func side(_ state: String, _ operation: String, error: String = "") throws -> SlotMigrationJob {
+            try #require(
+                SlotMigrationJob.list(
+                    .array([Self.redisTask(operation: operation, state: state, error: error, resp3: true)]))?.first)
+        }
+        let done = try side("completed", "import")
+        #expect(AtomicSlotMover.redisTask(onTarget: done, onSource: try side("completed", "migrate")) == done)
+        #expect(AtomicSlotMover.redisTask(onTarget: done, onSource: nil) == done)
+        let waiting = AtomicSlotMover.redisTask(onTarget: done, onSource: try side("stream-eof", "migrate"))
+        #expect(waiting?.outcome == .running && waiting?.state == "completed / source stream-eof")
+        let sourceFailed = try side("failed", "migrate", error: "Write pause timeout")
+        let seen = AtomicSlotMover.redisTask(onTarget: try side("wait-stream-eof", "import"), onSource: sourceFailed)
+        #expect(seen?.outcome == .failed && seen?.message == "Write pause timeout")
+        let targetFailed = try side("failed", "import", error: "Main channel - Connection timeout")
+        #expect(AtomicSlotMover.redisTask(onTarget: targetFailed, onSource: sourceFailed) == targetFailed)
+        let cancelled = AtomicSlotMover.redisTask(
+            onTarget: try side("accumulate-buffer", "import"), onSource: try side("canceled", "migrate"))
+        #expect(cancelled?.outcome == .cancelled)
+        let running = AtomicSlotMover.redisTask(
+            onTarget: try side("accumulate-buffer", "import"), onSource: try side("send-bulk-and-stream", "migrate"))
+        #expect(running?.outcome == .running && running?.state == "accumulate-buffer / source send-bulk-and-stream")
+        #expect(AtomicSlotMover.redisTask(onTarget: nil, onSource: sourceFailed) == nil)
+    }
+
     @Test func slotRangesReadAndWrittenAsValkeyDoes() {
         #expect(SlotMigrationJob.ranges("0-99 200-210") == [0...99, 200...210])
         #expect(SlotMigrationJob.ranges("5,9-10") == [5...5, 9...10])

@@ -33,6 +33,7 @@ extension OptionTable {
         value("--cluster-timeout", "ms", "MIGRATE timeout in milliseconds (default 60000).") {
             r, v throws(RcliError) in
             r.timeout = try OptionValues.count(v, option: "--cluster-timeout", range: 1...Int(Int32.max))
+            r.timeoutGiven = true
         },
         value("--cluster-pipeline", "n", "Keys per MIGRATE batch (default 10).") { r, v throws(RcliError) in
             r.pipeline = try OptionValues.count(v, option: "--cluster-pipeline", range: 1...1_000_000)

@@ -54,13 +54,20 @@ final class AtomicSlotMover {
         let id: String
         var state = ""
         var updated: Int?
+        var acked: Int?
         var lastChange: Double
         var attempt: Int
         var cancelled = false
-        /// Why rcli cancelled it (no progress), told instead of the node's word.
+        /// Why rcli cancelled the job itself (it failed on Redis, or made no progress), said
+        /// instead of the cancelled job's own message.
         var reason: String?
-        /// Redis: the source said the task completed (the target's word decides).
-        var sourceDone = false
+    }
+
+    /// The nodes a running job keeps from starting another: its source (Valkey: one export per
+    /// source, so cancelling a source's jobs cancels only ours); both ends on Redis, whose nodes
+    /// run one task at a time, importing or migrating (a second IMPORT is refused).
+    private func nodes(of pair: Pair) -> [String] {
+        dialect == .redis ? [pair.source.id, pair.target.id] : [pair.source.id]
     }
 
     /// The pairs of `moves`, in first-seen order.
@@ -104,12 +111,13 @@ final class AtomicSlotMover {
                     return .interrupted(moved: moved, notMoved: notMoved, running: names)
                 }
             }
-            // Start what may start: one job per source, nothing new after a failure or Ctrl-C.
+            // Start what may start: one job per source (per node on Redis), nothing new after a
+            // failure or Ctrl-C.
             if failure == nil && presses == 0 {
-                var busy = Set(running.values.map { $0.pair.source.id })
+                var busy = Set(running.values.flatMap { nodes(of: $0.pair) })
                 var next: [Int] = []
                 for i in queued {
-                    guard !busy.contains(queue[i].source.id) else {
+                    guard busy.isDisjoint(with: nodes(of: queue[i])) else {
                         next.append(i)
                         continue
                     }
@@ -118,7 +126,7 @@ final class AtomicSlotMover {
                     case .success(let id):
                         running[i] = Running(
                             pair: queue[i], id: id, lastChange: monotonicSeconds(), attempt: attempts[i])
-                        busy.insert(queue[i].source.id)
+                        busy.formUnion(nodes(of: queue[i]))
                         progress.started(i, id: id)
                     case .failure(let error):
                         let why = error.text
@@ -142,11 +150,22 @@ final class AtomicSlotMover {
                 guard var job = running[key] else { continue }
                 let seen = states[job.id]
                 if let seen {
-                    if seen.state != job.state || seen.updated != job.updated {
+                    if seen.state != job.state || seen.updated != job.updated || seen.acked != job.acked {
                         job.state = seen.state
                         job.updated = seen.updated
+                        job.acked = seen.acked
                         job.lastChange = monotonicSeconds()
                         progress.state(key, seen.state)
+                    }
+                    if dialect == .redis && seen.outcome == .failed && !job.cancelled {
+                        // Redis starts a failed import again by itself, for ever: cancel it on both
+                        // ends (nothing keeps running) and let it end, cancelled (or completed, had
+                        // it got there first), before saying so or starting it again.
+                        job.reason = seen.message.isEmpty ? seen.state : seen.message
+                        cancel(&job)
+                        job.lastChange = monotonicSeconds()
+                        running[key] = job
+                        continue
                     }
                 }
                 switch seen?.outcome {
@@ -265,8 +284,7 @@ final class AtomicSlotMover {
                 }
             }
         case .redis:
-            // Both ends: done when the target says completed (the source is asked too, so a
-            // failure it reports counts).
+            // Both ends (`STATUS ID` answers an array of the one task, empty when unknown).
             var work: [(node: ManagerNode, commands: [[[UInt8]]])] = []
             for job in jobs {
                 let status = ["CLUSTER", "MIGRATION", "STATUS", "ID", job.id].map { Array($0.utf8) }
@@ -275,16 +293,40 @@ final class AtomicSlotMover {
             }
             let replies = cluster.pipelineMany(work, seconds: 5)
             for (i, job) in jobs.enumerated() {
-                let onTarget = replies[2 * i].first.flatMap(SlotMigrationJob.list)?.first { $0.id == job.id }
-                let onSource = replies[2 * i + 1].first.flatMap(SlotMigrationJob.list)?.first { $0.id == job.id }
-                if let source = onSource, source.outcome == .failed || source.outcome == .cancelled {
-                    found[job.id] = source
-                } else if let onTarget {
-                    found[job.id] = onTarget
+                func task(_ at: Int) -> SlotMigrationJob? {
+                    guard at < replies.count else { return nil }
+                    return replies[at].first.flatMap(SlotMigrationJob.list)?.first { $0.id == job.id }
+                }
+                if let seen = Self.redisTask(onTarget: task(2 * i), onSource: task(2 * i + 1)) {
+                    found[job.id] = seen
                 }
             }
         }
         return found
+    }
+
+    /// A Redis task as both ends tell it: succeeded once the target says `completed` and the
+    /// source has stopped too (its migrate side ends right after; the next task from that node
+    /// would be refused before); failed when either end says `failed` (a transient state on
+    /// Redis, which retries by itself); cancelled when either end says `canceled`; otherwise
+    /// running, in the target's state with the source's beside it (`accumulate-buffer / source
+    /// send-bulk-and-stream`: either changing is progress). Nil when the target does not know
+    /// the task.
+    static func redisTask(onTarget: SlotMigrationJob?, onSource: SlotMigrationJob?) -> SlotMigrationJob? {
+        guard var task = onTarget else { return nil }
+        let source = onSource
+        switch (task.outcome, source?.outcome) {
+        case (.succeeded, .running?):
+            task.state = "completed / source \(source?.state ?? "")"
+            return task
+        case (.succeeded, _), (.cancelled, _), (.failed, _):
+            return task
+        case (.running, .failed?), (.running, .cancelled?):
+            return source
+        case (.running, _):
+            if let source, source.state != task.state { task.state += " / source \(source.state)" }
+            return task
+        }
     }
 
     /// Cancels `job` where its server wants it cancelled: on the source (Valkey; it cancels that

@@ -14,6 +14,9 @@ package struct ClusterManagerRequest: Sendable {
     package var slots: Int?
     /// `--cluster-timeout` (ms) and `--cluster-pipeline` (keys per MIGRATE).
     package var timeout = 60_000
+    /// `--cluster-timeout` was given (an atomic job on Redis, which tells no progress, waits an
+    /// hour without it, as redis-cli).
+    package var timeoutGiven = false
     package var pipeline = 10
     /// `--cluster-replace`.
     package var replace = false

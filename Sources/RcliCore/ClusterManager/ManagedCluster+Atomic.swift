@@ -69,7 +69,11 @@ extension ManagedCluster {
         let progress = AtomicMoveProgress(log: log)
         let mover = AtomicSlotMover(cluster: self, dialect: dialect, progress: progress)
         mover.retries = request.retries
-        mover.stallSeconds = max(Double(request.timeout) / 1000, 1)
+        // A job without progress for --cluster-timeout is cancelled. Redis's task status has no
+        // progress counter, only states that may last through a long snapshot: an hour there
+        // unless the timeout is given (redis-cli's wait).
+        mover.stallSeconds =
+            dialect == .redis && !request.timeoutGiven ? 3600 : max(Double(request.timeout) / 1000, 1)
         switch mover.run(moves) {
         case .moved:
             return nil

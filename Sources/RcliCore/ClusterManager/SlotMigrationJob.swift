@@ -48,9 +48,12 @@ struct SlotMigrationJob: Equatable, Sendable {
     var state: String
     /// Valkey's `message`, Redis's `last_error`.
     var message: String
-    /// Seconds since the epoch (Valkey) or as the node gives it (Redis), when given.
+    /// Seconds since the epoch (Valkey); milliseconds (Redis: `create_time`, and `end_time` as
+    /// `updated`, -1 until the task ends), when given.
     var created: Int?
     var updated: Int?
+    /// Valkey's `last_ack_time` (acknowledgements flow while a job makes progress).
+    var acked: Int?
     /// Which server's list it came from, where known.
     var dialect: AtomicDialect?
 
@@ -61,7 +64,9 @@ struct SlotMigrationJob: Equatable, Sendable {
         case cancelled
     }
 
-    /// The terminal states of both servers; anything else is still running.
+    /// The terminal states of both servers; anything else is still running. Redis 8.4 says
+    /// `completed`, `failed` and `canceled` (src/cluster_asm.c, asmTaskStateToString); its
+    /// `failed` import is started again by the destination itself until cancelled.
     var outcome: Outcome {
         switch state.lowercased() {
         case "success", "completed", "complete", "done": return .succeeded
@@ -81,7 +86,8 @@ struct SlotMigrationJob: Equatable, Sendable {
         let entries: [RESPValue]
         switch reply {
         case .array(let items), .set(let items): entries = items
-        // Redis `STATUS ID x` may answer one task as a map.
+        // Redis 8.4's `STATUS ID x` answers an array of the one task (empty when unknown); a
+        // bare map is read as that one task too.
         case .map: entries = [reply]
         default: return nil
         }
@@ -100,12 +106,20 @@ struct SlotMigrationJob: Equatable, Sendable {
                     id: id, operation: text("operation"), slots: ranges(text("slot_ranges", "slots")),
                     source: text("source_node", "source"), target: text("target_node", "dest", "target"),
                     state: text("state"), message: text("message", "last_error"),
-                    created: Int(text("create_time")), updated: Int(text("last_update_time", "end_time"))))
+                    created: seconds(text("create_time")), updated: seconds(text("last_update_time", "end_time")),
+                    acked: seconds(text("last_ack_time"))))
         }
         return jobs
     }
 
-    /// `0-99 200-210` (Valkey), also comma-separated and with single slots (`5`).
+    /// A time as seconds since the epoch: Valkey gives seconds, Redis milliseconds (-1: not yet).
+    static func seconds(_ text: String) -> Int? {
+        guard let n = Int(text), n >= 0 else { return nil }
+        return n > 100_000_000_000 ? n / 1000 : n
+    }
+
+    /// `0-99 200-210` (Valkey; Redis writes a single slot `5-5`), also comma-separated and with
+    /// single slots (`5`).
     static func ranges(_ text: String) -> [ClosedRange<Int>] {
         var out: [ClosedRange<Int>] = []
         for word in text.split(whereSeparator: { $0 == " " || $0 == "," }) {
