@@ -20,8 +20,9 @@ package final class Connection {
     /// Bytes ever received (a server that closes before saying anything may want TLS).
     package private(set) var bytesReceived = 0
 
-    /// A connection over a stream already connected (and past its TLS handshake): `Dialer`.
-    init(endpoint: Endpoint, stream: ByteStream, limits: RESPLimits) {
+    /// A connection over a stream already connected (and past its TLS handshake): `Dialer`, or
+    /// a test's scripted stream.
+    package init(endpoint: Endpoint, stream: ByteStream, limits: RESPLimits = RESPLimits()) {
         self.endpoint = endpoint
         self.stream = stream
         self.parser = RESPParser(limits: limits)

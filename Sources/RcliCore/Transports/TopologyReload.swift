@@ -23,19 +23,24 @@ final class TopologyReload {
 
     private var sources: [NodeAddress]
     private let makeSession: (NodeAddress) -> Session
+    private let connector: SessionConnector
     private let report: ((String) -> Void)?
     private var node: NodeAddress?
     private var session: Session?
-    private var connect: SessionConnect?
+    private var connect: (any SessionConnecting)?
     private var query: TopologyQuery?
     private var builder = RESPValueBuilder()
     private var deadline = 0.0
 
-    /// A reload that asks `sources` in order, on sessions `makeSession` makes; `report` gets the
-    /// `--verbose` line of each source that fails to answer.
-    init(sources: [NodeAddress], makeSession: @escaping (NodeAddress) -> Session, report: ((String) -> Void)?) {
+    /// A reload that asks `sources` in order, on sessions `makeSession` makes and `connector`
+    /// connects; `report` gets the `--verbose` line of each source that fails to answer.
+    init(
+        sources: [NodeAddress], makeSession: @escaping (NodeAddress) -> Session,
+        connector: @escaping SessionConnector, report: ((String) -> Void)?
+    ) {
         self.sources = sources.reversed()
         self.makeSession = makeSession
+        self.connector = connector
         self.report = report
     }
 
@@ -89,7 +94,7 @@ final class TopologyReload {
             self.node = node
             self.session = session
             do throws(RcliError) {
-                let connect = try SessionConnect(session: session)
+                let connect = try connector(session)
                 if try connect.start(now: now) { return ask(now: now) }
                 self.connect = connect
                 return nil
