@@ -185,6 +185,25 @@ package final class Connection {
         }
     }
 
+    /// Hands `take` each whole reply that has come, reading what the stream has without waiting
+    /// (queued bytes are written first, without waiting either), until `take` returns false (it
+    /// wants no more now) or nothing more has come. `builder` holds a reply begun but not yet
+    /// whole from one call to the next. For the steps a wait loop drives: a handshake's replies,
+    /// a topology query's.
+    package func readReplies(
+        _ builder: inout RESPValueBuilder, _ take: (RESPValue) throws(NetError) -> Bool
+    ) throws(NetError) {
+        try flush(wait: false)
+        while true {
+            if let event = try bufferedEvent() {
+                guard let reply = builder.feed(event) else { continue }
+                if try !take(reply) { return }
+                continue
+            }
+            if try !receive() { return }
+        }
+    }
+
     /// Raw bytes (at most `max`): what is buffered first, else what the stream gives next,
     /// waiting until `deadline` (monotonic seconds) if given. Throws `.closed` at end of stream.
     package func readRaw(max: Int, deadline: Double? = nil) throws(NetError) -> [UInt8] {

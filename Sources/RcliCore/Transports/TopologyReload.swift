@@ -120,20 +120,16 @@ final class TopologyReload {
         guard let conn = session?.connection, var query, let node else { return nextSource(now: now) }
         var result: Result<SlotMap, RcliError>?
         do throws(NetError) {
-            try conn.flush(wait: false)
-            while result == nil {
-                if let event = try conn.bufferedEvent() {
-                    guard let reply = builder.feed(event) else { continue }
-                    switch query.take(reply) {
-                    case .send(let next):
-                        conn.enqueue(next)
-                        try conn.flush(wait: false)
-                    case .done(let r):
-                        result = r
-                    }
-                    continue
+            try conn.readReplies(&builder) { (reply) throws(NetError) -> Bool in
+                switch query.take(reply) {
+                case .send(let next):
+                    conn.enqueue(next)
+                    try conn.flush(wait: false)
+                    return true
+                case .done(let r):
+                    result = r
+                    return false
                 }
-                if try !conn.receive() { break }
             }
         } catch {
             result = query.failed(error)
