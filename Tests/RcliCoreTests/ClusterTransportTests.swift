@@ -293,3 +293,21 @@ private final class Driver {
     #expect(try #require(d.settledAt(waiting)) >= d.start + 3, "failed at the connect timeout, not before")
     #expect(cluster.lines(c).isEmpty, "a command waiting on a connect that never ends is never written")
 }
+
+@Test func commandsForANodeStillConnectingWaitForItAndGoInOrderOnceItIs() throws {
+    let cluster = threeShards()
+    cluster.connects[c] = .slow(1)
+    let d = Driver(cluster)
+    let (ka, kc1, kc2) = (cluster.key(on: a), cluster.key(on: c), cluster.key(on: c, "y"))
+    let write = d.send("SET \(kc1) v")
+    let fine = d.send("GET \(ka)")
+    let read = d.send("GET \(kc2)")
+    try d.run(untilSettled: [fine])
+    #expect(d.settledAt(fine) == d.start)
+    #expect(cluster.lines(c).isEmpty, "nothing written before the connect is done")
+    try d.run(untilSettled: [write, read])
+    #expect(cluster.lines(c) == ["SET \(kc1) v", "GET \(kc2)"])
+    #expect(d.reply(read) == text("\(kc2)@7003"))
+    #expect(d.settledAt(read) == d.start + 1)
+    #expect(cluster.connectAttempts[c] == 1)
+}

@@ -18,6 +18,8 @@ final class ScriptedCluster {
         case refused
         /// Never answers: fails at the session's connect timeout.
         case hangs
+        /// Connected and handshaken after this many seconds.
+        case slow(Double)
     }
 
     /// What a node does with one command.
@@ -158,20 +160,30 @@ private final class ScriptedConnect: SessionConnecting {
         node = NodeAddress(host: session.settings.host, port: session.settings.port)
     }
 
+    private var connectsAtDeadline = false
+
     func start(now: Double) throws(RcliError) -> Bool {
         switch cluster.dial(node) {
         case .succeeds:
-            var lifecycle = LinkLifecycle(timing: LinkLifecycle.Timing(connectTimeout: nil))
-            _ = lifecycle.resolved(count: 1, now: now)
-            _ = lifecycle.dialSucceeded(0, handshakeReplies: 0, now: now)
-            session.adopt(Connection(endpoint: session.endpoint, stream: cluster.open(node)), lifecycle: lifecycle)
+            connect(now: now)
             return true
         case .refused:
             throw .connect(.connect(session.endpoint, reason: "Connection refused"))
         case .hangs:
             deadline = now + (session.settings.connectTimeout ?? 3)
             return false
+        case .slow(let seconds):
+            deadline = now + seconds
+            connectsAtDeadline = true
+            return false
         }
+    }
+
+    private func connect(now: Double) {
+        var lifecycle = LinkLifecycle(timing: LinkLifecycle.Timing(connectTimeout: nil))
+        _ = lifecycle.resolved(count: 1, now: now)
+        _ = lifecycle.dialSucceeded(0, handshakeReplies: 0, now: now)
+        session.adopt(Connection(endpoint: session.endpoint, stream: cluster.open(node)), lifecycle: lifecycle)
     }
 
     var waits: [(fd: Int32, interest: Interest)] { [] }
@@ -180,7 +192,10 @@ private final class ScriptedConnect: SessionConnecting {
 
     func advance(_ ready: [Int32: Readiness], now: Double) throws(RcliError) -> Bool {
         guard let deadline, deadline <= now else { return false }
-        throw .connect(.connect(session.endpoint, reason: "Connection timed out"))
+        guard connectsAtDeadline else { throw .connect(.connect(session.endpoint, reason: "Connection timed out")) }
+        self.deadline = nil
+        connect(now: now)
+        return true
     }
 
     func cancel() {
