@@ -1,5 +1,6 @@
-/// A connected byte stream under a `Connection`: a plain socket, or TLS over one.
-protocol ByteStream: AnyObject {
+/// A connected byte stream under a `Connection`: a plain socket, or TLS over one (or, in the
+/// tests, a scripted server in memory).
+package protocol ByteStream: AnyObject {
     /// The descriptor to poll.
     var descriptor: Int32 { get }
     /// Bytes already decrypted and waiting (TLS): poll would not report them.

@@ -20,8 +20,9 @@ package final class Connection {
     /// Bytes ever received (a server that closes before saying anything may want TLS).
     package private(set) var bytesReceived = 0
 
-    /// A connection over a stream already connected (and past its TLS handshake): `Dialer`.
-    init(endpoint: Endpoint, stream: ByteStream, limits: RESPLimits) {
+    /// A connection over a stream already connected (and past its TLS handshake): `Dialer`, or
+    /// a test's scripted stream.
+    package init(endpoint: Endpoint, stream: ByteStream, limits: RESPLimits = RESPLimits()) {
         self.endpoint = endpoint
         self.stream = stream
         self.parser = RESPParser(limits: limits)
@@ -181,6 +182,25 @@ package final class Connection {
             throw .protocolViolation(e)
         } catch {
             throw .protocolViolation(.missingCRLF)
+        }
+    }
+
+    /// Hands `take` each whole reply that has come, reading what the stream has without waiting
+    /// (queued bytes are written first, without waiting either), until `take` returns false (it
+    /// wants no more now) or nothing more has come. `builder` holds a reply begun but not yet
+    /// whole from one call to the next. For the steps a wait loop drives: a handshake's replies,
+    /// a topology query's.
+    package func readReplies(
+        _ builder: inout RESPValueBuilder, _ take: (RESPValue) throws(NetError) -> Bool
+    ) throws(NetError) {
+        try flush(wait: false)
+        while true {
+            if let event = try bufferedEvent() {
+                guard let reply = builder.feed(event) else { continue }
+                if try !take(reply) { return }
+                continue
+            }
+            if try !receive() { return }
         }
     }
 

@@ -53,6 +53,18 @@ package struct LinkLifecycle: Sendable {
         case interrupted
     }
 
+    /// What the end of a link that was made means to its owner (`ended`).
+    package enum Ending: Equatable, Sendable {
+        /// The server closed it while nothing was owed (its idle timeout, a restart): a fresh
+        /// link is made when the next command needs one.
+        case reopenWhenNeeded
+        /// The server closed it with only a SHUTDOWN owed: it did as asked.
+        case asAsked
+        /// Lost with replies owed, a stream or subscriptions on it, a transfer carried, or by a
+        /// failure other than the server closing it: the owner reports it.
+        case lost
+    }
+
     /// The time allowed.
     package struct Timing: Sendable {
         /// `-t`: how long each address may take to connect, and then the handshake to be
@@ -83,6 +95,12 @@ package struct LinkLifecycle: Sendable {
     private var lastReason: String?
     private var handshakeDeadline = 0.0
     private var resolveDeadline: Double?
+    /// Raw requests (`--pipe`) went on the link: a transfer is never silently moved to a new
+    /// link, so its end is a loss even when every request was answered.
+    package private(set) var carriesTransfer = false
+    /// The link ended because the server obeyed a SHUTDOWN (`Ending.asAsked`); kept once closed,
+    /// until a new link replaces this one: a command that then finds no server is told so.
+    package private(set) var endedAsAsked = false
 
     /// A link about to be resolved.
     package init(timing: Timing) {
@@ -211,6 +229,25 @@ package struct LinkLifecycle: Sendable {
     /// A QUIT or SHUTDOWN went: the server is expected to close.
     package mutating func closing() {
         if state == .ready || state == .subscribed { state = .closing }
+    }
+
+    /// Raw requests (`--pipe`) were sent on the link.
+    package mutating func carriedTransfer() {
+        carriesTransfer = true
+    }
+
+    /// The link's connection ended: `closedByServer` (the server closed it, rather than a read
+    /// or write failing otherwise), `idle` (nothing owed, streamed or subscribed to), and
+    /// `owesOnlyAShutdown` (all that is owed is one SHUTDOWN). The link is closed; what that
+    /// means to its owner is returned.
+    package mutating func ended(closedByServer: Bool, idle: Bool, owesOnlyAShutdown: Bool) -> Ending {
+        closed()
+        guard closedByServer else { return .lost }
+        if owesOnlyAShutdown {
+            endedAsAsked = true
+            return .asAsked
+        }
+        return idle && !carriesTransfer ? .reopenWhenNeeded : .lost
     }
 
     /// The link is gone.

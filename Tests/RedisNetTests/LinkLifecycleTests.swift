@@ -149,4 +149,48 @@ import Testing
         l.closed()
         #expect(l.state == .closed)
     }
+
+    private func readyLink() -> LinkLifecycle {
+        var l = link()
+        _ = l.resolved(count: 1, now: 0)
+        _ = l.dialSucceeded(0, handshakeReplies: 0, now: 0)
+        return l
+    }
+
+    @Test func anIdleLinkTheServerClosesIsReopenedWhenNeeded() {
+        var l = readyLink()
+        #expect(l.ended(closedByServer: true, idle: true, owesOnlyAShutdown: false) == .reopenWhenNeeded)
+        #expect(l.state == .closed)
+        #expect(!l.endedAsAsked)
+    }
+
+    @Test func aLinkLostWithSomethingOwedOrByAnotherFailureIsReported() {
+        var owing = readyLink()
+        #expect(owing.ended(closedByServer: true, idle: false, owesOnlyAShutdown: false) == .lost)
+        var reset = readyLink()
+        #expect(reset.ended(closedByServer: false, idle: true, owesOnlyAShutdown: false) == .lost, "not a close")
+        var failedShutdown = readyLink()
+        #expect(
+            failedShutdown.ended(closedByServer: false, idle: false, owesOnlyAShutdown: true) == .lost,
+            "a SHUTDOWN owed on a connection that failed otherwise is not obeyed")
+        #expect(!failedShutdown.endedAsAsked)
+    }
+
+    @Test func aLinkThatCarriedATransferIsLostEvenWhenEverythingWasAnswered() {
+        var l = readyLink()
+        #expect(!l.carriesTransfer)
+        l.carriedTransfer()
+        #expect(l.carriesTransfer)
+        #expect(l.ended(closedByServer: true, idle: true, owesOnlyAShutdown: false) == .lost)
+    }
+
+    @Test func aShutdownObeyedIsRememberedOnceClosedUntilANewLink() {
+        var l = readyLink()
+        #expect(l.ended(closedByServer: true, idle: false, owesOnlyAShutdown: true) == .asAsked)
+        #expect(l.state == .closed)
+        #expect(l.endedAsAsked)
+        l.closed()
+        #expect(l.endedAsAsked, "the owner dropping the connection keeps it")
+        #expect(!readyLink().endedAsAsked, "a new link starts afresh")
+    }
 }

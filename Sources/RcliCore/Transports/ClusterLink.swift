@@ -23,7 +23,7 @@ final class ClusterLink {
     var token: ReactorToken?
     var registered: ObjectIdentifier?
     /// The connect under way (the engine's wait loop drives it), nil when connected or idle.
-    var connecting: SessionConnect?
+    var connecting: (any SessionConnecting)?
     /// Its descriptors in the engine's reactor while it connects.
     var connectWatch = DescriptorWatch()
     /// What was sent while it connects, in order: written once the handshake is answered.

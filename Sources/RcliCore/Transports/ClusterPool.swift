@@ -15,6 +15,8 @@ package final class ClusterPool {
     /// Key positions of the commands the committed table lacks, learnt from the cluster.
     let keyBook = CommandKeyBook()
     private var links: [NodeAddress: ClusterLink] = [:]
+    /// How links (and topology reloads) connect: over sockets, or scripted in the tests.
+    private let connector: SessionConnector
     private let report: ((String) -> Void)?
     private var lastReload = -1.0
     /// The reload under way, and its descriptors in the engine's reactor.
@@ -27,12 +29,22 @@ package final class ClusterPool {
     /// Topology loads so far (for `--verbose`).
     private(set) var reloads = 0
 
-    private init(template: Session, router: ClusterRouter, seedLink: ClusterLink, report: ((String) -> Void)?) {
-        self.template = template
-        self.router = router
-        self.report = report
+    private convenience init(
+        template: Session, router: ClusterRouter, seedLink: ClusterLink, report: ((String) -> Void)?
+    ) {
+        self.init(template: template, router: router, connector: SessionConnect.overSockets, report: report)
         links[seedLink.node] = seedLink
         if seedLink.connection != nil { seedLink.selectedDatabase = seedLink.session.database }
+    }
+
+    /// A pool over a slot map already known, without links yet: each node's link is made and
+    /// connected through `connector` when a command first goes there (the tests drive the
+    /// transport over scripted connections this way, without sockets).
+    init(template: Session, router: ClusterRouter, connector: @escaping SessionConnector, report: ((String) -> Void)?) {
+        self.template = template
+        self.router = router
+        self.connector = connector
+        self.report = report
     }
 
     /// Connects to the seed and loads the topology. Nil when the seed is not a cluster node
@@ -155,7 +167,7 @@ package final class ClusterPool {
                 do throws(RcliError) { try link.session.connect() } catch { throw error }
                 link.selectedDatabase = link.session.database
             } else {
-                let connect = try SessionConnect(session: link.session)
+                let connect = try connector(link.session)
                 link.selectedDatabase = link.session.database
                 link.connecting = connect
                 do throws(RcliError) {
@@ -205,7 +217,8 @@ package final class ClusterPool {
         lastReload = now
         let reload = TopologyReload(
             sources: router.reloadSources(now: now),
-            makeSession: { [unowned self] node in self.session(for: node, readOnly: false) }, report: report)
+            makeSession: { [unowned self] node in self.session(for: node, readOnly: false) }, connector: connector,
+            report: report)
         guard let outcome = reload.start(now: now) else {
             self.reload = reload
             return false

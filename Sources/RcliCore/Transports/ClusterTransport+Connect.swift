@@ -27,9 +27,9 @@ extension ClusterTransport {
         for link in pool.allLinks {
             guard let connect = link.connecting else { continue }
             let readiness = ready.map { link.connectWatch.readiness($0) } ?? [:]
-            if ready != nil && readiness.isEmpty { continue }
-            if ready == nil, let due = connect.nextDeadline, due > now { continue }
-            if ready == nil && connect.nextDeadline == nil { continue }
+            // After a wait, only a connect it found something ready for; otherwise (only time
+            // passed) only one whose deadline has come.
+            guard ready == nil ? (connect.nextDeadline ?? .infinity) <= now : !readiness.isEmpty else { continue }
             do throws(RcliError) {
                 if try connect.advance(readiness, now: now) { link.connected(now: now) }
             } catch {

@@ -20,8 +20,10 @@ package final class Session {
     private var tlsContext: TLSContext?
     /// The seed's name (`--sni` or `-h`), for `--tls-name-from-seed`.
     private var tlsSeedName: String
-    /// Where the connection is in its life (resolving, connecting, handshaking, ready ...).
-    package private(set) var lifecycle = LinkLifecycle(timing: LinkLifecycle.Timing(connectTimeout: nil))
+    /// Where the connection is in its life (resolving, connecting, handshaking, ready ...), and
+    /// what its end meant (a transport records it: `LinkLifecycle.ended`); each new connection
+    /// brings its own.
+    package internal(set) var lifecycle = LinkLifecycle(timing: LinkLifecycle.Timing(connectTimeout: nil))
 
     /// A session (not yet connected). `password` is the resolved one (argv, env or askpass).
     package init(settings: ConnectionSettings, password: String?) {
@@ -95,6 +97,8 @@ package final class Session {
     /// credentials stay. Connects on the next `connect()`.
     package func retarget(host: String, port: Int) {
         disconnect()
+        // Another server: nothing the old one's link did (a SHUTDOWN obeyed) carries over.
+        lifecycle = LinkLifecycle(timing: LinkLifecycle.Timing(connectTimeout: nil))
         settings.host = host
         settings.port = port
         settings.socketPath = nil

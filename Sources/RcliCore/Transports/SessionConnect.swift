@@ -97,19 +97,18 @@ final class SessionConnect {
 
     private func handshake(_ conn: Connection, now: Double) throws(RcliError) -> Bool {
         do throws(NetError) {
-            try conn.flush(wait: false)
-            while answered < steps.count {
-                if let event = try conn.bufferedEvent() {
-                    guard let reply = builder.feed(event) else { continue }
+            if answered < steps.count {
+                try conn.readReplies(&builder) { reply in
                     let step = steps[answered]
                     answered += 1
                     _ = lifecycle.replied()
                     if refused == nil, case .error(let msg) = reply {
                         refused = .handshake(step: step.label, reply: String(decoding: msg, as: UTF8.self))
                     }
-                    continue
+                    return answered < steps.count
                 }
-                if try !conn.receive() { break }
+            } else {
+                try conn.flush(wait: false)
             }
         } catch {
             connection = nil

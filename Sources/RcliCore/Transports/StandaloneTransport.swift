@@ -4,7 +4,10 @@ import RedisNet
 /// One server on one connection: commands are pipelined on it and replies stream back event by
 /// event (a million-element reply is printed as it arrives). A connection the server closed
 /// while idle is reopened at the next command; one lost with commands in flight ends the run
-/// (they are reported, never resent).
+/// (they are reported, never resent). What a connection's end means is its lifecycle's to say
+/// (`LinkLifecycle.ended`, kept in the session): after a SHUTDOWN this run sent was obeyed, a
+/// command that finds no server is reported on its own (redis-cli's "Could not connect ...")
+/// and the run goes on; a connection that carried a `--pipe` transfer is never silently replaced.
 package final class StandaloneTransport: ShellTransport {
     /// The session: credentials, database, protocol, and the connection.
     package let session: Session
@@ -22,12 +25,6 @@ package final class StandaloneTransport: ShellTransport {
     /// What the connection is subscribed to (the shell's subscribed mode).
     private var pubsub = PubSubState()
     private var transaction = PubSubState.Transaction()
-    /// The connection carried raw requests (`--pipe`): a transfer is never silently moved to a
-    /// new connection, even when every request was answered.
-    private var carriesTransfer = false
-    /// A SHUTDOWN of this run stopped the server: a command that then finds no server is
-    /// reported on its own (redis-cli's "Could not connect ...") and the run goes on.
-    private var shutDown = false
     /// What became of commands without a reply to read (SHUTDOWN done, or no server after it).
     private var settled = FIFO<TransportEvent>()
 
@@ -52,21 +49,20 @@ package final class StandaloneTransport: ShellTransport {
         do throws(RcliError) {
             conn = try session.connect()
         } catch {
-            if shutDown {
+            if session.lifecycle.endedAsAsked {
                 settled.append(.failed(id, .serverShutDown(why: error.text), node: nil))
             } else {
                 failure = error
             }
             return
         }
-        shutDown = false
         var request = InFlight<EntryID>(
             tag: id, start: conn.bytesQueued, traits: command.traits, blocking: command.traits?.blocking ?? false,
             replies: command.replies)
         request.pubsubCommand = transaction.mark(command.args, traits: command.traits)
         if let raw = command.raw {
             conn.enqueueRaw(raw)
-            carriesTransfer = true
+            session.lifecycle.carriedTransfer()
         } else {
             conn.enqueue(command.args)
         }
@@ -163,24 +159,26 @@ package final class StandaloneTransport: ShellTransport {
         return .fatal(failure)
     }
 
-    /// The connection failed: an idle one is reopened at the next command; with commands in
-    /// flight (or a stream, or subscriptions) the run cannot go on.
+    /// The connection failed: an idle one is reopened at the next command; one that ends with
+    /// only a SHUTDOWN owed did as asked; with commands in flight (or a stream, or
+    /// subscriptions, or a transfer) the run cannot go on.
     private func lost(_ error: NetError) {
-        if shutDownAsAsked(error) { return }
+        var closedByServer = false
+        if case .closed = error { closedByServer = true }
+        let shutdown = queue.owesOnlyAShutdown && depth == 0 ? queue.head?.tag : nil
         let silent = session.connection?.bytesReceived == 0
         let idle = queue.isEmpty && !queue.streaming && depth == 0 && !pubsub.isSubscribed
+        let ending = session.lifecycle.ended(
+            closedByServer: closedByServer, idle: idle, owesOnlyAShutdown: shutdown != nil)
         dropConnection()
-        if case .closed = error, idle, !carriesTransfer { return }
-        failure = .connectionLost(error, silent: silent, tls: session.settings.tls)
-    }
-
-    /// The connection ended with only a SHUTDOWN owed: the server did as asked.
-    private func shutDownAsAsked(_ error: NetError) -> Bool {
-        guard case .closed = error, queue.owesOnlyAShutdown, depth == 0, let id = queue.head?.tag else { return false }
-        dropConnection()
-        shutDown = true
-        settled.append(.closed(id))
-        return true
+        switch ending {
+        case .reopenWhenNeeded:
+            break
+        case .asAsked:
+            if let shutdown { settled.append(.closed(shutdown)) }
+        case .lost:
+            failure = .connectionLost(error, silent: silent, tls: session.settings.tls)
+        }
     }
 
     package func prepareWait(_ reactor: Reactor, now: Double) -> Double? {
@@ -208,7 +206,6 @@ package final class StandaloneTransport: ShellTransport {
 
     package func retarget(host: String, port: Int) -> RcliError? {
         session.retarget(host: host, port: port)
-        shutDown = false
         queue = LinkQueue<EntryID>()
         pubsub = PubSubState()
         transaction = PubSubState.Transaction()

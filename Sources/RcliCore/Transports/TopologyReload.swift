@@ -23,19 +23,24 @@ final class TopologyReload {
 
     private var sources: [NodeAddress]
     private let makeSession: (NodeAddress) -> Session
+    private let connector: SessionConnector
     private let report: ((String) -> Void)?
     private var node: NodeAddress?
     private var session: Session?
-    private var connect: SessionConnect?
+    private var connect: (any SessionConnecting)?
     private var query: TopologyQuery?
     private var builder = RESPValueBuilder()
     private var deadline = 0.0
 
-    /// A reload that asks `sources` in order, on sessions `makeSession` makes; `report` gets the
-    /// `--verbose` line of each source that fails to answer.
-    init(sources: [NodeAddress], makeSession: @escaping (NodeAddress) -> Session, report: ((String) -> Void)?) {
+    /// A reload that asks `sources` in order, on sessions `makeSession` makes and `connector`
+    /// connects; `report` gets the `--verbose` line of each source that fails to answer.
+    init(
+        sources: [NodeAddress], makeSession: @escaping (NodeAddress) -> Session,
+        connector: @escaping SessionConnector, report: ((String) -> Void)?
+    ) {
         self.sources = sources.reversed()
         self.makeSession = makeSession
+        self.connector = connector
         self.report = report
     }
 
@@ -89,7 +94,7 @@ final class TopologyReload {
             self.node = node
             self.session = session
             do throws(RcliError) {
-                let connect = try SessionConnect(session: session)
+                let connect = try connector(session)
                 if try connect.start(now: now) { return ask(now: now) }
                 self.connect = connect
                 return nil
@@ -115,20 +120,16 @@ final class TopologyReload {
         guard let conn = session?.connection, var query, let node else { return nextSource(now: now) }
         var result: Result<SlotMap, RcliError>?
         do throws(NetError) {
-            try conn.flush(wait: false)
-            while result == nil {
-                if let event = try conn.bufferedEvent() {
-                    guard let reply = builder.feed(event) else { continue }
-                    switch query.take(reply) {
-                    case .send(let next):
-                        conn.enqueue(next)
-                        try conn.flush(wait: false)
-                    case .done(let r):
-                        result = r
-                    }
-                    continue
+            try conn.readReplies(&builder) { (reply) throws(NetError) -> Bool in
+                switch query.take(reply) {
+                case .send(let next):
+                    conn.enqueue(next)
+                    try conn.flush(wait: false)
+                    return true
+                case .done(let r):
+                    result = r
+                    return false
                 }
-                if try !conn.receive() { break }
             }
         } catch {
             result = query.failed(error)
