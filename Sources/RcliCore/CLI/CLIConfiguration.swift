@@ -67,6 +67,8 @@ package struct CLIConfiguration: Sendable {
     package var retryWrites = false
     /// `--nat-map`: address rewriting for cluster nodes.
     package var natMap = NatMap()
+    /// `--sentinel` and its companions: the master found through the sentinels.
+    package var sentinel = SentinelOptions()
     /// `--tls` or a `rediss://` URI.
     package var tls = false
     /// `--cacert`, `--cert`, `--insecure` ... (used only with `tls`).

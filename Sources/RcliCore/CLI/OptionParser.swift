@@ -115,9 +115,38 @@ package enum OptionParser {
             config.password = env
         }
         if config.password != nil { config.passwordCommand = nil }
+        try validateSentinel(&config, environment: environment)
         // `--cluster-*` options without `--cluster <subcommand>` do nothing, as in redis-cli
         // (`redis-cli --cluster-yes ping` pings).
         if config.clusterManager?.subcommand.isEmpty == true { config.clusterManager = nil }
         parsed.config = config
+    }
+
+    /// `--sentinel`: its companions need it, it excludes `-c`, `-s` and `--cluster`; the sentinels'
+    /// password may come from REDISCLI_SENTINEL_AUTH; without `-p` the sentinels' port is 26379.
+    private static func validateSentinel(_ config: inout CLIConfiguration, environment: [String: String])
+        throws(RcliError)
+    {
+        guard config.sentinel.master != nil else {
+            if config.sentinel.anyGiven {
+                throw RcliError.usage(
+                    "--sentinel-addr, --sentinel-replica, --sentinel-user and --sentinel-pass need --sentinel <master-name>"
+                )
+            }
+            return
+        }
+        if config.cluster {
+            throw RcliError.usage("--sentinel and -c cannot be used together (a cluster fails over by itself)")
+        }
+        if config.socketPath != nil {
+            throw RcliError.usage("--sentinel: sentinels are reached over TCP (-h/-p, --sentinel-addr), not -s")
+        }
+        if config.clusterManager != nil {
+            throw RcliError.usage("--sentinel and --cluster cannot be used together")
+        }
+        if config.sentinel.password == nil, let env = CLIEnvironment.value("SENTINEL_AUTH", in: environment) {
+            config.sentinel.password = env
+        }
+        if !config.sentinel.portGiven { config.port = 26379 }
     }
 }

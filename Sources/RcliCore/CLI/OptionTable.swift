@@ -4,16 +4,19 @@ import Cluster
 package enum OptionTable {
     /// Every option rcli knows.
     package static let all: [OptionSpec] =
-        connection + profiles + protocolAndRepeat + cluster + tls + output + modes + eval + tools + clusterManager
+        connection + profiles + protocolAndRepeat + cluster + sentinel + tls + output + modes + eval + tools + clusterManager
         + misc
 
     static let connection: [OptionSpec] = [
         OptionSpec(["-h"], value: "hostname", help: "Server hostname (default: 127.0.0.1).", completion: .host) {
             p, v throws(RcliError) in
             p.config.host = v
+            p.config.sentinel.serverGiven = true
         },
         OptionSpec(["-p"], value: "port", help: "Server port (default: 6379).") { p, v throws(RcliError) in
             p.config.port = try OptionValues.port(v, option: "-p")
+            p.config.sentinel.serverGiven = true
+            p.config.sentinel.portGiven = true
         },
         OptionSpec(["-s"], value: "socket", help: "Server socket (overrides hostname and port).", completion: .file) {
             p, v throws(RcliError) in
@@ -59,6 +62,8 @@ package enum OptionTable {
                 """
         ) { p, v throws(RcliError) in
             try RedisURI.apply(v, to: &p.config)
+            p.config.sentinel.serverGiven = true
+            p.config.sentinel.portGiven = true
         },
         OptionSpec(
             ["-t"], value: "timeout",

@@ -24,7 +24,8 @@ package struct Profile: Sendable, Equatable {
         "uri": "-u", "host": "-h", "port": "-p", "socket": "-s", "user": "--user", "db": "-n", "timeout": "-t",
         "cacert": "--cacert", "cacertdir": "--cacertdir", "cert": "--cert", "key": "--key", "sni": "--sni",
         "tls-ciphers": "--tls-ciphers", "tls-ciphersuites": "--tls-ciphersuites", "nat-map": "--nat-map",
-        "reply-timeout": "--reply-timeout", "retry-budget": "--retry-budget",
+        "reply-timeout": "--reply-timeout", "retry-budget": "--retry-budget", "sentinel": "--sentinel",
+        "sentinel-addr": "--sentinel-addr", "sentinel-user": "--sentinel-user",
     ]
 
     /// Keys whose value is a file or directory: `~/` is the home directory, and a relative path
@@ -36,12 +37,15 @@ package struct Profile: Sendable, Equatable {
         "tls": { $0.tls = $1 }, "insecure": { $0.tlsOptions.insecure = $1 }, "cluster": { $0.cluster = $1 },
         "replica-reads": { $0.replicaReads = $1 }, "retry-writes": { $0.retryWrites = $1 },
         "tls-name-from-seed": { $0.tlsNameFromSeed = $1 }, "confirm": { $0.confirmDangerous = $1 },
+        "sentinel-replica": { $0.sentinel.replica = $1 },
     ]
 
     /// Every key a profile may hold, sorted (for the unknown-key message and the man page).
     package static var keys: [String] {
-        (Array(optionKeys.keys) + Array(switchKeys.keys) + ["password", "password-command", "resp", "prompt-color"])
-            .sorted()
+        (Array(optionKeys.keys) + Array(switchKeys.keys) + [
+            "password", "password-command", "resp", "prompt-color", "sentinel-password",
+        ])
+        .sorted()
     }
 
     /// Where relative paths in a profile are resolved.
@@ -92,6 +96,7 @@ package struct Profile: Sendable, Equatable {
         switch setting.key {
         case "password": parsed.config.password = value
         case "password-command": parsed.config.passwordCommand = value
+        case "sentinel-password": parsed.config.sentinel.password = value
         case "resp":
             guard value == "2" || value == "3" else { throw RcliError.usage("expected 2 or 3, not '\(value)'") }
             parsed.config.protocolVersion = value == "2" ? 2 : 3

@@ -104,6 +104,11 @@ package final class Session {
         settings.socketPath = nil
     }
 
+    /// Sets the connect timeout of later connects (`--sentinel` gives one without `-t`).
+    package func setConnectTimeout(_ seconds: Double) {
+        settings.connectTimeout = seconds
+    }
+
     /// Forgets a connection the server closed while it sat idle, so the next `connect()`
     /// opens a fresh one instead of losing a command on it. For callers that were idle (the
     /// shell between lines); `connect()` itself stays free of this check, it is on every

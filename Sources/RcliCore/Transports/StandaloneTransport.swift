@@ -27,6 +27,12 @@ package final class StandaloneTransport: ShellTransport {
     private var transaction = PubSubState.Transaction()
     /// What became of commands without a reply to read (SHUTDOWN done, or no server after it).
     private var settled = FIFO<TransportEvent>()
+    /// Replies are read whole and given as `.reply` (not streamed), so they may be delivered out
+    /// of order: what `SentinelTransport` needs to send commands again after a failover.
+    var wholeReplies = false
+    /// The commands the last lost connection owed: never written, or written (their fate
+    /// unknown); taken by `SentinelTransport`.
+    private(set) var lastLoss: (unsent: [EntryID], unknown: [EntryID])?
 
     /// A transport over `session` (connected at the first command, or by `open`).
     package init(session: Session) {
@@ -81,7 +87,7 @@ package final class StandaloneTransport: ShellTransport {
     package func nextEvent(now: Double) -> TransportEvent? {
         if let event = settled.pop() { return event }
         guard let conn = session.connection else { return takeFailure() }
-        if depth == 0 && pubsub.readsWholeValues(queue) { return nextWholeValue(conn, now: now) }
+        if depth == 0 && (pubsub.readsWholeValues(queue) || readsWholeReplies) { return nextWholeValue(conn, now: now) }
         let next: RESPEvent?
         do throws(NetError) {
             next = try conn.bufferedEvent()
@@ -144,11 +150,28 @@ package final class StandaloneTransport: ShellTransport {
             return takeFailure()
         }
         guard let value = next else { return takeFailure() }
-        if let event = pubsub.take(value, resp3: session.usesRESP3, head: queue.head) { return event }
+        var plain = wholeReplies && !pubsub.isSubscribed && queue.head?.pubsubCommand == nil
+        if case .push = value { plain = false }
+        if !plain, let event = pubsub.take(value, resp3: session.usesRESP3, head: queue.head) { return event }
         guard let answered = queue.answered(now: now) else { return .message(value) }
         guard let id = answered.tag else { return nextEvent(now: now) }
         return .reply(id, value, origin: nil)
     }
+
+    /// `wholeReplies`, and the next reply is not one that starts a stream (MONITOR, SUBSCRIBE).
+    private var readsWholeReplies: Bool {
+        guard wholeReplies, !queue.streaming, let head = queue.head else { return false }
+        return !head.startsStream
+    }
+
+    /// The commands the last lost connection owed (once).
+    func takeLoss() -> (unsent: [EntryID], unknown: [EntryID])? {
+        defer { lastLoss = nil }
+        return lastLoss
+    }
+
+    /// True while the connection streams (MONITOR, SUBSCRIBE) or is subscribed.
+    var streams: Bool { queue.streaming || pubsub.isSubscribed }
 
     /// True while the connection is subscribed to channels, patterns or shard channels.
     package var subscribed: Bool { pubsub.isSubscribed }
@@ -170,6 +193,7 @@ package final class StandaloneTransport: ShellTransport {
         let idle = queue.isEmpty && !queue.streaming && depth == 0 && !pubsub.isSubscribed
         let ending = session.lifecycle.ended(
             closedByServer: closedByServer, idle: idle, owesOnlyAShutdown: shutdown != nil)
+        let (lostUnsent, lostUnknown) = queue.lose(written: session.connection?.bytesWritten ?? 0)
         dropConnection()
         switch ending {
         case .reopenWhenNeeded:
@@ -178,6 +202,7 @@ package final class StandaloneTransport: ShellTransport {
             if let shutdown { settled.append(.closed(shutdown)) }
         case .lost:
             failure = .connectionLost(error, silent: silent, tls: session.settings.tls)
+            lastLoss = (lostUnsent.compactMap(\.tag), lostUnknown.compactMap(\.tag))
         }
     }
 

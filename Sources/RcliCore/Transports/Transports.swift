@@ -8,6 +8,11 @@ enum Transports {
     static func open(_ config: CLIConfiguration, session: Session, output: OutputContext) -> Result<
         ShellTransport, RcliError
     > {
+        if config.sentinel.master != nil {
+            let sentinel = SentinelTransport(config: config, session: session, output: output)
+            if let error = sentinel.open() { return .failure(error) }
+            return .success(sentinel)
+        }
         guard config.cluster else { return .success(StandaloneTransport(session: session)) }
         switch cluster(session: session, config: config, output: output) {
         case .success(let cluster?): return .success(cluster)

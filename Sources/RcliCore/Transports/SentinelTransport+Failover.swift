@@ -1,0 +1,152 @@
+import Cluster
+import RESP
+import RedisNet
+
+extension SentinelTransport {
+    /// Keyless commands that only read (the command table's key specifications say which keyed
+    /// commands do).
+    private static let keylessReads: Set<String> = [
+        "ping", "echo", "info", "dbsize", "time", "scan", "keys", "randomkey", "lastsave", "role",
+    ]
+
+    /// True for a command that is safe to send again and may go to a replica.
+    static func isRead(_ args: [[UInt8]]) -> Bool {
+        if let info = CommandKeys.info(for: args) { return info.readOnly }
+        guard let first = args.first else { return false }
+        return keylessReads.contains(CommandTraits.lower(first))
+    }
+
+    /// The words of a connection failure, for the may-or-may-not-have-run report.
+    static func reason(_ error: RcliError) -> String {
+        switch error {
+        case .connectionLost(let e, _, _), .connect(let e), .network(let e): return e.description
+        default: return error.text
+        }
+    }
+
+    /// Finds `role`'s server through the sentinels, connects to it and checks its ROLE; tells a
+    /// change of address in one line (with `--verbose`, the first one too).
+    func locate(_ role: Role) throws(RcliError) {
+        let address: NodeAddress
+        let session = link(role).session
+        switch role {
+        case .master:
+            address = try locator.master()
+            session.retarget(host: address.host, port: address.port)
+            try locator.check(session, master: true)
+        case .replica:
+            var found: NodeAddress?
+            var problems: [String] = []
+            for candidate in try locator.replicas() {
+                session.retarget(host: candidate.host, port: candidate.port)
+                do throws(RcliError) {
+                    try locator.check(session, master: false)
+                    found = candidate
+                    break
+                } catch {
+                    if case .interrupted = error { throw error }
+                    problems.append(error.text)
+                }
+            }
+            guard let found else {
+                let why = problems.isEmpty ? "the sentinels know none that is up" : problems.joined(separator: "; ")
+                throw .mode("Error: --sentinel-replica: no replica of '\(locator.name)' to read from (\(why))")
+            }
+            address = found
+        }
+        let before = located[role]
+        located[role] = address
+        if let before, before != address {
+            let what = role == .master ? "the master is now" : "reading from replica"
+            notice("rcli: --sentinel \(locator.name): \(what) \(address) (was \(before))")
+        } else if before == nil {
+            report?("--sentinel \(locator.name): \(role == .master ? "master" : "replica") at \(address)")
+        }
+    }
+
+    /// `role`'s connection is gone (or refuses as a former master): the sentinels are asked again
+    /// until they name a server that serves, for up to `--retry-budget` seconds, and the
+    /// commands it owed are sent again or reported (see the type's notes). `unknown`: those
+    /// written before the loss.
+    func failOver(_ role: Role, reason: String, unknown: Set<EntryID>, now: Double) {
+        draining.remove(role)
+        let old =
+            located[role] ?? NodeAddress(host: link(role).session.settings.host, port: link(role).session.settings.port)
+        link(role).interrupt()
+        inFlight[role] = 0
+        report?("\(old) failed (\(reason)): asking the sentinels at \(locator.addresses)")
+        let deadline = monotonicSeconds() + retryBudget
+        // After a refusal, the same server named again has not been replaced yet (or is still
+        // loading): wait for the sentinels to name another, or for it to serve.
+        let refused = pending.values.contains { $0.role == role && $0.refusal != nil }
+        var pause = 0.1
+        while true {
+            do throws(RcliError) {
+                try locate(role)
+                if !refused || located[role] != old { break }
+                if monotonicSeconds() + pause > deadline {
+                    deliverRefusals(role)
+                    break
+                }
+                report?("\(old) is still named; asking again in \(System.cFormat("%g", pause))s")
+            } catch {
+                if case .interrupted = error {
+                    forgetAll()
+                    events.append(.fatal(.interrupted))
+                    return
+                }
+                if monotonicSeconds() + pause > deadline {
+                    forgetAll()
+                    link(role).interrupt()
+                    events.append(.fatal(.mode("\(error.text) (after losing \(old): \(reason))")))
+                    return
+                }
+                report?("\(error.text); asking again in \(System.cFormat("%g", pause))s")
+            }
+            do throws(NetError) {
+                _ = try Reactor.waitOnConnections([], until: monotonicSeconds() + pause)
+            } catch {
+                forgetAll()
+                events.append(.fatal(.interrupted))
+                return
+            }
+            pause = min(pause * 2, 1)
+        }
+        var again: [EntryID] = []
+        var lost: [EntryID] = []
+        let owed = pending.filter { $0.value.role == role && ($0.value.sent || $0.value.refusal != nil) }.keys.sorted()
+        for id in owed {
+            guard var p = pending[id] else { continue }
+            let written = unknown.contains(id) && p.refusal == nil
+            if !written && !p.inTransaction {
+                again.append(id)
+            } else if p.inTransaction {
+                lost.append(id)
+            } else if p.readOnly {
+                resentReads += 1
+                again.append(id)
+            } else if retryWrites {
+                resentWrites += 1
+                again.append(id)
+            } else {
+                lost.append(id)
+            }
+            p.sent = false
+            p.refusal = nil
+            pending[id] = p
+        }
+        for id in lost { pending.removeValue(forKey: id) }
+        if !lost.isEmpty { events.append(.linkLost(node: old, reason: reason, entries: lost)) }
+        held = again + held
+        release(now: monotonicSeconds())
+    }
+
+    /// No other server was found in time: the refusals are the replies.
+    private func deliverRefusals(_ role: Role) {
+        for id in pending.keys.sorted() {
+            guard let p = pending[id], p.role == role, let refusal = p.refusal else { continue }
+            pending.removeValue(forKey: id)
+            events.append(.reply(id, refusal, origin: nil))
+        }
+    }
+}
