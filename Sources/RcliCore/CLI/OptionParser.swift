@@ -129,9 +129,8 @@ package enum OptionParser {
     {
         guard config.sentinel.master != nil else {
             if config.sentinel.anyGiven {
-                throw RcliError.usage(
-                    "--sentinel-addr, --sentinel-replica, --sentinel-user and --sentinel-pass need --sentinel <master-name>"
-                )
+                let companions = "--sentinel-addr, --sentinel-replica, --sentinel-user and --sentinel-pass"
+                throw RcliError.usage(companions + " need --sentinel <master-name>")
             }
             return
         }

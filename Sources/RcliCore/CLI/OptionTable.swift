@@ -4,8 +4,8 @@ import Cluster
 package enum OptionTable {
     /// Every option rcli knows.
     package static let all: [OptionSpec] =
-        connection + profiles + protocolAndRepeat + cluster + sentinel + tls + output + modes + eval + tools + clusterManager
-        + misc
+        connection + profiles + protocolAndRepeat + cluster + sentinel + tls + output + modes + eval + tools
+        + clusterManager + misc
 
     static let connection: [OptionSpec] = [
         OptionSpec(["-h"], value: "hostname", help: "Server hostname (default: 127.0.0.1).", completion: .host) {

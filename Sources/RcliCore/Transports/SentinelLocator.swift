@@ -50,33 +50,32 @@ final class SentinelLocator {
         var unknown: [String] = []
         var failures: [String] = []
         for sentinel in sentinels {
-            let where_ = "\(sentinel.endpoint)"
+            let place = "\(sentinel.endpoint)"
             switch try ask(sentinel, ["SENTINEL", "GET-MASTER-ADDR-BY-NAME", name]) {
             case .failure(let why):
-                failures.append("\(where_): \(why)")
+                failures.append("\(place): \(why)")
             case .success(.null), .success(.array([])):
-                unknown.append(where_)
+                unknown.append(place)
             case .success(.array(let pair)) where pair.count == 2:
                 guard let host = pair[0].text, let portText = pair[1].text, let port = Int(portText) else {
-                    failures.append("\(where_): an address rcli cannot read")
+                    failures.append("\(place): an address rcli cannot read")
                     continue
                 }
-                said.append((where_, NodeAddress(host: host, port: port)))
+                said.append((place, NodeAddress(host: host, port: port)))
             case .success(.error(let message)):
                 let text = String(decoding: message, as: UTF8.self)
                 let notSentinel = text.hasPrefix("ERR unknown command")
                 failures.append(
-                    notSentinel ? "\(where_) is not a sentinel (\(text.prefix(40))...)" : "\(where_): \(text)")
+                    notSentinel ? "\(place) is not a sentinel (\(text.prefix(40))...)" : "\(place): \(text)")
             case .success:
-                failures.append("\(where_): an unexpected reply")
+                failures.append("\(place): an unexpected reply")
             }
         }
         guard !said.isEmpty else {
             if !unknown.isEmpty {
                 let others = failures.isEmpty ? "" : "; " + failures.joined(separator: "; ")
-                throw .mode(
-                    "Error: no sentinel knows a master named '\(name)' (asked \(unknown.joined(separator: ", "))\(others))"
-                )
+                let asked = unknown.joined(separator: ", ")
+                throw .mode("Error: no sentinel knows a master named '\(name)' (asked \(asked)\(others))")
             }
             throw .mode("Error: no sentinel answered for master '\(name)': " + failures.joined(separator: "; "))
         }
