@@ -101,9 +101,10 @@ final class SentinelLocator {
                     let f = item.fields
                     guard let host = f["ip"]?.text, let port = f["port"]?.text.flatMap({ Int($0) }) else { return nil }
                     let flags = (f["flags"]?.text ?? "").split(separator: ",")
-                    guard !flags.contains(where: { ["s_down", "o_down", "disconnected"].contains($0) }),
-                        f["master-link-status"]?.text ?? "ok" == "ok"
-                    else { return nil }
+                    // The sentinels' master-link-status is up to 10 s old: ROLE tells it afresh.
+                    guard !flags.contains(where: { ["s_down", "o_down", "disconnected"].contains($0) }) else {
+                        return nil
+                    }
                     return NodeAddress(host: host, port: port)
                 }
             case .success(let other):
@@ -137,6 +138,9 @@ final class SentinelLocator {
         }
         if !master && role != "slave" {
             throw .mode("Error: \(session.endpoint), listed as a replica of '\(name)', answers ROLE as a \(role)")
+        }
+        if !master, items.count > 3, let state = items[3].text, state != "connected" {
+            throw .mode("Error: replica \(session.endpoint) of '\(name)' is not in sync with its master (\(state))")
         }
     }
 

@@ -76,19 +76,12 @@ extension SentinelTransport {
         inFlight[role] = 0
         report?("\(old) failed (\(reason)): asking the sentinels at \(locator.addresses)")
         let deadline = monotonicSeconds() + retryBudget
-        // After a refusal, the same server named again has not been replaced yet (or is still
-        // loading): wait for the sentinels to name another, or for it to serve.
         let refused = pending.values.contains { $0.role == role && $0.refusal != nil }
         var pause = 0.1
         while true {
             do throws(RcliError) {
                 try locate(role)
-                if !refused || located[role] != old { break }
-                if monotonicSeconds() + pause > deadline {
-                    deliverRefusals(role)
-                    break
-                }
-                report?("\(old) is still named; asking again in \(System.cFormat("%g", pause))s")
+                break
             } catch {
                 if case .interrupted = error {
                     forgetAll()
@@ -103,14 +96,23 @@ extension SentinelTransport {
                 }
                 report?("\(error.text); asking again in \(System.cFormat("%g", pause))s")
             }
-            do throws(NetError) {
-                _ = try Reactor.waitOnConnections([], until: monotonicSeconds() + pause)
-            } catch {
-                forgetAll()
-                events.append(.fatal(.interrupted))
-                return
-            }
+            guard sleep(pause) else { return }
             pause = min(pause * 2, 1)
+        }
+        // Refused, and the same server is named again: not replaced yet, or still loading. The
+        // commands are tried again after a pause that grows, until the retry budget (from the
+        // first refusal) is spent; then the refusals are the replies.
+        if refused && located[role] == old {
+            let since = refusalSince[role] ?? now
+            refusalSince[role] = since
+            if monotonicSeconds() - since > retryBudget {
+                deliverRefusals(role)
+            } else {
+                let wait = refusalPause[role] ?? 0.05
+                refusalPause[role] = min(wait * 2, 1)
+                report?("\(old) is still named; trying again in \(System.cFormat("%g", wait))s")
+                guard sleep(wait) else { return }
+            }
         }
         var again: [EntryID] = []
         var lost: [EntryID] = []
@@ -139,6 +141,19 @@ extension SentinelTransport {
         if !lost.isEmpty { events.append(.linkLost(node: old, reason: reason, entries: lost)) }
         held = again + held
         release(now: monotonicSeconds())
+    }
+
+    /// Waits `seconds` (Ctrl-C ends the wait where it ends blocking waits: then everything owed
+    /// is forgotten and false returned).
+    private func sleep(_ seconds: Double) -> Bool {
+        do throws(NetError) {
+            _ = try Reactor.waitOnConnections([], until: monotonicSeconds() + seconds)
+            return true
+        } catch {
+            forgetAll()
+            events.append(.fatal(.interrupted))
+            return false
+        }
     }
 
     /// No other server was found in time: the refusals are the replies.

@@ -53,6 +53,10 @@ package final class SentinelTransport: ShellTransport {
     private var replicaStale = false
     var resentReads = 0
     var resentWrites = 0
+    /// Since when the server named for a role refuses commands (-NOREPLICAS, -LOADING ...), and
+    /// the pause before they are tried there again; cleared by its next reply.
+    var refusalSince: [Role: Double] = [:]
+    var refusalPause: [Role: Double] = [:]
     /// Where each connection was last found (for the switch notice).
     var located: [Role: NodeAddress] = [:]
 
@@ -181,6 +185,10 @@ package final class SentinelTransport: ShellTransport {
                 inFlight[role, default: 1] -= 1
                 draining.insert(role)
                 return nil
+            }
+            if pending[id]?.role == role {
+                refusalSince[role] = nil
+                refusalPause[role] = nil
             }
             finish(id)
         case .replyEvent(let id, _, let last):
