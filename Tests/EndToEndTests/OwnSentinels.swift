@@ -53,6 +53,15 @@ final class OwnSentinels {
         return r.out.split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
     }
 
+    /// Kills the first master with SIGKILL (no goodbye: its connections are reset).
+    func killMaster() throws {
+        let text = try String(contentsOf: dir.appendingPathComponent("master/redis.pid"), encoding: .utf8)
+        guard let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw TestEnvironment.FixtureMissing()
+        }
+        kill(pid, SIGKILL)
+    }
+
     /// redis-cli against a data server.
     func cli(_ port: Int, _ args: [String]) throws -> RunResult {
         try redisCli(["-p", "\(port)"] + args)

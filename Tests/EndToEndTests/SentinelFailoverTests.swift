@@ -72,4 +72,31 @@ struct SentinelFailoverTests {
         // The script went on after the switch: the last line ran.
         #expect(acked.last == lines.count - 1 || run.err.contains("fw:\(lines.count - 1)"))
     }
+
+    /// The master dies with commands written to it: the sentinels are asked until they name the
+    /// replica; the reads it owed are sent there, the write is reported as may or may not have
+    /// run (exit status 1) or, with --retry-writes, sent again too; the script goes on.
+    @Test(arguments: [false, true]) func lostConnection(retryWrites: Bool) throws {
+        let s = try OwnSentinels()
+        let p = try PipedProcess(TestEnvironment.rcli, s.arguments + (retryWrites ? ["--retry-writes"] : []))
+        try p.write("set lc:a 1\n")
+        #expect(p.wait(for: "OK\n"))
+        #expect(try waitUntil(10) { try s.cli(s.replica, ["get", "lc:a"]).out == "1\n" })
+        // Blocking commands, so that they are still owed when the master dies.
+        try p.write("xread block 4000 streams lc:s 0-0\nblpop lc:q 4\nget lc:a\n")
+        usleep(300_000)
+        try s.killMaster()
+        usleep(200_000)
+        try p.write("incr lc:n\n")
+        try p.closeInput()
+        let end = p.finish(within: 60)
+        #expect(end.status == (retryWrites ? 0 : 1) && !end.signalled, "\(end.err)")
+        // BLPOP, sent again, times out on the new master too (a nil, an empty line).
+        #expect(p.out == (retryWrites ? "OK\n\n\n1\n1\n" : "OK\n\n1\n1\n"), "\(end.err)")
+        #expect(end.err.contains("the master is now 127.0.0.1:\(s.replica) (was 127.0.0.1:\(s.master))"), "\(end.err)")
+        #expect(end.err.contains("the command may or may not have run [BLPOP lc:q]") == !retryWrites, "\(end.err)")
+        let resent = retryWrites ? "3 (reads 2, writes 1)" : "2 (reads 2, writes 0)"
+        #expect(end.err.contains("re-sent after a lost connection: \(resent)"), "\(end.err)")
+        #expect(try s.cli(s.replica, ["get", "lc:n"]).out == "1\n")
+    }
 }
