@@ -35,6 +35,10 @@ _rcli() {
         --reply-timeout) return ;;
         --retry-budget) return ;;
         --nat-map) return ;;
+        --sentinel) return ;;
+        --sentinel-addr) return ;;
+        --sentinel-user) return ;;
+        --sentinel-pass) return ;;
         --sni) COMPREPLY=($(compgen -A hostname -- "$cur")); return ;;
         --cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --cacertdir) COMPREPLY=($(compgen -d -- "$cur")); return ;;
@@ -72,7 +76,7 @@ _rcli() {
         --cluster-retries) return ;;
     esac
     if [[ "$cur" == -* ]]; then
-        COMPREPLY=($(compgen -W "--askpass --bigkeys --cacert --cacertdir --cert --cluster --cluster-copy --cluster-fix-with-unreachable-masters --cluster-fix-with-unreachable-primaries --cluster-from --cluster-from-askpass --cluster-from-pass --cluster-from-user --cluster-master-id --cluster-no-atomic-slot-migration --cluster-only-masters --cluster-only-primaries --cluster-only-replicas --cluster-pipeline --cluster-primary-id --cluster-replace --cluster-replica --cluster-replicas --cluster-retries --cluster-search-multiple-owners --cluster-simulate --cluster-slave --cluster-slots --cluster-threshold --cluster-timeout --cluster-to --cluster-use-atomic-slot-migration --cluster-use-empty-masters --cluster-use-empty-primaries --cluster-weight --cluster-yes --count --csv --cursor --eval --functions-rdb --help --hotkeys --insecure --intrinsic-latency --json --key --keystats --keystats-samples --latency --latency-dist --latency-history --latency-percentiles --ldb --ldb-sync-mode --list-profiles --lru-test --memkeys --memkeys-samples --name --nat-map --no-auth-warning --no-confirm --no-raw --pager --pass --pattern --pipe --pipe-timeout --profile --quoted-input --quoted-json --quoted-pattern --raw --rdb --replica --replica-reads --reply-timeout --retry-budget --retry-writes --scan --show-pushes --slave --sni --stat --tls --tls-ciphers --tls-ciphersuites --tls-name-from-seed --top --user --verbose --version -2 -3 -4 -6 -D -X -a -c -d -e -h -i -n -p -r -s -t -u -v -x" -- "$cur"))
+        COMPREPLY=($(compgen -W "--askpass --bigkeys --cacert --cacertdir --cert --cluster --cluster-copy --cluster-fix-with-unreachable-masters --cluster-fix-with-unreachable-primaries --cluster-from --cluster-from-askpass --cluster-from-pass --cluster-from-user --cluster-master-id --cluster-no-atomic-slot-migration --cluster-only-masters --cluster-only-primaries --cluster-only-replicas --cluster-pipeline --cluster-primary-id --cluster-replace --cluster-replica --cluster-replicas --cluster-retries --cluster-search-multiple-owners --cluster-simulate --cluster-slave --cluster-slots --cluster-threshold --cluster-timeout --cluster-to --cluster-use-atomic-slot-migration --cluster-use-empty-masters --cluster-use-empty-primaries --cluster-weight --cluster-yes --count --csv --cursor --eval --functions-rdb --help --hotkeys --insecure --intrinsic-latency --json --key --keystats --keystats-samples --latency --latency-dist --latency-history --latency-percentiles --ldb --ldb-sync-mode --list-profiles --lru-test --memkeys --memkeys-samples --name --nat-map --no-auth-warning --no-confirm --no-raw --pager --pass --pattern --pipe --pipe-timeout --profile --quoted-input --quoted-json --quoted-pattern --raw --rdb --replica --replica-reads --reply-timeout --retry-budget --retry-writes --scan --sentinel --sentinel-addr --sentinel-pass --sentinel-replica --sentinel-user --show-pushes --slave --sni --stat --tls --tls-ciphers --tls-ciphersuites --tls-name-from-seed --top --user --verbose --version -2 -3 -4 -6 -D -X -a -c -d -e -h -i -n -p -r -s -t -u -v -x" -- "$cur"))
     fi
 }
 complete -F _rcli rcli

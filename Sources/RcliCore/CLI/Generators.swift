@@ -88,6 +88,24 @@ package enum Generators {
             .TP
             .B MEMORY STATS
             An object with the db.N entries as nested objects and numbers typed, under RESP2 as under RESP3.
+            .SH SENTINEL
+            \\fB\\-\\-sentinel\\fR \\fIname\\fR asks every sentinel given (\\-h/\\-p, port 26379 by default, and each
+            \\fB\\-\\-sentinel\\-addr\\fR) with SENTINEL GET\\-MASTER\\-ADDR\\-BY\\-NAME, takes the address a
+            majority of those that answer give, checks with ROLE that it is a master, and runs there in every mode.
+            \\fB\\-\\-sentinel\\-replica\\fR sends read\\-only commands to a replica (SENTINEL REPLICAS, checked
+            with ROLE) and writes to the master; a command for the other server waits for the replies owed
+            by the first, so a script keeps its order. The sentinels' credentials are their own
+            (\\-\\-sentinel\\-user, \\-\\-sentinel\\-pass, REDISCLI_SENTINEL_AUTH, profile keys sentinel,
+            sentinel\\-addr, sentinel\\-user, sentinel\\-password, sentinel\\-replica); TLS options apply to them too.
+            .PP
+            After a lost connection, or a \\-READONLY, \\-LOADING or \\-NOREPLICAS refusal (the command did not
+            run), the sentinels are asked again, for up to \\-\\-retry\\-budget seconds, and the switch is told
+            in one line on stderr. Refused and unsent commands are sent again; of those written to the lost
+            connection, reads are sent again, writes only with \\-\\-retry\\-writes (at least once), the rest
+            (and anything inside MULTI) reported as "may or may not have run" with exit status 1, as with \\-c.
+            The shell's prompt shows the master's name: mymaster 127.0.0.1:6380>.
+            No sentinel answering, an unknown name, sentinels without a majority, or a master that answers
+            ROLE as a replica: one line, exit status 1. Replies are held whole, not streamed.
             .SH FILES
             .TP
             .I $XDG_CONFIG_HOME/rcli/config \\fR(default \\fI~/.config/rcli/config\\fR)
@@ -108,6 +126,10 @@ package enum Generators {
             .B REDISCLI_AUTH
             Password to authenticate with, when no \\-a, \\-\\-pass or URI password is given (and no profile
             password).
+            .TP
+            .B REDISCLI_SENTINEL_AUTH
+            The sentinels' password (\\-\\-sentinel), when \\-\\-sentinel\\-pass is not given;
+            VALKEYCLI_SENTINEL_AUTH too.
             .TP
             .B XDG_CONFIG_HOME
             Where the config file of profiles is looked for.

@@ -7,8 +7,9 @@ extension OptionTable {
                 Ask the sentinels (-h/-p, default port 26379, and every
                 --sentinel-addr) where master <master-name> is, check with ROLE
                 that it is the master, and run there in any mode. After a lost
-                connection, -READONLY or -LOADING, ask again and go on: reads
-                are sent again, writes only with --retry-writes.
+                connection, -READONLY, -LOADING or -NOREPLICAS, ask again (up to
+                --retry-budget) and go on: reads are sent again, writes only
+                with --retry-writes. The switch is told on stderr.
                 """
         ) { p, v throws(RcliError) in
             guard !v.isEmpty else { throw RcliError.usage("--sentinel needs a master name") }
