@@ -62,6 +62,16 @@ final class OwnSentinels {
         kill(pid, SIGKILL)
     }
 
+    /// Sends `signal` to sentinel `index` (SIGSTOP: it still accepts connections, answers nothing).
+    func signalSentinel(_ index: Int, _ signal: Int32) throws {
+        let file = dir.appendingPathComponent("sentinel\(index + 1)/redis.pid")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        guard let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw TestEnvironment.FixtureMissing()
+        }
+        kill(pid, signal)
+    }
+
     /// redis-cli against a data server.
     func cli(_ port: Int, _ args: [String]) throws -> RunResult {
         try redisCli(["-p", "\(port)"] + args)

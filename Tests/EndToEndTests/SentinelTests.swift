@@ -89,6 +89,22 @@ struct SentinelTests {
         try once(["--sentinel", "mymaster", "--sentinel-addr", "nope"], "Invalid --sentinel-addr 'nope'")
     }
 
+    /// A sentinel that accepts connections and never answers costs its deadline (-t, else 2 s),
+    /// never a hang: alone it is one line and exit 1; with the others answering, they decide.
+    @Test func hungSentinel() throws {
+        let s = try OwnSentinels()
+        try s.signalSentinel(0, SIGSTOP)
+        defer { try? s.signalSentinel(0, SIGCONT) }
+        var r = try rcli(["--sentinel", "mymaster", "-p", "\(s.sentinels[0])", "get", "k"], timeout: 20)
+        let at = "127.0.0.1:\(s.sentinels[0])"
+        let wanted =
+            "Error: no sentinel answered for master 'mymaster': \(at): Could not connect to Redis at \(at): "
+            + "accepted the connection but did not answer in 2s\n"
+        #expect(r.status == 1 && r.err == wanted, "\(r.err)")
+        r = try rcli(["-t", "0.5"] + s.arguments + ["role"], timeout: 20)
+        #expect(r.status == 0 && r.out.hasPrefix("master\n"), "\(r.err)")
+    }
+
     /// The sentinels' credentials are not the data's: options, environment, profile.
     @Test func separateCredentials() throws {
         let s = try OwnSentinels(dataPassword: "datapw", sentinelPassword: "sentpw")
