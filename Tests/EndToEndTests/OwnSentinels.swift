@@ -53,9 +53,10 @@ final class OwnSentinels {
         return r.out.split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
     }
 
-    /// Kills the first master with SIGKILL (no goodbye: its connections are reset).
-    func killMaster() throws {
-        let text = try String(contentsOf: dir.appendingPathComponent("master/redis.pid"), encoding: .utf8)
+    /// Kills the first master (or `replica`) with SIGKILL (no goodbye: its connections are reset).
+    func killMaster(replica: Bool = false) throws {
+        let file = dir.appendingPathComponent(replica ? "replica/redis.pid" : "master/redis.pid")
+        let text = try String(contentsOf: file, encoding: .utf8)
         guard let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw TestEnvironment.FixtureMissing()
         }

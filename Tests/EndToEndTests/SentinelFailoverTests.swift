@@ -99,4 +99,25 @@ struct SentinelFailoverTests {
         #expect(end.err.contains("re-sent after a lost connection: \(resent)"), "\(end.err)")
         #expect(try s.cli(s.replica, ["get", "lc:n"]).out == "1\n")
     }
+
+    /// --sentinel-replica: the replica dies under a paced script of reads; no other replica is
+    /// up, so the reads go to the master (said once) and every one is answered.
+    @Test func replicaLost() throws {
+        let s = try OwnSentinels()
+        _ = try s.cli(s.master, ["set", "rl:k", "v"])
+        #expect(try waitUntil(10) { try s.cli(s.replica, ["get", "rl:k"]).out == "v\n" })
+        let p = try PipedProcess(TestEnvironment.rcli, s.arguments + ["--sentinel-replica"])
+        for i in 0..<400 {
+            if i == 100 { try s.killMaster(replica: true) }
+            try p.write("get rl:k\n")
+            usleep(5_000)
+            if i % 50 == 0 { p.drain(for: 0) }
+        }
+        try p.closeInput()
+        let end = p.finish(within: 60)
+        #expect(end.status == 0 && !end.signalled, "\(end.err)")
+        #expect(p.out == String(repeating: "v\n", count: 400), "\(end.err)")
+        #expect(end.err.contains("reads go to the master"), "\(end.err)")
+        #expect(end.err.split(separator: "\n").count <= 2, "\(end.err)")
+    }
 }

@@ -72,11 +72,12 @@ extension SentinelTransport {
         draining.remove(role)
         let old =
             located[role] ?? NodeAddress(host: link(role).session.settings.host, port: link(role).session.settings.port)
-        link(role).interrupt()
-        inFlight[role] = 0
+        let failed = link(role)
+        failed.interrupt()
+        for r in [Role.master, .replica] where link(r) === failed { inFlight[r] = 0 }
         report?("\(old) failed (\(reason)): asking the sentinels at \(locator.addresses)")
         let deadline = monotonicSeconds() + retryBudget
-        let refused = pending.values.contains { $0.role == role && $0.refusal != nil }
+        let refused = pending.values.contains { link($0.role) === failed && $0.refusal != nil }
         var pause = 0.1
         while true {
             do throws(RcliError) {
@@ -87,6 +88,14 @@ extension SentinelTransport {
                     forgetAll()
                     events.append(.fatal(.interrupted))
                     return
+                }
+                if role == .replica {
+                    // Reads need not wait for a replica: the master serves them meanwhile.
+                    let why = error.text.hasPrefix("Error: ") ? String(error.text.dropFirst(7)) : error.text
+                    notice("rcli: --sentinel \(locator.name): \(why); reads go to the master")
+                    link(.replica).interrupt()
+                    replicaOnMaster = true
+                    break
                 }
                 if monotonicSeconds() + pause > deadline {
                     forgetAll()
@@ -116,7 +125,10 @@ extension SentinelTransport {
         }
         var again: [EntryID] = []
         var lost: [EntryID] = []
-        let owed = pending.filter { $0.value.role == role && ($0.value.sent || $0.value.refusal != nil) }.keys.sorted()
+        // What the failed connection owed (with reads on the master, the reads too).
+        let owed = pending.filter { entry in
+            link(entry.value.role) === failed || (entry.value.role == role && replicaOnMaster)
+        }.filter { $0.value.sent || $0.value.refusal != nil }.keys.sorted()
         for id in owed {
             guard var p = pending[id] else { continue }
             let written = unknown.contains(id) && p.refusal == nil
@@ -159,7 +171,7 @@ extension SentinelTransport {
     /// No other server was found in time: the refusals are the replies.
     private func deliverRefusals(_ role: Role) {
         for id in pending.keys.sorted() {
-            guard let p = pending[id], p.role == role, let refusal = p.refusal else { continue }
+            guard let p = pending[id], link(p.role) === link(role), let refusal = p.refusal else { continue }
             pending.removeValue(forKey: id)
             events.append(.reply(id, refusal, origin: nil))
         }

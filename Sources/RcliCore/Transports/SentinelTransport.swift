@@ -57,6 +57,8 @@ package final class SentinelTransport: ShellTransport {
     /// the pause before they are tried there again; cleared by its next reply.
     var refusalSince: [Role: Double] = [:]
     var refusalPause: [Role: Double] = [:]
+    /// The replica was lost and no other could be found: reads go to the master from then on.
+    var replicaOnMaster = false
     /// Where each connection was last found (for the switch notice).
     var located: [Role: NodeAddress] = [:]
 
@@ -86,10 +88,10 @@ package final class SentinelTransport: ShellTransport {
     }
 
     func link(_ role: Role) -> StandaloneTransport {
-        role == .replica ? (replica ?? master) : master
+        role == .replica && !replicaOnMaster ? (replica ?? master) : master
     }
 
-    private var roles: [Role] { replica == nil ? [.master] : [.master, .replica] }
+    private var roles: [Role] { replica == nil || replicaOnMaster ? [.master] : [.master, .replica] }
 
     package func open() -> RcliError? {
         for role in roles where link(role).session.connection == nil {
@@ -198,7 +200,9 @@ package final class SentinelTransport: ShellTransport {
         case .fatal(.interrupted):
             forgetAll()
         case .fatal(let error):
-            guard !pending.values.contains(where: { $0.role == role && $0.sent && $0.command.raw != nil }) else {
+            let lostLink = link(role)
+            guard !pending.values.contains(where: { link($0.role) === lostLink && $0.sent && $0.command.raw != nil })
+            else {
                 forgetAll()
                 return event
             }
