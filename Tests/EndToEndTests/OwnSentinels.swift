@@ -10,12 +10,13 @@ final class OwnSentinels {
     let sentinels: [Int]
     private static let script = TestEnvironment.packageRoot.appendingPathComponent("scripts/redis-sentinel").path
 
-    /// `dataPassword`: the master and replica require it; `sentinelPassword`: the sentinels do.
-    init(dataPassword: String? = nil, sentinelPassword: String? = nil) throws {
+    /// `dataPassword`: the master and replica require it; `sentinelPassword`: the sentinels do;
+    /// `tlsDirectory` (certificates of scripts/tls-fixture): everything listens with TLS only.
+    init(dataPassword: String? = nil, sentinelPassword: String? = nil, tlsDirectory: String? = nil) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent(
             "rcli-own-sentinel-\(UUID().uuidString.prefix(8))")
-        let passwords = dataPassword.map { [$0, sentinelPassword ?? ""] } ?? sentinelPassword.map { ["", $0] } ?? []
-        let started = spawnAndWait(Self.script, ["start", dir.path] + passwords)
+        let extra = [dataPassword ?? "", sentinelPassword ?? "", tlsDirectory ?? ""]
+        let started = spawnAndWait(Self.script, ["start", dir.path] + extra)
         guard started.status == 0 else { throw TestEnvironment.FixtureMissing() }
         let words = started.stdout.split(whereSeparator: \.isWhitespace)
         guard words.count == 3, let m = Int(words[0]), let r = Int(words[1]) else {

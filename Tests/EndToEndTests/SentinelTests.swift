@@ -105,6 +105,23 @@ struct SentinelTests {
         #expect(r.status == 0 && r.out.hasPrefix("master\n"), "\(r.err)")
     }
 
+    /// TLS to the sentinels and to the servers they name, with the same options (scripts/with-servers
+    /// makes the certificates for the servers that take TLS).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["RCLI_TEST_TLS_DIR"] != nil))
+    func tls() throws {
+        let certs = try TestEnvironment.port("RCLI_TEST_TLS_DIR")
+        let s = try OwnSentinels(tlsDirectory: certs)
+        let tlsArgs = ["--tls", "--cacert", certs + "/ca.crt"] + s.arguments
+        var r = try rcli(tlsArgs + ["set", "tl:k", "v"])
+        #expect(r.status == 0 && r.out == "OK\n", "\(r.err)")
+        r = try rcli(tlsArgs + ["--sentinel-replica"], stdin: "role\nget tl:k\n")
+        #expect(r.out.hasPrefix("slave\n") && r.out.hasSuffix("\nv\n"), "\(r.out) \(r.err)")
+        // Without --tls: each sentinel's reason, one line.
+        r = try rcli(["--sentinel", "mymaster", "-p", "\(s.sentinels[0])", "get", "tl:k"])
+        #expect(r.status == 1 && r.err.contains("(a TLS port? try --tls)"), "\(r.err)")
+        #expect(r.err.split(separator: "\n").count == 1)
+    }
+
     /// The sentinels' credentials are not the data's: options, environment, profile.
     @Test func separateCredentials() throws {
         let s = try OwnSentinels(dataPassword: "datapw", sentinelPassword: "sentpw")

@@ -159,7 +159,9 @@ final class SentinelLocator {
             conn = try session.connect()
         } catch {
             if case .interrupted = error { throw error }
-            return .failure(AskFailure(text: error.text))
+            var text = error.text.hasPrefix("Error: ") ? String(error.text.dropFirst(7)) : error.text
+            if text == NetError.closed.description && !session.settings.tls { text += " (a TLS port? try --tls)" }
+            return .failure(AskFailure(text: text))
         }
         do throws(NetError) {
             let deadline = monotonicSeconds() + seconds
