@@ -171,4 +171,20 @@ struct SentinelTests {
         #expect(screen.contains("the master is now 127.0.0.1:\(s.replica) (was 127.0.0.1:\(s.master))"))
         #expect(screen.contains("(integer) 2"), "\(screen)")
     }
+
+    /// In the shell, Ctrl-C ends the wait for the sentinels after a lost master (here none
+    /// answers: they are stopped), long before the retry budget; the prompt comes back.
+    @Test func ctrlCEndsTheWaitForTheSentinels() throws {
+        let s = try OwnSentinels()
+        let shell = try TmuxSession([TestEnvironment.rcli, "--retry-budget", "60"] + s.arguments)
+        try shell.wait(for: "mymaster 127.0.0.1:\(s.master)> ")
+        for i in 0..<3 { try s.signalSentinel(i, SIGSTOP) }
+        defer { for i in 0..<3 { try? s.signalSentinel(i, SIGCONT) } }
+        try s.killMaster()
+        try shell.type("get k")
+        usleep(1_000_000)
+        try shell.key("C-c")
+        try shell.wait(for: "not connected> ", timeout: 10)
+        #expect(try shell.isAlive())
+    }
 }

@@ -64,6 +64,38 @@ extension SentinelTransport {
         }
     }
 
+    /// Asks the sentinels for `role`'s server until they name one that serves, with pauses growing
+    /// to 1 s, for up to `--retry-budget` seconds; nil once connected, else the last reason (or
+    /// Ctrl-C). A replica that cannot be found sends the reads to the master instead.
+    func relocate(_ role: Role) -> RcliError? {
+        let deadline = monotonicSeconds() + retryBudget
+        var pause = 0.1
+        while true {
+            do throws(RcliError) {
+                try locate(role)
+                return nil
+            } catch {
+                if error.isInterrupted { return error }
+                if role == .replica {
+                    // Reads need not wait for a replica: the master serves them meanwhile.
+                    let why = error.text.hasPrefix("Error: ") ? String(error.text.dropFirst(7)) : error.text
+                    notice("rcli: --sentinel \(locator.name): \(why); reads go to the master")
+                    link(.replica).interrupt()
+                    replicaOnMaster = true
+                    return nil
+                }
+                if monotonicSeconds() + pause > deadline { return error }
+                report?("\(error.text); asking again in \(System.cFormat("%g", pause))s")
+            }
+            do throws(NetError) {
+                _ = try Reactor.waitOnConnections([], until: monotonicSeconds() + pause)
+            } catch {
+                return .interrupted
+            }
+            pause = min(pause * 2, 1)
+        }
+    }
+
     /// `role`'s connection is gone (or refuses as a former master): the sentinels are asked again
     /// until they name a server that serves, for up to `--retry-budget` seconds, and the
     /// commands it owed are sent again or reported (see the type's notes). `unknown`: those
@@ -76,37 +108,13 @@ extension SentinelTransport {
         failed.interrupt()
         for r in [Role.master, .replica] where link(r) === failed { inFlight[r] = 0 }
         report?("\(old) failed (\(reason)): asking the sentinels at \(locator.addresses)")
-        let deadline = monotonicSeconds() + retryBudget
         let refused = pending.values.contains { link($0.role) === failed && $0.refusal != nil }
-        var pause = 0.1
-        while true {
-            do throws(RcliError) {
-                try locate(role)
-                break
-            } catch {
-                if case .interrupted = error {
-                    forgetAll()
-                    events.append(.fatal(.interrupted))
-                    return
-                }
-                if role == .replica {
-                    // Reads need not wait for a replica: the master serves them meanwhile.
-                    let why = error.text.hasPrefix("Error: ") ? String(error.text.dropFirst(7)) : error.text
-                    notice("rcli: --sentinel \(locator.name): \(why); reads go to the master")
-                    link(.replica).interrupt()
-                    replicaOnMaster = true
-                    break
-                }
-                if monotonicSeconds() + pause > deadline {
-                    forgetAll()
-                    link(role).interrupt()
-                    events.append(.fatal(.mode("\(error.text) (after losing \(old): \(reason))")))
-                    return
-                }
-                report?("\(error.text); asking again in \(System.cFormat("%g", pause))s")
-            }
-            guard sleep(pause) else { return }
-            pause = min(pause * 2, 1)
+        if let error = relocate(role) {
+            forgetAll()
+            link(role).interrupt()
+            events.append(
+                .fatal(error.isInterrupted ? .interrupted : .mode("\(error.text) (after losing \(old): \(reason))")))
+            return
         }
         // Refused, and the same server is named again: not replaced yet, or still loading. The
         // commands are tried again after a pause that grows, until the retry budget (from the
@@ -175,5 +183,13 @@ extension SentinelTransport {
             pending.removeValue(forKey: id)
             events.append(.reply(id, refusal, origin: nil))
         }
+    }
+}
+
+extension RcliError {
+    /// True for Ctrl-C.
+    fileprivate var isInterrupted: Bool {
+        if case .interrupted = self { return true }
+        return false
     }
 }

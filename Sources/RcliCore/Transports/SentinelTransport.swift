@@ -93,8 +93,15 @@ package final class SentinelTransport: ShellTransport {
 
     private var roles: [Role] { replica == nil || replicaOnMaster ? [.master] : [.master, .replica] }
 
+    /// Finds the servers through the sentinels and connects, unless connected: at the start one
+    /// round (a problem is reported at once), later (the shell's next line after a lost
+    /// connection) as after a failover, for up to `--retry-budget` seconds.
     package func open() -> RcliError? {
         for role in roles where link(role).session.connection == nil {
+            if located[role] != nil {
+                if let error = relocate(role) { return error }
+                continue
+            }
             do throws(RcliError) {
                 try locate(role)
             } catch {
