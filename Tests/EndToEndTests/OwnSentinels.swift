@@ -17,7 +17,11 @@ final class OwnSentinels {
             "rcli-own-sentinel-\(UUID().uuidString.prefix(8))")
         let extra = [dataPassword ?? "", sentinelPassword ?? "", tlsDirectory ?? ""]
         let started = spawnAndWait(Self.script, ["start", dir.path] + extra)
-        guard started.status == 0 else { throw TestEnvironment.FixtureMissing() }
+        guard started.status == 0 else {
+            let log = try? String(contentsOf: dir.appendingPathComponent("fixture.log"), encoding: .utf8)
+            print("scripts/redis-sentinel start failed: \(log ?? "(no log)")")
+            throw TestEnvironment.FixtureMissing()
+        }
         let words = started.stdout.split(whereSeparator: \.isWhitespace)
         guard words.count == 3, let m = Int(words[0]), let r = Int(words[1]) else {
             throw TestEnvironment.FixtureMissing()

@@ -103,7 +103,10 @@ package enum Generators {
             in one line on stderr. Refused and unsent commands are sent again; of those written to the lost
             connection, reads are sent again, writes only with \\-\\-retry\\-writes (at least once), the rest
             (and anything inside MULTI) reported as "may or may not have run" with exit status 1, as with \\-c.
-            The shell's prompt shows the master's name: mymaster 127.0.0.1:6380>.
+            A subscription to one sentinel's +switch\\-master moves rcli as soon as a switch is announced (the
+            old master keeps taking writes, which the failover loses, until it is demoted; min\\-replicas\\-to\\-write
+            on the master closes that window). The shell's prompt shows the master's name:
+            mymaster 127.0.0.1:6380>.
             No sentinel answering, an unknown name, sentinels without a majority, or a master that answers
             ROLE as a replica: one line, exit status 1. Replies are held whole, not streamed.
             .SH FILES

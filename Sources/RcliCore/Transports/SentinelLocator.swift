@@ -12,7 +12,8 @@ final class SentinelLocator {
     let name: String
     /// One session per sentinel: its address, the sentinels' credentials, the TLS options.
     private let sentinels: [Session]
-    private let seconds: Double
+    /// How long each round trip to a sentinel may take (`-t`, else 2 s).
+    let seconds: Double
 
     /// A locator for `options` (its master set), reaching the sentinels with `template`'s TLS
     /// options and `-t`.
@@ -39,6 +40,11 @@ final class SentinelLocator {
             s.pingsOnConnect = true
             return Session(settings: s, password: options.password)
         }
+    }
+
+    /// New sessions to the sentinels (for a subscription, apart from the questions).
+    func freshSessions() -> [Session] {
+        sentinels.map { $0.forNode(host: $0.settings.host, port: $0.settings.port, readOnly: false) }
     }
 
     /// The sentinels asked, as `host:port` words.

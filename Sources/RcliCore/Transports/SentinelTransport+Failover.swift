@@ -31,6 +31,19 @@ extension SentinelTransport {
         let session = link(role).session
         switch role {
         case .master:
+            // A master a sentinel announced is taken once ROLE confirms it: the other sentinels
+            // may not have heard of the switch yet, and the old master still takes writes.
+            if let announced = announcedMaster {
+                announcedMaster = nil
+                session.retarget(host: announced.host, port: announced.port)
+                do throws(RcliError) {
+                    try locator.check(session, master: true)
+                    address = announced
+                    break
+                } catch {
+                    if case .interrupted = error { throw error }
+                }
+            }
             address = try locator.master()
             session.retarget(host: address.host, port: address.port)
             try locator.check(session, master: true)
@@ -109,6 +122,7 @@ extension SentinelTransport {
         for r in [Role.master, .replica] where link(r) === failed { inFlight[r] = 0 }
         report?("\(old) failed (\(reason)): asking the sentinels at \(locator.addresses)")
         let refused = pending.values.contains { link($0.role) === failed && $0.refusal != nil }
+        defer { if role == .master { watcher.subscribe(locator.freshSessions(), seconds: locator.seconds) } }
         if let error = relocate(role) {
             forgetAll()
             link(role).interrupt()

@@ -59,12 +59,18 @@ package final class SentinelTransport: ShellTransport {
     var refusalPause: [Role: Double] = [:]
     /// The replica was lost and no other could be found: reads go to the master from then on.
     var replicaOnMaster = false
+    /// The sentinels' `+switch-master` announcements.
+    let watcher: SentinelWatch
+    /// A new master a sentinel announced: tried first when the master is next looked for.
+    var announcedMaster: NodeAddress?
+    private var lastWatch = 0.0
     /// Where each connection was last found (for the switch notice).
     var located: [Role: NodeAddress] = [:]
 
     /// A transport for `config` (`--sentinel` set), not connected yet: `open` asks the sentinels.
     init(config: CLIConfiguration, session: Session, output: OutputContext) {
         locator = SentinelLocator(options: config.sentinel, template: config.connection)
+        watcher = SentinelWatch(name: config.sentinel.master ?? "")
         retryWrites = config.retryWrites
         retryBudget = config.retryBudget
         notice = { text in
@@ -108,7 +114,23 @@ package final class SentinelTransport: ShellTransport {
                 return error
             }
         }
+        watcher.subscribe(locator.freshSessions(), seconds: locator.seconds)
         return nil
+    }
+
+    /// Reads the sentinels' announcements (`ready` nil: what has arrived, at most every 50 ms);
+    /// a new master announced makes the master's connection drain and the switch follow.
+    func watchSentinels(_ ready: ReadySet?, now: Double) {
+        if ready == nil {
+            guard now - lastWatch >= 0.05 else { return }
+            lastWatch = now
+        }
+        watcher.service(ready)
+        if let address = watcher.takeAnnounced(), address != located[.master] {
+            report?("a sentinel announced \(address) as master '\(locator.name)'")
+            announcedMaster = address
+            draining.insert(.master)
+        }
     }
 
     package func submit(_ id: EntryID, _ command: Outbound, now: Double) {
@@ -119,6 +141,7 @@ package final class SentinelTransport: ShellTransport {
         let role: Role = replica != nil && readOnly && !inTransaction ? .replica : .master
         pending[id] = Pending(command: command, role: role, readOnly: readOnly, inTransaction: inTransaction)
         held.append(id)
+        watchSentinels(nil, now: now)
         release(now: now)
     }
 
@@ -175,8 +198,10 @@ package final class SentinelTransport: ShellTransport {
             }
         }
         if let role = roles.first(where: { draining.contains($0) && inFlight[$0, default: 0] == 0 }) {
-            failOver(
-                role, reason: "refused as a former \(role == .master ? "master" : "replica")", unknown: [], now: now)
+            let why =
+                role == .master && announcedMaster != nil
+                ? "a new master was announced" : "refused as a former \(role == .master ? "master" : "replica")"
+            failOver(role, reason: why, unknown: [], now: now)
         }
         return events.pop()
     }
@@ -242,6 +267,7 @@ package final class SentinelTransport: ShellTransport {
 
     package func prepareWait(_ reactor: Reactor, now: Double) -> Double? {
         var next: Double?
+        watcher.prepare(reactor)
         for role in roles {
             if let t = link(role).prepareWait(reactor, now: now) { next = min(next ?? t, t) }
         }
@@ -250,6 +276,7 @@ package final class SentinelTransport: ShellTransport {
     }
 
     package func handle(_ ready: ReadySet, now: Double) {
+        watchSentinels(ready, now: now)
         for role in roles { link(role).handle(ready, now: now) }
     }
 
