@@ -272,6 +272,8 @@ package final class SentinelTransport: ShellTransport {
             if let t = link(role).prepareWait(reactor, now: now) { next = min(next ?? t, t) }
         }
         if !held.isEmpty && draining.isEmpty { next = now }
+        // A failover that waits for nothing owed is due now.
+        if roles.contains(where: { draining.contains($0) && inFlight[$0, default: 0] == 0 }) { next = now }
         return next
     }
 
