@@ -218,4 +218,53 @@ extension ClusterManagerCreateTests {
         #expect(try cluster.owner(0, from: ports[0]) == ports[0])
         #expect(try Self.keysOn(ports[0]) == heldOnA, "every key still on the source")
     }
+
+    /// A `-c` user writing during an atomic move: MSETs of two keys in a slot that moves, paced,
+    /// from before the job starts until after the cut-over. Every one is answered OK (no ASK, no
+    /// TRYAGAIN for the multi-key command, the MOVED after the cut-over followed) and the last
+    /// value is on the new owner.
+    @Test func writesInAMovingSlotKeepWorkingUnderDashC() throws {
+        guard TestEnvironment.isValkey9 else { return }
+        let (cluster, ids) = try Self.seededCluster(masters: 3, extra: 0, slots: [5])
+        defer { cluster.stop() }
+        let (ports, addresses) = (cluster.ports, cluster.addresses)
+        let tag = try Self.tag(for: 5)
+        let writer = try PipedProcess(TestEnvironment.rcli, ["-c", "-p", ports[0]])
+        var sent = 0
+        func write(_ count: Int) throws {
+            for _ in 0..<count {
+                sent += 1
+                try writer.write("MSET {\(tag)}a \(sent) {\(tag)}b \(sent)\n")
+                usleep(5000)
+            }
+        }
+        try write(50)
+        // The job lasts while B's writes are paused (1.5 s): the writer keeps going through it.
+        _ = try redisCli(["-p", ports[1], "client", "pause", "1500", "write"])
+        let reshard = testProcess(
+            TestEnvironment.rcli,
+            [
+                "--cluster", "reshard", addresses[0], "--cluster-from", ids[0], "--cluster-to", ids[1],
+                "--cluster-slots", "10", "--cluster-yes",
+            ])
+        let log = try scratchDirectory("writer").appendingPathComponent("reshard")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        reshard.standardOutput = try FileHandle(forWritingTo: log)
+        try reshard.run()
+        while reshard.isRunning { try write(10) }
+        reshard.waitUntilExit()
+        let told = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(reshard.terminationStatus == 0 && told.contains("by atomic slot migration"), "\(told)")
+        #expect(try cluster.owner(5) == ports[1], "slot 5 moved")
+        try write(50)
+        try writer.write("GET {\(tag)}b\n")
+        try writer.closeInput()
+        let end = writer.finish(within: 30)
+        #expect(end.status == 0, "\(end.err)")
+        let lines = writer.out.split(separator: "\n")
+        #expect(lines.count == sent + 1, "one reply per command")
+        #expect(lines.dropLast().allSatisfy { $0 == "OK" }, "every MSET answered OK: \(Set(lines.dropLast()))")
+        #expect(lines.last.map(String.init) == "\(sent)", "the last value, read on the new owner")
+        #expect(sent > 150, "the writer ran through the job (\(sent) commands)")
+    }
 }
