@@ -118,8 +118,8 @@ import Testing
     }
 
     static func encodingLine(_ port: String, _ key: String) throws -> String? {
-        "encoding: "
-            + (try redisCli(["-p", port, "object", "encoding", key]).out.trimmingCharacters(in: .whitespacesAndNewlines))
+        let answer = try redisCli(["-p", port, "object", "encoding", key]).out
+        return "encoding: " + answer.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     static func humanBytes(_ n: Int) -> String {
