@@ -98,6 +98,11 @@ import Testing
         try shell.type("clear")
         try shell.type("help")
         try shell.wait(for: "\"peek <key>\" a key's type")
+        try shell.type("clear")
+        try shell.type("help peek")
+        try shell.wait(for: "summary: rcli's own: the key's type, encoding, TTL, memory and length")
+        try shell.type("help pipe")
+        try shell.wait(for: "command [arg ...] | shell command")
         _ = try redisCli(
             ["-p", port, "del"] + ["list", "str", "hash", "set", "zset", "stream", "long"].map { p + $0 })
     }

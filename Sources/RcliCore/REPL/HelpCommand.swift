@@ -106,7 +106,9 @@ final class HelpCommand {
     /// The text to print for `help args...`.
     func text(for args: [String]) -> String {
         guard let topic = args.first else { return Self.banner }
-        if args.count == 1, let shell = Self.shellTopics[topic.lowercased()] { return shell }
+        if args.count == 1, let shell = Self.shellTopics[topic.lowercased() == "|" ? "pipe" : topic.lowercased()] {
+            return shell
+        }
         let all = load()
         if all.isEmpty { return "No help available: the server did not answer COMMAND DOCS.\n" }
         if topic.hasPrefix("@") {
@@ -133,7 +135,7 @@ final class HelpCommand {
 
         The shell's own commands:
               "peek <key>" a key's type, encoding, TTL, memory, length and value (the first 100 elements or 4 KB)
-              "<command> | <shell command>" sends the command and pipes its reply to /bin/sh (raw, as for a pipe)
+              "<command> | <shell command>" pipes the command's reply to /bin/sh ("help pipe")
 
         To set rcli preferences:
               ":set hints" enable online hints
@@ -142,7 +144,7 @@ final class HelpCommand {
 
         """
 
-    /// `help peek` and `help |`: the shell's own commands.
+    /// `help peek` and `help pipe` (or `help "|"`): the shell's own commands.
     static let shellTopics = [
         "peek": """
 
@@ -152,7 +154,7 @@ final class HelpCommand {
           With -c it asks the key's node. Nothing is sent to the server under the name PEEK.
 
         """,
-        "|": """
+        "pipe": """
 
           command [arg ...] | shell command
           summary: rcli's own: sends the command and writes its reply, formatted as for a pipe (raw,
