@@ -7,21 +7,26 @@ import RedisNet
 /// that lives as long as the shell (so a cluster's connections and slot map are kept).
 package final class ReplMode {
     private let config: CLIConfiguration
-    private let output: OutputContext
+    let output: OutputContext
     private let editor: LineEditor
     private let environment: [String: String]
     private var history: HistoryFile?
-    private var transaction = MultiTracker()
-    private var inTransaction: Bool { transaction.inMulti }
+    var transaction = MultiTracker()
+    var inTransaction: Bool { transaction.inMulti }
     private let help: HelpCommand
     private var hintsEnabled = true
     private var annotationsEnabled = true
     private var autoCluster = false
     private var clusterNoteShown = false
     private let sink: PrintingSink
-    private let engine: Engine
+    /// How replies look in the shell, and on their way to a shell command (`reply | command`).
+    private let shellStyle: PrintingSink.Style
+    private let pipeStyle: PrintingSink.Style
+    /// While a piped line's command runs: what it left to say after the shell command.
+    var capture: PipeCapture?
+    let engine: Engine
     /// The engine's transport, as the shell sees it (autocluster swaps both).
-    private var transport: ShellTransport
+    var transport: ShellTransport
     private let keyNames = KeyCompleter()
     private let pager: Pager
     private var paging: Bool
@@ -47,6 +52,8 @@ package final class ReplMode {
         var style = output.printingStyle(config)
         style.showElapsed = true
         style.redirects = true
+        shellStyle = style
+        pipeStyle = output.printingStyle(config, terminal: false)
         sink = PrintingSink(style: style, out: output.out, err: output.err)
         var settings = output.runSettings(config)
         settings.window = .commands(1)
@@ -137,14 +144,14 @@ package final class ReplMode {
                     history?.append(text)
                     _ = history?.save()
                 }
-                if let status = execute(text) { return status }
+                if let status = run(line: text) { return status }
             }
         }
     }
 
     /// Says why a connection could not be made; after Ctrl-C only the line ends (the terminal
     /// echoed `^C`), and the prompt comes back.
-    private func report(_ error: RcliError) {
+    func report(_ error: RcliError) {
         guard case .interrupted = error else {
             _ = output.fail(error)
             return
@@ -154,7 +161,7 @@ package final class ReplMode {
     }
 
     /// Runs one line; returns an exit status when the shell should end.
-    private func execute(_ text: String) -> Int32? {
+    func execute(_ text: String) -> Int32? {
         // A Ctrl-C that ended a connect is still in the self-pipe (so every wait that was
         // unwinding saw it): it was for that, not for this line.
         _ = InterruptSignal.takePending()
@@ -167,13 +174,16 @@ package final class ReplMode {
                 return nil
             }
             if name == ":set", args.count >= 2, setPreference(args) { return nil }
+            if name == "peek" {
+                peek(args)
+                return nil
+            }
             if name == "restart" && args.count == 1 {
                 if restartable {
                     restartRequested = true
                     return 0
                 }
-                output.out.write("Use 'restart' only in Lua debugging mode.\n")
-                output.out.flush()
+                say("Use 'restart' only in Lua debugging mode.\n")
                 return nil
             }
             if name == ":pager", args.count == 2, setPaging(args[1]) { return nil }
@@ -209,10 +219,7 @@ package final class ReplMode {
             return help.suggestion(for: String(decoding: args[0], as: UTF8.self))
         }.first
         runBatch(&batch)
-        if let unknown {
-            output.out.write(unknown)
-            output.out.flush()
-        }
+        if let unknown { say(unknown) }
         return nil
     }
 
@@ -248,8 +255,8 @@ package final class ReplMode {
                     prompt: "\(words) on \(target)\(count). Type 'yes' to run it: "),
                 answer.split(separator: " ") == ["yes"]
             else {
-                output.out.write("(not run)\n")
-                output.out.flush()
+                capture?.abandoned = true
+                say("(not run)\n")
                 return false
             }
         }
@@ -262,19 +269,26 @@ package final class ReplMode {
         transport.forgetIfClosed()
         if transport.location == nil {
             if let error = transport.open() {
+                capture?.abandoned = true
                 report(error)
                 return
             }
             transaction.abandon()
         }
-        sink.style.annotations = annotationsEnabled && output.printingStyle(config).annotations
+        var style = capture == nil ? shellStyle : pipeStyle
+        if capture == nil { style.annotations = annotationsEnabled && output.printingStyle(config).annotations }
+        sink.style = style
         // Paged: the whole reply is kept, then shown through the pager when taller than the
         // screen. Not for commands that stream until Ctrl-C.
         let streams = batch.contains { entry in
             guard case .command(let args) = entry.item else { return false }
             return CommandTraits(args).streaming
         }
-        let paged = paging && !streams && System.isTerminal(1)
+        if streams && capture != nil {
+            refusePipe(batch)
+            return
+        }
+        let paged = paging && !streams && capture == nil && System.isTerminal(1)
         if paged {
             output.out.flush()
             output.out.holding = true
@@ -293,15 +307,14 @@ package final class ReplMode {
         }
         if sink.sawRedirect && !clusterNoteShown && !transport.followsRedirects {
             clusterNoteShown = true
-            output.out.write(
+            say(
                 "(this is a Redis Cluster node: rcli -c follows MOVED/ASK redirects; ':set "
                     + "autocluster on' in ~/.rclirc does it for you)\n"
             )
-            output.out.flush()
         }
         if status == Self.interruptedStatus {
-            output.out.write("\n")
-            output.out.flush()
+            capture?.abandoned = true
+            say("\n")
             // The command was abandoned with its connection; come back with a fresh one that
             // has the same database, credentials and protocol.
             transaction.abandon()
