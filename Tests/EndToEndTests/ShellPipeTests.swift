@@ -109,7 +109,7 @@ import Testing
         usleep(300_000)
         try shell.type("hello")
         try shell.wait(for: "typed-hello")
-        try shell.wait(for: "the prompt after it") { $0.components(separatedBy: prompt).count == 4 }
+        try shell.wait(for: "the prompt after it") { $0.components(separatedBy: prompt).count == 5 }
         // Ctrl-C while the command itself blocks cancels it as usual; nothing is piped.
         try shell.type("blpop \(p)nothing 0 | cat")
         usleep(300_000)
