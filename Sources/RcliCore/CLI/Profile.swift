@@ -36,6 +36,7 @@ package struct Profile: Sendable, Equatable {
         "tls": { $0.tls = $1 }, "insecure": { $0.tlsOptions.insecure = $1 }, "cluster": { $0.cluster = $1 },
         "replica-reads": { $0.replicaReads = $1 }, "retry-writes": { $0.retryWrites = $1 },
         "tls-name-from-seed": { $0.tlsNameFromSeed = $1 }, "confirm": { $0.confirmDangerous = $1 },
+        "idle-scan": { $0.idleKeyScan = $1 },
     ]
 
     /// Every key a profile may hold, sorted (for the unknown-key message and the man page).

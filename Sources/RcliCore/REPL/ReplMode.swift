@@ -28,6 +28,8 @@ package final class ReplMode {
     /// The engine's transport, as the shell sees it (autocluster swaps both).
     var transport: ShellTransport
     private let keyNames = KeyCompleter()
+    /// Key names scanned while the prompt waits (never for the test hook's piped keys).
+    private let idleScan: IdleKeyScan
     private let pager: Pager
     private var paging: Bool
     /// After a --ldb session: `restart` ends the shell for a new debugging round.
@@ -49,6 +51,7 @@ package final class ReplMode {
         self.help = HelpCommand(session: transport.primary)
         self.pager = Pager(environment: environment)
         self.paging = config.pager
+        idleScan = IdleKeyScan(enabled: config.idleKeyScan && !Self.keysFromPipe(environment))
         var style = output.printingStyle(config)
         style.showElapsed = true
         style.redirects = true
@@ -108,6 +111,8 @@ package final class ReplMode {
         loadPreferences()
         if autoCluster && !transport.followsRedirects { detectCluster() }
         editor.completer = { [weak self] before in self?.completions(before) ?? [] }
+        idleScan.beforeScan = { [weak self] in self?.help.prefetch() }
+        idleScan.printPushes = { [sink] in MessageWait.print($0, to: sink) }
         // No hints on a dumb terminal, nor under the test hook (redis-cli fetches no hint table when
         // stdin is not a terminal).
         if environment["TERM"] != "dumb" && !Self.keysFromPipe(environment) {
@@ -124,7 +129,14 @@ package final class ReplMode {
             }
             watchPushes()
             let subscribed = transport.subscribed
-            switch editor.readLine(prompt: prompt()) {
+            // The idle key scan only at this prompt, connected, outside MULTI, not subscribed.
+            editor.idle = idleScan.offer(at: inTransaction || subscribed ? nil : transport.location) { [weak self] in
+                self?.transport.servers(replicas: false).map(\.session) ?? []
+            }
+            let input = editor.readLine(prompt: prompt())
+            idleScan.settle()
+            editor.idle = nil
+            switch input {
             case .endOfInput:
                 // As redis-cli: Ctrl-D while subscribed leaves subscribed mode, not the shell.
                 guard subscribed else { return 0 }
@@ -205,6 +217,7 @@ package final class ReplMode {
             case .command(let args):
                 let name = CommandTraits.lower(args[0])
                 transaction.follow(name, argc: args.count)
+                idleScan.noteLine(command: name)
                 // Help and hints are fetched on first use; once subscribed, the connection
                 // cannot be asked (RESP2 refuses, and messages would be taken for the answer).
                 if CommandTraits(args).subscribe { help.prefetch() }
@@ -362,6 +375,7 @@ package final class ReplMode {
 
     private func reconnect(host: String, port: Int) {
         transaction.abandon()
+        idleScan.reset()
         if let error = transport.retarget(host: host, port: port) { report(error) }
     }
 
@@ -486,7 +500,9 @@ package final class ReplMode {
         var args = words.map { Array($0.utf8) }
         if position == args.count { args.append(Array("k".utf8)) }
         guard let info = CommandKeys.info(for: args), info.keyIndices(args).contains(position) else { return [] }
-        return keyNames.keys(prefix: current, servers: transport.servers(replicas: false).map(\.session))
+        return idleScan.complete(prefix: current) {
+            keyNames.keys(prefix: current, servers: transport.servers(replicas: false).map(\.session))
+        }
     }
 
     private func subcommands(_ container: String) -> [String] {
