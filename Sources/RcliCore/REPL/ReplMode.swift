@@ -13,7 +13,7 @@ package final class ReplMode {
     private var history: HistoryFile?
     var transaction = MultiTracker()
     var inTransaction: Bool { transaction.inMulti }
-    private let help: HelpCommand
+    let help: HelpCommand
     private var hintsEnabled = true
     private var annotationsEnabled = true
     private var autoCluster = false
@@ -27,9 +27,9 @@ package final class ReplMode {
     let engine: Engine
     /// The engine's transport, as the shell sees it (autocluster swaps both).
     var transport: ShellTransport
-    private let keyNames = KeyCompleter()
+    let keyNames = KeyCompleter()
     /// Key names scanned while the prompt waits (never for the test hook's piped keys).
-    private let idleScan: IdleKeyScan
+    let idleScan: IdleKeyScan
     private let pager: Pager
     private var paging: Bool
     /// After a --ldb session: `restart` ends the shell for a new debugging round.
@@ -462,53 +462,6 @@ package final class ReplMode {
             engine.transport = cluster
             output.err.write("rcli: \(session.endpoint) is a cluster node; cluster mode is on (autocluster)\n")
             output.err.flush()
-        }
-    }
-
-    /// Completion candidates for the word before the cursor; case follows what was typed.
-    private func completions(_ before: String) -> [String] {
-        let words = before.split(separator: " ", omittingEmptySubsequences: true)
-        let endsWithSpace = before.last == " "
-        let current = endsWithSpace ? "" : String(words.last ?? "")
-        let position = endsWithSpace ? words.count : max(0, words.count - 1)
-        var pool: [String]
-        if position == 0 {
-            pool = names() + ["help", "quit", "exit", "connect", "clear"]
-        } else if position == 1, words.first?.lowercased() == "help" {
-            pool = names() + HelpCommand.groups.map { "@" + $0 }
-        } else if position == 1, let first = words.first?.lowercased(), !subcommands(first).isEmpty {
-            pool = subcommands(first)
-        } else {
-            return keyNames(words.map(String.init), current: current, position: position)
-        }
-        let lower = current.lowercased()
-        let upper = current.first?.isUppercase ?? false
-        return pool.filter { $0.lowercased().hasPrefix(lower) }
-            .map { upper ? $0.uppercased() : $0.lowercased() }
-            .sorted()
-    }
-
-    private func names() -> [String] {
-        help.commandNames()
-    }
-
-    /// Key names from the server when the word being typed is a key (by the command's key
-    /// specs); nothing is sent for other positions, inside MULTI, while subscribed, or while
-    /// disconnected.
-    private func keyNames(_ words: [String], current: String, position: Int) -> [String] {
-        guard !inTransaction, !transport.subscribed, transport.location != nil else { return [] }
-        var args = words.map { Array($0.utf8) }
-        if position == args.count { args.append(Array("k".utf8)) }
-        guard let info = CommandKeys.info(for: args), info.keyIndices(args).contains(position) else { return [] }
-        return idleScan.complete(prefix: current) {
-            keyNames.keys(prefix: current, servers: transport.servers(replicas: false).map(\.session))
-        }
-    }
-
-    private func subcommands(_ container: String) -> [String] {
-        names().compactMap { name in
-            let parts = name.split(separator: "|")
-            return parts.count == 2 && parts[0] == container ? String(parts[1]) : nil
         }
     }
 }
