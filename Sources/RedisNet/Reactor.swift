@@ -319,6 +319,20 @@ package enum InterruptSignal {
         return true
     }
 
+    /// How many times Ctrl-C was pressed since the last check (the pipe emptied): a wait that
+    /// held up the caller can have seen two presses, which must count as two.
+    package static func takeCount() -> Int {
+        guard interruptReadDescriptor >= 0 else { return 0 }
+        var buf = [UInt8](repeating: 0, count: 64)
+        var count = 0
+        while true {
+            let n = Platform.read(interruptReadDescriptor, &buf, buf.count)
+            if n <= 0 { break }
+            count += n
+        }
+        return count
+    }
+
     /// Empties the descriptor after an interrupt was handled.
     package static func drain(_ fd: Int32) {
         var buf = [UInt8](repeating: 0, count: 64)

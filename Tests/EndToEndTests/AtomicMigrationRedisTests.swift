@@ -98,7 +98,8 @@ struct AtomicMigrationRedisTests {
         #expect(result.out.contains("Moved: 0 slots. Not moved: 100 slots (0-49 100-149)"))
         #expect(
             result.out.contains(
-                "To move the rest: rcli --cluster reshard \(fake.nodes[0].address) --cluster-from \(fake.nodes[0].id) "
+                "To move the rest (with this run's connection options): rcli --cluster reshard "
+                    + "\(fake.nodes[0].address) --cluster-from \(fake.nodes[0].id) "
                     + "--cluster-to \(fake.nodes[1].id) --cluster-slots 100 --cluster-yes"))
         #expect(Self.imports(fake)[1].count == 1, "no retry unless --cluster-retries")
         let id = try #require(fake.commands(1, startingWith: ["CLUSTER", "MIGRATION", "STATUS", "ID"]).first?.last)

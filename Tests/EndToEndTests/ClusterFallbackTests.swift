@@ -91,9 +91,14 @@ extension ClusterFixtureTests {
         #expect(run.status == 0, "\(run.err)")
         #expect(run.out == "OK\nOK\none\nOK\nhere\n")
         #expect(run.err.contains("-c: topology unavailable ("), "\(run.err)")
-        #expect(
-            run.err.contains("cannot read the cluster topology from 127.0.0.1:\(far.port)"), "asked once: \(run.err)")
-        #expect(far.seen.filter { $0.first?.lowercased() == "cluster" }.count <= 2, "SHARDS then SLOTS, once")
+        // A MOVED to an unknown node asks for the topology again, at most every 100 ms: a script
+        // this short may end before the far node is asked. Asked, it is asked once and said.
+        let asked = far.seen.filter { $0.first?.lowercased() == "cluster" }.count
+        #expect(asked <= 2, "SHARDS then SLOTS, once")
+        if asked > 0 {
+            #expect(
+                run.err.contains("cannot read the cluster topology from 127.0.0.1:\(far.port)"), "asked: \(run.err)")
+        }
         #expect(try redisCli(["-p", other.port, "mget", "\(farKeys)1", "\(farKeys)2"]).out == "one\ntwo\n")
         #expect(try redisCli(["-p", "\(upstream)", "get", "\(p)a"]).out == "here\n")
         // Line by line: once a slot's owner is learnt, its commands go there directly.

@@ -70,7 +70,9 @@ import Testing
     /// prints before or after a reply as the server sent them (a script publishes to our channel:
     /// Redis 7.0 sends the message first, later servers the reply).
     @Test func resp3TypingWhileSubscribedKeepsMessagesAheadOfReplies() throws {
-        let port = try TestEnvironment.port()
+        // A server of its own: SCANs are counted below (shells elsewhere scan while idle).
+        let server = try OwnServer()
+        let port = server.port
         let p = uniquePrefix()
         let shell = try shell(["-3"], port: port)
         try shell.type("subscribe \(p)a")
@@ -104,7 +106,8 @@ import Testing
 
     private static func scanCalls(_ port: String) throws -> String {
         let stats = try redisCli(["-p", port, "info", "commandstats"]).out
-        return stats.split(separator: "\n").first { $0.hasPrefix("cmdstat_scan:") }.map(String.init) ?? "none"
+        return stats.split(whereSeparator: \.isNewline).first { $0.hasPrefix("cmdstat_scan:") }
+            .map(String.init) ?? "none"
     }
 
     /// A SUBSCRIBE queued in MULTI: the confirmation inside EXEC's reply enters subscribed mode

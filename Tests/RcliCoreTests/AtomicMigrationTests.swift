@@ -127,9 +127,10 @@ struct AtomicMigrationTests {
         }
     }
 
-    /// One Redis task from both ends: done when the target has completed and the source has
-    /// stopped; a failure or cancellation on either end counts; otherwise the target's state
-    /// with the source's beside it.
+    /// One Redis task from both ends: ended for good when the target has completed and the
+    /// source has stopped, or the target is cancelled; a failure (which the target retries by
+    /// itself) or a cancel on either end while the target runs is told but not final (rcli then
+    /// cancels both ends); otherwise the target's state with the source's beside it.
     @Test func aRedisTaskFromBothEnds() throws {
         func side(_ state: String, _ operation: String, error: String = "") throws -> SlotMigrationJob {
             try #require(
@@ -137,22 +138,36 @@ struct AtomicMigrationTests {
                     .array([Self.redisTask(operation: operation, state: state, error: error, resp3: true)]))?.first)
         }
         let done = try side("completed", "import")
-        #expect(AtomicSlotMover.redisTask(onTarget: done, onSource: try side("completed", "migrate")) == done)
-        #expect(AtomicSlotMover.redisTask(onTarget: done, onSource: nil) == done)
+        let both = AtomicSlotMover.redisTask(onTarget: done, onSource: try side("completed", "migrate"))
+        #expect(both?.job == done && both?.final == true)
+        #expect(AtomicSlotMover.redisTask(onTarget: done, onSource: nil)?.final == true)
         let waiting = AtomicSlotMover.redisTask(onTarget: done, onSource: try side("stream-eof", "migrate"))
-        #expect(waiting?.outcome == .running && waiting?.state == "completed / source stream-eof")
+        #expect(waiting?.final == false && waiting?.job.outcome == .running)
+        #expect(waiting?.job.state == "completed / source stream-eof")
         let sourceFailed = try side("failed", "migrate", error: "Write pause timeout")
         let seen = AtomicSlotMover.redisTask(onTarget: try side("wait-stream-eof", "import"), onSource: sourceFailed)
-        #expect(seen?.outcome == .failed && seen?.message == "Write pause timeout")
+        #expect(seen?.final == false && seen?.job.outcome == .failed && seen?.job.message == "Write pause timeout")
         let targetFailed = try side("failed", "import", error: "Main channel - Connection timeout")
-        #expect(AtomicSlotMover.redisTask(onTarget: targetFailed, onSource: sourceFailed) == targetFailed)
-        let cancelled = AtomicSlotMover.redisTask(
+        let retrying = AtomicSlotMover.redisTask(onTarget: targetFailed, onSource: sourceFailed)
+        #expect(retrying?.job == targetFailed && retrying?.final == false, "Redis retries a failed import")
+        let sourceCancelled = AtomicSlotMover.redisTask(
             onTarget: try side("accumulate-buffer", "import"), onSource: try side("canceled", "migrate"))
-        #expect(cancelled?.outcome == .cancelled)
+        #expect(sourceCancelled?.job.outcome == .cancelled && sourceCancelled?.final == false)
+        let targetCancelled = AtomicSlotMover.redisTask(onTarget: try side("canceled", "import"), onSource: nil)
+        #expect(targetCancelled?.final == true)
         let running = AtomicSlotMover.redisTask(
             onTarget: try side("accumulate-buffer", "import"), onSource: try side("send-bulk-and-stream", "migrate"))
-        #expect(running?.outcome == .running && running?.state == "accumulate-buffer / source send-bulk-and-stream")
+        #expect(running?.final == false && running?.job.state == "accumulate-buffer / source send-bulk-and-stream")
         #expect(AtomicSlotMover.redisTask(onTarget: nil, onSource: sourceFailed) == nil)
+    }
+
+    @Test func theCutOverIsNeverCancelled() {
+        for state in ["failover-paused", "failover-granted", "handoff / source handoff-prep", "takeover"] {
+            #expect(AtomicSlotMover.inCutOver(state), "\(state)")
+        }
+        for state in ["snapshotting", "replicating", "waiting-to-pause", "accumulate-buffer / source send-stream"] {
+            #expect(!AtomicSlotMover.inCutOver(state), "\(state)")
+        }
     }
 
     @Test func slotRangesReadAndWrittenAsValkeyDoes() {
@@ -177,15 +192,18 @@ struct AtomicMigrationTests {
             job("bad", [30...39], "failed", created: now - 300, message: "Connection lost to target."),
             job("retried", [40...49], "cancelled", created: now - 200),
             job("later", [45...45], "success", created: now - 100),
+            job("redone", [50...59], "failed", created: now - 200),
+            job("again", [50...59], "success", created: now - 100),
         ]
         let notices = RcliCore.ManagedCluster.migrationNotices(jobs, now: now) { $0 == "s" ? "a:1" : "b:2" }
-        #expect(notices.map(\.job.id) == ["run", "bad"])
+        // `retried` stays: a later job moved one of its ten slots only.
+        #expect(notices.map(\.job.id) == ["run", "bad", "retried"])
         #expect(
             notices.first?.line
                 == "[WARNING] Atomic slot migration in progress: slots 0-9 from a:1 to b:2 (state snapshotting, "
                 + "for 30 s, job run).")
         #expect(
-            notices.last?.line
+            notices[1].line
                 == "[WARNING] Atomic slot migration failed 5 min ago: slots 30-39 from a:1 to b:2 (job bad): "
                 + "Connection lost to target.")
     }

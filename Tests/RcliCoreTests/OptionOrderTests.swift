@@ -13,6 +13,7 @@ import Testing
         case "--cluster-slots": return "5"
         case "--cluster-timeout": return "1234"
         case "--cluster-pipeline": return "20"
+        case "--cluster-retries": return "3"
         case "--cluster-threshold": return "3"
         case "--cluster-weight": return "abc=2"
         case "-p": return "7001"

@@ -53,6 +53,9 @@ package struct CLIConfiguration: Sendable {
     package var noAuthWarning = false
     /// The shell asks before risky commands (`--no-confirm`, or a profile's `confirm = false`, turn it off).
     package var confirmDangerous = true
+    /// The shell scans key names while its prompt waits, for Tab (`--no-idle-scan`, or a
+    /// profile's `idle-scan = no`, turn it off).
+    package var idleKeyScan = true
     /// The shell pages replies taller than the screen (`--pager`, `:pager on|off`).
     package var pager = false
     /// `-c`: cluster mode.

@@ -109,6 +109,26 @@ package enum Generators {
             mymaster 127.0.0.1:6380>.
             No sentinel answering, an unknown name, sentinels without a majority, or a master that answers
             ROLE as a replica: one line, exit status 1. Replies are held whole, not streamed.
+            .SH THE SHELL'S OWN COMMANDS
+            Besides help, connect, clear, quit and :set, the interactive shell has these (never in
+            scripts, piped input or one\\-shot commands, where | is an argument like any other):
+            .TP
+            \\fIcommand\\fR [\\fIarg\\fR ...] \\fB|\\fR \\fIshell command\\fR
+            Sends the command and writes its reply, formatted as for a pipe (raw, unless \\-\\-no\\-raw,
+            \\-\\-csv or \\-\\-json says otherwise), to /bin/sh \\-c '\\fIshell command\\fR' as the terminal's
+            foreground job: lrange l 0 \\-1 | grep x, get doc | jq ., hgetall h | sort > h.txt.
+            The first | that is a word of its own and not quoted splits the line; "|" or '|' is sent as an
+            argument, and a | with nothing after it is an error. Ctrl\\-C stops the shell command and gives
+            the prompt back with the connection kept; its exit status is not rcli's. The reply is read
+            whole before the shell command starts; commands that stream until Ctrl\\-C (MONITOR,
+            SUBSCRIBE) are not run for a pipe.
+            .TP
+            \\fBpeek\\fR \\fIkey\\fR
+            The key's type, encoding, TTL, memory (MEMORY USAGE) and length, one line each, then its value
+            in the human format: the first 100 elements (XRANGE \\- + COUNT 100 for a stream) or 4 KB, and
+            how many elements or bytes more there are. A missing key says so; other types (modules) show
+            the facts without a value. With \\-c it asks the key's node. peek with other than one argument
+            prints its usage: a server command named PEEK cannot be sent from the shell.
             .SH FILES
             .TP
             .I $XDG_CONFIG_HOME/rcli/config \\fR(default \\fI~/.config/rcli/config\\fR)

@@ -30,7 +30,11 @@ extension OptionTable {
         value("--cluster-slots", "n", "reshard: how many slots to move (1-16384).") { r, v throws(RcliError) in
             r.slots = try OptionValues.count(v, option: "--cluster-slots", range: 1...16384)
         },
-        value("--cluster-timeout", "ms", "MIGRATE timeout in milliseconds (default 60000).") {
+        value(
+            "--cluster-timeout", "ms",
+            "MIGRATE timeout in milliseconds (default 60000); also how long\n"
+                + "an atomic migration job may go without progress."
+        ) {
             r, v throws(RcliError) in
             r.timeout = try OptionValues.count(v, option: "--cluster-timeout", range: 1...Int(Int32.max))
             r.timeoutGiven = true

@@ -352,6 +352,14 @@ package enum OptionTable {
             p.config.pager = true
         },
         OptionSpec(
+            ["--no-idle-scan"],
+            help: "In the shell, do not scan key names while the prompt waits. Without it, an idle prompt\n"
+                + "scans every server (each master with -c) in small SCAN steps, up to 2,000,000 names or\n"
+                + "64 MiB, kept 60 s, so Tab completes any key at once. Also a profile's 'idle-scan = no'."
+        ) { p, _ throws(RcliError) in
+            p.config.idleKeyScan = false
+        },
+        OptionSpec(
             ["--test_hint"], value: "line", help: "Print the shell's hint for <line> (redis-cli's test hook).",
             hidden: true
         ) { p, v throws(RcliError) in

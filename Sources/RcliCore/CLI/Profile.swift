@@ -38,6 +38,7 @@ package struct Profile: Sendable, Equatable {
         "replica-reads": { $0.replicaReads = $1 }, "retry-writes": { $0.retryWrites = $1 },
         "tls-name-from-seed": { $0.tlsNameFromSeed = $1 }, "confirm": { $0.confirmDangerous = $1 },
         "sentinel-replica": { $0.sentinel.replica = $1 },
+        "idle-scan": { $0.idleKeyScan = $1 },
     ]
 
     /// Every key a profile may hold, sorted (for the unknown-key message and the man page).

@@ -61,7 +61,7 @@ enum ClusterFix {
     /// leaves its slots with the source, keys and all.
     static func leaveMigrationsAlone(_ cluster: ManagedCluster, context: ManagerContext) -> Set<Int> {
         let log = context.log
-        let running = cluster.migrationJobs().filter { $0.outcome == .running }
+        let running = cluster.migrationJobs().filter { AtomicSlotMover.isActive($0, $0.dialect) }
         guard !running.isEmpty else { return [] }
         var moving = Set<Int>()
         for job in running { for range in job.slots { moving.formUnion(range) } }
@@ -72,18 +72,36 @@ enum ClusterFix {
         guard System.isTerminal(0),
             context.confirm("Cancel the \(running.count) running atomic slot migration job(s)?", fixPrompt: true)
         else { return moving }
+        // Valkey cancels every export of a source at once: one request per source; Redis each
+        // task on both ends.
+        var asked = Set<String>()
         for job in running {
-            let source = cluster.node(id: job.source)
-            let target = cluster.node(id: job.target)
+            var requests: [(ManagerNode, [String])] = []
             if job.dialect == .redis {
-                for node in [target, source].compactMap({ $0 }) {
-                    _ = cluster.call(node, ["CLUSTER", "MIGRATION", "CANCEL", "ID", job.id], seconds: 10)
+                for id in [job.target, job.source] {
+                    if let node = cluster.node(id: id) {
+                        requests.append((node, ["CLUSTER", "MIGRATION", "CANCEL", "ID", job.id]))
+                    }
                 }
-            } else if let source {
-                // Valkey: the source cancels its exports.
-                _ = cluster.call(source, ["CLUSTER", "CANCELSLOTMIGRATIONS"], seconds: 10)
+            } else if let source = cluster.node(id: job.source), !asked.contains(source.id) {
+                asked.insert(source.id)
+                requests.append((source, ["CLUSTER", "CANCELSLOTMIGRATIONS"]))
             }
-            log.plain("Cancelled job \(job.id) (slots \(SlotMigrationJob.text(job.slots))).\n")
+            for (node, command) in requests {
+                let reply = cluster.call(node, command, seconds: 10)
+                if case .error(let e) = reply {
+                    log.err("[ERR] \(ManagerAddress.text(node.address)): \(String(decoding: e, as: UTF8.self))")
+                } else {
+                    log.plain(
+                        "Cancelled on \(ManagerAddress.text(node.address)): job \(job.id) (slots "
+                            + "\(SlotMigrationJob.text(job.slots))).\n")
+                }
+            }
+            if requests.isEmpty && job.dialect == .redis
+                || (job.dialect != .redis && cluster.node(id: job.source) == nil)
+            {
+                log.err("[ERR] Job \(job.id): its source node is not loaded; cancel it there.")
+            }
         }
         log.plain("The cancelled jobs' slots stay with their sources; run fix again once they have ended.\n")
         return moving

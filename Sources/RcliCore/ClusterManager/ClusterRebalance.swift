@@ -73,6 +73,7 @@ enum ClusterRebalance {
                 for (prefix, weight) in request.weights { resume += " --cluster-weight \(prefix)=\(weight)" }
                 if request.useEmptyMasters { resume += " --cluster-use-empty-masters" }
                 if request.threshold != 2 { resume += " --cluster-threshold \(request.threshold)" }
+                resume += ManagedCluster.resumeOptions(request)
                 return cluster.moveAtomically(
                     all, dialect: dialect, request: request, resume: { _ in resume },
                     fallback: { keyByKey(tables, cluster: cluster, request: request, entry: entry, log: log) }) ?? 0

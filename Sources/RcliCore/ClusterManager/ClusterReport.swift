@@ -8,7 +8,7 @@ import RESP
 /// `master`|`replica`, `master_id`, `flags`, `config_epoch`, `slots` as `[first,last]` ranges,
 /// `slot_count`, `keys`, `replicas`, `migrating` and `importing` as slot → node id); for check
 /// `agree` (the nodes' slot maps match); `open_slots`, `covered_slots`, `uncovered_slots` (ranges);
-/// `migrations` (atomic slot migration jobs running or failed in the last hour: `id`, `source`,
+/// `migrations` when there are any (atomic slot migration jobs running or failed in the last hour: `id`, `source`,
 /// `source_address`, `target`, `target_address`, `slots`, `slot_count`, `state`, `outcome`
 /// `running`|`failed`|`cancelled`, `message`, `created`, `updated`);
 /// with `--cluster-search-multiple-owners`, `multiple_owners` (`slot`, `owners` as addresses);
@@ -87,27 +87,31 @@ enum ClusterReport {
             ("covered_slots", .int(HashSlot.count - uncovered.count)),
             ("uncovered_slots", ranges(ManagerNode.ranges(uncovered))),
         ]
-        // Running atomic slot migration jobs and recent failures (what the warnings say).
-        members.append(
-            (
-                "migrations",
-                .array(
-                    cluster.migrationNotices().map { notice in
-                        let job = notice.job
-                        let address = { (id: String) -> JSONDocument in
-                            cluster.node(id: id).map { .string(ManagerAddress.text($0.address)) } ?? .null
-                        }
-                        return .object([
-                            ("id", .string(job.id)), ("source", .string(job.source)),
-                            ("source_address", address(job.source)), ("target", .string(job.target)),
-                            ("target_address", address(job.target)), ("slots", ranges(job.slots)),
-                            ("slot_count", .int(job.slotCount)), ("state", .string(job.state)),
-                            ("outcome", .string("\(job.outcome)")), ("message", .string(job.message)),
-                            ("created", job.created.map { .int($0) } ?? .null),
-                            ("updated", job.updated.map { .int($0) } ?? .null),
-                        ])
-                    })
-            ))
+        // Running atomic slot migration jobs and recent failures (what the warnings say); the
+        // member is there only when there is one (the document is as before otherwise).
+        let notices = cluster.migrationNotices()
+        if !notices.isEmpty {
+            members.append(
+                (
+                    "migrations",
+                    .array(
+                        notices.map { notice in
+                            let job = notice.job
+                            let address = { (id: String) -> JSONDocument in
+                                cluster.node(id: id).map { .string(ManagerAddress.text($0.address)) } ?? .null
+                            }
+                            return .object([
+                                ("id", .string(job.id)), ("source", .string(job.source)),
+                                ("source_address", address(job.source)), ("target", .string(job.target)),
+                                ("target_address", address(job.target)), ("slots", ranges(job.slots)),
+                                ("slot_count", .int(job.slotCount)), ("state", .string(job.state)),
+                                ("outcome", .string("\(job.outcome)")), ("message", .string(job.message)),
+                                ("created", job.created.map { .int($0) } ?? .null),
+                                ("updated", job.updated.map { .int($0) } ?? .null),
+                            ])
+                        })
+                ))
+        }
         if let findings, searched {
             var owners: [ClusterCheck.SlotOwners] = []
             for case .multipleOwners(let found) in findings { owners += found }

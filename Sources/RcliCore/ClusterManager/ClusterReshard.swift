@@ -85,7 +85,10 @@ enum ClusterReshard {
             guard System.readTerminalLine() == "yes" else { return 1 }
         }
         let moves = plan.map { SlotMove(slot: $0.slot, source: sources[$0.source], target: target) }
-        switch cluster.moveMethod(for: sources + [target], request: request) {
+        // The nodes the plan moves slots between (a source with nothing to give does not count).
+        let giving = Set(plan.map(\.source))
+        let involved = sources.indices.filter { giving.contains($0) }.map { sources[$0] } + [target]
+        switch cluster.moveMethod(for: involved, request: request) {
         case .refused:
             return 1
         case .atomic(let dialect):
@@ -98,6 +101,7 @@ enum ClusterReshard {
                     return "rcli --cluster reshard \(entryText) --cluster-from "
                         + sources.map(\.id).filter { from.contains($0) }.joined(separator: ",")
                         + " --cluster-to \(target.id) --cluster-slots \(rest.count) --cluster-yes"
+                        + ManagedCluster.resumeOptions(request)
                 }, fallback: { keyByKey(moves, cluster: cluster, request: request, context: context, entry: entry) }
             ) ?? 0
         case .keyByKey:

@@ -69,11 +69,12 @@ extension ManagedCluster {
         let progress = AtomicMoveProgress(log: log)
         let mover = AtomicSlotMover(cluster: self, dialect: dialect, progress: progress)
         mover.retries = request.retries
-        // A job without progress for --cluster-timeout is cancelled. Redis's task status has no
-        // progress counter, only states that may last through a long snapshot: an hour there
-        // unless the timeout is given (redis-cli's wait).
-        mover.stallSeconds =
-            dialect == .redis && !request.timeoutGiven ? 3600 : max(Double(request.timeout) / 1000, 1)
+        // A job without progress for --cluster-timeout is cancelled. Valkey's acknowledgements
+        // come every second during a long snapshot, so no less than 10 s there; Redis's task
+        // status has no progress counter, only states that may last through a long snapshot: an
+        // hour unless the timeout is given (redis-cli's wait).
+        let given = Double(request.timeout) / 1000
+        mover.stallSeconds = dialect == .redis ? (request.timeoutGiven ? max(given, 1) : 3600) : max(given, 10)
         switch mover.run(moves) {
         case .moved:
             return nil
@@ -84,29 +85,50 @@ extension ManagedCluster {
             }
             log.warn("*** Atomic slot migration refused (\(why)): moving the keys instead.")
             return fallback()
-        case .failed(let why, let moved, let notMoved):
+        case .failed(let why, let tally):
             log.err("*** " + why)
-            report(moved: moved, notMoved: notMoved, resume: resume)
+            report(tally, resume: resume)
             return 1
-        case .interrupted(let moved, let notMoved, let running):
+        case .interrupted(let tally, let running, let failure):
+            if let failure { log.err("*** " + failure) }
             if running.isEmpty {
                 log.warn("*** Interrupted: every job started has ended; no slot is left open.")
             } else {
                 log.err(
                     "*** Interrupted again: left running on the servers: " + running.joined(separator: "; ")
-                        + ". Follow them with CLUSTER GETSLOTMIGRATIONS; each moves all its slots or none.")
+                        + ". Follow them with CLUSTER GETSLOTMIGRATIONS (Valkey) or CLUSTER MIGRATION STATUS "
+                        + "(Redis); each moves all its slots or none.")
             }
-            report(moved: moved, notMoved: notMoved, resume: resume)
+            report(tally, resume: resume)
             return 130
         }
     }
 
-    private func report(moved: [Int], notMoved: [Int], resume: ([Int]) -> String) {
-        let text = { (slots: [Int]) in SlotMigrationJob.text(ManagerNode.ranges(slots)) }
-        log.plain(
-            "Moved: \(moved.count) slots\(moved.isEmpty ? "" : " (" + text(moved) + ")"). Not moved: "
-                + "\(notMoved.count) slots\(notMoved.isEmpty ? "" : " (" + text(notMoved) + ")"), still served "
-                + "by their source with all their keys.\n")
-        if !notMoved.isEmpty { log.plain("To move the rest: \(resume(notMoved))\n") }
+    private func report(_ tally: AtomicSlotMover.Tally, resume: ([Int]) -> String) {
+        let text = { (slots: [Int]) in
+            slots.isEmpty ? "" : " (" + SlotMigrationJob.text(ManagerNode.ranges(slots)) + ")"
+        }
+        var line = "Moved: \(tally.moved.count) slots\(text(tally.moved)). Not moved: \(tally.notMoved.count) slots"
+        line += "\(text(tally.notMoved)), still served by their source with all their keys."
+        if !tally.inFlight.isEmpty {
+            line +=
+                " In flight: \(tally.inFlight.count) slots\(text(tally.inFlight)), whose jobs may still move them: "
+                + "run rcli --cluster check before moving them again."
+        }
+        log.plain(line + "\n")
+        if !tally.notMoved.isEmpty {
+            log.plain("To move the rest (with this run's connection options): \(resume(tally.notMoved))\n")
+        }
+    }
+
+    /// The options a resumed reshard or rebalance needs to move as this run did.
+    static func resumeOptions(_ request: ClusterManagerRequest) -> String {
+        var words: [String] = []
+        if request.timeoutGiven { words.append("--cluster-timeout \(request.timeout)") }
+        if request.retries > 0 { words.append("--cluster-retries \(request.retries)") }
+        if request.atomic == .always { words.append("--cluster-use-atomic-slot-migration") }
+        if request.pipeline != 10 { words.append("--cluster-pipeline \(request.pipeline)") }
+        if request.replace { words.append("--cluster-replace") }
+        return words.map { " " + $0 }.joined()
     }
 }

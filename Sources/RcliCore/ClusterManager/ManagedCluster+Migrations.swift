@@ -44,7 +44,7 @@ extension ManagedCluster {
     }
 
     /// What check and info warn about: every running job, and each failed or cancelled job of
-    /// the last `recent` seconds unless a later job moved some of its slots since. `name` gives a node's address.
+    /// the last `recent` seconds unless later jobs have moved all of its slots since. `name` gives a node's address.
     static func migrationNotices(
         _ jobs: [SlotMigrationJob], now: Int, recent: Int = 3600, name: (String) -> String
     ) -> [MigrationNotice] {
@@ -52,7 +52,7 @@ extension ManagedCluster {
         for job in jobs {
             let what = "slots \(SlotMigrationJob.text(job.slots)) from \(name(job.source)) to \(name(job.target))"
             let age = job.updated.map { max(0, now - $0) }
-            switch job.outcome {
+            switch AtomicSlotMover.isActive(job, job.dialect) ? .running : job.outcome {
             case .running:
                 let since = job.created.map { ", for \(Self.duration(max(0, now - $0)))" } ?? ""
                 notices.append(
@@ -62,10 +62,10 @@ extension ManagedCluster {
                             + "job \(job.id))."))
             case .failed, .cancelled:
                 guard let age, age <= recent else { continue }
-                // Moved since by a later job (a retry, another reshard): nothing to tell.
-                let madeGood = jobs.contains { later in
-                    later.outcome == .succeeded && (later.created ?? 0) >= (job.created ?? 0)
-                        && later.slots.contains { range in job.slots.contains { $0.overlaps(range) } }
+                // Made good since: later successful jobs moved every one of its slots.
+                let later = jobs.filter { $0.outcome == .succeeded && ($0.created ?? 0) >= (job.created ?? 0) }
+                let madeGood = job.slots.allSatisfy { range in
+                    range.allSatisfy { slot in later.contains { $0.slots.contains { $0.contains(slot) } } }
                 }
                 if madeGood { continue }
                 let why = job.message.isEmpty ? "" : ": \(job.message)"

@@ -11,8 +11,8 @@ import RedisNet
 package final class Engine {
     /// How commands reach the servers (the shell swaps it when autocluster finds a cluster).
     package var transport: Transport
-    /// Where results go.
-    package let sink: ReplySink
+    /// Where results go (the shell lends the engine a collecting sink for its own queries).
+    package var sink: ReplySink
     /// How runs behave.
     package var settings: Pipeline.Settings
     /// The piped session's "Reading messages..." line, shown while it waits subscribed with

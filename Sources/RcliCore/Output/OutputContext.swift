@@ -14,15 +14,17 @@ package struct OutputContext {
         config.outputFormat ?? (stdoutIsTerminal ? .tty : .raw)
     }
 
-    /// How replies look for a configuration (cluster annotations on a terminal in tty format).
-    package func printingStyle(_ config: CLIConfiguration) -> PrintingSink.Style {
+    /// How replies look for a configuration (cluster annotations on a terminal in tty format);
+    /// `terminal` false: as for a pipe even when stdout is a terminal (the shell's `| command`).
+    package func printingStyle(_ config: CLIConfiguration, terminal: Bool? = nil) -> PrintingSink.Style {
+        let terminal = terminal ?? stdoutIsTerminal
         var style = PrintingSink.Style(
-            format: config.outputFormat ?? (stdoutIsTerminal ? .tty : .raw),
-            showPushes: config.showPushes ?? stdoutIsTerminal)
+            format: config.outputFormat ?? (terminal ? .tty : .raw),
+            showPushes: config.showPushes ?? terminal)
         style.exitOnError = config.exitOnError
         style.elementDelimiter = config.elementDelimiter
         style.replyDelimiter = config.replyDelimiter
-        style.annotations = stdoutIsTerminal && style.format == .tty
+        style.annotations = terminal && style.format == .tty
         return style
     }
 

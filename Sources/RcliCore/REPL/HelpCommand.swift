@@ -106,6 +106,9 @@ final class HelpCommand {
     /// The text to print for `help args...`.
     func text(for args: [String]) -> String {
         guard let topic = args.first else { return Self.banner }
+        if args.count == 1, let shell = Self.shellTopics[topic.lowercased() == "|" ? "pipe" : topic.lowercased()] {
+            return shell
+        }
         let all = load()
         if all.isEmpty { return "No help available: the server did not answer COMMAND DOCS.\n" }
         if topic.hasPrefix("@") {
@@ -130,12 +133,36 @@ final class HelpCommand {
               "help <tab>" to get a list of possible help topics
               "quit" to exit
 
+        The shell's own commands:
+              "peek <key>" a key's type, encoding, TTL, memory, length and value (the first 100 elements or 4 KB)
+              "<command> | <shell command>" pipes the command's reply to /bin/sh ("help pipe")
+
         To set rcli preferences:
               ":set hints" enable online hints
               ":set nohints" disable online hints
         Set your preferences in ~/.rclirc
 
         """
+
+    /// `help peek` and `help pipe` (or `help "|"`): the shell's own commands.
+    static let shellTopics = [
+        "peek": """
+
+          PEEK key
+          summary: rcli's own: the key's type, encoding, TTL, memory and length, one line each, then
+          its value in the human format, the first 100 elements or 4 KB, and how much more there is.
+          With -c it asks the key's node. Nothing is sent to the server under the name PEEK.
+
+        """,
+        "pipe": """
+
+          command [arg ...] | shell command
+          summary: rcli's own: sends the command and writes its reply, formatted as for a pipe (raw,
+          or the format asked for with --no-raw, --csv, --json), to /bin/sh -c 'shell command' on the
+          terminal. Ctrl-C stops the shell command. A quoted "|" is sent as an argument.
+
+        """,
+    ]
 
     static func render(_ doc: Doc) -> String {
         let display = doc.name.split(separator: "|").joined(separator: " ").uppercased()

@@ -36,6 +36,9 @@ package final class LineEditor {
     /// Descriptors watched while waiting for a key (connections, for RESP3 pushes and pub/sub
     /// messages), and what to do when one is readable: print above the line, then redrawn.
     package var background: (descriptors: [Int32], onReadable: () -> Void)?
+    /// Work done in small steps while waiting for a key (the shell's idle key scan); a key
+    /// press comes first.
+    package var idle: IdleWork?
     /// The terminal libedit is given when the keys come from a pipe.
     private let fakeTerminal: PseudoTerminal?
 
@@ -206,15 +209,37 @@ package final class LineEditor {
     /// at end of input.
     func waitForInput(erase: () -> Void, redraw: () -> Void) -> Bool {
         while true {
-            while let background, KeyWait.next(watching: background.descriptors, interruptible: false) == .messages {
+            waitForKey(erase: erase, redraw: redraw)
+            switch readInput() {
+            case .bytes:
+                idle?.keyPressed()
+                return true
+            case .end: return false
+            case .onlyLineFeeds: continue
+            }
+        }
+    }
+
+    /// Waits until a key can be read, printing pushed messages meanwhile and doing the idle
+    /// work's steps (a connection the idle work waits on is its own to read until its reply).
+    private func waitForKey(erase: () -> Void, redraw: () -> Void) {
+        while background != nil || idle != nil {
+            let plan = idle?.prepare(now: monotonicSeconds())
+            let busy = Set((plan?.waits ?? []).map(\.fd))
+            let messages = (background?.descriptors ?? []).filter { !busy.contains($0) }
+            switch KeyWait.next(watching: messages, interruptible: false, work: plan?.waits ?? [], until: plan?.wake) {
+            case .key, .interrupt:
+                return
+            case .messages:
+                guard let background else { continue }
                 erase()
                 background.onReadable()
                 redraw()
-            }
-            switch readInput() {
-            case .bytes: return true
-            case .end: return false
-            case .onlyLineFeeds: continue
+            case .work:
+                guard let idle, idle.advance(now: monotonicSeconds()) else { continue }
+                erase()
+                idle.show()
+                redraw()
             }
         }
     }

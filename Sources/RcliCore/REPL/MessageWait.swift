@@ -35,7 +35,7 @@ struct MessageWait {
                 switch wake {
                 case .interrupt: return .interrupted
                 case .messages: continue
-                case .key: return .key
+                case .key, .work: return .key
                 }
             }
         }

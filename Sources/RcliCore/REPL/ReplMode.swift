@@ -7,22 +7,29 @@ import RedisNet
 /// that lives as long as the shell (so a cluster's connections and slot map are kept).
 package final class ReplMode {
     private let config: CLIConfiguration
-    private let output: OutputContext
+    let output: OutputContext
     private let editor: LineEditor
     private let environment: [String: String]
     private var history: HistoryFile?
-    private var transaction = MultiTracker()
-    private var inTransaction: Bool { transaction.inMulti }
-    private let help: HelpCommand
+    var transaction = MultiTracker()
+    var inTransaction: Bool { transaction.inMulti }
+    let help: HelpCommand
     private var hintsEnabled = true
     private var annotationsEnabled = true
     private var autoCluster = false
     private var clusterNoteShown = false
     private let sink: PrintingSink
-    private let engine: Engine
+    /// How replies look in the shell, and on their way to a shell command (`reply | command`).
+    private let shellStyle: PrintingSink.Style
+    private let pipeStyle: PrintingSink.Style
+    /// While a piped line's command runs: what it left to say after the shell command.
+    var capture: PipeCapture?
+    let engine: Engine
     /// The engine's transport, as the shell sees it (autocluster swaps both).
-    private var transport: ShellTransport
-    private let keyNames = KeyCompleter()
+    var transport: ShellTransport
+    let keyNames = KeyCompleter()
+    /// Key names scanned while the prompt waits (never for the test hook's piped keys).
+    let idleScan: IdleKeyScan
     private let pager: Pager
     private var paging: Bool
     /// After a --ldb session: `restart` ends the shell for a new debugging round.
@@ -44,9 +51,12 @@ package final class ReplMode {
         self.help = HelpCommand(session: transport.primary)
         self.pager = Pager(environment: environment)
         self.paging = config.pager
+        idleScan = IdleKeyScan(enabled: config.idleKeyScan && !Self.keysFromPipe(environment))
         var style = output.printingStyle(config)
         style.showElapsed = true
         style.redirects = true
+        shellStyle = style
+        pipeStyle = output.printingStyle(config, terminal: false)
         sink = PrintingSink(style: style, out: output.out, err: output.err)
         var settings = output.runSettings(config)
         settings.window = .commands(1)
@@ -101,6 +111,8 @@ package final class ReplMode {
         loadPreferences()
         if autoCluster && !transport.followsRedirects { detectCluster() }
         editor.completer = { [weak self] before in self?.completions(before) ?? [] }
+        idleScan.beforeScan = { [weak self] in self?.help.prefetch() }
+        idleScan.printPushes = { [sink] in MessageWait.print($0, to: sink) }
         // No hints on a dumb terminal, nor under the test hook (redis-cli fetches no hint table when
         // stdin is not a terminal).
         if environment["TERM"] != "dumb" && !Self.keysFromPipe(environment) {
@@ -117,7 +129,14 @@ package final class ReplMode {
             }
             watchPushes()
             let subscribed = transport.subscribed
-            switch editor.readLine(prompt: prompt()) {
+            // The idle key scan only at this prompt, connected, outside MULTI, not subscribed.
+            editor.idle = idleScan.offer(at: inTransaction || subscribed ? nil : transport.location) { [weak self] in
+                self?.transport.servers(replicas: false).map(\.session) ?? []
+            }
+            let input = editor.readLine(prompt: prompt())
+            idleScan.settle()
+            editor.idle = nil
+            switch input {
             case .endOfInput:
                 // As redis-cli: Ctrl-D while subscribed leaves subscribed mode, not the shell.
                 guard subscribed else { return 0 }
@@ -137,14 +156,14 @@ package final class ReplMode {
                     history?.append(text)
                     _ = history?.save()
                 }
-                if let status = execute(text) { return status }
+                if let status = run(line: text) { return status }
             }
         }
     }
 
     /// Says why a connection could not be made; after Ctrl-C only the line ends (the terminal
     /// echoed `^C`), and the prompt comes back.
-    private func report(_ error: RcliError) {
+    func report(_ error: RcliError) {
         guard case .interrupted = error else {
             _ = output.fail(error)
             return
@@ -154,7 +173,7 @@ package final class ReplMode {
     }
 
     /// Runs one line; returns an exit status when the shell should end.
-    private func execute(_ text: String) -> Int32? {
+    func execute(_ text: String) -> Int32? {
         // A Ctrl-C that ended a connect is still in the self-pipe (so every wait that was
         // unwinding saw it): it was for that, not for this line.
         _ = InterruptSignal.takePending()
@@ -167,13 +186,16 @@ package final class ReplMode {
                 return nil
             }
             if name == ":set", args.count >= 2, setPreference(args) { return nil }
+            if name == "peek" {
+                peek(args)
+                return nil
+            }
             if name == "restart" && args.count == 1 {
                 if restartable {
                     restartRequested = true
                     return 0
                 }
-                output.out.write("Use 'restart' only in Lua debugging mode.\n")
-                output.out.flush()
+                say("Use 'restart' only in Lua debugging mode.\n")
                 return nil
             }
             if name == ":pager", args.count == 2, setPaging(args[1]) { return nil }
@@ -195,6 +217,7 @@ package final class ReplMode {
             case .command(let args):
                 let name = CommandTraits.lower(args[0])
                 transaction.follow(name, argc: args.count)
+                idleScan.noteLine(command: name)
                 // Help and hints are fetched on first use; once subscribed, the connection
                 // cannot be asked (RESP2 refuses, and messages would be taken for the answer).
                 if CommandTraits(args).subscribe { help.prefetch() }
@@ -209,10 +232,7 @@ package final class ReplMode {
             return help.suggestion(for: String(decoding: args[0], as: UTF8.self))
         }.first
         runBatch(&batch)
-        if let unknown {
-            output.out.write(unknown)
-            output.out.flush()
-        }
+        if let unknown { say(unknown) }
         return nil
     }
 
@@ -248,8 +268,8 @@ package final class ReplMode {
                     prompt: "\(words) on \(target)\(count). Type 'yes' to run it: "),
                 answer.split(separator: " ") == ["yes"]
             else {
-                output.out.write("(not run)\n")
-                output.out.flush()
+                capture?.abandoned = true
+                say("(not run)\n")
                 return false
             }
         }
@@ -262,19 +282,26 @@ package final class ReplMode {
         transport.forgetIfClosed()
         if transport.location == nil {
             if let error = transport.open() {
+                capture?.abandoned = true
                 report(error)
                 return
             }
             transaction.abandon()
         }
-        sink.style.annotations = annotationsEnabled && output.printingStyle(config).annotations
+        var style = capture == nil ? shellStyle : pipeStyle
+        if capture == nil { style.annotations = annotationsEnabled && output.printingStyle(config).annotations }
+        sink.style = style
         // Paged: the whole reply is kept, then shown through the pager when taller than the
         // screen. Not for commands that stream until Ctrl-C.
         let streams = batch.contains { entry in
             guard case .command(let args) = entry.item else { return false }
             return CommandTraits(args).streaming
         }
-        let paged = paging && !streams && System.isTerminal(1)
+        if streams && capture != nil {
+            refusePipe(batch)
+            return
+        }
+        let paged = paging && !streams && capture == nil && System.isTerminal(1)
         if paged {
             output.out.flush()
             output.out.holding = true
@@ -293,15 +320,14 @@ package final class ReplMode {
         }
         if sink.sawRedirect && !clusterNoteShown && !transport.followsRedirects {
             clusterNoteShown = true
-            output.out.write(
+            say(
                 "(this is a Redis Cluster node: rcli -c follows MOVED/ASK redirects; ':set "
                     + "autocluster on' in ~/.rclirc does it for you)\n"
             )
-            output.out.flush()
         }
         if status == Self.interruptedStatus {
-            output.out.write("\n")
-            output.out.flush()
+            capture?.abandoned = true
+            say("\n")
             // The command was abandoned with its connection; come back with a fresh one that
             // has the same database, credentials and protocol.
             transaction.abandon()
@@ -349,6 +375,7 @@ package final class ReplMode {
 
     private func reconnect(host: String, port: Int) {
         transaction.abandon()
+        idleScan.reset()
         if let error = transport.retarget(host: host, port: port) { report(error) }
     }
 
@@ -435,51 +462,6 @@ package final class ReplMode {
             engine.transport = cluster
             output.err.write("rcli: \(session.endpoint) is a cluster node; cluster mode is on (autocluster)\n")
             output.err.flush()
-        }
-    }
-
-    /// Completion candidates for the word before the cursor; case follows what was typed.
-    private func completions(_ before: String) -> [String] {
-        let words = before.split(separator: " ", omittingEmptySubsequences: true)
-        let endsWithSpace = before.last == " "
-        let current = endsWithSpace ? "" : String(words.last ?? "")
-        let position = endsWithSpace ? words.count : max(0, words.count - 1)
-        var pool: [String]
-        if position == 0 {
-            pool = names() + ["help", "quit", "exit", "connect", "clear"]
-        } else if position == 1, words.first?.lowercased() == "help" {
-            pool = names() + HelpCommand.groups.map { "@" + $0 }
-        } else if position == 1, let first = words.first?.lowercased(), !subcommands(first).isEmpty {
-            pool = subcommands(first)
-        } else {
-            return keyNames(words.map(String.init), current: current, position: position)
-        }
-        let lower = current.lowercased()
-        let upper = current.first?.isUppercase ?? false
-        return pool.filter { $0.lowercased().hasPrefix(lower) }
-            .map { upper ? $0.uppercased() : $0.lowercased() }
-            .sorted()
-    }
-
-    private func names() -> [String] {
-        help.commandNames()
-    }
-
-    /// Key names from the server when the word being typed is a key (by the command's key
-    /// specs); nothing is sent for other positions, inside MULTI, while subscribed, or while
-    /// disconnected.
-    private func keyNames(_ words: [String], current: String, position: Int) -> [String] {
-        guard !inTransaction, !transport.subscribed, transport.location != nil else { return [] }
-        var args = words.map { Array($0.utf8) }
-        if position == args.count { args.append(Array("k".utf8)) }
-        guard let info = CommandKeys.info(for: args), info.keyIndices(args).contains(position) else { return [] }
-        return keyNames.keys(prefix: current, servers: transport.servers(replicas: false).map(\.session))
-    }
-
-    private func subcommands(_ container: String) -> [String] {
-        names().compactMap { name in
-            let parts = name.split(separator: "|")
-            return parts.count == 2 && parts[0] == container ? String(parts[1]) : nil
         }
     }
 }
