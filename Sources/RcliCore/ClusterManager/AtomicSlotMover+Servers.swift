@@ -26,9 +26,7 @@ extension AtomicSlotMover {
         let replies = cluster.pipelineMany(nodes.map { ($0, [listCommand]) }, seconds: 10)
         for (node, reply) in zip(nodes, replies) {
             for job in reply.first.flatMap(SlotMigrationJob.list) ?? [] where Self.isActive(job, dialect) {
-                let name = { (id: String) in
-                    self.cluster.node(id: id).map { ManagerAddress.text($0.address) } ?? String(id.prefix(8)) + "..."
-                }
+                let name = cluster.nodeName
                 return "\(ManagerAddress.text(node.address)) already runs an atomic slot migration (job \(job.id): "
                     + "slots \(SlotMigrationJob.text(job.slots)) from \(name(job.source)) to \(name(job.target)), "
                     + "state \(job.state)); wait for it to end or cancel it. Nothing was moved"

@@ -90,8 +90,11 @@ extension ManagedCluster {
     func migrationNotices() -> [MigrationNotice] {
         let jobs = migrationJobs()
         guard !jobs.isEmpty else { return [] }
-        return Self.migrationNotices(jobs, now: wallClockSeconds()) { id in
-            node(id: id).map { ManagerAddress.text($0.address) } ?? String(id.prefix(8)) + "..."
-        }
+        return Self.migrationNotices(jobs, now: wallClockSeconds(), name: nodeName)
+    }
+
+    /// A node as a job names it: its address when loaded, else the start of its id.
+    func nodeName(_ id: String) -> String {
+        node(id: id).map { ManagerAddress.text($0.address) } ?? String(id.prefix(8)) + "..."
     }
 }
